@@ -1,0 +1,209 @@
+// The offline engine: runs a real Pulumi program in-process under Pulumi's mock runtime and
+// records every resource registration the way the deployment engine would see it (type, name,
+// parent, inputs, dependencies, property dependencies, resource options). Nothing reaches AWS:
+// IDs, ARNs and provider-function answers come from ./fakes.
+//
+// The recording monitor wraps the SDK's MockMonitor rather than replacing it, so the program
+// sees exactly the runtime behaviour `pulumi.runtime.setMocks` gives unit tests.
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { computedState, fakeInvoke, setFakeRegion } from "./fakes";
+
+/** One resource registration, as the engine saw it. */
+export interface RecordedResource {
+    urn: string;
+    /** The Pulumi type token, e.g. `aws:rds/instance:Instance`. */
+    type: string;
+    name: string;
+    /** True for provider-backed resources, false for components. */
+    custom: boolean;
+    /** The parent's URN; undefined only for the stack itself. */
+    parent?: string;
+    id?: string;
+    /** Inputs with secrets unwrapped (what a policy sees). */
+    inputs: Record<string, any>;
+    /** Top-level input keys whose value is secret. */
+    secretInputs: string[];
+    /** Inputs plus the fake provider-computed attributes. */
+    outputs: Record<string, any>;
+    /** URNs this resource depends on. */
+    dependencies: string[];
+    /** For each input key, the URNs its value came from. */
+    propertyDependencies: Record<string, string[]>;
+    protect: boolean;
+    retainOnDelete: boolean;
+    deleteBeforeReplace: boolean;
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    provider?: string;
+}
+
+/** What an offline run needs to know about the stack it pretends to deploy. */
+export interface OfflineRunOptions {
+    project: string;
+    stack: string;
+    /** The stack's AWS region; ARNs and invokes without an explicit region use it. */
+    region: string;
+    /** Fully-qualified config (`pilot-light:role`, `aws:region`, ...), values as the CLI passes them: strings, objects as JSON. */
+    config: Record<string, string>;
+    secretKeys?: string[];
+    /** Outputs of the stacks a StackReference may name, keyed by the referenced stack name. */
+    stackOutputs?: Record<string, Record<string, any>>;
+}
+
+/** The result of running a program offline. */
+export interface OfflineRun {
+    resources: RecordedResource[];
+    /** The program's stack outputs, with secrets unwrapped. */
+    outputs: Record<string, any>;
+    /** Top-level stack output keys whose value is secret. */
+    secretOutputs: string[];
+}
+
+function isSecret(v: any): boolean {
+    return v !== null && typeof v === "object" && v[specialSigKey] === specialSecretSig;
+}
+
+/** Removes secret wrappers; returns the plain value. */
+export function unwrapSecrets(v: any): any {
+    if (isSecret(v)) {
+        return unwrapSecrets(v.value);
+    }
+    if (Array.isArray(v)) {
+        return v.map(unwrapSecrets);
+    }
+    if (v !== null && typeof v === "object" && !(v instanceof pulumi.asset.Asset) && !(v instanceof pulumi.asset.Archive)
+        && !pulumi.Resource.isInstance(v)) {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+    }
+    return v;
+}
+
+function containsSecret(v: any): boolean {
+    if (isSecret(v)) return true;
+    if (Array.isArray(v)) return v.some(containsSecret);
+    if (v !== null && typeof v === "object") return Object.values(v).some(containsSecret);
+    return false;
+}
+
+/** Records what it sees, then lets the SDK's own mock monitor answer. */
+class RecordingMonitor extends MockMonitor {
+    readonly records: RecordedResource[] = [];
+    /** The stack's registered outputs, secret wrappers kept. */
+    stackOutputs: Record<string, any> = {};
+
+    registerResourceOutputs(req: any, callback: (err: any, resp: any) => void): void {
+        if (String(req.getUrn()).split("::")[2] === "pulumi:pulumi:Stack") {
+            this.stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
+        }
+        super.registerResourceOutputs(req, callback);
+    }
+
+    async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+        const type: string = req.getType();
+        const name: string = req.getName();
+        const parent: string = req.getParent();
+        const urn = this.newUrn(parent, type, name);
+        const raw = req.getObject()?.toJavaScript() ?? {};
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+            propertyDependencies[key] = deps.getUrnsList();
+        });
+        const record: RecordedResource = {
+            urn, type, name,
+            custom: req.getCustom(),
+            parent: parent || undefined,
+            inputs: unwrapSecrets(raw),
+            secretInputs: Object.keys(raw).filter((k) => containsSecret(raw[k])),
+            outputs: {},
+            dependencies: req.getDependenciesList(),
+            propertyDependencies,
+            protect: req.getProtect?.() ?? false,
+            retainOnDelete: req.getRetainondelete?.() ?? false,
+            deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
+            ignoreChanges: req.getIgnorechangesList?.() ?? [],
+            replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
+            provider: req.getProvider() || undefined,
+        };
+        this.records.push(record);
+        return super.registerResource(req, (err: any, resp: any) => {
+            if (!err && resp) {
+                record.id = resp.getId() || undefined;
+                record.outputs = unwrapSecrets(resp.getObject()?.toJavaScript() ?? {});
+            }
+            callback(err, resp);
+        });
+    }
+}
+
+/** The mocks: fake provider answers, and peer stacks' outputs for StackReferences. */
+export class OfflineMocks implements pulumi.runtime.Mocks {
+    constructor(private readonly region: string, private readonly stackOutputs: Record<string, Record<string, any>> = {}) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+        if (args.type === "pulumi:pulumi:StackReference") {
+            const peer = this.stackOutputs[args.name] ?? this.stackOutputs[String(args.inputs.name)];
+            if (!peer) {
+                const known = Object.keys(this.stackOutputs);
+                throw new Error(`offline engine: no outputs for the referenced stack "${args.inputs.name ?? args.name}"`
+                    + ` (known: ${known.length ? known.join(", ") : "none"})`);
+            }
+            return { id: String(args.inputs.name ?? args.name), state: { name: args.inputs.name ?? args.name, outputs: peer, secretOutputNames: [] } };
+        }
+        if (!args.custom) {
+            return { id: undefined, state: {} };
+        }
+        const { id, state } = computedState(args.type, args.name, unwrapSecrets(args.inputs));
+        // Keep the caller's secret wrappers so secret inputs come back as secret outputs.
+        for (const [k, v] of Object.entries(args.inputs)) {
+            if (containsSecret(v)) state[k] = v;
+        }
+        return { id, state };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        const inputs = unwrapSecrets(args.inputs);
+        return fakeInvoke(args.token, inputs, typeof inputs.region === "string" && inputs.region ? inputs.region : this.region);
+    }
+}
+
+/**
+ * Points the Pulumi runtime at a fresh recording mock monitor. Use it directly for component
+ * tests; use `runOffline` for whole programs.
+ */
+export async function startOffline(opts: OfflineRunOptions): Promise<{ records: RecordedResource[]; monitor: RecordingMonitor; settle: () => Promise<void> }> {
+    setFakeRegion(opts.region);
+    const mocks = new OfflineMocks(opts.region, opts.stackOutputs);
+    // setMocks turns on the feature flags (secrets, resource references, ...); the recording
+    // monitor then takes the mock monitor's place.
+    await pulumi.runtime.setMocks(mocks, opts.project, opts.stack, false);
+    const monitor = new RecordingMonitor(mocks);
+    settings.setMockOptions(monitor, opts.project, opts.stack, false);
+    pulumi.runtime.setAllConfig({ "aws:region": opts.region, ...opts.config }, opts.secretKeys ?? []);
+    return { records: monitor.records, monitor, settle: () => (settings as any).waitForRPCs() };
+}
+
+/**
+ * Runs `program` as a stack (it is the body of the stack, like a Pulumi entry module) and
+ * resolves once every registration has completed.
+ */
+export async function runOffline(opts: OfflineRunOptions, program: () => any): Promise<OfflineRun> {
+    const { records, monitor, settle } = await startOffline(opts);
+    await pulumi.runtime.runInPulumiStack(async () => program());
+    await settle();
+    const outputs = monitor.stackOutputs;
+    return {
+        resources: records,
+        outputs: unwrapSecrets(outputs),
+        secretOutputs: Object.keys(outputs).filter((k) => containsSecret(outputs[k])),
+    };
+}
+
+/** Inputs with secret values replaced by a marker, for printing. */
+export function redactedInputs(r: RecordedResource): Record<string, any> {
+    const out = { ...r.inputs };
+    for (const k of r.secretInputs) out[k] = "[secret]";
+    return out;
+}

@@ -105,7 +105,8 @@ class RecordingMonitor extends MockMonitor {
         const type: string = req.getType();
         const name: string = req.getName();
         const parent: string = req.getParent();
-        const urn = this.newUrn(parent, type, name);
+        // The URN the SDK mock monitor will assign (its newUrn is private in the typings).
+        const urn: string = (this as any).newUrn(parent, type, name);
         const raw = req.getObject()?.toJavaScript() ?? {};
         const propertyDependencies: Record<string, string[]> = {};
         req.getPropertydependenciesMap().forEach((deps: any, key: string) => {

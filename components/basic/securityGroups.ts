@@ -1,0 +1,132 @@
+// The basic layer's security groups (load balancer, app, database, cache) and their rules, as
+// in the original Terraform `basic` folder. Called by the Network component, whose children
+// they become. Traffic is a chain: internet -> ALB (80/443) -> app (80) -> db (3306) / cache
+// (6379); the app may also reach HTTPS endpoints (SSM, Secrets Manager, S3) through NAT.
+// Nothing opens SSH (22) or RDP (3389): operators use SSM Session Manager.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+/** The tiers that get a security group. */
+export type Tier = "alb" | "app" | "db" | "cache";
+
+/** Anywhere on the IPv4 internet. The ALB is IPv4-only, so no `::/0` rule is needed. */
+export const ANY_IPV4 = "0.0.0.0/0";
+
+/** One rule: which group it belongs to, the direction, the TCP port and the peer. */
+export interface RuleSpec {
+    /** Stable part of the rule's resource name; renaming it replaces the rule. */
+    readonly key: string;
+    readonly group: Tier;
+    readonly direction: "ingress" | "egress";
+    /** A single TCP port (from = to). */
+    readonly port: number;
+    /** Another tier's group, or an IPv4 CIDR. */
+    readonly peer: Tier | typeof ANY_IPV4;
+    /** Shown in the console next to the rule; says why the rule exists. */
+    readonly description: string;
+}
+
+/**
+ * Every rule, least privilege: each one names a port and the narrowest peer that works. The
+ * database and cache groups have no egress rules at all: they only answer connections, and
+ * security groups are stateful, so replies need no rule.
+ * https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
+ */
+export const SECURITY_GROUP_RULES: readonly RuleSpec[] = [
+    { key: "http-world", group: "alb", direction: "ingress", port: 80, peer: ANY_IPV4,
+        description: "HTTP from the internet" },
+    { key: "https-world", group: "alb", direction: "ingress", port: 443, peer: ANY_IPV4,
+        description: "HTTPS from the internet" },
+    { key: "http-app", group: "alb", direction: "egress", port: 80, peer: "app",
+        description: "HTTP to the app instances (targets and health checks)" },
+    { key: "http-alb", group: "app", direction: "ingress", port: 80, peer: "alb",
+        description: "HTTP from the load balancer only" },
+    { key: "https-world", group: "app", direction: "egress", port: 443, peer: ANY_IPV4,
+        description: "HTTPS to AWS APIs (SSM, Secrets Manager, S3) through the NAT gateway" },
+    { key: "mysql-db", group: "app", direction: "egress", port: 3306, peer: "db",
+        description: "MySQL to the database" },
+    { key: "redis-cache", group: "app", direction: "egress", port: 6379, peer: "cache",
+        description: "Redis to the cache" },
+    { key: "mysql-app", group: "db", direction: "ingress", port: 3306, peer: "app",
+        description: "MySQL from the app instances only" },
+    { key: "redis-app", group: "cache", direction: "ingress", port: 6379, peer: "app",
+        description: "Redis from the app instances only" },
+];
+
+const GROUP_DESCRIPTIONS: Record<Tier, string> = {
+    alb: "Application load balancer: HTTP/HTTPS from the internet, HTTP to the app",
+    app: "App instances: HTTP from the load balancer; HTTPS out, MySQL and Redis to the data tier",
+    db: "RDS MySQL: 3306 from the app instances only",
+    cache: "ElastiCache Redis: 6379 from the app instances only",
+};
+
+/** What `createSecurityGroups` needs. */
+export interface SecurityGroupsArgs {
+    /** The VPC the groups belong to. */
+    vpcId: pulumi.Input<string>;
+    /** Tags for every group and rule; each also gets its own `Name` tag. */
+    tags: Record<string, string>;
+}
+
+/** The groups, by tier. */
+export type SecurityGroups = Record<Tier, aws.ec2.SecurityGroup>;
+
+/** The resource name of a rule, e.g. `prod-app-out-mysql-db`. */
+export function ruleResourceName(name: string, rule: RuleSpec): string {
+    return `${name}-${rule.group}-${rule.direction === "ingress" ? "in" : "out"}-${rule.key}`;
+}
+
+/**
+ * Creates the four groups and their rules as children of `parent`, plus a takeover of the
+ * VPC's default security group that strips its rules. Names derive from `name`.
+ */
+export function createSecurityGroups(name: string, args: SecurityGroupsArgs, parent: pulumi.Resource): SecurityGroups {
+    const opts = { parent };
+    const tagged = (resourceName: string) => ({ ...args.tags, Name: resourceName });
+
+    // The default group allows all traffic between its members and all egress; anything
+    // launched without an explicit group would land in it. Adopting it with no rules empties
+    // it (Security Hub control EC2.2).
+    // https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-2
+    new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, {
+        vpcId: args.vpcId,
+        tags: tagged(`${name}-default-sg`),
+    }, opts);
+
+    const tiers: Tier[] = ["alb", "app", "db", "cache"];
+    const groups = Object.fromEntries(tiers.map((tier) => {
+        const groupName = `${name}-${tier}-sg`;
+        return [tier, new aws.ec2.SecurityGroup(groupName, {
+            vpcId: args.vpcId,
+            description: GROUP_DESCRIPTIONS[tier],
+            // The groups reference each other, so deleting one would otherwise wait for the
+            // others' rules to go and time out.
+            revokeRulesOnDelete: true,
+            // No inline ingress/egress: the rules are separate resources (mixing both makes
+            // them fight). The provider removes the default allow-all egress rule on create.
+            tags: tagged(groupName),
+        }, opts)];
+    })) as SecurityGroups;
+
+    for (const rule of SECURITY_GROUP_RULES) {
+        const ruleName = ruleResourceName(name, rule);
+        const peer = rule.peer === ANY_IPV4
+            ? { cidrIpv4: ANY_IPV4 }
+            : { referencedSecurityGroupId: groups[rule.peer].id };
+        const ruleArgs = {
+            securityGroupId: groups[rule.group].id,
+            description: rule.description,
+            ipProtocol: "tcp",
+            fromPort: rule.port,
+            toPort: rule.port,
+            ...peer,
+            tags: tagged(ruleName),
+        };
+        if (rule.direction === "ingress") {
+            new aws.vpc.SecurityGroupIngressRule(ruleName, ruleArgs, opts);
+        } else {
+            new aws.vpc.SecurityGroupEgressRule(ruleName, ruleArgs, opts);
+        }
+    }
+    return groups;
+}

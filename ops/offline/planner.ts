@@ -1,0 +1,112 @@
+// Plans a stack offline: loads the project and stack settings, resolves StackReferences by
+// planning the peer stack first (in the bootstrap order a real deploy follows), then runs the
+// real program under the recording mocks.
+//
+// Peers follow this project's convention (`<project>:role` and `<project>:peerStack`):
+// - dr reads prod's outputs, so prod is planned first as in bootstrap step 1 (no replication,
+//   because dr does not exist yet), exactly what dr would see on its first deploy;
+// - prod in steady state reads dr's outputs, so dr is planned first (which plans prod step 1).
+// A project without these keys is planned on its own, with no peers.
+import { OfflineRun, runOffline } from "./engine";
+import { loadProject, loadStack, PulumiProject } from "./project";
+
+export interface PlanRequest {
+    /** The folder holding Pulumi.yaml. */
+    dir: string;
+    stack: string;
+    /** Overrides `<project>:promote` (the plan command's --promote). */
+    promote?: boolean;
+    /** Fully qualified config overrides, applied last. */
+    configOverrides?: Record<string, string>;
+}
+
+export interface StackPlan extends OfflineRun {
+    project: string;
+    stack: string;
+    region: string;
+    promote: boolean;
+    /** The config the program saw. */
+    config: Record<string, string>;
+    /** Plans of the peer stacks this one referenced, in the order they were planned. */
+    peers: { stack: string; config: Record<string, string> }[];
+}
+
+const FALLBACK_REGION = "us-east-1";
+
+/**
+ * Runs the program's entry module as a stack. An entry that exports a function (as
+ * stacks/index.ts does) is called; any other module does its work when loaded. Modules the
+ * program loaded from its own folder are unloaded afterwards, so the next run starts clean.
+ */
+async function runEntry(main: string): Promise<any> {
+    const before = new Set(Object.keys(require.cache));
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        const mod = require(main);
+        const fn = typeof mod === "function" ? mod : typeof mod?.default === "function" ? mod.default : undefined;
+        return fn ? await fn() : mod;
+    } finally {
+        for (const k of Object.keys(require.cache)) {
+            if (!before.has(k) && !k.includes(`${"/"}node_modules${"/"}`)) {
+                delete require.cache[k];
+            }
+        }
+    }
+}
+
+async function runStack(project: PulumiProject, stack: string, config: Record<string, string>, secretKeys: string[],
+    stackOutputs: Record<string, Record<string, any>>): Promise<OfflineRun> {
+    const region = config["aws:region"] || FALLBACK_REGION;
+    return runOffline({ project: project.name, stack, region, config, secretKeys, stackOutputs }, () => runEntry(project.main));
+}
+
+function stackConfig(project: PulumiProject, stack: string, overrides: Record<string, string>) {
+    const settings = loadStack(project, stack);
+    return { config: { ...settings.config, ...overrides }, secretKeys: settings.secretKeys };
+}
+
+/** The peer's stack name as used for its settings file: the last segment of org/project/stack. */
+function peerFileName(peerStack: string): string {
+    return peerStack.split("/").pop()!;
+}
+
+/** Plans `stack` after planning the peers it references; returns its outputs for the caller. */
+async function planWithPeers(project: PulumiProject, stack: string, overrides: Record<string, string>,
+    trail: StackPlan["peers"], depth: number): Promise<{ run: OfflineRun; config: Record<string, string> }> {
+    const ns = project.name;
+    const { config, secretKeys } = stackConfig(project, stack, overrides);
+    const role = config[`${ns}:role`];
+    const peerStack = config[`${ns}:peerStack`];
+    const stackOutputs: Record<string, Record<string, any>> = {};
+    const wantsPeer = peerStack && (role === "dr" || (role === "primary" && config[`${ns}:replicateToPeer`] !== "false"));
+    if (wantsPeer && depth < 2) {
+        const peer = peerFileName(peerStack);
+        // The peer as it exists before this stack does: prod at bootstrap step 1 when planning
+        // dr; dr in standby (from its own settings) when planning prod in steady state.
+        const peerOverrides = role === "dr" ? { [`${ns}:replicateToPeer`]: "false" } : {};
+        const peerPlan = await planWithPeers(project, peer, peerOverrides, trail, depth + 1);
+        trail.push({ stack: peer, config: peerPlan.config });
+        stackOutputs[peerStack] = peerPlan.run.outputs;
+    }
+    const run = await runStack(project, stack, config, secretKeys, stackOutputs);
+    return { run, config };
+}
+
+export async function planStack(req: PlanRequest): Promise<StackPlan> {
+    const project = loadProject(req.dir);
+    const overrides = { ...(req.configOverrides ?? {}) };
+    if (req.promote !== undefined) {
+        overrides[`${project.name}:promote`] = String(req.promote);
+    }
+    const peers: StackPlan["peers"] = [];
+    const { run, config } = await planWithPeers(project, req.stack, overrides, peers, 0);
+    return {
+        ...run,
+        project: project.name,
+        stack: req.stack,
+        region: config["aws:region"] || FALLBACK_REGION,
+        promote: config[`${project.name}:promote`] === "true",
+        config,
+        peers,
+    };
+}

@@ -1,0 +1,271 @@
+// The one module that reads stack configuration. It turns the raw strings Pulumi hands the
+// program into a typed, validated, frozen `StackConfig`, and reports every problem at once in a
+// single error that names each key, the bad value and what is allowed. Nothing is planned until
+// the config is valid. Every key is documented, with its default, in Pulumi.yaml.
+import * as pulumi from "@pulumi/pulumi";
+import { parseCidr } from "../components/basic/subnetPlan";
+import { AWS_REGIONS, isAwsRegion, partitionOf } from "./regions";
+
+export const NAMESPACE = "pilot-light";
+
+export type Role = "primary" | "dr";
+
+/** The validated configuration of one stack. */
+export interface StackConfig {
+    /** `aws:region`. */
+    readonly region: string;
+    /** `primary` runs the workload; `dr` keeps the pilot light in another region. */
+    readonly role: Role;
+    /** The other stack (`org/project/stack` or `stack`). Required on dr; on prod only when `replicateToPeer` is true. */
+    readonly peerStack?: string;
+    /** prod only: the dr region, where the DB credentials secret is replicated. */
+    readonly peerRegion?: string;
+    /** prod only: replicate media to dr (needs dr's outputs). False during bootstrap step 1. */
+    readonly replicateToPeer: boolean;
+    /** dr only: promote the replica in place and build the app tier. */
+    readonly promote: boolean;
+    readonly vpcCidr: string;
+    readonly azCount: number;
+    readonly dbInstanceClass: string;
+    readonly dbAllocatedStorageGb: number;
+    readonly backupRetentionDays: number;
+    readonly replicaLagAlarmSeconds: number;
+    readonly appInstanceType: string;
+    readonly appMinSize: number;
+    readonly appMaxSize: number;
+    readonly appDesiredCapacity: number;
+    readonly cacheNodeType: string;
+    /** prod only: a custom AMI in prod's region; dr copies it. */
+    readonly customAmiId?: string;
+    readonly domainName?: string;
+    readonly hostedZoneId?: string;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Raw values as Pulumi passes them: strings, with objects JSON-encoded. */
+export type RawConfig = Record<string, string | undefined>;
+
+/** Thrown for invalid configuration; `problems` holds one line per bad key. */
+export class ConfigError extends Error {
+    constructor(readonly stack: string, readonly problems: string[]) {
+        super(`Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n`
+            + problems.map((p) => `  - ${p}`).join("\n"));
+        this.name = "ConfigError";
+    }
+}
+
+/** Every key this program reads, without the namespace. Unknown keys are rejected as likely typos. */
+export const KNOWN_KEYS = [
+    "role", "peerStack", "peerRegion", "replicateToPeer", "promote", "vpcCidr", "azCount",
+    "dbInstanceClass", "dbAllocatedStorageGb", "backupRetentionDays", "replicaLagAlarmSeconds",
+    "appInstanceType", "appMinSize", "appMaxSize", "appDesiredCapacity", "cacheNodeType",
+    "customAmiId", "domainName", "hostedZoneId", "tags",
+] as const;
+
+const DEFAULTS = {
+    replicateToPeer: true,
+    promote: false,
+    azCount: 2,
+    dbInstanceClass: "db.t4g.medium",
+    dbAllocatedStorageGb: 50,
+    backupRetentionDays: 7,
+    replicaLagAlarmSeconds: 300,
+    appInstanceType: "t3.medium",
+    appMinSize: 2,
+    appMaxSize: 4,
+    appDesiredCapacity: 2,
+    cacheNodeType: "cache.t4g.small",
+};
+
+const key = (k: string) => `${NAMESPACE}:${k}`;
+const show = (v: string) => JSON.stringify(v);
+
+/** Collects problems while parsing, so one error can list them all. */
+class Parser {
+    readonly problems: string[] = [];
+    constructor(private readonly raw: RawConfig) {}
+
+    has(k: string): boolean {
+        const v = this.raw[key(k)];
+        return v !== undefined && v !== "";
+    }
+
+    string(k: string, pattern?: RegExp, allowed?: string): string | undefined {
+        const v = this.raw[key(k)];
+        if (v === undefined || v === "") return undefined;
+        if (pattern && !pattern.test(v)) {
+            this.problems.push(`${key(k)}: ${show(v)} is not allowed; expected ${allowed}.`);
+            return undefined;
+        }
+        return v;
+    }
+
+    int(k: string, def: number, min: number, max: number): number {
+        const v = this.raw[key(k)];
+        if (v === undefined || v === "") return def;
+        const n = Number(v);
+        if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+            this.problems.push(`${key(k)}: ${show(v)} is not allowed; expected a whole number from ${min} to ${max}.`);
+            return def;
+        }
+        return n;
+    }
+
+    bool(k: string, def: boolean): boolean {
+        const v = this.raw[key(k)];
+        if (v === undefined || v === "") return def;
+        if (v === "true" || v === "false") return v === "true";
+        this.problems.push(`${key(k)}: ${show(v)} is not allowed; expected true or false.`);
+        return def;
+    }
+
+    tags(k: string): Record<string, string> {
+        const v = this.raw[key(k)];
+        if (v === undefined || v === "") return {};
+        let parsed: unknown;
+        try {
+            parsed = JSON.parse(v);
+        } catch {
+            this.problems.push(`${key(k)}: ${show(v)} is not allowed; expected a map of tag names to string values.`);
+            return {};
+        }
+        if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)
+            || Object.values(parsed as object).some((x) => typeof x !== "string")) {
+            this.problems.push(`${key(k)}: ${show(v)} is not allowed; expected a map of tag names to string values.`);
+            return {};
+        }
+        const tags = parsed as Record<string, string>;
+        for (const [name, value] of Object.entries(tags)) {
+            // https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions
+            if (name.toLowerCase().startsWith("aws:") || name.startsWith(`${NAMESPACE}:`)) {
+                this.problems.push(`${key(k)}: tag ${show(name)} is not allowed; the "aws:" and "${NAMESPACE}:" prefixes are reserved.`);
+            } else if (name.length < 1 || name.length > 128 || value.length > 256) {
+                this.problems.push(`${key(k)}: tag ${show(name)} is not allowed; names are 1–128 characters and values at most 256.`);
+            }
+        }
+        return tags;
+    }
+}
+
+const INSTANCE_CLASS = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+
+/**
+ * Validates raw configuration. Pure: tests call it directly. `stack` only labels the error.
+ */
+export function parseConfig(raw: RawConfig, stack: string): StackConfig {
+    const p = new Parser(raw);
+
+    const region = raw["aws:region"];
+    if (region === undefined || region === "") {
+        p.problems.push(`aws:region: not set; set it with \`pulumi config set aws:region <region>\` (e.g. us-east-1).`);
+    } else if (!isAwsRegion(region)) {
+        p.problems.push(`aws:region: ${show(region)} is not an AWS region; expected one of ${AWS_REGIONS.join(", ")}.`);
+    }
+
+    const roleRaw = raw[key("role")];
+    let role: Role = "primary";
+    if (roleRaw === undefined || roleRaw === "") {
+        p.problems.push(`${key("role")}: not set; expected primary or dr.`);
+    } else if (roleRaw !== "primary" && roleRaw !== "dr") {
+        p.problems.push(`${key("role")}: ${show(roleRaw)} is not allowed; expected primary or dr.`);
+    } else {
+        role = roleRaw;
+    }
+
+    const vpcCidr = raw[key("vpcCidr")];
+    const cidr = vpcCidr ? parseCidr(vpcCidr) : undefined;
+    if (vpcCidr === undefined || vpcCidr === "") {
+        p.problems.push(`${key("vpcCidr")}: not set; expected an IPv4 CIDR from /16 to /24, e.g. 10.10.0.0/16.`);
+    } else if (!cidr || cidr.prefix < 16 || cidr.prefix > 24) {
+        p.problems.push(`${key("vpcCidr")}: ${show(vpcCidr)} is not allowed; expected an IPv4 CIDR from /16 to /24 with no host bits set, e.g. 10.10.0.0/16.`);
+    }
+
+    const promote = p.bool("promote", DEFAULTS.promote);
+    const replicateToPeer = p.bool("replicateToPeer", DEFAULTS.replicateToPeer);
+    const peerStack = p.string("peerStack", /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/,
+        "a stack name such as dr or org/pilot-light/dr");
+    const peerRegion = p.string("peerRegion");
+    if (peerRegion !== undefined && !isAwsRegion(peerRegion)) {
+        p.problems.push(`${key("peerRegion")}: ${show(peerRegion)} is not an AWS region; expected one of ${AWS_REGIONS.join(", ")}.`);
+    }
+
+    if (role === "primary" && roleRaw === "primary") {
+        if (promote) {
+            p.problems.push(`${key("promote")}: true is not allowed on a primary stack; promote only the dr stack (role dr).`);
+        }
+        if (peerRegion === undefined && !p.has("peerRegion")) {
+            p.problems.push(`${key("peerRegion")}: not set; the primary stack needs the dr region to replicate the database credentials secret there.`);
+        }
+        if (replicateToPeer && !p.has("peerStack")) {
+            p.problems.push(`${key("peerStack")}: not set; with ${key("replicateToPeer")} true the primary stack reads the dr stack's bucket. `
+                + `Set it to the dr stack, or set ${key("replicateToPeer")} false for the first deploy (bootstrap step 1).`);
+        }
+    }
+    if (role === "dr" && roleRaw === "dr") {
+        if (!p.has("peerStack")) {
+            p.problems.push(`${key("peerStack")}: not set; the dr stack reads the primary stack's outputs (its database ARN), e.g. org/pilot-light/prod.`);
+        }
+        for (const k of ["replicateToPeer", "customAmiId", "peerRegion"]) {
+            if (p.has(k)) {
+                p.problems.push(`${key(k)}: is only allowed on the primary stack; the dr stack takes it from the primary's outputs.`);
+            }
+        }
+    }
+    if (region && peerRegion && region === peerRegion) {
+        p.problems.push(`${key("peerRegion")}: ${show(peerRegion)} is the stack's own region; the dr region must differ from aws:region.`);
+    } else if (region && peerRegion && isAwsRegion(region) && isAwsRegion(peerRegion) && partitionOf(region) !== partitionOf(peerRegion)) {
+        p.problems.push(`${key("peerRegion")}: ${show(peerRegion)} is in another partition than ${region}; cross-region replication works only inside one partition.`);
+    }
+
+    const azCount = p.int("azCount", DEFAULTS.azCount, 2, 3);
+    const dbInstanceClass = p.string("dbInstanceClass", /^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.t4g.medium")
+        ?? DEFAULTS.dbInstanceClass;
+    const dbAllocatedStorageGb = p.int("dbAllocatedStorageGb", DEFAULTS.dbAllocatedStorageGb, 20, 65536);
+    // RDS keeps automated backups for up to 35 days; below 7 fails the RPO the design promises.
+    const backupRetentionDays = p.int("backupRetentionDays", DEFAULTS.backupRetentionDays, 7, 35);
+    const replicaLagAlarmSeconds = p.int("replicaLagAlarmSeconds", DEFAULTS.replicaLagAlarmSeconds, 30, 86400);
+    const appInstanceType = p.string("appInstanceType", INSTANCE_CLASS, "an EC2 instance type such as t3.medium")
+        ?? DEFAULTS.appInstanceType;
+    const appMinSize = p.int("appMinSize", DEFAULTS.appMinSize, 0, 100);
+    const appMaxSize = p.int("appMaxSize", DEFAULTS.appMaxSize, 1, 100);
+    const appDesiredCapacity = p.int("appDesiredCapacity", DEFAULTS.appDesiredCapacity, 0, 100);
+    if (appMinSize > appDesiredCapacity || appDesiredCapacity > appMaxSize) {
+        p.problems.push(`${key("appMinSize")}/${key("appDesiredCapacity")}/${key("appMaxSize")}: ${appMinSize}/${appDesiredCapacity}/${appMaxSize} is not allowed; expected min <= desired <= max.`);
+    }
+    const cacheNodeType = p.string("cacheNodeType", /^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.t4g.small")
+        ?? DEFAULTS.cacheNodeType;
+    const customAmiId = p.string("customAmiId", /^ami-[0-9a-f]{8,17}$/, "an AMI ID such as ami-0123456789abcdef0");
+    const domainName = p.string("domainName", /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+        "a lower-case DNS name such as www.example.com");
+    const hostedZoneId = p.string("hostedZoneId", /^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ");
+    if (p.has("domainName") !== p.has("hostedZoneId")) {
+        p.problems.push(`${key("domainName")}/${key("hostedZoneId")}: set both or neither; DNS and HTTPS need the name and the zone that holds it.`);
+    }
+    const tags = p.tags("tags");
+
+    for (const k of Object.keys(raw)) {
+        if (k.startsWith(`${NAMESPACE}:`) && !(KNOWN_KEYS as readonly string[]).includes(k.slice(NAMESPACE.length + 1))) {
+            p.problems.push(`${k}: is not a known key; expected one of ${KNOWN_KEYS.map(key).join(", ")}.`);
+        }
+    }
+
+    if (p.problems.length > 0) {
+        throw new ConfigError(stack, p.problems);
+    }
+    return Object.freeze({
+        region: region!, role, peerStack, peerRegion, replicateToPeer: role === "primary" && replicateToPeer,
+        promote, vpcCidr: vpcCidr!, azCount, dbInstanceClass, dbAllocatedStorageGb, backupRetentionDays,
+        replicaLagAlarmSeconds, appInstanceType, appMinSize, appMaxSize, appDesiredCapacity, cacheNodeType,
+        customAmiId, domainName, hostedZoneId, tags: Object.freeze({ ...tags }),
+    });
+}
+
+/** Reads and validates the current stack's configuration. */
+export function loadConfig(): StackConfig {
+    const all = pulumi.runtime.allConfig();
+    const raw: RawConfig = {};
+    for (const [k, v] of Object.entries(all)) {
+        if (k.startsWith(`${NAMESPACE}:`) || k === "aws:region") raw[k] = v;
+    }
+    return parseConfig(raw, pulumi.getStack());
+}

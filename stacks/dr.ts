@@ -1,0 +1,83 @@
+// The dr stack. In standby it keeps only the data warm: the basic layer, an encrypted
+// cross-region read replica, the media bucket prod replicates into, the app image and the keys.
+// With `promote` set, the same replica resource is promoted in place (never replaced) and the
+// app tier is built; prod is not touched.
+import * as pulumi from "@pulumi/pulumi";
+import { AppTier } from "../components/app";
+import { Network } from "../components/basic";
+import { Database, secretReplicaArn } from "../components/database";
+import { AppImage } from "../components/image";
+import { MediaBucket } from "../components/media";
+import { dbIdentifier, StackContext } from "./context";
+
+export function deployDr(ctx: StackContext, prod: Record<string, any>): Record<string, pulumi.Input<any>> {
+    const { cfg, tags } = ctx;
+    const network = new Network("network", { vpcCidr: cfg.vpcCidr, availabilityZones: ctx.availabilityZones, tags });
+    const media = new MediaBucket("media", { tags });
+
+    const database = new Database("database", {
+        mode: "replica",
+        promote: cfg.promote,
+        identifier: dbIdentifier(pulumi.getProject(), ctx.stack),
+        instanceClass: cfg.dbInstanceClass,
+        allocatedStorageGb: cfg.dbAllocatedStorageGb,
+        backupRetentionDays: cfg.backupRetentionDays,
+        // Single-AZ while standing by keeps the pilot light cheap; see README for enabling
+        // Multi-AZ after a failover.
+        multiAz: false,
+        subnetGroupName: network.dbSubnetGroupName,
+        securityGroupIds: [network.dbSecurityGroupId],
+        // A cross-region replica is created from the source's ARN, not its identifier.
+        sourceDbArn: prod.dbInstanceArn,
+        credentialsSecretArn: secretReplicaArn(prod.dbCredentialsSecretArn, cfg.region),
+        replicaLagThresholdSeconds: cfg.replicaLagAlarmSeconds,
+        tags,
+    });
+
+    // prod's custom AMI is copied here ahead of time: during a disaster prod's region may not
+    // answer an AMI copy. Without a custom AMI both regions resolve the same public image.
+    const image = new AppImage("image", {
+        customAmiId: prod.customAmiId,
+        customAmiRegion: prod.customAmiId ? prod.region : undefined,
+        region: cfg.region,
+        tags,
+    });
+
+    const outputs: Record<string, pulumi.Input<any>> = {
+        role: cfg.role,
+        promote: cfg.promote,
+        region: cfg.region,
+        vpcCidr: cfg.vpcCidr,
+        vpcId: network.vpcId,
+        dbInstanceArn: database.dbInstanceArn,
+        dbInstanceIdentifier: database.dbInstanceIdentifier,
+        dbCredentialsSecretArn: database.credentialsSecretArn,
+        mediaBucketArn: media.bucketArn,
+        mediaBucketName: media.bucketName,
+        appImageId: image.imageId,
+    };
+    if (!cfg.promote) {
+        return outputs;
+    }
+
+    const app = new AppTier("app", {
+        network,
+        database: {
+            address: database.dbInstanceAddress,
+            port: database.dbInstancePort,
+            credentialsSecretArn: database.credentialsSecretArn,
+        },
+        media: { bucketName: media.bucketName, bucketArn: media.bucketArn },
+        imageId: image.imageId,
+        instanceType: cfg.appInstanceType,
+        minSize: cfg.appMinSize,
+        maxSize: cfg.appMaxSize,
+        desiredCapacity: cfg.appDesiredCapacity,
+        cacheNodeType: cfg.cacheNodeType,
+        highAvailability: false,
+        domainName: cfg.domainName,
+        hostedZoneId: cfg.hostedZoneId,
+        tags,
+    });
+    return { ...outputs, albDnsName: app.albDnsName, albZoneId: app.albZoneId, asgName: app.asgName };
+}

@@ -1,0 +1,102 @@
+// The link between the prod and dr stacks. Each reads the other's outputs through a
+// StackReference named in config (never a literal), and checks them against its own config
+// before anything is planned: two stacks that disagree about regions or address space must
+// fail loudly, not half-deploy.
+import * as pulumi from "@pulumi/pulumi";
+import { cidrsOverlap } from "../components/basic/subnetPlan";
+import { ConfigError, NAMESPACE, Role, StackConfig } from "./config";
+import { isAwsRegion } from "./regions";
+
+/** What prod exports for dr (and dr validates). Only stable IDs and ARNs cross stacks. */
+export interface PrimaryOutputs {
+    role: string;
+    promote: boolean;
+    region: string;
+    vpcCidr: string;
+    /** The dr region prod replicates its credentials secret to. */
+    peerRegion: string;
+    dbInstanceArn: string;
+    dbCredentialsSecretArn: string;
+    mediaBucketArn: string;
+    /** Set only when prod runs a custom AMI: dr copies it. */
+    customAmiId?: string;
+    albDnsName: string;
+    albZoneId: string;
+}
+
+/** What dr exports for prod. */
+export interface DrOutputs {
+    role: string;
+    promote: boolean;
+    region: string;
+    vpcCidr: string;
+    mediaBucketArn: string;
+}
+
+const REQUIRED: Record<Role, string[]> = {
+    // Keys dr needs from prod; prod needs from dr.
+    dr: ["role", "promote", "region", "vpcCidr", "peerRegion", "dbInstanceArn", "dbCredentialsSecretArn", "mediaBucketArn", "albDnsName", "albZoneId"],
+    primary: ["role", "promote", "region", "vpcCidr", "mediaBucketArn"],
+};
+
+/**
+ * Checks the peer's outputs against this stack's config. Pure: returns one line per problem.
+ * `outputs` are the plain values of the peer's stack outputs (missing keys are undefined).
+ */
+export function checkPeer(self: StackConfig, outputs: Record<string, any>): string[] {
+    const peer = self.peerStack!;
+    const problems: string[] = [];
+    const expectedRole: Role = self.role === "dr" ? "primary" : "dr";
+    const missing = REQUIRED[self.role].filter((k) => outputs[k] === undefined);
+    if (missing.length === REQUIRED[self.role].length) {
+        return [self.role === "dr"
+            ? `${NAMESPACE}:peerStack: the stack "${peer}" has no outputs; deploy the primary stack first (bootstrap step 1 of 3), then this dr stack.`
+            : `${NAMESPACE}:peerStack: the stack "${peer}" has no outputs; deploy the dr stack (bootstrap step 2 of 3) before turning ${NAMESPACE}:replicateToPeer on, `
+                + `or set ${NAMESPACE}:replicateToPeer false until it exists.`];
+    }
+    if (missing.length > 0) {
+        problems.push(`${NAMESPACE}:peerStack: the stack "${peer}" lacks the outputs ${missing.join(", ")}; run \`pulumi up\` on it with this version of the program first.`);
+    }
+    if (outputs.role !== undefined && outputs.role !== expectedRole) {
+        problems.push(`${NAMESPACE}:peerStack: the stack "${peer}" has role ${JSON.stringify(outputs.role)}; a ${self.role} stack's peer must have role ${expectedRole}.`);
+    }
+    if (self.role === "dr" && outputs.promote === true) {
+        problems.push(`${NAMESPACE}:peerStack: the stack "${peer}" reports promote=true; promote is only valid on the dr stack, so the primary's config is wrong.`);
+    }
+    const region = outputs.region;
+    if (region !== undefined && !isAwsRegion(String(region))) {
+        problems.push(`${NAMESPACE}:peerStack: the stack "${peer}" reports region ${JSON.stringify(region)}, which is not an AWS region.`);
+    } else if (region === self.region) {
+        problems.push(`aws:region: ${JSON.stringify(self.region)} is also the region of the peer stack "${peer}"; prod and dr must be in different regions, or a regional outage takes both.`);
+    }
+    if (outputs.vpcCidr !== undefined && cidrsOverlap(self.vpcCidr, String(outputs.vpcCidr))) {
+        problems.push(`${NAMESPACE}:vpcCidr: ${JSON.stringify(self.vpcCidr)} overlaps the peer stack "${peer}"'s VPC CIDR ${JSON.stringify(outputs.vpcCidr)}; `
+            + `choose a non-overlapping range so the two VPCs can be peered for failback.`);
+    }
+    if (self.role === "dr" && outputs.peerRegion !== undefined && outputs.peerRegion !== self.region) {
+        problems.push(`aws:region: ${JSON.stringify(self.region)} is not the region the primary "${peer}" replicates its credentials secret to `
+            + `(its ${NAMESPACE}:peerRegion is ${JSON.stringify(outputs.peerRegion)}); set them to the same region.`);
+    }
+    if (self.role === "primary" && region !== undefined && self.peerRegion !== undefined && region !== self.peerRegion) {
+        problems.push(`${NAMESPACE}:peerRegion: ${JSON.stringify(self.peerRegion)} is not the region of the dr stack "${peer}" (${JSON.stringify(region)}); set them to the same region.`);
+    }
+    return problems;
+}
+
+/**
+ * Reads the peer stack's outputs and validates them. Throws a ConfigError listing every
+ * problem before any resource is registered.
+ */
+export async function readPeer(self: StackConfig): Promise<{ ref: pulumi.StackReference; outputs: Record<string, any> }> {
+    const ref = new pulumi.StackReference(self.peerStack!);
+    const keys = REQUIRED[self.role].concat(self.role === "dr" ? ["customAmiId"] : []);
+    const outputs: Record<string, any> = {};
+    for (const k of keys) {
+        outputs[k] = (await ref.getOutputDetails(k)).value;
+    }
+    const problems = checkPeer(self, outputs);
+    if (problems.length > 0) {
+        throw new ConfigError(pulumi.getStack(), problems);
+    }
+    return { ref, outputs };
+}

@@ -1,0 +1,26 @@
+// The program: read and validate config, read and check the peer stack, then compose the
+// layers for this stack's role. Branches on the validated role, never on the stack's name.
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig, NAMESPACE } from "./config";
+import { selectAvailabilityZones, stackTags } from "./context";
+import { deployDr } from "./dr";
+import { readPeer } from "./peer";
+import { deployPrimary } from "./primary";
+
+/** The stack program: what the Pulumi runtime calls; its result is the stack outputs. */
+export async function pilotLight(): Promise<Record<string, pulumi.Input<any>>> {
+    const cfg = loadConfig();
+    const stack = pulumi.getStack();
+    const peer = cfg.role === "dr" || cfg.replicateToPeer ? await readPeer(cfg) : undefined;
+    if (cfg.role === "primary" && !peer) {
+        pulumi.log.warn(`Bootstrap step 1 of 3: ${NAMESPACE}:replicateToPeer is false, so media is not replicated yet. `
+            + `Next: deploy the dr stack (step 2), then set ${NAMESPACE}:replicateToPeer true here and run \`pulumi up\` again (step 3).`);
+    }
+    if (cfg.role === "dr") {
+        pulumi.log.info(cfg.promote
+            ? `dr is PROMOTED: the replica becomes a standalone database in place and the app tier is built in ${cfg.region}.`
+            : `dr is in standby: only data is kept warm in ${cfg.region} (replica, media copy, image, keys). Set ${NAMESPACE}:promote true to fail over.`);
+    }
+    const ctx = { cfg, stack, tags: stackTags(cfg, stack), availabilityZones: await selectAvailabilityZones(cfg) };
+    return cfg.role === "primary" ? deployPrimary(ctx, peer?.outputs) : deployDr(ctx, peer!.outputs);
+}

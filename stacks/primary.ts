@@ -1,0 +1,87 @@
+// The primary (prod) stack: the whole workload in one region, plus what dr needs to keep its
+// pilot light warm: a DB that replicas can be made from, a credentials secret replicated to the
+// dr region, and media replicated to dr's bucket once dr exists (bootstrap step 3).
+import * as pulumi from "@pulumi/pulumi";
+import { AppTier } from "../components/app";
+import { Network } from "../components/basic";
+import { Database } from "../components/database";
+import { AppImage } from "../components/image";
+import { MediaBucket, MediaReplication } from "../components/media";
+import { NAMESPACE } from "./config";
+import { dbIdentifier, StackContext } from "./context";
+
+export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undefined): Record<string, pulumi.Input<any>> {
+    const { cfg, tags } = ctx;
+    const network = new Network("network", { vpcCidr: cfg.vpcCidr, availabilityZones: ctx.availabilityZones, tags });
+
+    // Until dr exists there is nowhere to replicate to; the tag tells the policy pack (and a
+    // reader of the console) that this is bootstrap step 1, not a forgotten replication rule.
+    const media = new MediaBucket("media", {
+        tags: dr ? tags : { ...tags, [`${NAMESPACE}:bootstrap`]: "awaiting-dr" },
+    });
+    if (dr) {
+        new MediaReplication("media-replication", { sourceBucket: media, destinationBucketArn: dr.mediaBucketArn, tags });
+    }
+
+    const database = new Database("database", {
+        mode: "primary",
+        identifier: dbIdentifier(pulumi.getProject(), ctx.stack),
+        instanceClass: cfg.dbInstanceClass,
+        allocatedStorageGb: cfg.dbAllocatedStorageGb,
+        backupRetentionDays: cfg.backupRetentionDays,
+        multiAz: true,
+        subnetGroupName: network.dbSubnetGroupName,
+        securityGroupIds: [network.dbSecurityGroupId],
+        credentialsReplicaRegion: cfg.peerRegion,
+        tags,
+    });
+
+    const image = new AppImage("image", {
+        customAmiId: cfg.customAmiId,
+        customAmiRegion: cfg.customAmiId ? cfg.region : undefined,
+        region: cfg.region,
+        tags,
+    });
+
+    const app = new AppTier("app", {
+        network,
+        database: {
+            address: database.dbInstanceAddress,
+            port: database.dbInstancePort,
+            credentialsSecretArn: database.credentialsSecretArn,
+            kmsKeyArn: database.kmsKeyArn,
+        },
+        media: { bucketName: media.bucketName, bucketArn: media.bucketArn },
+        imageId: image.imageId,
+        instanceType: cfg.appInstanceType,
+        minSize: cfg.appMinSize,
+        maxSize: cfg.appMaxSize,
+        desiredCapacity: cfg.appDesiredCapacity,
+        cacheNodeType: cfg.cacheNodeType,
+        highAvailability: true,
+        domainName: cfg.domainName,
+        hostedZoneId: cfg.hostedZoneId,
+        tags,
+    });
+
+    // The outputs dr reads (stacks/peer.ts PrimaryOutputs): stable IDs and ARNs only, no secrets.
+    return {
+        role: cfg.role,
+        promote: false,
+        region: cfg.region,
+        vpcCidr: cfg.vpcCidr,
+        peerRegion: cfg.peerRegion,
+        vpcId: network.vpcId,
+        dbInstanceArn: database.dbInstanceArn,
+        dbInstanceIdentifier: database.dbInstanceIdentifier,
+        dbCredentialsSecretArn: database.credentialsSecretArn,
+        mediaBucketArn: media.bucketArn,
+        mediaBucketName: media.bucketName,
+        customAmiId: cfg.customAmiId,
+        appImageId: image.imageId,
+        albDnsName: app.albDnsName,
+        albZoneId: app.albZoneId,
+        asgName: app.asgName,
+        replicationEnabled: dr !== undefined,
+    };
+}

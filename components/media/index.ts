@@ -1,0 +1,7 @@
+// The media layer: the per-region media bucket and prod-to-dr replication.
+export * from "./bucket";
+export * from "./replication";
+export {
+    bucketArnProblems, bucketNameProblems, noncurrentDaysProblems, storageClassProblems,
+    NONCURRENT_DAYS_MAX, NONCURRENT_DAYS_MIN, REPLICA_STORAGE_CLASSES,
+} from "./validate";

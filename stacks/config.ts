@@ -193,7 +193,7 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
         if (promote) {
             p.problems.push(`${key("promote")}: true is not allowed on a primary stack; promote only the dr stack (role dr).`);
         }
-        if (peerRegion === undefined && !p.has("peerRegion")) {
+        if (!p.has("peerRegion")) {
             p.problems.push(`${key("peerRegion")}: not set; the primary stack needs the dr region to replicate the database credentials secret there.`);
         }
         if (replicateToPeer && !p.has("peerStack")) {

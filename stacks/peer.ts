@@ -3,7 +3,7 @@
 // before anything is planned: two stacks that disagree about regions or address space must
 // fail loudly, not half-deploy.
 import * as pulumi from "@pulumi/pulumi";
-import { cidrsOverlap } from "../components/basic/subnetPlan";
+import { cidrsOverlap, parseCidr } from "../components/basic/subnetPlan";
 import { ConfigError, NAMESPACE, Role, StackConfig } from "./config";
 import { isAwsRegion } from "./regions";
 
@@ -69,7 +69,9 @@ export function checkPeer(self: StackConfig, outputs: Record<string, any>): stri
     } else if (region === self.region) {
         problems.push(`aws:region: ${JSON.stringify(self.region)} is also the region of the peer stack "${peer}"; prod and dr must be in different regions, or a regional outage takes both.`);
     }
-    if (outputs.vpcCidr !== undefined && cidrsOverlap(self.vpcCidr, String(outputs.vpcCidr))) {
+    if (outputs.vpcCidr !== undefined && !parseCidr(String(outputs.vpcCidr))) {
+        problems.push(`${NAMESPACE}:peerStack: the stack "${peer}" reports vpcCidr ${JSON.stringify(outputs.vpcCidr)}, which is not an IPv4 CIDR.`);
+    } else if (outputs.vpcCidr !== undefined && cidrsOverlap(self.vpcCidr, String(outputs.vpcCidr))) {
         problems.push(`${NAMESPACE}:vpcCidr: ${JSON.stringify(self.vpcCidr)} overlaps the peer stack "${peer}"'s VPC CIDR ${JSON.stringify(outputs.vpcCidr)}; `
             + `choose a non-overlapping range so the two VPCs can be peered for failback.`);
     }

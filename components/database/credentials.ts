@@ -1,0 +1,108 @@
+// The primary database's master credentials: a generated password and the Secrets Manager
+// secret the app reads them from, optionally replicated to the dr region so the app there can
+// still read them while prod's region is down. Called by the Database component (primary mode),
+// whose children these become. Also the pure helper that names the secret's replica.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import { isRegionName } from "./validate";
+
+/** The master user name. `admin` is the RDS for MySQL console default and not reserved. */
+export const MASTER_USERNAME = "admin";
+/** The MySQL port. */
+export const MYSQL_PORT = 3306;
+/** Password length: long, yet under the 41 characters RDS for MySQL accepts. */
+export const PASSWORD_LENGTH = 32;
+/**
+ * The special characters a password may contain: printable ASCII punctuation minus the ones
+ * RDS forbids in a master password (`/`, `@`, `"` and space), and minus `'`, `\` and backtick,
+ * which break naive shell and SQL quoting in operator scripts.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (MasterUserPassword)
+ */
+export const PASSWORD_SPECIALS = "!#$%&()*+,-.:;<=>?[]^_{|}~";
+
+/** Inputs of `createDatabaseCredentials`. */
+export interface DatabaseCredentialsArgs {
+    /** The secret's name, e.g. `pilot-light-prod/db-credentials`; the replica gets the same name. */
+    secretName: string;
+    /** The ARN of the CMK that encrypts the secret in the primary region. */
+    kmsKeyArn: pulumi.Input<string>;
+    /** The region to replicate the secret to, if any. */
+    replicaRegion?: string;
+    /** Tags for the secret. */
+    tags: Record<string, string>;
+}
+
+/** The generated password and the secret holding it. */
+export interface DatabaseCredentials {
+    /** The password, as a Pulumi secret. Pass it to the DB instance only; never export it. */
+    password: pulumi.Output<string>;
+    secret: aws.secretsmanager.Secret;
+    secretVersion: aws.secretsmanager.SecretVersion;
+}
+
+/**
+ * Creates the password (`${name}-password`), the secret (`${name}-credentials`, protected) and
+ * its value (`${name}-credentials-version`) as children of `parent`.
+ */
+export function createDatabaseCredentials(name: string, args: DatabaseCredentialsArgs, parent: pulumi.Resource): DatabaseCredentials {
+    const generated = new random.RandomPassword(`${name}-password`, {
+        length: PASSWORD_LENGTH,
+        special: true,
+        overrideSpecial: PASSWORD_SPECIALS,
+        minLower: 1,
+        minUpper: 1,
+        minNumeric: 1,
+        minSpecial: 1,
+    }, { parent });
+    // The provider already marks `result` secret; wrapping again keeps it secret under any runtime.
+    const password = pulumi.secret(generated.result);
+
+    const secret = new aws.secretsmanager.Secret(`${name}-credentials`, {
+        name: args.secretName,
+        description: `Master credentials of the ${args.secretName.split("/")[0]} RDS for MySQL database`,
+        kmsKeyId: args.kmsKeyArn,
+        // The longest recovery window, so a deleted secret can be restored.
+        recoveryWindowInDays: 30,
+        // The replica uses the dr region's AWS-managed key (aws/secretsmanager): the dr stack's
+        // own CMK does not exist yet when prod is first deployed, and a replica's key cannot be
+        // taken from a stack that is deployed later.
+        // https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html
+        replicas: args.replicaRegion === undefined ? undefined : [{ region: args.replicaRegion }],
+        tags: args.tags,
+    }, { parent, protect: true });
+
+    // No host: the replicated copy is read in the dr region, where the host is the replica's
+    // address, so the app takes the host from its own stack instead.
+    const secretVersion = new aws.secretsmanager.SecretVersion(`${name}-credentials-version`, {
+        secretId: secret.id,
+        secretString: pulumi.secret(pulumi.jsonStringify({
+            username: MASTER_USERNAME,
+            password,
+            engine: "mysql",
+            port: MYSQL_PORT,
+        })),
+    }, { parent });
+
+    return { password, secret, secretVersion };
+}
+
+/**
+ * The ARN of a Secrets Manager secret's replica in another region: the same ARN with the region
+ * replaced, since a replica keeps the primary's name and random suffix.
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html
+ * Throws if `primaryArn` is not a secret ARN or `region` is not a region name.
+ */
+export function secretReplicaArn(primaryArn: string, region: string): string {
+    // arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 chars>
+    const parts = typeof primaryArn === "string" ? primaryArn.split(":") : [];
+    if (parts.length < 7 || parts[0] !== "arn" || parts[2] !== "secretsmanager" || parts[3] === ""
+        || !/^\d{12}$/.test(parts[4]) || parts[5] !== "secret" || parts.slice(6).join(":") === "") {
+        throw new Error(`secretReplicaArn: primaryArn must be a Secrets Manager secret ARN`
+            + ` (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>), got ${JSON.stringify(primaryArn)}`);
+    }
+    if (!isRegionName(region)) {
+        throw new Error(`secretReplicaArn: region must be an AWS region such as "us-west-2", got ${JSON.stringify(region)}`);
+    }
+    return [...parts.slice(0, 3), region, ...parts.slice(4)].join(":");
+}

@@ -1,0 +1,263 @@
+// Database: the database layer of the original Terraform split (its `database` folder: a
+// parameter group and a DB instance), extended for pilot-light DR. Creates a customer-managed
+// KMS key, a `mysql8.0` parameter group and an RDS for MySQL instance, and then either
+//  - primary (prod): a generated master password and the Secrets Manager secret holding it,
+//    replicated to the dr region; or
+//  - replica (dr): an encrypted cross-region read replica of prod's instance with a ReplicaLag
+//    alarm, which a disaster promotes in place (same resource and URN, `replicateSourceDb`
+//    removed), turning it into a standalone primary.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { createDatabaseCredentials, MASTER_USERNAME, MYSQL_PORT } from "./credentials";
+import { createDatabaseKey } from "./kmsKey";
+import { assertValidDatabaseArgs, MAX_STORAGE_GB } from "./validate";
+
+/** The ReplicaLag alarm threshold unless `replicaLagThresholdSeconds` says otherwise. */
+export const DEFAULT_REPLICA_LAG_THRESHOLD_SECONDS = 300;
+/** Exported to CloudWatch Logs in both modes; `slowquery` needs `log_output=FILE` (see the parameter group). */
+export const LOG_EXPORTS = ["error", "general", "slowquery"];
+
+/** Inputs of the Database component. */
+export interface DatabaseArgs {
+    /**
+     * `"primary"` creates a standalone MySQL instance with its credentials secret (prod);
+     * `"replica"` creates a cross-region read replica of `sourceDbArn` (the dr stack). Required.
+     */
+    mode: "primary" | "replica";
+    /**
+     * replica only: promote the replica to a standalone DB in place. Default false. Promotion
+     * removes `replicateSourceDb` and turns on backups; nothing else changes, so the update is an
+     * in-place promotion, never a replacement. It cannot be undone: to fail back, build a new
+     * replica. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html
+     */
+    promote?: boolean;
+    /**
+     * Explicit DB identifier, e.g. "pilot-light-prod". Required (deterministic names make a replace fail loudly
+     * instead of silently creating a second DB). 1-63 lowercase letters, digits or hyphens, starting with a
+     * letter, no trailing hyphen and no `--`. Also names the final snapshot (`<identifier>-final`), the KMS alias
+     * (`alias/<identifier>-db`) and, for a primary, the secret (`<identifier>/db-credentials`).
+     * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.Constraints
+     */
+    identifier: string;
+    /**
+     * The DB instance class, e.g. `"db.t4g.medium"`. Required. Must be offered for MySQL 8.0 in
+     * the region. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.html
+     */
+    instanceClass: string;
+    /**
+     * Initial gp3 storage in GiB, from 20 to 65536. Required. Used by the primary only (a replica
+     * inherits its source's storage), but it still sets a replica's default autoscaling ceiling,
+     * so pass prod's value. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html
+     */
+    allocatedStorageGb: number;
+    /**
+     * Storage autoscaling ceiling in GiB, from `allocatedStorageGb` to 65536. Defaults to twice
+     * `allocatedStorageGb` (at most 65536).
+     * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html
+     */
+    maxAllocatedStorageGb?: number;
+    /**
+     * Days of automated backups, an integer from 7 to 35. Required. Used by the primary (a
+     * cross-region replica needs its source's backups on) and by a promoted replica; a standby
+     * replica keeps none (0), since prod holds the backups.
+     * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html
+     */
+    backupRetentionDays: number;
+    /**
+     * Run a synchronous standby in a second AZ. Required; true for the prod primary. For a replica
+     * pass the same value standby and promoted, or promotion will also convert to Multi-AZ.
+     * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html
+     */
+    multiAz: boolean;
+    /**
+     * The DB subnet group (private subnets of this region's VPC). Required; a cross-region
+     * replica must name one in its own region.
+     * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
+     */
+    subnetGroupName: pulumi.Input<string>;
+    /** The instance's VPC security groups. Required, at least one (none would mean the VPC's default group). */
+    securityGroupIds: pulumi.Input<string>[];
+    /**
+     * primary only: region to replicate the credentials secret to (the dr region), so the app in dr can read
+     * it while prod is down. Defaults to no replica. The replica is encrypted with that region's
+     * AWS-managed key. https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html
+     */
+    credentialsReplicaRegion?: string;
+    /**
+     * replica only: ARN of the source DB in the other region (from prod's stack outputs). Required
+     * while standby; ignored once promoted. A cross-region replica must name its source by ARN.
+     * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
+     */
+    sourceDbArn?: pulumi.Input<string>;
+    /**
+     * replica only: ARN of the credentials secret replica in this region (computed by the stack from prod's
+     * outputs, see `secretReplicaArn`). Required for a replica; becomes `credentialsSecretArn`.
+     */
+    credentialsSecretArn?: pulumi.Input<string>;
+    /**
+     * replica only: ReplicaLag alarm threshold in seconds. Default 300. Must be positive.
+     * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Monitoring.html
+     */
+    replicaLagThresholdSeconds?: number;
+    /** Actions (e.g. SNS topic ARNs) for the ReplicaLag alarm's ALARM and OK states. Defaults to none. */
+    alarmActions?: pulumi.Input<string>[];
+    /** Tags merged onto every taggable child. Defaults to none. Each child also gets a `Name` tag, which wins. */
+    tags?: Record<string, string>;
+}
+
+/** The pilot-light database: prod's primary, or dr's cross-region replica. */
+export class Database extends pulumi.ComponentResource {
+    /** The RDS instance (`${name}-mysql` in both modes, so promotion keeps its URN). */
+    readonly instance: aws.rds.Instance;
+    /** The instance's ARN; the dr stack replicates from it. */
+    readonly dbInstanceArn: pulumi.Output<string>;
+    /** The instance's identifier, as given. */
+    readonly dbInstanceIdentifier: pulumi.Output<string>;
+    /** The instance's DNS name. */
+    readonly dbInstanceAddress: pulumi.Output<string>;
+    /** The instance's port (3306). */
+    readonly dbInstancePort: pulumi.Output<number>;
+    /** The ARN of this region's CMK (storage, and the primary's secret). */
+    readonly kmsKeyArn: pulumi.Output<string>;
+    /** The credentials secret in this region: the primary's own, or the passed-in replica ARN. */
+    readonly credentialsSecretArn: pulumi.Output<string>;
+
+    constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validate before registering anything, so a bad input leaves no half-built component.
+        assertValidDatabaseArgs(name, args);
+        super("pilot-light:database:Database", name, {}, opts);
+        const parent = { parent: this };
+        // Data resources are always protected: destroying one by mistake must fail.
+        const protectedChild = { parent: this, protect: true };
+        const tagged = (resourceName: string) => ({ ...(args.tags ?? {}), Name: resourceName });
+        const isReplica = args.mode === "replica";
+        const standby = isReplica && args.promote !== true;
+
+        const { key } = createDatabaseKey(name, {
+            description: `Encrypts the ${args.identifier} RDS for MySQL storage${isReplica ? "" : " and credentials secret"}`,
+            aliasName: `alias/${args.identifier}-db`,
+            tags: tagged(`${args.identifier}-db`),
+        }, this);
+
+        // A cross-region replica cannot use the source's parameter group, so both modes own one.
+        const parameterGroup = new aws.rds.ParameterGroup(`${name}-mysql80`, {
+            family: "mysql8.0",
+            description: `MySQL 8.0 parameters for ${args.identifier}`,
+            parameters: [
+                // Refuse unencrypted client connections.
+                // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/mysql-ssl-connections.html
+                { name: "require_secure_transport", value: "1", applyMethod: "immediate" },
+                // Slow queries go to a file, which is what the CloudWatch Logs export reads.
+                // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQLDB.PublishtoCloudWatchLogs.html
+                { name: "slow_query_log", value: "1", applyMethod: "immediate" },
+                { name: "long_query_time", value: "2", applyMethod: "immediate" },
+                { name: "log_output", value: "FILE", applyMethod: "immediate" },
+            ],
+            tags: tagged(`${args.identifier}-mysql80`),
+        }, parent);
+
+        const maxAllocatedStorage = args.maxAllocatedStorageGb ?? Math.min(2 * args.allocatedStorageGb, MAX_STORAGE_GB);
+        // Identical in both modes, and for a replica identical standby and promoted.
+        const common: aws.rds.InstanceArgs = {
+            identifier: args.identifier,
+            instanceClass: args.instanceClass,
+            storageType: "gp3",
+            maxAllocatedStorage,
+            storageEncrypted: true,
+            // A cross-region encrypted replica must name a key in its own region.
+            // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
+            kmsKeyId: key.arn,
+            multiAz: args.multiAz,
+            dbSubnetGroupName: args.subnetGroupName,
+            vpcSecurityGroupIds: args.securityGroupIds,
+            parameterGroupName: parameterGroup.name,
+            publiclyAccessible: false,
+            deletionProtection: true,
+            // AWS refuses a final snapshot when deleting a replica, so a standby replica cannot be
+            // destroyed as is; that is intended (it is protected anyway), and keeping the setting
+            // keeps the promotion diff minimal and the promoted DB's last snapshot guaranteed.
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: `${args.identifier}-final`,
+            // Automated backups outlive the instance, so a deleted DB can still be restored.
+            deleteAutomatedBackups: false,
+            enabledCloudwatchLogsExports: LOG_EXPORTS,
+            copyTagsToSnapshot: true,
+            applyImmediately: true,
+            tags: tagged(args.identifier),
+        };
+
+        let secretArn: pulumi.Output<string>;
+        if (isReplica) {
+            this.instance = new aws.rds.Instance(`${name}-mysql`, {
+                ...common,
+                // Engine, version, user, password and storage size come from the source.
+                replicateSourceDb: standby ? args.sourceDbArn : undefined,
+                // A standby keeps no backups of its own: prod has them, and 0 is the cheapest.
+                backupRetentionPeriod: standby ? 0 : args.backupRetentionDays,
+            }, protectedChild);
+            secretArn = pulumi.output(args.credentialsSecretArn as pulumi.Input<string>);
+            if (standby) {
+                this.createReplicaLagAlarm(name, args);
+            }
+        } else {
+            const credentials = createDatabaseCredentials(name, {
+                secretName: `${args.identifier}/db-credentials`,
+                kmsKeyArn: key.arn,
+                replicaRegion: args.credentialsReplicaRegion,
+                tags: tagged(`${args.identifier}/db-credentials`),
+            }, this);
+            this.instance = new aws.rds.Instance(`${name}-mysql`, {
+                ...common,
+                engine: "mysql",
+                engineVersion: "8.0",
+                allocatedStorage: args.allocatedStorageGb,
+                port: MYSQL_PORT,
+                username: MASTER_USERNAME,
+                password: credentials.password,
+                // Also a prerequisite for the dr region's cross-region replica.
+                backupRetentionPeriod: args.backupRetentionDays,
+            }, protectedChild);
+            secretArn = credentials.secret.arn;
+        }
+
+        this.dbInstanceArn = this.instance.arn;
+        this.dbInstanceIdentifier = this.instance.identifier;
+        this.dbInstanceAddress = this.instance.address;
+        this.dbInstancePort = this.instance.port;
+        this.kmsKeyArn = key.arn;
+        this.credentialsSecretArn = secretArn;
+        this.registerOutputs({
+            dbInstanceArn: this.dbInstanceArn,
+            dbInstanceIdentifier: this.dbInstanceIdentifier,
+            dbInstanceAddress: this.dbInstanceAddress,
+            dbInstancePort: this.dbInstancePort,
+            kmsKeyArn: this.kmsKeyArn,
+            credentialsSecretArn: this.credentialsSecretArn,
+        });
+    }
+
+    /**
+     * A replica that stops reporting ReplicaLag has stopped replicating, so missing data is
+     * breaching. Only while standby: a promoted instance no longer publishes the metric.
+     */
+    private createReplicaLagAlarm(name: string, args: DatabaseArgs): aws.cloudwatch.MetricAlarm {
+        const threshold = args.replicaLagThresholdSeconds ?? DEFAULT_REPLICA_LAG_THRESHOLD_SECONDS;
+        return new aws.cloudwatch.MetricAlarm(`${name}-replica-lag`, {
+            name: `${args.identifier}-replica-lag`,
+            alarmDescription: `${args.identifier} is more than ${threshold}s behind its source, or has stopped reporting`
+                + " (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Monitoring.html)",
+            namespace: "AWS/RDS",
+            metricName: "ReplicaLag",
+            dimensions: { DBInstanceIdentifier: this.instance.identifier },
+            statistic: "Maximum",
+            period: 60,
+            evaluationPeriods: 5,
+            comparisonOperator: "GreaterThanThreshold",
+            threshold,
+            treatMissingData: "breaching",
+            alarmActions: args.alarmActions ?? [],
+            okActions: args.alarmActions ?? [],
+            tags: { ...(args.tags ?? {}), Name: `${args.identifier}-replica-lag` },
+        }, { parent: this });
+    }
+}

@@ -1,0 +1,12 @@
+// The database layer (the original Terraform `database` folder: parameter group and DB
+// instance), extended for pilot-light DR: prod's primary with its credentials secret, or dr's
+// cross-region read replica that is promoted in place. Plus the pure helpers the stacks and the
+// config checks reuse.
+export { Database, DEFAULT_REPLICA_LAG_THRESHOLD_SECONDS, LOG_EXPORTS } from "./database";
+export type { DatabaseArgs } from "./database";
+export { secretReplicaArn, MASTER_USERNAME, MYSQL_PORT, PASSWORD_SPECIALS } from "./credentials";
+export { KEY_DELETION_WINDOW_DAYS } from "./kmsKey";
+export {
+    validateDatabaseArgs, isRegionName,
+    MIN_BACKUP_RETENTION_DAYS, MAX_BACKUP_RETENTION_DAYS, MIN_STORAGE_GB, MAX_STORAGE_GB,
+} from "./validate";

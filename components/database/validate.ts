@@ -1,0 +1,115 @@
+// Validation of the Database component's arguments, as a pure function so it can be tested
+// without mocks. Every problem is collected, so one run reports all of them at once.
+import type { DatabaseArgs } from "./database";
+
+/** The smallest backup retention the primary and a promoted replica may have (our DR policy). */
+export const MIN_BACKUP_RETENTION_DAYS = 7;
+/** RDS's largest automated-backup retention. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html */
+export const MAX_BACKUP_RETENTION_DAYS = 35;
+/** gp3 storage limits for RDS for MySQL, in GiB. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Storage.html */
+export const MIN_STORAGE_GB = 20;
+export const MAX_STORAGE_GB = 65536;
+
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.Constraints
+// RDS stores identifiers in lower case; demanding lower case here avoids a perpetual diff.
+const IDENTIFIER = /^[a-z](?:[a-z0-9]|-(?!-)){0,62}$/;
+// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.html
+const INSTANCE_CLASS = /^db\.[a-z0-9-]+\.[a-z0-9-]+$/;
+const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
+
+function isIntIn(v: unknown, min: number, max: number): boolean {
+    return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+}
+
+/** True if `v` looks like an AWS region name such as `us-west-2`. */
+export function isRegionName(v: unknown): v is string {
+    return typeof v === "string" && REGION.test(v);
+}
+
+/**
+ * Returns every problem with `args`, each naming the field and the bad value; empty when valid.
+ * Inputs that may be Outputs (ARNs, subnet group) are only checked for presence.
+ */
+export function validateDatabaseArgs(args: DatabaseArgs): string[] {
+    const problems: string[] = [];
+    if (args === undefined || args === null) {
+        return ["args are required"];
+    }
+    const { mode } = args;
+    if (mode !== "primary" && mode !== "replica") {
+        problems.push(`mode must be "primary" or "replica", got ${JSON.stringify(mode)}`);
+    }
+    if (typeof args.identifier !== "string" || !IDENTIFIER.test(args.identifier) || args.identifier.endsWith("-")) {
+        problems.push("identifier must be 1-63 lowercase letters, digits or hyphens, start with a letter, and neither"
+            + ` end with a hyphen nor contain "--", got ${JSON.stringify(args.identifier)}`);
+    }
+    if (typeof args.instanceClass !== "string" || !INSTANCE_CLASS.test(args.instanceClass)) {
+        problems.push(`instanceClass must be an RDS instance class such as "db.t4g.medium", got ${JSON.stringify(args.instanceClass)}`);
+    }
+    const storageOk = isIntIn(args.allocatedStorageGb, MIN_STORAGE_GB, MAX_STORAGE_GB);
+    if (!storageOk) {
+        problems.push(`allocatedStorageGb must be an integer from ${MIN_STORAGE_GB} to ${MAX_STORAGE_GB}, got ${args.allocatedStorageGb}`);
+    }
+    if (args.maxAllocatedStorageGb !== undefined) {
+        const floor = storageOk ? args.allocatedStorageGb : MIN_STORAGE_GB;
+        if (!isIntIn(args.maxAllocatedStorageGb, floor, MAX_STORAGE_GB)) {
+            problems.push(`maxAllocatedStorageGb must be an integer from allocatedStorageGb (${floor}) to ${MAX_STORAGE_GB},`
+                + ` got ${args.maxAllocatedStorageGb}`);
+        }
+    }
+    if (!isIntIn(args.backupRetentionDays, MIN_BACKUP_RETENTION_DAYS, MAX_BACKUP_RETENTION_DAYS)) {
+        problems.push(`backupRetentionDays must be an integer from ${MIN_BACKUP_RETENTION_DAYS} to`
+            + ` ${MAX_BACKUP_RETENTION_DAYS}, got ${args.backupRetentionDays}`);
+    }
+    if (typeof args.multiAz !== "boolean") {
+        problems.push(`multiAz must be true or false, got ${JSON.stringify(args.multiAz)}`);
+    }
+    if (args.subnetGroupName === undefined || args.subnetGroupName === null || args.subnetGroupName === "") {
+        problems.push("subnetGroupName is required");
+    }
+    if (!Array.isArray(args.securityGroupIds) || args.securityGroupIds.length === 0) {
+        // An empty list would silently put the DB into the VPC's default security group.
+        problems.push("securityGroupIds must list at least one security group");
+    }
+    if (mode === "primary") {
+        if (args.promote !== undefined && args.promote !== false) {
+            problems.push(`promote is only valid when mode is "replica", got promote=${JSON.stringify(args.promote)} with mode "primary"`);
+        }
+        for (const field of ["sourceDbArn", "credentialsSecretArn", "replicaLagThresholdSeconds"] as const) {
+            if (args[field] !== undefined) {
+                problems.push(`${field} is only valid when mode is "replica"`);
+            }
+        }
+        if (args.credentialsReplicaRegion !== undefined && !isRegionName(args.credentialsReplicaRegion)) {
+            problems.push(`credentialsReplicaRegion must be an AWS region such as "us-west-2", got ${JSON.stringify(args.credentialsReplicaRegion)}`);
+        }
+    }
+    if (mode === "replica") {
+        if (args.promote !== undefined && typeof args.promote !== "boolean") {
+            problems.push(`promote must be true or false, got ${JSON.stringify(args.promote)}`);
+        }
+        // Once promoted the source is no longer used, and prod may be gone for good.
+        if (args.promote !== true && (args.sourceDbArn === undefined || args.sourceDbArn === null || args.sourceDbArn === "")) {
+            problems.push(`sourceDbArn is required when mode is "replica" and promote is not true`);
+        }
+        if (args.credentialsSecretArn === undefined || args.credentialsSecretArn === null || args.credentialsSecretArn === "") {
+            problems.push(`credentialsSecretArn is required when mode is "replica"`);
+        }
+        if (args.credentialsReplicaRegion !== undefined) {
+            problems.push(`credentialsReplicaRegion is only valid when mode is "primary"`);
+        }
+        const lag = args.replicaLagThresholdSeconds;
+        if (lag !== undefined && !(typeof lag === "number" && Number.isFinite(lag) && lag > 0)) {
+            problems.push(`replicaLagThresholdSeconds must be a positive number of seconds, got ${lag}`);
+        }
+    }
+    return problems;
+}
+
+/** Throws one Error listing every problem with `args`, prefixed with the component's name. */
+export function assertValidDatabaseArgs(name: string, args: DatabaseArgs): void {
+    const problems = validateDatabaseArgs(args);
+    if (problems.length > 0) {
+        throw new Error(`Database "${name}": invalid arguments: ${problems.join("; ")}`);
+    }
+}

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { getStore } from "@pulumi/pulumi/runtime/state";
 import { computedState, fakeInvoke, setFakeRegion } from "./fakes";
 
 /** One resource registration, as the engine saw it. */
@@ -177,11 +178,17 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 export async function startOffline(opts: OfflineRunOptions): Promise<{ records: RecordedResource[]; monitor: RecordingMonitor; settle: () => Promise<void> }> {
     setFakeRegion(opts.region);
     const mocks = new OfflineMocks(opts.region, opts.stackOutputs);
-    // setMocks turns on the feature flags (secrets, resource references, ...); the recording
-    // monitor then takes the mock monitor's place.
-    await pulumi.runtime.setMocks(mocks, opts.project, opts.stack, false);
+    // The recording monitor takes the mock monitor's place. setMockOptions resets the runtime's
+    // feature flags, so they are turned on again afterwards, as setMocks itself does: secrets
+    // must stay secret, or a test could not tell a secret input from a plain one.
     const monitor = new RecordingMonitor(mocks);
     settings.setMockOptions(monitor, opts.project, opts.stack, false);
+    const store = getStore();
+    store.supportsSecrets = true;
+    store.supportsResourceReferences = true;
+    store.supportsOutputValues = false;
+    store.supportsDeletedWith = true;
+    store.supportsAliasSpecs = true;
     pulumi.runtime.setAllConfig({ "aws:region": opts.region, ...opts.config }, opts.secretKeys ?? []);
     return { records: monitor.records, monitor, settle: () => (settings as any).waitForRPCs() };
 }

@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { getStore } from "@pulumi/pulumi/runtime/state";
+// getStore is internal (absent from the typings) but is what setMocks itself uses.
+const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): any };
 import { computedState, fakeInvoke, setFakeRegion } from "./fakes";
 
 /** One resource registration, as the engine saw it. */

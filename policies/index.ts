@@ -1,0 +1,10 @@
+// The pack's entry point for `pulumi preview --policy-pack policies`. Constructing a PolicyPack
+// starts the analyzer's gRPC server (and a second one in the same process exits it), so this
+// file does nothing else; everything else imports ./all.
+import { PolicyPack } from "@pulumi/policy";
+import { allPolicies } from "./all";
+
+new PolicyPack("pilot-light-policies", {
+    description: "Keeps every change to the pilot-light prod and dr stacks recoverable and safe.",
+    policies: allPolicies,
+});

@@ -205,7 +205,8 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
         if (!p.has("peerStack")) {
             p.problems.push(`${key("peerStack")}: not set; the dr stack reads the primary stack's outputs (its database ARN), e.g. org/pilot-light/prod.`);
         }
-        for (const k of ["replicateToPeer", "customAmiId", "peerRegion"]) {
+        // replicateToPeer is not listed: its project default reaches every stack.
+        for (const k of ["customAmiId", "peerRegion"]) {
             if (p.has(k)) {
                 p.problems.push(`${key(k)}: is only allowed on the primary stack; the dr stack takes it from the primary's outputs.`);
             }

@@ -77,7 +77,7 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
         dbCredentialsSecretArn: database.credentialsSecretArn,
         mediaBucketArn: media.bucketArn,
         mediaBucketName: media.bucketName,
-        customAmiId: cfg.customAmiId,
+        ...(cfg.customAmiId ? { customAmiId: cfg.customAmiId } : {}),
         appImageId: image.imageId,
         albDnsName: app.albDnsName,
         albZoneId: app.albZoneId,

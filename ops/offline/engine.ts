@@ -11,7 +11,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 // getStore is internal (absent from the typings) but is what setMocks itself uses.
 const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): any };
-import { computedState, fakeInvoke, setFakeRegion } from "./fakes";
+import { computedState, fakeInvoke, setFakeScope } from "./fakes";
 
 /** One resource registration, as the engine saw it. */
 export interface RecordedResource {
@@ -177,7 +177,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
  * tests; use `runOffline` for whole programs.
  */
 export async function startOffline(opts: OfflineRunOptions): Promise<{ records: RecordedResource[]; monitor: RecordingMonitor; settle: () => Promise<void> }> {
-    setFakeRegion(opts.region);
+    setFakeScope(opts.stack, opts.region);
     const mocks = new OfflineMocks(opts.region, opts.stackOutputs);
     // The recording monitor takes the mock monitor's place. setMockOptions resets the runtime's
     // feature flags, so they are turned on again afterwards, as setMocks itself does: secrets

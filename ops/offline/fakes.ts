@@ -9,9 +9,15 @@ import { createHash } from "crypto";
 /** The fake AWS account every offline run pretends to be in. */
 export const FAKE_ACCOUNT_ID = "123456789012";
 
-/** A short, stable hex digest of the given parts. */
+/**
+ * The stack the fakes answer for. Mixed into every digest, so prod and dr get different IDs and
+ * bucket names (as in AWS), while two runs of one stack still agree.
+ */
+let scope = "";
+
+/** A short, stable hex digest of the given parts, within the current stack. */
 export function digest(...parts: string[]): string {
-    return createHash("sha256").update(parts.join("\u0000")).digest("hex");
+    return createHash("sha256").update([scope, ...parts].join("\u0000")).digest("hex");
 }
 
 /** The service and resource segment of an ARN for a Pulumi type token. */
@@ -122,8 +128,9 @@ function regionOf(inputs: Record<string, any> | undefined): string {
     return typeof inputs?.region === "string" && inputs.region ? inputs.region : defaultRegion;
 }
 
-/** Sets the region used for ARNs of resources that do not name their own. */
-export function setFakeRegion(region: string): void {
+/** Sets the stack and the region used for ARNs of resources that do not name their own. */
+export function setFakeScope(stack: string, region: string): void {
+    scope = stack;
     defaultRegion = region;
 }
 

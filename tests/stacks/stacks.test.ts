@@ -1,0 +1,172 @@
+// Both stacks end to end through the offline engine: prod in steady state, dr in standby and
+// dr promoted. These run the real program (stacks/index.ts) with the real stack files.
+import * as assert from "assert";
+import * as path from "path";
+import type { RecordedResource } from "../../ops/offline/engine";
+import type { StackPlan } from "../../ops/offline/planner";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+function ofType(plan: StackPlan, type: string): RecordedResource[] {
+    return plan.resources.filter((r) => r.type === type);
+}
+
+function one(plan: StackPlan, type: string): RecordedResource {
+    const found = ofType(plan, type);
+    assert.strictEqual(found.length, 1, `expected one ${type} in ${plan.stack}, found ${found.length}`);
+    return found[0];
+}
+
+describe("stacks: prod, dr standby and dr promoted, planned offline", function () {
+    let planStack: typeof import("../../ops/offline/planner").planStack;
+    let prod: StackPlan;
+    let standby: StackPlan;
+    let promoted: StackPlan;
+
+    before(async () => {
+        ({ planStack } = await import("../../ops/offline/planner"));
+        prod = await planStack({ dir: ROOT, stack: "prod" });
+        standby = await planStack({ dir: ROOT, stack: "dr" });
+        promoted = await planStack({ dir: ROOT, stack: "dr", promote: true });
+    });
+
+    describe("prod", () => {
+        it("plans prod in steady state from dr's offline outputs, after prod's bootstrap step", () => {
+            assert.deepStrictEqual(prod.peers.map((p) => [p.stack, p.config["pilot-light:replicateToPeer"]]), [["prod", "false"], ["dr", "true"]]);
+            assert.strictEqual(prod.region, "us-east-1");
+        });
+
+        it("runs a Multi-AZ, encrypted, protected MySQL primary that replicas can be made from", () => {
+            const db = one(prod, "aws:rds/instance:Instance");
+            assert.strictEqual(db.name, "database-mysql");
+            assert.strictEqual(db.inputs.engine, "mysql");
+            assert.strictEqual(db.inputs.multiAz, true);
+            assert.strictEqual(db.inputs.storageEncrypted, true);
+            assert.match(db.inputs.kmsKeyId, /^arn:aws:kms:us-east-1:/);
+            assert.ok(db.inputs.backupRetentionPeriod >= 7);
+            assert.strictEqual(db.inputs.deletionProtection, true);
+            assert.strictEqual(db.inputs.publiclyAccessible, false);
+            assert.strictEqual(db.inputs.skipFinalSnapshot, false);
+            assert.strictEqual(db.inputs.replicateSourceDb, undefined);
+            assert.ok(db.secretInputs.includes("password"), "the master password must be a secret input");
+            assert.strictEqual(db.protect, true);
+        });
+
+        it("replicates the credentials secret to the dr region", () => {
+            const secret = prod.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret" && r.name === "database-credentials")!;
+            assert.deepStrictEqual(secret.inputs.replicas, [{ region: "us-west-2" }]);
+        });
+
+        it("replicates media to dr's bucket with Replication Time Control", () => {
+            const config = one(prod, "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+            const dr = prod.peers.find((p) => p.stack === "dr");
+            assert.ok(dr);
+            const rule = config.inputs.rules[0];
+            assert.strictEqual(rule.destination.bucket, standby.outputs.mediaBucketArn);
+            assert.notStrictEqual(rule.destination.bucket, prod.outputs.mediaBucketArn);
+            assert.deepStrictEqual(rule.destination.replicationTime, { status: "Enabled", time: { minutes: 15 } });
+            assert.deepStrictEqual(rule.deleteMarkerReplication, { status: "Enabled" });
+        });
+
+        it("runs the whole app tier: Multi-AZ Redis, ALB, NAT, launch template and ASG over every private subnet", () => {
+            const redis = one(prod, "aws:elasticache/replicationGroup:ReplicationGroup");
+            assert.strictEqual(redis.inputs.automaticFailoverEnabled, true);
+            assert.strictEqual(redis.inputs.multiAzEnabled, true);
+            one(prod, "aws:lb/loadBalancer:LoadBalancer");
+            one(prod, "aws:ec2/natGateway:NatGateway");
+            const asg = one(prod, "aws:autoscaling/group:Group");
+            assert.strictEqual(asg.inputs.vpcZoneIdentifiers.length, 3);
+            assert.strictEqual(asg.inputs.healthCheckType, "ELB");
+            assert.strictEqual(ofType(prod, "aws:ec2/route:Route").filter((r) => r.name.startsWith("app-nat-default-")).length, 3);
+        });
+
+        it("exports what dr needs, and no secret", () => {
+            for (const k of ["role", "promote", "region", "vpcCidr", "peerRegion", "dbInstanceArn", "dbCredentialsSecretArn", "mediaBucketArn", "albDnsName", "albZoneId"]) {
+                assert.ok(prod.outputs[k] !== undefined, `prod must export ${k}`);
+            }
+            assert.deepStrictEqual(prod.secretOutputs, []);
+            assert.strictEqual(prod.outputs.customAmiId, undefined);
+        });
+
+        it("tags every taggable resource with its role", () => {
+            const tagged = prod.resources.filter((r) => r.custom && r.inputs.tags);
+            assert.ok(tagged.length > 20);
+            for (const r of tagged) {
+                // ASGs take a list of {key, value, propagateAtLaunch}; everything else a map.
+                const role = Array.isArray(r.inputs.tags)
+                    ? r.inputs.tags.find((t: any) => t.key === "pilot-light:role")?.value
+                    : r.inputs.tags["pilot-light:role"];
+                assert.strictEqual(role, "primary", `${r.type} ${r.name}`);
+            }
+        });
+    });
+
+    describe("dr standby", () => {
+        it("keeps only data warm: no instances, NAT, load balancer or cache", () => {
+            for (const type of ["aws:ec2/instance:Instance", "aws:autoscaling/group:Group", "aws:ec2/natGateway:NatGateway",
+                "aws:lb/loadBalancer:LoadBalancer", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:ec2/launchTemplate:LaunchTemplate"]) {
+                assert.deepStrictEqual(ofType(standby, type), [], `dr standby must not run ${type}`);
+            }
+        });
+
+        it("holds an encrypted cross-region read replica of prod's DB, with a ReplicaLag alarm", () => {
+            const db = one(standby, "aws:rds/instance:Instance");
+            assert.strictEqual(db.name, "database-mysql");
+            assert.match(db.inputs.replicateSourceDb, /^arn:aws:rds:us-east-1:123456789012:db:pilot-light-prod$/);
+            assert.strictEqual(db.inputs.storageEncrypted, true);
+            assert.match(db.inputs.kmsKeyId, /^arn:aws:kms:us-west-2:/);
+            assert.strictEqual(db.inputs.backupRetentionPeriod, 0);
+            assert.strictEqual(db.protect, true);
+            const alarm = one(standby, "aws:cloudwatch/metricAlarm:MetricAlarm");
+            assert.strictEqual(alarm.inputs.metricName, "ReplicaLag");
+            assert.strictEqual(alarm.inputs.namespace, "AWS/RDS");
+        });
+
+        it("reads the credentials from the secret's replica in its own region", () => {
+            assert.match(standby.outputs.dbCredentialsSecretArn, /^arn:aws:secretsmanager:us-west-2:123456789012:secret:/);
+        });
+
+        it("resolves the public image in its own region when prod runs no custom AMI", () => {
+            assert.deepStrictEqual(ofType(standby, "aws:ec2/amiCopy:AmiCopy"), []);
+            assert.match(standby.outputs.appImageId, /^ami-[0-9a-f]{17}$/);
+        });
+    });
+
+    describe("dr promoted", () => {
+        it("promotes the same replica resource in place: only replicateSourceDb is dropped and backups are set", () => {
+            const before = one(standby, "aws:rds/instance:Instance");
+            const after = one(promoted, "aws:rds/instance:Instance");
+            assert.strictEqual(after.urn, before.urn);
+            assert.strictEqual(after.inputs.replicateSourceDb, undefined);
+            assert.strictEqual(after.inputs.backupRetentionPeriod, 7);
+            const keys = new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)]);
+            const changed = [...keys].filter((k) => JSON.stringify(before.inputs[k]) !== JSON.stringify(after.inputs[k])).sort();
+            assert.deepStrictEqual(changed, ["backupRetentionPeriod", "replicateSourceDb"]);
+        });
+
+        it("keeps every standby data resource, with the same URN and inputs", () => {
+            const data = ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:rds/parameterGroup:ParameterGroup", "aws:ec2/vpc:Vpc"];
+            for (const type of data) {
+                const before = one(standby, type);
+                const after = one(promoted, type);
+                assert.strictEqual(after.urn, before.urn);
+                assert.deepStrictEqual(after.inputs, before.inputs, type);
+            }
+        });
+
+        it("builds the app tier in dr, single-AZ cache, against the promoted DB", () => {
+            const redis = one(promoted, "aws:elasticache/replicationGroup:ReplicationGroup");
+            assert.strictEqual(redis.inputs.automaticFailoverEnabled, false);
+            one(promoted, "aws:lb/loadBalancer:LoadBalancer");
+            const asg = one(promoted, "aws:autoscaling/group:Group");
+            assert.strictEqual(asg.inputs.vpcZoneIdentifiers.length, 2);
+            assert.ok(promoted.outputs.albDnsName.endsWith(".us-west-2.elb.amazonaws.com"));
+        });
+
+        it("leaves prod untouched: every output prod reads from dr is unchanged by promotion", () => {
+            for (const k of ["role", "region", "vpcCidr", "mediaBucketArn"]) {
+                assert.deepStrictEqual(promoted.outputs[k], standby.outputs[k], k);
+            }
+        });
+    });
+});

@@ -95,7 +95,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+    // Exit explicitly: the Pulumi runtime marks the process failed (exit code 1) when the
+    // program throws, and the config-error code must stay 2. Wait for stdout to drain first.
     main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
+        process.stdout.write("", () => process.exit(code));
     });
 }

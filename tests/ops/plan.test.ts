@@ -1,0 +1,110 @@
+// The plan command as a user runs it: a child process, its stdout, stderr and exit code.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parsePlanArgs } from "../../ops/plan";
+
+const ROOT = path.join(__dirname, "..", "..");
+const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
+
+function plan(args: string[]) {
+    const r = spawnSync(TS_NODE, ["--transpile-only", path.join(ROOT, "ops", "plan.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A copy of this project's settings in a temp folder, with one stack file of our own. */
+function projectWith(stackFile: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pilot-light-plan-"));
+    const project = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")
+        .replace(/^main: .*$/m, `main: ${path.join(ROOT, "stacks", "index.ts")}`);
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), project);
+    fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), path.join(dir, "Pulumi.prod.yaml"));
+    fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), stackFile);
+    return dir;
+}
+
+describe("ops: the plan command", function () {
+    this.timeout(120000);
+
+    it("parses its arguments and rejects unknown ones", () => {
+        assert.deepStrictEqual(parsePlanArgs(["--stack", "dr", "--promote", "--json"]),
+            { stack: "dr", dir: ROOT, promote: true, json: true });
+        assert.throws(() => parsePlanArgs([]), /^Error: --stack is required/);
+        assert.throws(() => parsePlanArgs(["--stack", "dr", "--promte"]), /Unknown option '--promte'/);
+    });
+
+    it("prints only JSON on stdout with --json: the stack, promote, resources with type tokens, and outputs", () => {
+        const r = plan(["--stack", "dr", "--promote", "--json"]);
+        assert.strictEqual(r.code, 0, r.stderr);
+        const doc = JSON.parse(r.stdout);
+        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs"]);
+        assert.strictEqual(doc.stack, "dr");
+        assert.strictEqual(doc.promote, true);
+        const db = doc.resources.find((x: any) => x.type === "aws:rds/instance:Instance");
+        assert.deepStrictEqual(Object.keys(db), ["urn", "type", "name", "parent", "inputs"]);
+        assert.strictEqual(db.urn, "urn:pulumi:dr::pilot-light::pilot-light:database:Database$aws:rds/instance:Instance::database-mysql");
+        assert.strictEqual(db.parent, "urn:pulumi:dr::pilot-light::pulumi:pulumi:Stack$pilot-light:database:Database::database");
+        const token = doc.resources.find((x: any) => x.type === "random:index/randomPassword:RandomPassword");
+        assert.ok(token, "the promoted dr creates the cache AUTH token");
+        assert.strictEqual(doc.outputs.role, "dr");
+        // Logs of the program go to stderr, never into the JSON.
+        assert.match(r.stderr, /dr is PROMOTED/);
+    });
+
+    it("never prints a secret: secret inputs are redacted", () => {
+        const r = plan(["--stack", "prod", "--json"]);
+        assert.strictEqual(r.code, 0, r.stderr);
+        const doc = JSON.parse(r.stdout);
+        const db = doc.resources.find((x: any) => x.type === "aws:rds/instance:Instance");
+        assert.strictEqual(db.inputs.password, "[secret]");
+        const version = doc.resources.find((x: any) => x.type === "aws:secretsmanager/secretVersion:SecretVersion");
+        assert.strictEqual(version.inputs.secretString, "[secret]");
+    });
+
+    it("prints a readable tree and a count per type", () => {
+        const r = plan(["--stack", "dr"]);
+        assert.strictEqual(r.code, 0, r.stderr);
+        assert.match(r.stdout, /^Offline plan of stack "dr" \(project pilot-light\) in us-west-2, standby: no AWS call was made\./);
+        assert.match(r.stdout, /├─ pilot-light:database:Database database\n│ {2}├─ aws:kms\/key:Key database-kms-key \[protected\]/);
+        assert.match(r.stdout, /\n {4}1 {2}aws:rds\/instance:Instance\n/);
+    });
+
+    it("exits 2 with every config problem, and plans nothing, on bad config", () => {
+        const dir = projectWith([
+            "config:",
+            "  aws:region: us-east-1",
+            "  pilot-light:role: primary",
+            "  pilot-light:promote: \"true\"",
+            "  pilot-light:azCount: \"5\"",
+            "  pilot-light:vpcCidr: 10.10.0.0/16",
+            "  pilot-light:peerRegion: us-west-2",
+            "  pilot-light:replicateToPeer: \"false\"",
+        ].join("\n"));
+        const r = plan(["--stack", "bad", "--dir", dir, "--json"]);
+        assert.strictEqual(r.code, 2);
+        assert.strictEqual(r.stdout, "");
+        assert.match(r.stderr, /Invalid configuration for stack "bad" \(2 problems\):\n {2}- pilot-light:promote: true is not allowed on a primary stack; promote only the dr stack \(role dr\)\.\n {2}- pilot-light:azCount: "5" is not allowed; expected a whole number from 2 to 3\./);
+    });
+
+    it("exits 2 when dr and prod are in the same region", () => {
+        const dir = projectWith([
+            "config:",
+            "  aws:region: us-east-1",
+            "  pilot-light:role: dr",
+            "  pilot-light:peerStack: prod",
+            "  pilot-light:vpcCidr: 10.10.0.0/16",
+        ].join("\n"));
+        const r = plan(["--stack", "bad", "--dir", dir]);
+        assert.strictEqual(r.code, 2);
+        assert.match(r.stderr, /aws:region: "us-east-1" is also the region of the peer stack "prod"/);
+        assert.match(r.stderr, /pilot-light:vpcCidr: "10\.10\.0\.0\/16" overlaps the peer stack "prod"'s VPC CIDR "10\.10\.0\.0\/16"/);
+    });
+
+    it("names the missing stack file", () => {
+        const r = plan(["--stack", "staging"]);
+        assert.strictEqual(r.code, 2);
+        assert.match(r.stderr, /no stack "staging": .*Pulumi\.staging\.yaml does not exist \(stacks here: dr, prod\)/);
+    });
+});

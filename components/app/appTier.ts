@@ -1,0 +1,203 @@
+// AppTier: the app layer of the original Terraform split (its `app` folder). prod always has
+// it; the dr stack creates it only when promoted, which is what keeps dr a pilot light.
+//
+// Creates, as child components: NatEgress (one NAT gateway and the private default routes),
+// RedisCache (encrypted Redis with an AUTH token in Secrets Manager), WebLoadBalancer (the ALB,
+// target group, listeners and, with a domain, the ACM certificate) and AppServers (IAM role,
+// launch template, Auto Scaling group, scaling policy), whose user data renders the app config
+// and mounts the media bucket with s3fs.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { RedisCache } from "./cache";
+import { WebLoadBalancer } from "./loadBalancer";
+import { NatEgress } from "./nat";
+import { AppServers } from "./servers";
+import { renderUserData } from "./userData";
+import {
+    assertValid, capacityProblems, domainProblems, nonEmptyProblems, requiredTextProblems, routeTableProblems,
+} from "./validate";
+
+/** What the app layer needs from the basic layer (the basic layer's Network class satisfies it structurally). */
+export interface AppNetwork {
+    /** The VPC of the target group. */
+    vpcId: pulumi.Input<string>;
+    /** The AZs the network spans; names the per-AZ resources. Must not be empty. */
+    availabilityZones: string[];
+    /** Public subnets, for the ALB (two AZs at least) and the NAT gateway (the first one). Must not be empty. */
+    publicSubnetIds: pulumi.Input<string>[];
+    /** Private subnets, for the app servers (all of them). Must not be empty. */
+    privateSubnetIds: pulumi.Input<string>[];
+    /** One per AZ, same order as `availabilityZones`; each gets a default route through the NAT gateway. */
+    privateRouteTableIds: pulumi.Input<string>[];
+    /** The ALB's security group. */
+    albSecurityGroupId: pulumi.Input<string>;
+    /** The app servers' security group. */
+    appSecurityGroupId: pulumi.Input<string>;
+    /** The Redis nodes' security group. */
+    cacheSecurityGroupId: pulumi.Input<string>;
+    /** The ElastiCache subnet group in the private subnets. */
+    cacheSubnetGroupName: pulumi.Input<string>;
+}
+
+export interface AppTierArgs {
+    /** The VPC, subnets, route tables and security groups of the basic layer. */
+    network: AppNetwork;
+    /**
+     * Where the database is. Only the credentials secret's ARN travels, never its value; the
+     * instances fetch it at boot. `kmsKeyArn`: the customer-managed key that encrypts that
+     * secret, if any (the instances get kms:Decrypt on it via Secrets Manager only).
+     */
+    database: { address: pulumi.Input<string>; port: pulumi.Input<number>; credentialsSecretArn: pulumi.Input<string>; kmsKeyArn?: pulumi.Input<string> };
+    /** The media bucket in this region, mounted on every instance with s3fs. */
+    media: { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string> };
+    /** The AMI the app servers run (it must exist in this region). */
+    imageId: pulumi.Input<string>;
+    /** EC2 instance type, e.g. `t3.medium`. */
+    instanceType: string;
+    /**
+     * Fleet size: 0 <= minSize <= desiredCapacity <= maxSize and maxSize >= 1.
+     * https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-capacity-limits.html
+     */
+    minSize: number;
+    /** The most instances the scaling policy may run; at least 1 and >= `desiredCapacity`. */
+    maxSize: number;
+    /** Instances to start with, between `minSize` and `maxSize`; the scaling policy moves it afterwards. */
+    desiredCapacity: number;
+    /**
+     * ElastiCache node type, e.g. `cache.t4g.small`.
+     * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html
+     */
+    cacheNodeType: string;
+    /** prod: true → Redis Multi-AZ with automatic failover (2 nodes), ALB deletion protection. dr promoted: false. */
+    highAvailability: boolean;
+    /** Optional: with both, an ACM certificate (DNS-validated in the zone) + HTTPS listener + HTTP→HTTPS redirect; without, HTTP only. */
+    domainName?: string;
+    /** The Route 53 hosted zone of `domainName`. Set both or neither. */
+    hostedZoneId?: string;
+    /** Tags for every taggable resource of the tier. Defaults to none. */
+    tags?: Record<string, string>;
+}
+
+/** Every problem with AppTier arguments, one message each; empty when they are valid. */
+export function appTierProblems(args: AppTierArgs): string[] {
+    const n = args.network;
+    return [
+        ...nonEmptyProblems("network.publicSubnetIds", n?.publicSubnetIds),
+        ...nonEmptyProblems("network.privateSubnetIds", n?.privateSubnetIds),
+        ...routeTableProblems("network.", n?.availabilityZones ?? [], n?.privateRouteTableIds ?? []),
+        ...requiredTextProblems("instanceType", args.instanceType),
+        ...(typeof args.cacheNodeType === "string" && args.cacheNodeType.startsWith("cache.") ? []
+            : [`cacheNodeType must be an ElastiCache node type such as "cache.t4g.small", got ${JSON.stringify(args.cacheNodeType)}`]),
+        ...capacityProblems(args.minSize, args.desiredCapacity, args.maxSize),
+        ...domainProblems(args.domainName, args.hostedZoneId),
+    ];
+}
+
+export class AppTier extends pulumi.ComponentResource {
+    /** The ALB's ARN. */
+    readonly albArn: pulumi.Output<string>;
+    /** The ALB's DNS name, the target of the failover alias records. */
+    readonly albDnsName: pulumi.Output<string>;
+    /** The ALB's canonical hosted zone, for the failover alias records. */
+    readonly albZoneId: pulumi.Output<string>;
+    /** For CloudWatch alarms on the ALB (`LoadBalancer` dimension). */
+    readonly albArnSuffix: pulumi.Output<string>;
+    /** The target group the app servers register with. */
+    readonly targetGroupArn: pulumi.Output<string>;
+    /** For CloudWatch alarms on the target group (`TargetGroup` dimension). */
+    readonly targetGroupArnSuffix: pulumi.Output<string>;
+    /** The Auto Scaling group's name (failover scripts scale it). */
+    readonly asgName: pulumi.Output<string>;
+    /** The launch template's ID. */
+    readonly launchTemplateId: pulumi.Output<string>;
+    /** The Redis primary endpoint's host name. */
+    readonly cacheEndpoint: pulumi.Output<string>;
+    /** ARN of the secret holding the Redis AUTH token (the ARN only). */
+    readonly cacheAuthSecretArn: pulumi.Output<string>;
+    /** The NAT gateway's ID. */
+    readonly natGatewayId: pulumi.Output<string>;
+
+    constructor(name: string, args: AppTierArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validated before super(), so bad arguments register nothing at all.
+        assertValid("AppTier", name, appTierProblems(args));
+        super("pilot-light:app:AppTier", name, {}, opts);
+        const tags = args.tags ?? {};
+        const net = args.network;
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+
+        const nat = new NatEgress(`${name}-nat`, {
+            publicSubnetId: net.publicSubnetIds[0],
+            availabilityZones: net.availabilityZones,
+            privateRouteTableIds: net.privateRouteTableIds,
+            tags,
+        }, { parent: this });
+
+        const cache = new RedisCache(`${name}-cache`, {
+            subnetGroupName: net.cacheSubnetGroupName,
+            securityGroupIds: [net.cacheSecurityGroupId],
+            nodeType: args.cacheNodeType,
+            highAvailability: args.highAvailability,
+            tags,
+        }, { parent: this });
+
+        const web = new WebLoadBalancer(`${name}-web`, {
+            vpcId: net.vpcId,
+            subnetIds: net.publicSubnetIds,
+            securityGroupId: net.albSecurityGroupId,
+            deletionProtection: args.highAvailability,
+            domainName: args.domainName,
+            hostedZoneId: args.hostedZoneId,
+            tags,
+        }, { parent: this });
+
+        const userData = pulumi.all([
+            region, args.database.address, args.database.port, args.database.credentialsSecretArn,
+            cache.primaryEndpoint, cache.authSecretArn, args.media.bucketName,
+        ]).apply(([reg, dbHost, dbPort, dbSecretArn, cacheHost, cacheAuthSecretArn, mediaBucket]) => renderUserData({
+            region: reg, dbHost, dbPort, dbSecretArn, cacheHost, cacheAuthSecretArn, mediaBucket,
+        }));
+
+        const servers = new AppServers(`${name}-servers`, {
+            imageId: args.imageId,
+            instanceType: args.instanceType,
+            subnetIds: net.privateSubnetIds,
+            securityGroupId: net.appSecurityGroupId,
+            targetGroupArn: web.targetGroupArn,
+            minSize: args.minSize,
+            maxSize: args.maxSize,
+            desiredCapacity: args.desiredCapacity,
+            userData,
+            secretArns: [args.database.credentialsSecretArn, cache.authSecretArn],
+            kmsKeyArn: args.database.kmsKeyArn,
+            mediaBucketArn: args.media.bucketArn,
+            // The user data reaches Secrets Manager and S3 through the NAT gateway.
+            bootDependencies: Object.values(nat.routes),
+            tags,
+        }, { parent: this });
+
+        this.albArn = web.albArn;
+        this.albDnsName = web.albDnsName;
+        this.albZoneId = web.albZoneId;
+        this.albArnSuffix = web.albArnSuffix;
+        this.targetGroupArn = web.targetGroupArn;
+        this.targetGroupArnSuffix = web.targetGroupArnSuffix;
+        this.asgName = servers.asgName;
+        this.launchTemplateId = servers.launchTemplateId;
+        this.cacheEndpoint = cache.primaryEndpoint;
+        this.cacheAuthSecretArn = cache.authSecretArn;
+        this.natGatewayId = nat.natGatewayId;
+        this.registerOutputs({
+            albArn: this.albArn,
+            albDnsName: this.albDnsName,
+            albZoneId: this.albZoneId,
+            albArnSuffix: this.albArnSuffix,
+            targetGroupArn: this.targetGroupArn,
+            targetGroupArnSuffix: this.targetGroupArnSuffix,
+            asgName: this.asgName,
+            launchTemplateId: this.launchTemplateId,
+            cacheEndpoint: this.cacheEndpoint,
+            cacheAuthSecretArn: this.cacheAuthSecretArn,
+            natGatewayId: this.natGatewayId,
+        });
+    }
+}

@@ -1,0 +1,14 @@
+// The app layer (the original Terraform `app` folder): NAT egress, Redis, the ALB and the
+// app servers, composed by AppTier. prod always has it; dr creates it only when promoted.
+export { AppTier, appTierProblems } from "./appTier";
+export type { AppNetwork, AppTierArgs } from "./appTier";
+export { RedisCache } from "./cache";
+export type { RedisCacheArgs } from "./cache";
+export { TLS_POLICY, WebLoadBalancer } from "./loadBalancer";
+export type { WebLoadBalancerArgs } from "./loadBalancer";
+export { NatEgress } from "./nat";
+export type { NatEgressArgs } from "./nat";
+export { AppServers } from "./servers";
+export type { AppServersArgs } from "./servers";
+export { REDIS_PORT, renderUserData, shellQuote, userDataProblems } from "./userData";
+export type { UserDataConfig } from "./userData";

@@ -1,0 +1,184 @@
+// WebLoadBalancer: the internet-facing Application Load Balancer in front of the app servers,
+// its target group and listeners. Mirrors the ALB part of the original Terraform `app` folder.
+//
+// Creates: the ALB, an HTTP target group, and either
+//  - with a domain: a DNS-validated ACM certificate (validation record in the hosted zone, and
+//    the validation waiter), an HTTPS listener forwarding to the group and an HTTP listener
+//    that redirects to HTTPS; or
+//  - without: one HTTP listener forwarding to the group.
+// It does not create the site's own DNS record: the failover alias records belong to the HA
+// pattern that points the name at whichever region is active.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { assertValid, domainProblems, nonEmptyProblems } from "./validate";
+
+/**
+ * TLS 1.3 with TLS 1.2 fallback, the policy AWS recommends for internet-facing listeners.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
+ */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+export interface WebLoadBalancerArgs {
+    /** The VPC the target group's instances live in. */
+    vpcId: pulumi.Input<string>;
+    /**
+     * Public subnets for the ALB, at least two in different AZs (an AWS requirement).
+     * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones
+     */
+    subnetIds: pulumi.Input<string>[];
+    /** The ALB's security group (80/443 from the internet, egress to the app servers). */
+    securityGroupId: pulumi.Input<string>;
+    /** Refuse deletion of the ALB through the API (prod: true). Defaults to `false`. */
+    deletionProtection?: boolean;
+    /** With `hostedZoneId`: serve HTTPS for this name with an ACM certificate. Defaults to HTTP only. */
+    domainName?: string;
+    /** The Route 53 hosted zone that holds `domainName`, for DNS validation. Required with `domainName`. */
+    hostedZoneId?: string;
+    /** The path the ALB probes on each instance. Defaults to `/`. */
+    healthCheckPath?: string;
+    /** HTTP codes that count as healthy. Defaults to `200-399` (a redirect to a login page is alive). */
+    healthCheckMatcher?: string;
+    /** Tags for every taggable child. Defaults to none. */
+    tags?: Record<string, string>;
+}
+
+export class WebLoadBalancer extends pulumi.ComponentResource {
+    /** The ALB's ARN. */
+    readonly albArn: pulumi.Output<string>;
+    /** For CloudWatch metrics' `LoadBalancer` dimension. */
+    readonly albArnSuffix: pulumi.Output<string>;
+    /** The ALB's DNS name, the target of the site's alias records. */
+    readonly albDnsName: pulumi.Output<string>;
+    /** The ALB's canonical hosted zone, for alias records. */
+    readonly albZoneId: pulumi.Output<string>;
+    /** The target group the app servers register with. */
+    readonly targetGroupArn: pulumi.Output<string>;
+    /** For CloudWatch metrics' `TargetGroup` dimension. */
+    readonly targetGroupArnSuffix: pulumi.Output<string>;
+    /** The listener on port 80 (forwarding, or redirecting to HTTPS when there is a domain). */
+    readonly httpListenerArn: pulumi.Output<string>;
+    /** The HTTPS listener; undefined without a domain. */
+    readonly httpsListenerArn?: pulumi.Output<string>;
+    /** The validated certificate; undefined without a domain. */
+    readonly certificateArn?: pulumi.Output<string>;
+
+    constructor(name: string, args: WebLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validated before super(), so bad arguments register nothing at all.
+        assertValid("WebLoadBalancer", name, [
+            ...nonEmptyProblems("subnetIds", args.subnetIds),
+            ...domainProblems(args.domainName, args.hostedZoneId),
+        ]);
+        super("pilot-light:app:WebLoadBalancer", name, {}, opts);
+        const tags = args.tags ?? {};
+
+        const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
+            loadBalancerType: "application",
+            internal: false,
+            subnets: args.subnetIds,
+            securityGroups: [args.securityGroupId],
+            // Drops requests with header names that are not valid HTTP, a request-smuggling vector.
+            dropInvalidHeaderFields: true,
+            enableDeletionProtection: args.deletionProtection ?? false,
+            tags,
+        }, { parent: this });
+
+        const targetGroup = new aws.lb.TargetGroup(`${name}-tg`, {
+            port: 80,
+            protocol: "HTTP",
+            targetType: "instance",
+            vpcId: args.vpcId,
+            // The default 300 s drain slows every instance refresh and scale-in; requests are short.
+            deregistrationDelay: 60,
+            healthCheck: {
+                enabled: true,
+                protocol: "HTTP",
+                path: args.healthCheckPath ?? "/",
+                matcher: args.healthCheckMatcher ?? "200-399",
+                interval: 30,
+                timeout: 5,
+                healthyThreshold: 2,
+                unhealthyThreshold: 2,
+            },
+            tags,
+        }, { parent: this });
+        const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
+
+        let httpListener: aws.lb.Listener;
+        if (args.domainName !== undefined && args.hostedZoneId !== undefined) {
+            const cert = new aws.acm.Certificate(`${name}-cert`, {
+                domainName: args.domainName,
+                validationMethod: "DNS",
+                tags,
+            }, { parent: this });
+            // One domain name, so exactly one validation option: index 0 is stable and no
+            // resource is created inside an apply.
+            const option = cert.domainValidationOptions[0];
+            const validationRecord = new aws.route53.Record(`${name}-cert-validation`, {
+                zoneId: args.hostedZoneId,
+                name: option.resourceRecordName,
+                type: option.resourceRecordType,
+                records: [option.resourceRecordValue],
+                ttl: 300,
+                // ACM asks for the same CNAME for a domain in every region of an account, so the
+                // prod and dr certificates share this record: the second stack adopts it, and
+                // deleting one stack's app tier must leave it for the other's renewals.
+                // https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+                allowOverwrite: true,
+            }, { parent: this, retainOnDelete: true });
+            const validation = new aws.acm.CertificateValidation(`${name}-cert`, {
+                certificateArn: cert.arn,
+                validationRecordFqdns: [validationRecord.fqdn],
+            }, { parent: this });
+
+            // The validation's ARN, not the certificate's: the listener waits until it is issued.
+            const httpsListener = new aws.lb.Listener(`${name}-https`, {
+                loadBalancerArn: alb.arn,
+                port: 443,
+                protocol: "HTTPS",
+                sslPolicy: TLS_POLICY,
+                certificateArn: validation.certificateArn,
+                defaultActions: forward,
+                tags,
+            }, { parent: this });
+            httpListener = new aws.lb.Listener(`${name}-http`, {
+                loadBalancerArn: alb.arn,
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: [{
+                    type: "redirect",
+                    redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+                }],
+                tags,
+            }, { parent: this });
+            this.httpsListenerArn = httpsListener.arn;
+            this.certificateArn = validation.certificateArn;
+        } else {
+            httpListener = new aws.lb.Listener(`${name}-http`, {
+                loadBalancerArn: alb.arn,
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: forward,
+                tags,
+            }, { parent: this });
+        }
+
+        this.albArn = alb.arn;
+        this.albArnSuffix = alb.arnSuffix;
+        this.albDnsName = alb.dnsName;
+        this.albZoneId = alb.zoneId;
+        this.targetGroupArn = targetGroup.arn;
+        this.targetGroupArnSuffix = targetGroup.arnSuffix;
+        this.httpListenerArn = httpListener.arn;
+        this.registerOutputs({
+            albArn: this.albArn,
+            albArnSuffix: this.albArnSuffix,
+            albDnsName: this.albDnsName,
+            albZoneId: this.albZoneId,
+            targetGroupArn: this.targetGroupArn,
+            targetGroupArnSuffix: this.targetGroupArnSuffix,
+            httpListenerArn: this.httpListenerArn,
+            httpsListenerArn: this.httpsListenerArn,
+            certificateArn: this.certificateArn,
+        });
+    }
+}

@@ -1,0 +1,186 @@
+// AppServers: the EC2 fleet that runs the web app. Mirrors the launch template / Auto Scaling
+// group part of the original Terraform `app` folder.
+//
+// Creates: an IAM role for EC2 (Session Manager managed policy plus an inline policy scoped to
+// the app's two secrets, the database key and the media bucket), its instance profile, a launch
+// template (IMDSv2 only, encrypted gp3 root volume, no SSH key), an Auto Scaling group over the
+// private subnets registered with the ALB target group, and a CPU target-tracking policy.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { assertValid, capacityProblems, nonEmptyProblems, requiredTextProblems } from "./validate";
+
+export interface AppServersArgs {
+    /** The AMI to launch (in this region). */
+    imageId: pulumi.Input<string>;
+    /** EC2 instance type, e.g. `t3.medium`. */
+    instanceType: string;
+    /** Private subnets to launch in: all of them, so the fleet spans every AZ. Must not be empty. */
+    subnetIds: pulumi.Input<string>[];
+    /** The app servers' security group. */
+    securityGroupId: pulumi.Input<string>;
+    /** The ALB target group the instances register with; its health check drives replacement. */
+    targetGroupArn: pulumi.Input<string>;
+    /**
+     * Fleet size bounds: 0 <= minSize <= desiredCapacity <= maxSize, maxSize >= 1.
+     * https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-capacity-limits.html
+     */
+    minSize: number;
+    /** The most instances the scaling policy may run; at least 1 and >= `desiredCapacity`. */
+    maxSize: number;
+    /** Instances to start with, between `minSize` and `maxSize`; the scaling policy moves it afterwards. */
+    desiredCapacity: number;
+    /** The user data script, plain text (this component base64-encodes it). Must hold no secret. */
+    userData: pulumi.Input<string>;
+    /** ARNs of the Secrets Manager secrets the instances may read (and nothing else). */
+    secretArns: pulumi.Input<string>[];
+    /** The customer-managed KMS key that encrypts one of those secrets, if any; Decrypt is allowed via Secrets Manager only. */
+    kmsKeyArn?: pulumi.Input<string>;
+    /** ARN of the media bucket: List on it, Get/Put/Delete on its objects. */
+    mediaBucketArn: pulumi.Input<string>;
+    /** Root volume size in GiB. Defaults to `20`. */
+    rootVolumeSize?: number;
+    /** Seconds after launch before the ALB health check counts. Defaults to `300` (user data installs s3fs). */
+    healthCheckGracePeriod?: number;
+    /** Average CPU percentage the scaling policy holds the fleet at. Defaults to `70`. */
+    cpuTargetUtilization?: number;
+    /**
+     * Resources that must exist before any instance boots, e.g. the NAT routes the user data
+     * needs to reach Secrets Manager and S3. Defaults to none.
+     */
+    bootDependencies?: pulumi.Resource[];
+    /** Tags for every taggable child; propagated to the instances and their volumes. Defaults to none. */
+    tags?: Record<string, string>;
+}
+
+export class AppServers extends pulumi.ComponentResource {
+    /** The Auto Scaling group's name. */
+    readonly asgName: pulumi.Output<string>;
+    /** The Auto Scaling group's ARN. */
+    readonly asgArn: pulumi.Output<string>;
+    /** The launch template's ID. */
+    readonly launchTemplateId: pulumi.Output<string>;
+    /** The instances' role, e.g. for a bucket policy that names it. */
+    readonly roleArn: pulumi.Output<string>;
+    readonly roleName: pulumi.Output<string>;
+
+    constructor(name: string, args: AppServersArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validated before super(), so bad arguments register nothing at all.
+        assertValid("AppServers", name, [
+            ...requiredTextProblems("instanceType", args.instanceType),
+            ...nonEmptyProblems("subnetIds", args.subnetIds),
+            ...nonEmptyProblems("secretArns", args.secretArns),
+            ...capacityProblems(args.minSize, args.desiredCapacity, args.maxSize),
+        ]);
+        super("pilot-light:app:AppServers", name, {}, opts);
+        const tags = args.tags ?? {};
+        const rootVolumeSize = args.rootVolumeSize ?? 20;
+        const healthCheckGracePeriod = args.healthCheckGracePeriod ?? 300;
+        const cpuTargetUtilization = args.cpuTargetUtilization ?? 70;
+        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const region = aws.getRegionOutput({}, { parent: this }).region;
+
+        const role = new aws.iam.Role(`${name}-role`, {
+            description: `App servers of ${name}`,
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+            tags,
+        }, { parent: this });
+        // Operators reach instances through Session Manager: no SSH port, no key pair.
+        // https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html
+        const ssm = new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
+            role: role.name,
+            policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+        }, { parent: this });
+
+        const statements: pulumi.Input<Record<string, unknown>>[] = [
+            { Sid: "ReadAppSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.secretArns },
+            { Sid: "ListMediaBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: args.mediaBucketArn },
+            {
+                Sid: "ReadWriteMedia", Effect: "Allow",
+                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                Resource: pulumi.interpolate`${args.mediaBucketArn}/*`,
+            },
+        ];
+        if (args.kmsKeyArn !== undefined) {
+            // Only through Secrets Manager: the role cannot use the key on anything else.
+            // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+            statements.push({
+                Sid: "DecryptDatabaseSecret", Effect: "Allow", Action: "kms:Decrypt", Resource: args.kmsKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
+            });
+        }
+        const appPolicy = new aws.iam.RolePolicy(`${name}-app`, {
+            role: role.name,
+            policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
+        }, { parent: this });
+        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, { parent: this });
+
+        const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-lt`, {
+            description: `App servers of ${name}`,
+            imageId: args.imageId,
+            instanceType: args.instanceType,
+            iamInstanceProfile: { arn: profile.arn },
+            vpcSecurityGroupIds: [args.securityGroupId],
+            // IMDSv2 only, and a hop limit of 1 so nothing forwarded off the host can reach the
+            // instance credentials. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html
+            metadataOptions: {
+                httpEndpoint: "enabled",
+                httpTokens: "required",
+                httpPutResponseHopLimit: 1,
+                instanceMetadataTags: "disabled",
+            },
+            monitoring: { enabled: true },
+            blockDeviceMappings: [{
+                deviceName: "/dev/xvda",
+                ebs: { volumeType: "gp3", volumeSize: rootVolumeSize, encrypted: "true", deleteOnTermination: "true" },
+            }],
+            userData: pulumi.output(args.userData).apply((script) => Buffer.from(script, "utf8").toString("base64")),
+            // Each change becomes the default version, and the group below follows the latest.
+            updateDefaultVersion: true,
+            tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags: { ...tags, Name: name } })),
+            tags,
+        }, { parent: this });
+
+        // dependsOn: instances fetch their secrets at first boot, so the role's permissions must exist first.
+        const group = new aws.autoscaling.Group(`${name}-asg`, {
+            vpcZoneIdentifiers: args.subnetIds,
+            minSize: args.minSize,
+            maxSize: args.maxSize,
+            desiredCapacity: args.desiredCapacity,
+            launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
+            targetGroupArns: [args.targetGroupArn],
+            // The ALB's health check, not just EC2's: an instance whose app is down is replaced.
+            healthCheckType: "ELB",
+            healthCheckGracePeriod,
+            // A new template version replaces the fleet in batches, keeping half of it serving.
+            // https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-refresh.html
+            instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
+            tags: Object.entries({ ...tags, Name: name }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+        }, { parent: this, dependsOn: [appPolicy, ssm, ...(args.bootDependencies ?? [])] });
+
+        new aws.autoscaling.Policy(`${name}-cpu`, {
+            autoscalingGroupName: group.name,
+            policyType: "TargetTrackingScaling",
+            estimatedInstanceWarmup: healthCheckGracePeriod,
+            targetTrackingConfiguration: {
+                predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+                targetValue: cpuTargetUtilization,
+            },
+        }, { parent: this });
+
+        this.asgName = group.name;
+        this.asgArn = group.arn;
+        this.launchTemplateId = launchTemplate.id;
+        this.roleArn = role.arn;
+        this.roleName = role.name;
+        this.registerOutputs({
+            asgName: this.asgName,
+            asgArn: this.asgArn,
+            launchTemplateId: this.launchTemplateId,
+            roleArn: this.roleArn,
+            roleName: this.roleName,
+        });
+    }
+}

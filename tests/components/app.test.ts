@@ -1,0 +1,205 @@
+// AppTier under the offline engine: the composed children with and without a domain and high
+// availability, the wiring between them, and the safety inputs end to end.
+import { strict as assert } from "assert";
+import { recordResources, Recording } from "../support/offline";
+import type { AppTier as AppTierClass, AppTierArgs } from "../../components/app/appTier";
+
+const T = {
+    tier: "pilot-light:app:AppTier",
+    nat: "pilot-light:app:NatEgress",
+    cache: "pilot-light:app:RedisCache",
+    web: "pilot-light:app:WebLoadBalancer",
+    servers: "pilot-light:app:AppServers",
+    group: "aws:elasticache/replicationGroup:ReplicationGroup",
+    password: "random:index/randomPassword:RandomPassword",
+    secret: "aws:secretsmanager/secret:Secret",
+    alb: "aws:lb/loadBalancer:LoadBalancer",
+    tg: "aws:lb/targetGroup:TargetGroup",
+    listener: "aws:lb/listener:Listener",
+    cert: "aws:acm/certificate:Certificate",
+    record: "aws:route53/record:Record",
+    natGw: "aws:ec2/natGateway:NatGateway",
+    route: "aws:ec2/route:Route",
+    lt: "aws:ec2/launchTemplate:LaunchTemplate",
+    asg: "aws:autoscaling/group:Group",
+    policy: "aws:iam/rolePolicy:RolePolicy",
+};
+
+const DB_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:pilot-light-prod/db-credentials-AbCdEf";
+const DB_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+const args = (over: Partial<AppTierArgs> = {}): AppTierArgs => ({
+    network: {
+        vpcId: "vpc-0123",
+        availabilityZones: ["us-east-1a", "us-east-1b"],
+        publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
+        privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
+        privateRouteTableIds: ["rtb-priv-a", "rtb-priv-b"],
+        albSecurityGroupId: "sg-alb",
+        appSecurityGroupId: "sg-app",
+        cacheSecurityGroupId: "sg-cache",
+        cacheSubnetGroupName: "prod-cache-subnets",
+    },
+    database: { address: "pilot-light-prod.cabc.us-east-1.rds.amazonaws.com", port: 3306, credentialsSecretArn: DB_SECRET, kmsKeyArn: DB_KEY },
+    media: { bucketName: "pilot-light-prod-media", bucketArn: "arn:aws:s3:::pilot-light-prod-media" },
+    imageId: "ami-0123456789abcdef0",
+    instanceType: "t3.medium",
+    minSize: 2, maxSize: 6, desiredCapacity: 2,
+    cacheNodeType: "cache.t4g.small",
+    highAvailability: true,
+    domainName: "app.example.com",
+    hostedZoneId: "Z0123456789",
+    tags: { Project: "pilot-light" },
+    ...over,
+});
+
+const value = <V>(o: { apply: (f: (v: V) => void) => unknown }): Promise<V> => new Promise((resolve) => o.apply(resolve));
+
+async function build(name: string, a: AppTierArgs): Promise<{ rec: Recording; tier: AppTierClass }> {
+    const rec = await recordResources("us-east-1");
+    // Same workaround as the database tests: startOffline resets the runtime's "secrets
+    // supported" flag; re-enabling it makes secret inputs reach the records as `pulumi up` sends them.
+    require("@pulumi/pulumi/runtime/state").getStore().supportsSecrets = true;
+    const { AppTier } = await import("../../components/app/appTier");
+    const tier = new AppTier(name, a);
+    await rec.settle();
+    return { rec, tier };
+}
+
+describe("app/AppTier", () => {
+    describe("prod: highAvailability and a domain", () => {
+        let rec: Recording;
+        let tier: AppTierClass;
+        before(async () => ({ rec, tier } = await build("prod-app", args())));
+
+        it("registers exactly the four child components, named from the tier", () => {
+            const t = rec.one(T.tier, "prod-app");
+            assert.deepEqual(rec.childTypes(t.urn), [T.cache, T.nat, T.servers, T.web].sort());
+            for (const [type, name] of [[T.nat, "prod-app-nat"], [T.cache, "prod-app-cache"], [T.web, "prod-app-web"], [T.servers, "prod-app-servers"]]) {
+                assert.equal(rec.one(type, name).parent, t.urn);
+            }
+            assert.deepEqual(rec.childTypes(rec.one(T.web).urn),
+                ["aws:acm/certificate:Certificate", "aws:acm/certificateValidation:CertificateValidation", T.listener, T.listener,
+                    T.alb, T.tg, T.record].sort());
+        });
+
+        it("runs a two-node Multi-AZ Redis and a deletion-protected ALB", () => {
+            const g = rec.one(T.group).inputs;
+            assert.deepEqual([g.numCacheClusters, g.automaticFailoverEnabled, g.multiAzEnabled], [2, true, true]);
+            assert.deepEqual([g.atRestEncryptionEnabled, g.transitEncryptionEnabled], [true, true]);
+            assert.equal(g.subnetGroupName, "prod-cache-subnets");
+            assert.deepEqual(g.securityGroupIds, ["sg-cache"]);
+            assert.ok(rec.one(T.group).secretInputs.includes("authToken"));
+            assert.equal(rec.one(T.alb).inputs.enableDeletionProtection, true);
+            assert.deepEqual(rec.one(T.alb).inputs.subnets, ["subnet-pub-a", "subnet-pub-b"]);
+            assert.deepEqual(rec.one(T.alb).inputs.securityGroups, ["sg-alb"]);
+            assert.equal(rec.one(T.tg).inputs.vpcId, "vpc-0123");
+        });
+
+        it("puts the NAT gateway in the first public subnet and routes each private table through it", () => {
+            assert.equal(rec.one(T.natGw).inputs.subnetId, "subnet-pub-a");
+            assert.deepEqual(rec.ofType(T.route).map((r) => [r.name, r.inputs.routeTableId]).sort(),
+                [["prod-app-nat-default-us-east-1a", "rtb-priv-a"], ["prod-app-nat-default-us-east-1b", "rtb-priv-b"]]);
+        });
+
+        it("starts the fleet in every private subnet behind the target group, after the NAT routes exist", () => {
+            const asg = rec.one(T.asg);
+            assert.deepEqual(asg.inputs.vpcZoneIdentifiers, ["subnet-priv-a", "subnet-priv-b"]);
+            assert.deepEqual(asg.inputs.targetGroupArns, [rec.one(T.tg).outputs.arn]);
+            assert.equal(asg.inputs.healthCheckType, "ELB");
+            assert.deepEqual([asg.inputs.minSize, asg.inputs.desiredCapacity, asg.inputs.maxSize], [2, 2, 6]);
+            for (const route of rec.ofType(T.route)) {
+                assert.ok(asg.dependencies.includes(route.urn), `the group waits for ${route.name}`);
+            }
+            const lt = rec.one(T.lt).inputs;
+            assert.equal(lt.imageId, "ami-0123456789abcdef0");
+            assert.equal(lt.metadataOptions.httpTokens, "required");
+            assert.equal("keyName" in lt, false);
+            assert.deepEqual(lt.vpcSecurityGroupIds, ["sg-app"]);
+        });
+
+        it("grants the instances exactly the DB secret, the cache token secret, the DB key and the bucket", () => {
+            const statements = JSON.parse(rec.one(T.policy).inputs.policy).Statement;
+            assert.deepEqual(statements.find((s: any) => s.Sid === "ReadAppSecrets").Resource, [DB_SECRET, rec.one(T.secret).outputs.arn]);
+            assert.equal(statements.find((s: any) => s.Sid === "DecryptDatabaseSecret").Resource, DB_KEY);
+            assert.equal(statements.find((s: any) => s.Sid === "ListMediaBucket").Resource, "arn:aws:s3:::pilot-light-prod-media");
+            assert.equal(statements.find((s: any) => s.Sid === "ReadWriteMedia").Resource, "arn:aws:s3:::pilot-light-prod-media/*");
+        });
+
+        it("renders user data with the real endpoints and secret ARNs, and never the AUTH token", () => {
+            const script = Buffer.from(rec.one(T.lt).inputs.userData, "base64").toString("utf8");
+            assert.match(script, /^AWS_REGION='us-east-1'$/m);
+            assert.match(script, /^DB_HOST='pilot-light-prod\.cabc\.us-east-1\.rds\.amazonaws\.com'$/m);
+            assert.match(script, /^DB_PORT='3306'$/m);
+            assert.ok(script.includes(`\nDB_SECRET_ARN='${DB_SECRET}'\n`));
+            assert.ok(script.includes(`\nREDIS_HOST='${rec.one(T.group).outputs.primaryEndpointAddress}'\n`));
+            assert.ok(script.includes(`\nREDIS_AUTH_SECRET_ARN='${rec.one(T.secret).outputs.arn}'\n`));
+            assert.match(script, /^MEDIA_BUCKET='pilot-light-prod-media'$/m);
+            const token = rec.one(T.password).outputs.result;
+            assert.ok(token.length >= 16);
+            assert.ok(!script.includes(token), "the AUTH token is not in the user data");
+        });
+
+        it("exposes the contract's outputs from the children", async () => {
+            assert.equal(await value(tier.albArn), rec.one(T.alb).outputs.arn);
+            assert.equal(await value(tier.albDnsName), rec.one(T.alb).outputs.dnsName);
+            assert.equal(await value(tier.albZoneId), "Z35SXDOTRQ7X7K");
+            assert.equal(await value(tier.targetGroupArn), rec.one(T.tg).outputs.arn);
+            assert.equal(await value(tier.asgName), rec.one(T.asg).outputs.name);
+            assert.equal(await value(tier.launchTemplateId), rec.one(T.lt).id);
+            assert.equal(await value(tier.cacheEndpoint), rec.one(T.group).outputs.primaryEndpointAddress);
+            assert.equal(await value(tier.natGatewayId), rec.one(T.natGw).id);
+            assert.equal(await value(tier.cacheAuthSecretArn), rec.one(T.secret).outputs.arn);
+        });
+    });
+
+    describe("promoted dr: no high availability, no domain", () => {
+        let rec: Recording;
+        before(async () => ({ rec } = await build("dr-app", args({
+            highAvailability: false, domainName: undefined, hostedZoneId: undefined, minSize: 1, desiredCapacity: 1, maxSize: 2,
+            database: { address: "dr-db.example", port: 3306, credentialsSecretArn: DB_SECRET },
+        }))));
+
+        it("registers the same four components, and the web tier has HTTP only", () => {
+            assert.deepEqual(rec.childTypes(rec.one(T.tier, "dr-app").urn), [T.cache, T.nat, T.servers, T.web].sort());
+            assert.deepEqual(rec.childTypes(rec.one(T.web, "dr-app-web").urn), [T.alb, T.listener, T.tg].sort());
+            assert.deepEqual(rec.ofType(T.cert), []);
+            assert.deepEqual(rec.ofType(T.record), []);
+            assert.equal(rec.one(T.listener).inputs.port, 80);
+            assert.equal(rec.one(T.listener).inputs.defaultActions[0].type, "forward");
+        });
+
+        it("runs a single-node Redis without failover and an ALB without deletion protection", () => {
+            const g = rec.one(T.group).inputs;
+            assert.deepEqual([g.numCacheClusters, g.automaticFailoverEnabled, g.multiAzEnabled], [1, false, false]);
+            assert.equal(g.transitEncryptionEnabled, true);
+            assert.equal(rec.one(T.alb).inputs.enableDeletionProtection, false);
+        });
+
+        it("grants no kms:Decrypt when the database has no key", () => {
+            const statements = JSON.parse(rec.one(T.policy).inputs.policy).Statement;
+            assert.deepEqual(statements.map((s: any) => s.Sid), ["ReadAppSecrets", "ListMediaBucket", "ReadWriteMedia"]);
+        });
+    });
+
+    it("rejects bad arguments with every problem in one error, registering nothing", async () => {
+        const rec = await recordResources("us-east-1");
+        const { AppTier } = await import("../../components/app/appTier");
+        const a = args({ minSize: 3, desiredCapacity: 2, maxSize: 1, domainName: "app.example.com", hostedZoneId: undefined });
+        a.network = { ...a.network, publicSubnetIds: [], privateSubnetIds: [] };
+        assert.throws(() => new AppTier("prod-app", a), {
+            message: "AppTier \"prod-app\": invalid arguments:\n"
+                + "  - network.publicSubnetIds must not be empty\n"
+                + "  - network.privateSubnetIds must not be empty\n"
+                + "  - minSize (3) must be <= desiredCapacity (2)\n"
+                + "  - desiredCapacity (2) must be <= maxSize (1)\n"
+                + "  - domainName is set (\"app.example.com\") but hostedZoneId is not; set both for HTTPS, or neither for HTTP only",
+        });
+        assert.throws(() => new AppTier("dr-app", args({ domainName: undefined, hostedZoneId: "Z0123456789" })), {
+            message: "AppTier \"dr-app\": invalid arguments:\n"
+                + "  - hostedZoneId is set (\"Z0123456789\") but domainName is not; set both for HTTPS, or neither for HTTP only",
+        });
+        await rec.settle();
+        assert.deepEqual(rec.records, []);
+    });
+});

@@ -1,0 +1,177 @@
+// Builders for policy tests: compliant prod and dr resource sets as the offline engine would
+// record them, so each test can break one property and assert the one violation it causes.
+import { RecordedResource } from "../../ops/offline/engine";
+import { evaluatePolicies, Violation } from "../../ops/policy/evaluate";
+
+export const PROD_REGION = "us-east-1";
+export const DR_REGION = "us-west-2";
+export const ACCOUNT = "123456789012";
+
+/** A recorded custom resource with the given inputs; stack policies fall back to inputs when outputs are empty. */
+export function res(type: string, name: string, inputs: Record<string, any> = {}, stack = "prod"): RecordedResource {
+    return {
+        urn: `urn:pulumi:${stack}::pilot-light::${type}::${name}`,
+        type, name, custom: true, inputs, secretInputs: [], outputs: {},
+        dependencies: [], propertyDependencies: {},
+        protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [],
+    };
+}
+
+/** Records that `from`'s input `key` came from `targets` (as the SDK reports property dependencies). */
+export function link(from: RecordedResource, key: string, ...targets: RecordedResource[]): void {
+    from.propertyDependencies[key] = [...(from.propertyDependencies[key] ?? []), ...targets.map((t) => t.urn)];
+    from.dependencies = [...new Set([...from.dependencies, ...targets.map((t) => t.urn)])];
+}
+
+/** A set of recorded resources with lookup by logical name and type. */
+export class Stack {
+    constructor(readonly resources: RecordedResource[]) {}
+
+    /** The one resource with this name (and type, when names repeat); throws otherwise. */
+    get(name: string, type?: string): RecordedResource {
+        const found = this.resources.filter((r) => r.name === name && (type === undefined || r.type === type));
+        if (found.length !== 1) {
+            throw new Error(`expected one resource named ${name}${type ? ` of type ${type}` : ""}, found ${found.length}`);
+        }
+        return found[0];
+    }
+
+    /** A deep copy, so each test breaks its own. */
+    clone(): Stack {
+        return new Stack(structuredClone(this.resources));
+    }
+
+    add(...rs: RecordedResource[]): this {
+        this.resources.push(...rs);
+        return this;
+    }
+
+    remove(name: string, type?: string): this {
+        const r = this.get(name, type);
+        this.resources.splice(this.resources.indexOf(r), 1);
+        return this;
+    }
+}
+
+const TAGS = { "pilot-light:role": "primary" };
+const DR_TAGS = { "pilot-light:role": "dr" };
+
+/** A prod stack that every policy passes: web tier, standalone instance, database, media bucket, cache, IAM. */
+export function compliantProd(): Stack {
+    const vpc = res("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16", tags: TAGS });
+    const subnetA = res("aws:ec2/subnet:Subnet", "private-us-east-1a", { vpcId: "vpc-1", availabilityZone: "us-east-1a", tags: TAGS });
+    const subnetB = res("aws:ec2/subnet:Subnet", "private-us-east-1b", { vpcId: "vpc-1", availabilityZone: "us-east-1b", tags: TAGS });
+    const sg = res("aws:ec2/securityGroup:SecurityGroup", "web-sg", {
+        ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, securityGroups: ["sg-alb"] }],
+        egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }], tags: TAGS,
+    });
+    const lt = res("aws:ec2/launchTemplate:LaunchTemplate", "web", {
+        imageId: "ami-1", instanceType: "t3.small", metadataOptions: { httpTokens: "required" }, monitoring: { enabled: true },
+        blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 20 } }],
+        userData: Buffer.from("#!/bin/bash\nDB_PASSWORD=\"$(aws secretsmanager get-secret-value --secret-id db --query SecretString --output text)\"\n").toString("base64"),
+        tags: TAGS,
+    });
+    const tg = res("aws:lb/targetGroup:TargetGroup", "web", {
+        port: 80, protocol: "HTTP", vpcId: "vpc-1",
+        healthCheck: { enabled: true, path: "/health", matcher: "200", interval: 15 }, tags: TAGS,
+    });
+    const asg = res("aws:autoscaling/group:Group", "web", {
+        minSize: 2, maxSize: 4, vpcZoneIdentifiers: ["subnet-a", "subnet-b"], targetGroupArns: ["arn:tg"],
+        healthCheckType: "ELB", launchTemplate: { id: "lt-1", version: "$Latest" },
+        tags: [{ key: "pilot-light:role", value: "primary", propagateAtLaunch: true }],
+    });
+    link(asg, "vpcZoneIdentifiers", subnetA, subnetB);
+    const alb = res("aws:lb/loadBalancer:LoadBalancer", "web", { loadBalancerType: "application", enableDeletionProtection: true, tags: TAGS });
+    const cert = res("aws:acm/certificate:Certificate", "web", { domainName: "www.example.com", validationMethod: "DNS", tags: TAGS });
+    const https = res("aws:lb/listener:Listener", "web-https", {
+        port: 443, protocol: "HTTPS", certificateArn: "arn:cert", defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }],
+    });
+    const http = res("aws:lb/listener:Listener", "web-http", {
+        port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+    });
+    const bastion = res("aws:ec2/instance:Instance", "bastion", {
+        ami: "ami-1", instanceType: "t3.micro", tenancy: "default", monitoring: true,
+        metadataOptions: { httpTokens: "required" }, rootBlockDevice: { encrypted: true },
+        userData: "#!/bin/bash\nexport TOKEN=${SSM_TOKEN}\n", tags: TAGS,
+    });
+    const recover = res("aws:cloudwatch/metricAlarm:MetricAlarm", "bastion-recover", {
+        namespace: "AWS/EC2", metricName: "StatusCheckFailed_System", period: 60, statistic: "Maximum",
+        evaluationPeriods: 2, threshold: 0, comparisonOperator: "GreaterThanThreshold",
+        dimensions: { InstanceId: "i-1" }, alarmActions: [`arn:aws:automate:${PROD_REGION}:ec2:recover`], tags: TAGS,
+    });
+    link(recover, "dimensions", bastion);
+    const db = res("aws:rds/instance:Instance", "db", {
+        engine: "mysql", instanceClass: "db.t3.medium", storageEncrypted: true, multiAz: true, backupRetentionPeriod: 7,
+        deletionProtection: true, publiclyAccessible: false, tags: TAGS,
+    });
+    const cache = res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {
+        description: "sessions", atRestEncryptionEnabled: true, transitEncryptionEnabled: true,
+        automaticFailoverEnabled: true, numCacheClusters: 2, tags: TAGS,
+    });
+    const role = res("aws:iam/role:Role", "web", {
+        assumeRolePolicy: "{}",
+        inlinePolicies: [{ name: "media", policy: JSON.stringify({ Version: "2012-10-17", Statement: [
+            { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::media/*" },
+            { Effect: "Allow", Action: "s3:Get*", Resource: "*" },
+        ] }) }],
+        tags: TAGS,
+    });
+    return new Stack([vpc, subnetA, subnetB, sg, lt, tg, asg, alb, cert, https, http, bastion, recover, db, cache, role,
+        ...bucketSet("media", TAGS, true)]);
+}
+
+/** A bucket with versioning, public access block, encryption and (for prod) RTC replication to the dr region. */
+export function bucketSet(name: string, tags: Record<string, string>, replicated: boolean, stack = "prod"): RecordedResource[] {
+    const bucket = res("aws:s3/bucket:Bucket", name, { tags }, stack);
+    const versioning = res("aws:s3/bucketVersioning:BucketVersioning", name, { bucket: name, versioningConfiguration: { status: "Enabled" } }, stack);
+    const pab = res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name, {
+        bucket: name, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+    }, stack);
+    const sse = res("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name, {
+        bucket: name, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }],
+    }, stack);
+    const out = [bucket, versioning, pab, sse];
+    for (const r of [versioning, pab, sse]) {
+        link(r, "bucket", bucket);
+    }
+    if (replicated) {
+        const replication = res("aws:s3/bucketReplicationConfig:BucketReplicationConfig", name, {
+            bucket: name, role: "arn:role",
+            rules: [{ id: "all", status: "Enabled", destination: {
+                bucket: `arn:aws:s3:::${name}-dr`,
+                replicationTime: { status: "Enabled", time: { minutes: 15 } },
+                metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
+                encryptionConfiguration: { replicaKmsKeyId: `arn:aws:kms:${DR_REGION}:${ACCOUNT}:key/1111` },
+            } }],
+        }, stack);
+        link(replication, "bucket", bucket);
+        out.push(replication);
+    }
+    return out;
+}
+
+/** A dr stack in standby that every policy passes: an encrypted cross-region replica and the replica bucket. */
+export function compliantDrStandby(): Stack {
+    const replica = res("aws:rds/instance:Instance", "db-replica", {
+        instanceClass: "db.t3.medium", replicateSourceDb: `arn:aws:rds:${PROD_REGION}:${ACCOUNT}:db:prod-db`,
+        storageEncrypted: true, kmsKeyId: `arn:aws:kms:${DR_REGION}:${ACCOUNT}:key/2222`,
+        deletionProtection: true, publiclyAccessible: false, tags: DR_TAGS,
+    }, "dr");
+    return new Stack([replica, ...bucketSet("media-dr", DR_TAGS, false, "dr")]);
+}
+
+/** One violation reduced to what tests assert: policy, resource name ("" for stack-wide) and message. */
+export interface Finding {
+    policy: string;
+    name: string;
+    message: string;
+    level?: string;
+}
+
+/** Evaluates `stack` and returns its findings (optionally only those of one policy). */
+export async function findings(stack: Stack, region: string, policy?: string, policyConfig?: Record<string, any>): Promise<Finding[]> {
+    const violations: Violation[] = await evaluatePolicies(stack.resources, { stackRegion: region, policyConfig });
+    return violations
+        .filter((v) => policy === undefined || v.policy === policy)
+        .map((v) => ({ policy: v.policy, name: v.urn ? v.urn.split("::").pop()! : "", message: v.message }));
+}

@@ -158,7 +158,13 @@ export class AppServers extends pulumi.ComponentResource {
             // https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-instance-refresh.html
             instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } },
             tags: Object.entries({ ...tags, Name: name }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
-        }, { parent: this, dependsOn: [appPolicy, ssm, ...(args.bootDependencies ?? [])] });
+        }, {
+            parent: this,
+            dependsOn: [appPolicy, ssm, ...(args.bootDependencies ?? [])],
+            // Target tracking owns the fleet size after creation; without this, every
+            // `pulumi up` would reset a scaled-out group to the configured desired capacity.
+            ignoreChanges: ["desiredCapacity"],
+        });
 
         new aws.autoscaling.Policy(`${name}-cpu`, {
             autoscalingGroupName: group.name,

@@ -116,6 +116,8 @@ describe("app/AppServers", () => {
         assert.equal(i.minSize, 2);
         assert.equal(i.maxSize, 6);
         assert.equal(i.desiredCapacity, 3);
+        // Target tracking owns the size after creation; an update must not reset it.
+        assert.deepEqual(asg.ignoreChanges, ["desiredCapacity"]);
         const lt = rec.one(T.lt);
         assert.deepEqual(i.launchTemplate, { id: lt.id, version: String(lt.outputs.latestVersion) });
         assert.deepEqual(asg.propertyDependencies.launchTemplate, [lt.urn]);

@@ -56,7 +56,7 @@ export class Stack {
 const TAGS = { "pilot-light:role": "primary" };
 const DR_TAGS = { "pilot-light:role": "dr" };
 
-/** A prod stack that every policy passes: web tier, standalone instance, database, media bucket, cache, IAM. */
+/** A prod stack that every policy passes (a deep copy: shared tag objects must not leak between tests): web tier, standalone instance, database, media bucket, cache, IAM. */
 export function compliantProd(): Stack {
     const vpc = res("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16", tags: TAGS });
     const subnetA = res("aws:ec2/subnet:Subnet", "private-us-east-1a", { vpcId: "vpc-1", availabilityZone: "us-east-1a", tags: TAGS });
@@ -117,7 +117,7 @@ export function compliantProd(): Stack {
         tags: TAGS,
     });
     return new Stack([vpc, subnetA, subnetB, sg, lt, tg, asg, alb, cert, https, http, bastion, recover, db, cache, role,
-        ...bucketSet("media", TAGS, true)]);
+        ...bucketSet("media", TAGS, true)]).clone();
 }
 
 /** A bucket with versioning, public access block, encryption and (for prod) RTC replication to the dr region. */
@@ -157,7 +157,7 @@ export function compliantDrStandby(): Stack {
         storageEncrypted: true, kmsKeyId: `arn:aws:kms:${DR_REGION}:${ACCOUNT}:key/2222`,
         deletionProtection: true, publiclyAccessible: false, tags: DR_TAGS,
     }, "dr");
-    return new Stack([replica, ...bucketSet("media-dr", DR_TAGS, false, "dr")]);
+    return new Stack([replica, ...bucketSet("media-dr", DR_TAGS, false, "dr")]).clone();
 }
 
 /** One violation reduced to what tests assert: policy, resource name ("" for stack-wide) and message. */

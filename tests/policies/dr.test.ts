@@ -1,0 +1,135 @@
+// DR policies: the dr standby replica, replica-source backups, S3 replication, region pinning
+// and a minimal standby.
+import { strict as assert } from "assert";
+import { compliantDrStandby, compliantProd, DR_REGION, findings, PROD_REGION, res, Stack } from "./support";
+
+async function only(stack: Stack, region: string, policy: string): Promise<{ name: string; message: string }[]> {
+    return (await findings(stack, region, policy)).map(({ name, message }) => ({ name, message }));
+}
+
+describe("DR policies", () => {
+    describe("rds-dr-replica", () => {
+        it("passes an encrypted cross-region replica and does not apply to prod", async () => {
+            assert.deepEqual(await only(compliantDrStandby(), DR_REGION, "rds-dr-replica"), []);
+            assert.deepEqual(await only(compliantProd(), PROD_REGION, "rds-dr-replica"), []);
+        });
+
+        it("fails a source in the replica's own region", async () => {
+            const s = compliantDrStandby();
+            s.get("db-replica").inputs.replicateSourceDb = "arn:aws:rds:us-west-2:123456789012:db:prod-db";
+            assert.deepEqual(await only(s, DR_REGION, "rds-dr-replica"), [{ name: "db-replica",
+                message: "replica \"db-replica\" replicates from arn:aws:rds:us-west-2:123456789012:db:prod-db in its own region us-west-2; the dr replica's source must be in another region" }]);
+        });
+
+        it("fails a source named by identifier", async () => {
+            const s = compliantDrStandby();
+            s.get("db-replica").inputs.replicateSourceDb = "prod-db";
+            assert.deepEqual(await only(s, DR_REGION, "rds-dr-replica"), [{ name: "db-replica",
+                message: "replica \"db-replica\": replicateSourceDb \"prod-db\" is not an RDS ARN; a cross-region replica must name its source by ARN" }]);
+        });
+
+        it("fails an unencrypted replica and a key from another region", async () => {
+            const s = compliantDrStandby();
+            s.get("db-replica").inputs.storageEncrypted = false;
+            assert.deepEqual(await only(s, DR_REGION, "rds-dr-replica"), [{ name: "db-replica",
+                message: "replica \"db-replica\" is not encrypted; set storageEncrypted to true" }]);
+            const t = compliantDrStandby();
+            t.get("db-replica").inputs.kmsKeyId = "arn:aws:kms:us-east-1:123456789012:key/2222";
+            assert.deepEqual(await only(t, DR_REGION, "rds-dr-replica"), [{ name: "db-replica",
+                message: "replica \"db-replica\" needs kmsKeyId set to a KMS key ARN in us-west-2 (got \"arn:aws:kms:us-east-1:123456789012:key/2222\")" }]);
+        });
+
+        it("fails a dr stack without any database", async () => {
+            const s = compliantDrStandby().remove("db-replica");
+            assert.deepEqual(await only(s, DR_REGION, "rds-dr-replica"), [{ name: "",
+                message: "the dr stack holds no RDS instance; a pilot-light standby needs a cross-region read replica of the prod database" }]);
+        });
+    });
+
+    describe("rds-replica-source-backups", () => {
+        it("fails a prod database without automated backups, and exempts replicas", async () => {
+            const s = compliantProd();
+            assert.deepEqual(await only(s, PROD_REGION, "rds-replica-source-backups"), []);
+            s.get("db").inputs.backupRetentionPeriod = 0;
+            assert.deepEqual(await only(s, PROD_REGION, "rds-replica-source-backups"), [{ name: "db",
+                message: "database \"db\" is a replica source but backupRetentionPeriod is 0; keep automated backups on (at least 1 day) so the dr replica can be created" }]);
+            const dr = compliantDrStandby();
+            dr.get("db-replica").inputs.backupRetentionPeriod = 0;
+            assert.deepEqual(await only(dr, DR_REGION, "rds-replica-source-backups"), []);
+        });
+    });
+
+    describe("s3-replication-enabled", () => {
+        it("fails a prod bucket without replication unless it is bootstrapping", async () => {
+            const s = compliantProd();
+            assert.deepEqual(await only(s, PROD_REGION, "s3-replication-enabled"), []);
+            s.remove("media", "aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+            assert.deepEqual(await only(s, PROD_REGION, "s3-replication-enabled"), [{ name: "media",
+                message: "bucket \"media\" has no BucketReplicationConfig; replicate it to the dr region with Replication Time Control (or tag it pilot-light:bootstrap=awaiting-dr until the dr stack exists)" }]);
+            s.get("media", "aws:s3/bucket:Bucket").inputs.tags["pilot-light:bootstrap"] = "awaiting-dr";
+            assert.deepEqual(await only(s, PROD_REGION, "s3-replication-enabled"), []);
+        });
+
+        it("fails replication without Replication Time Control", async () => {
+            const s = compliantProd();
+            delete s.get("media", "aws:s3/bucketReplicationConfig:BucketReplicationConfig").inputs.rules[0].destination.replicationTime;
+            assert.deepEqual(await only(s, PROD_REGION, "s3-replication-enabled"), [{ name: "media",
+                message: "replication rule \"all\" of bucket \"media\" does not enable Replication Time Control (destination.replicationTime and destination.metrics must both have status \"Enabled\")" }]);
+        });
+
+        it("fails replication within the bucket's own region, and a disabled rule", async () => {
+            const s = compliantProd();
+            const rule = s.get("media", "aws:s3/bucketReplicationConfig:BucketReplicationConfig").inputs.rules[0];
+            rule.destination.encryptionConfiguration.replicaKmsKeyId = "arn:aws:kms:us-east-1:123456789012:key/1111";
+            assert.deepEqual(await only(s, PROD_REGION, "s3-replication-enabled"), [{ name: "media",
+                message: "replication rule \"all\" of bucket \"media\" replicates within us-east-1; replicate to another region" }]);
+            rule.status = "Disabled";
+            assert.deepEqual(await only(s, PROD_REGION, "s3-replication-enabled"), [{ name: "media",
+                message: "bucket \"media\" has no enabled replication rule" }]);
+        });
+
+        it("does not apply to the dr stack", async () => {
+            assert.deepEqual(await only(compliantDrStandby(), DR_REGION, "s3-replication-enabled"), []);
+        });
+    });
+
+    describe("region-pinning", () => {
+        it("fails a resource whose own region differs from its provider's, and exempts AMI copies and IAM", async () => {
+            const s = compliantProd();
+            assert.deepEqual(await only(s, PROD_REGION, "region-pinning"), []);
+            s.get("db").inputs.region = "eu-west-1";
+            s.add(res("aws:ec2/amiCopy:AmiCopy", "image-copy", { sourceAmiId: "ami-1", sourceAmiRegion: "us-west-2", region: "eu-west-1" }));
+            s.add(res("aws:iam/role:Role", "global", { assumeRolePolicy: "{}", region: "eu-west-1" }));
+            assert.deepEqual(await only(s, PROD_REGION, "region-pinning"), [{ name: "db",
+                message: "aws:rds/instance:Instance \"db\" sets region eu-west-1 but its provider is in us-east-1; keep every resource in the stack's region" }]);
+        });
+
+        it("compares with an explicit provider's region", async () => {
+            const s = compliantProd();
+            const provider = res("pulumi:providers:aws", "dr", { region: "us-west-2" });
+            s.add(provider);
+            const db = s.get("db");
+            db.provider = `${provider.urn}::provider-id`;
+            db.inputs.region = "us-west-2";
+            assert.deepEqual(await only(s, PROD_REGION, "region-pinning"), []);
+        });
+    });
+
+    describe("dr-standby-minimal", () => {
+        it("flags compute in a standby dr stack", async () => {
+            const s = compliantDrStandby();
+            assert.deepEqual(await only(s, DR_REGION, "dr-standby-minimal"), []);
+            s.add(res("aws:ec2/natGateway:NatGateway", "nat", { subnetId: "subnet-1", tags: { "pilot-light:role": "dr" } }, "dr"));
+            const out = await findings(s, DR_REGION, "dr-standby-minimal");
+            assert.deepEqual(out, [{ policy: "dr-standby-minimal", name: "nat",
+                message: "the dr stack is in standby but runs aws:ec2/natGateway:NatGateway \"nat\"; create it on failover instead" }]);
+        });
+
+        it("does not apply once the replica is promoted", async () => {
+            const s = compliantDrStandby();
+            delete s.get("db-replica").inputs.replicateSourceDb;
+            s.add(res("aws:ec2/natGateway:NatGateway", "nat", { subnetId: "subnet-1" }, "dr"));
+            assert.deepEqual(await only(s, DR_REGION, "dr-standby-minimal"), []);
+        });
+    });
+});

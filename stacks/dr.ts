@@ -3,11 +3,11 @@
 // With `promote` set, the same replica resource is promoted in place (never replaced) and the
 // app tier is built; prod is not touched.
 import * as pulumi from "@pulumi/pulumi";
-import { AppTier } from "../components/app";
 import { Network } from "../components/basic";
 import { Database, secretReplicaArn } from "../components/database";
 import { AppImage } from "../components/image";
 import { MediaBucket } from "../components/media";
+import { deployAppTier } from "./appTier";
 import { dbIdentifier, StackContext } from "./context";
 
 export function deployDr(ctx: StackContext, prod: Record<string, any>): Record<string, pulumi.Input<any>> {
@@ -60,24 +60,6 @@ export function deployDr(ctx: StackContext, prod: Record<string, any>): Record<s
         return outputs;
     }
 
-    const app = new AppTier("app", {
-        network,
-        database: {
-            address: database.dbInstanceAddress,
-            port: database.dbInstancePort,
-            credentialsSecretArn: database.credentialsSecretArn,
-        },
-        media: { bucketName: media.bucketName, bucketArn: media.bucketArn },
-        imageId: image.imageId,
-        instanceType: cfg.appInstanceType,
-        minSize: cfg.appMinSize,
-        maxSize: cfg.appMaxSize,
-        desiredCapacity: cfg.appDesiredCapacity,
-        cacheNodeType: cfg.cacheNodeType,
-        highAvailability: false,
-        domainName: cfg.domainName,
-        hostedZoneId: cfg.hostedZoneId,
-        tags,
-    });
+    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: false, grantDbKey: false });
     return { ...outputs, albDnsName: app.albDnsName, albZoneId: app.albZoneId, asgName: app.asgName };
 }

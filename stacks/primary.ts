@@ -2,12 +2,12 @@
 // pilot light warm: a DB that replicas can be made from, a credentials secret replicated to the
 // dr region, and media replicated to dr's bucket once dr exists (bootstrap step 3).
 import * as pulumi from "@pulumi/pulumi";
-import { AppTier } from "../components/app";
 import { Network } from "../components/basic";
 import { Database } from "../components/database";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
 import { NAMESPACE } from "./config";
+import { deployAppTier } from "./appTier";
 import { dbIdentifier, StackContext } from "./context";
 
 export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undefined): Record<string, pulumi.Input<any>> {
@@ -43,26 +43,7 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
         tags,
     });
 
-    const app = new AppTier("app", {
-        network,
-        database: {
-            address: database.dbInstanceAddress,
-            port: database.dbInstancePort,
-            credentialsSecretArn: database.credentialsSecretArn,
-            kmsKeyArn: database.kmsKeyArn,
-        },
-        media: { bucketName: media.bucketName, bucketArn: media.bucketArn },
-        imageId: image.imageId,
-        instanceType: cfg.appInstanceType,
-        minSize: cfg.appMinSize,
-        maxSize: cfg.appMaxSize,
-        desiredCapacity: cfg.appDesiredCapacity,
-        cacheNodeType: cfg.cacheNodeType,
-        highAvailability: true,
-        domainName: cfg.domainName,
-        hostedZoneId: cfg.hostedZoneId,
-        tags,
-    });
+    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: true, grantDbKey: true });
 
     // The outputs dr reads (stacks/peer.ts PrimaryOutputs): stable IDs and ARNs only, no secrets.
     return {

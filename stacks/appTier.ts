@@ -1,0 +1,43 @@
+// The app layer as both roles deploy it: prod always, dr once promoted. One place, so prod and
+// a promoted dr cannot drift apart in how the app is wired to its data.
+import { AppTier } from "../components/app";
+import { Network } from "../components/basic";
+import { Database } from "../components/database";
+import { AppImage } from "../components/image";
+import { MediaBucket } from "../components/media";
+import { StackContext } from "./context";
+
+export interface AppTierInputs {
+    network: Network;
+    database: Database;
+    media: MediaBucket;
+    image: AppImage;
+    /** prod: Multi-AZ Redis and ALB deletion protection. A promoted dr runs lean. */
+    highAvailability: boolean;
+    /** Grant kms:Decrypt on the DB key: prod's credentials secret is encrypted with it; dr's replica secret uses the AWS-managed key. */
+    grantDbKey: boolean;
+}
+
+export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
+    const { cfg, tags } = ctx;
+    return new AppTier("app", {
+        network: l.network,
+        database: {
+            address: l.database.dbInstanceAddress,
+            port: l.database.dbInstancePort,
+            credentialsSecretArn: l.database.credentialsSecretArn,
+            kmsKeyArn: l.grantDbKey ? l.database.kmsKeyArn : undefined,
+        },
+        media: { bucketName: l.media.bucketName, bucketArn: l.media.bucketArn },
+        imageId: l.image.imageId,
+        instanceType: cfg.appInstanceType,
+        minSize: cfg.appMinSize,
+        maxSize: cfg.appMaxSize,
+        desiredCapacity: cfg.appDesiredCapacity,
+        cacheNodeType: cfg.cacheNodeType,
+        highAvailability: l.highAvailability,
+        domainName: cfg.domainName,
+        hostedZoneId: cfg.hostedZoneId,
+        tags,
+    });
+}

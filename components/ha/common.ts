@@ -1,0 +1,190 @@
+// Children every HA pattern needs, built the same way everywhere: the service security group,
+// the instance role (Session Manager only), the recover alarm, and scoped Lambda functions whose
+// TypeScript handlers are bundled with esbuild at program time.
+import * as path from "path";
+import * as esbuild from "esbuild";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+
+/** Tag key marking the instances of one singleton (IAM conditions match on it). */
+export const SINGLETON_TAG = "pilot-light:singleton";
+
+/** Where the calling account, region and partition come from: the provider, never a literal. */
+export interface Environment {
+    region: pulumi.Output<string>;
+    accountId: pulumi.Output<string>;
+    partition: pulumi.Output<string>;
+}
+
+export function environment(parent: pulumi.Resource): Environment {
+    return {
+        region: aws.getRegionOutput({}, { parent }).region,
+        accountId: aws.getCallerIdentityOutput({}, { parent }).accountId,
+        partition: aws.getPartitionOutput({}, { parent }).partition,
+    };
+}
+
+/**
+ * A security group that admits only `servicePort` from `allowedCidrs` (none by default) and no
+ * SSH or RDP. Egress is open: the instance reaches the EC2 and SSM APIs and its package mirrors.
+ */
+export function serviceSecurityGroup(parent: pulumi.Resource, name: string, args: {
+    vpcId: pulumi.Input<string>; servicePort?: number; allowedCidrs: string[]; tags: Record<string, string>;
+}): aws.ec2.SecurityGroup {
+    const sg = new aws.ec2.SecurityGroup(`${name}-sg`, {
+        vpcId: args.vpcId,
+        description: `Service port of ${name}; no SSH (Session Manager instead)`,
+        tags: { ...args.tags, Name: `${name}-sg` },
+    }, { parent });
+    if (args.servicePort !== undefined) {
+        for (const cidr of args.allowedCidrs) {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-in-${cidr.replace(/[./]/g, "-")}`, {
+                securityGroupId: sg.id,
+                ipProtocol: "tcp",
+                fromPort: args.servicePort,
+                toPort: args.servicePort,
+                cidrIpv4: cidr,
+                description: `Service port from ${cidr}`,
+                tags: args.tags,
+            }, { parent });
+        }
+    }
+    new aws.vpc.SecurityGroupEgressRule(`${name}-out`, {
+        securityGroupId: sg.id,
+        ipProtocol: "-1",
+        cidrIpv4: "0.0.0.0/0",
+        description: "EC2/SSM APIs and package mirrors",
+        tags: args.tags,
+    }, { parent });
+    return sg;
+}
+
+/** An EC2 role with the Session Manager core policy only, and its instance profile. */
+export function instanceRole(parent: pulumi.Resource, name: string, env: Environment, tags: Record<string, string>) {
+    const role = new aws.iam.Role(`${name}-role`, {
+        description: `Instances of ${name}`,
+        assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+        tags,
+    }, { parent });
+    // Operators get a shell through Session Manager: no key pair, no port 22.
+    // https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html
+    const ssm = new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
+        role: role.name,
+        policyArn: pulumi.interpolate`arn:${env.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+    }, { parent });
+    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, { parent });
+    return { role, ssm, profile };
+}
+
+/**
+ * Default recover alarm evaluation periods: AWS recommends two one-minute periods for recover
+ * alarms (and three for reboot alarms, so the two never race).
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UsingAlarmActions.html#AddingRecoverActions
+ */
+export const DEFAULT_RECOVER_EVALUATION_PERIODS = 2;
+
+/**
+ * The CloudWatch alarm that moves an instance to healthy hardware when the system status check
+ * fails: `StatusCheckFailed_System` ≥ 1 (Maximum over 60 s) for `evaluationPeriods` periods.
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cloudwatch-recovery.html
+ */
+export function recoverAlarm(parent: pulumi.Resource, name: string, args: {
+    instanceId: pulumi.Input<string>; env: Environment; evaluationPeriods: number;
+    notificationTopicArn?: pulumi.Input<string>; tags: Record<string, string>;
+}): aws.cloudwatch.MetricAlarm {
+    const actions: pulumi.Input<string>[] = [pulumi.interpolate`arn:${args.env.partition}:automate:${args.env.region}:ec2:recover`];
+    if (args.notificationTopicArn !== undefined) {
+        actions.push(args.notificationTopicArn);
+    }
+    return new aws.cloudwatch.MetricAlarm(`${name}-recover`, {
+        alarmDescription: `Recover ${name} onto new hardware when the system status check fails`,
+        namespace: "AWS/EC2",
+        metricName: "StatusCheckFailed_System",
+        dimensions: { InstanceId: args.instanceId },
+        statistic: "Maximum",
+        period: 60,
+        evaluationPeriods: args.evaluationPeriods,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        // A stopped standby reports nothing: that is not a failure.
+        treatMissingData: "missing",
+        alarmActions: actions,
+        okActions: args.notificationTopicArn !== undefined ? [args.notificationTopicArn] : [],
+        tags: args.tags,
+    }, { parent });
+}
+
+const bundles = new Map<string, string>();
+
+/**
+ * Bundles a TypeScript handler and its imports into one CommonJS file. The AWS SDK v3 stays
+ * external: the nodejs20.x+ runtimes ship it.
+ */
+export function bundleHandler(entry: string): pulumi.asset.AssetArchive {
+    let code = bundles.get(entry);
+    if (code === undefined) {
+        const result = esbuild.buildSync({
+            entryPoints: [entry], bundle: true, platform: "node", target: "node20", format: "cjs",
+            write: false, external: ["@aws-sdk/*"], logLevel: "silent",
+        });
+        code = result.outputFiles[0].text;
+        bundles.set(entry, code);
+    }
+    return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(code) });
+}
+
+/** A handler file next to this module, by path relative to `components/ha`. */
+export function handlerPath(relative: string): string {
+    return path.join(__dirname, relative);
+}
+
+/** One IAM policy statement. */
+export type Statement = pulumi.Input<Record<string, unknown>>;
+
+/**
+ * A Lambda function with its own role (only `statements` plus writing to its own log group),
+ * a log group with retention, and the bundled handler.
+ */
+export function scopedFunction(parent: pulumi.Resource, name: string, args: {
+    entry: string; description: string; statements: Statement[]; environment: Record<string, pulumi.Input<string>>;
+    timeoutSeconds: number; logRetentionDays: number; tags: Record<string, string>;
+}) {
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+        retentionInDays: args.logRetentionDays,
+        tags: args.tags,
+    }, { parent });
+    const role = new aws.iam.Role(`${name}-role`, {
+        description: args.description,
+        assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+        tags: args.tags,
+    }, { parent });
+    const policy = new aws.iam.RolePolicy(`${name}-policy`, {
+        role: role.name,
+        policy: pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [
+                ...args.statements,
+                { Sid: "OwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+            ],
+        }),
+    }, { parent });
+    const fn = new aws.lambda.Function(`${name}-fn`, {
+        description: args.description,
+        runtime: "nodejs20.x",
+        handler: "index.handler",
+        role: role.arn,
+        code: bundleHandler(args.entry),
+        timeout: args.timeoutSeconds,
+        memorySize: 256,
+        environment: { variables: args.environment },
+        loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+        tags: args.tags,
+    }, { parent, dependsOn: [policy] });
+    return { fn, role, policy, logGroup };
+}

@@ -1,0 +1,123 @@
+// Pure parts of the HA patterns: recoverability and argument validators (exact messages), and
+// the generated user data, checked with shellcheck.
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { commonProblems, recoverabilityProblems, subnetProblems } from "../../components/ha/recoverability";
+import { SINGLETON_MODES, singletonServiceProblems } from "../../components/ha/singletonService";
+import { singletonUserData } from "../../components/ha/userData";
+
+describe("ha: recoverabilityProblems", () => {
+    it("accepts recoverable types with default or dedicated tenancy", () => {
+        for (const type of ["t3.small", "m5.large", "c6i.xlarge", "r7i.2xlarge", "t4g.medium", "m7i-flex.large"]) {
+            assert.deepEqual(recoverabilityProblems(type, "default"), [], type);
+        }
+        assert.deepEqual(recoverabilityProblems("m5.large", "dedicated"), []);
+    });
+
+    it("rejects instance-store families, naming the EBS-only sibling", () => {
+        assert.deepEqual(recoverabilityProblems("m5d.large", "default"), [
+            'instanceType "m5d.large": family "m5d" has instance store volumes; EC2 recovery needs EBS-only instances (e.g. "m5")',
+        ]);
+        assert.deepEqual(recoverabilityProblems("i3.large", "default"), [
+            'instanceType "i3.large": family "i3" has instance store volumes; EC2 recovery needs EBS-only instances (e.g. "t3", "m6i")',
+        ]);
+    });
+
+    it("rejects metal sizes", () => {
+        assert.deepEqual(recoverabilityProblems("c5.metal", "default"), [
+            'instanceType "c5.metal": metal sizes cannot be recovered by EC2; use a virtualized size such as "c5.large"',
+        ]);
+    });
+
+    it("rejects host tenancy and unknown families, collecting every problem", () => {
+        assert.deepEqual(recoverabilityProblems("t3.small", "host"), [
+            'tenancy "host": must be "default" or "dedicated" for EC2 recovery (Dedicated Hosts use host recovery instead)',
+        ]);
+        const problems = recoverabilityProblems("z1x.large", "host");
+        assert.equal(problems.length, 2);
+        assert.match(problems[0], /^instanceType "z1x.large": family "z1x" is not recoverable; allowed families: a1, m4, /);
+        assert.deepEqual(recoverabilityProblems("large", "default"), ['instanceType "large": expected <family>.<size>, e.g. "t3.small"']);
+    });
+});
+
+describe("ha: shared argument validators", () => {
+    it("needs two distinct AZs", () => {
+        assert.deepEqual(subnetProblems([{ az: "us-east-1a" }], 2), ["subnets: need at least 2 AZs, got 1"]);
+        assert.deepEqual(subnetProblems([{ az: "us-east-1a" }, { az: "us-east-1a" }], 2), [
+            "subnets: one subnet per AZ; repeated: us-east-1a", "subnets: need at least 2 AZs, got 1",
+        ]);
+    });
+
+    it("refuses SSH, bad CIDRs, sizes and periods", () => {
+        assert.deepEqual(commonProblems({ servicePort: 22, allowedCidrs: ["0.0.0.0/0", "10.0.0.0/33"], dataVolumeGb: 0, recoverEvaluationPeriods: 1.5 }), [
+            "servicePort 22: SSH/RDP must not be exposed; use Session Manager",
+            'allowedCidrs "10.0.0.0/33": not an IPv4 CIDR such as "203.0.113.0/24"',
+            "dataVolumeGb 0: must be an integer from 1 to 16384 (gp3 limits)",
+            "recoverEvaluationPeriods 1.5: must be an integer from 1 to 60",
+        ]);
+    });
+
+    it("validates the instance type only for the modes that rely on EC2 recovery", () => {
+        const subnets = [{ az: "us-east-1a", subnetId: "subnet-a" }, { az: "us-east-1b", subnetId: "subnet-b" }];
+        const base = { vpcId: "vpc-1", subnets, imageId: "ami-1", instanceType: "m5d.large" };
+        assert.deepEqual(SINGLETON_MODES, ["recoverable-instance", "multi-az-asg", "multi-az-asg-ebs", "standby-failover"]);
+        assert.equal(singletonServiceProblems({ ...base, mode: "recoverable-instance" }).length, 1);
+        assert.equal(singletonServiceProblems({ ...base, mode: "standby-failover" }).length, 1);
+        assert.deepEqual(singletonServiceProblems({ ...base, mode: "multi-az-asg" }), []);
+        assert.deepEqual(singletonServiceProblems({ ...base, mode: "multi-az-asg-ebs", tenancy: "host" }), [
+            'tenancy "host": must be "default" or "dedicated"',
+        ]);
+        assert.deepEqual(singletonServiceProblems({ ...base, mode: "bogus" as any }), [
+            'mode "bogus": must be one of recoverable-instance, multi-az-asg, multi-az-asg-ebs, standby-failover',
+        ]);
+    });
+});
+
+describe("ha: user data", () => {
+    const shellcheck = "/usr/bin/shellcheck";
+    function check(script: string): void {
+        if (!existsSync(shellcheck)) {
+            assert.fail(`${shellcheck} is missing: install shellcheck (CI does) to check the generated user data`);
+        }
+        const file = join(mkdtempSync(join(tmpdir(), "ha-userdata-")), "user-data.sh");
+        writeFileSync(file, script);
+        try {
+            execFileSync(shellcheck, ["-s", "bash", file], { encoding: "utf8" });
+        } catch (e: any) {
+            assert.fail(`shellcheck found problems in the user data:\n${e.stdout ?? e.message}`);
+        }
+    }
+
+    it("pattern 2: moves the EIP to itself with an IMDSv2 token and --allow-reassociation", () => {
+        const script = singletonUserData({ elasticIpAllocationId: "eipalloc-0123456789abcdef0", serviceUnit: "jenkins" });
+        check(script);
+        assert.match(script, /X-aws-ec2-metadata-token-ttl-seconds/);
+        assert.match(script, /imds instance-id/);
+        assert.match(script, /imds placement\/region/);
+        assert.match(script, /aws ec2 associate-address --region "\$region" --allocation-id "eipalloc-0123456789abcdef0" \\\n\s+--instance-id "\$instance_id" --allow-reassociation/);
+        assert.doesNotMatch(script, /mount_data_volume$/m);
+        assert.doesNotMatch(script, /password|secret.?access|AKIA[0-9A-Z]{16}/i);
+    });
+
+    it("pattern 3: waits for the (NVMe-renamed) data device before mounting and starting the service", () => {
+        const script = singletonUserData({
+            elasticIpAllocationId: "eipalloc-0123456789abcdef0",
+            dataVolume: { deviceName: "/dev/sdf", mountPath: "/var/lib/jenkins", waitSeconds: 900 },
+            serviceUnit: "jenkins",
+        });
+        check(script);
+        assert.match(script, /ebsnvme-id -b "\$dev"/);
+        assert.match(script, /nvme id-ctrl -v "\$dev"/);
+        assert.match(script, /deadline=\$\(\( \$\(date \+%s\) \+ 900 \)\)/);
+        const order = ["attach_elastic_ip", "mount_data_volume", "start_service"].map((s) => script.lastIndexOf(`\n${s}\n`));
+        assert.ok(order.every((i, k) => i > 0 && (k === 0 || i > order[k - 1])), `steps out of order: ${order}`);
+    });
+
+    it("rejects values that would need quoting", () => {
+        assert.throws(() => singletonUserData({ elasticIpAllocationId: "eipalloc-1; rm -rf /" }),
+            /user data elasticIpAllocationId "eipalloc-1; rm -rf \/": only letters, digits and \. _ \/ - are allowed/);
+    });
+});

@@ -1,25 +1,30 @@
 // `npm run plan -- --stack prod|dr [--promote] [--json] [--dir PATH]`
 //
 // Runs the real stack program in-process under Pulumi's mock runtime and prints what it would
-// deploy. No Pulumi CLI, no AWS account and no network are needed. Exit codes: 0 ok, 1 the
-// program failed, 2 bad configuration or usage.
+// deploy, then evaluates the CrossGuard pack (policies/) over the recorded resources as
+// `pulumi preview --policy-pack policies` would. No Pulumi CLI, no AWS account and no network
+// are needed. Exit codes: 0 ok, 1 the program failed, 2 bad configuration or usage, 3 a
+// mandatory policy violation.
 import * as path from "path";
 import { parseArgs } from "util";
 import { planStack, StackPlan } from "./offline/planner";
 import { planJson, renderPlan } from "./offline/render";
+import { evaluatePolicies, formatViolationTable, loadPolicyConfig, Violation } from "./policy/evaluate";
 
-const USAGE = `usage: npm run plan -- --stack NAME [--promote] [--json] [--dir PATH]
+const USAGE = `usage: npm run plan -- --stack NAME [--promote] [--json] [--dir PATH] [--policy-config FILE]
 
-  --stack NAME   the stack to plan: reads Pulumi.NAME.yaml (prod or dr here)
-  --promote      plan the dr stack promoted (overrides pilot-light:promote)
-  --json         print one JSON object on stdout; logs go to stderr
-  --dir PATH     the Pulumi project folder (default: this repository)`;
+  --stack NAME          the stack to plan: reads Pulumi.NAME.yaml (prod or dr here)
+  --promote             plan the dr stack promoted (overrides pilot-light:promote)
+  --json                print one JSON object on stdout; logs go to stderr
+  --dir PATH            the Pulumi project folder (default: this repository)
+  --policy-config FILE  policy pack config, in the format of pulumi's --policy-pack-config`;
 
 export interface PlanCliOptions {
     stack: string;
     dir: string;
     promote?: boolean;
     json: boolean;
+    policyConfig?: string;
 }
 
 export class UsageError extends Error {}
@@ -34,6 +39,7 @@ export function parsePlanArgs(argv: string[]): PlanCliOptions {
                 dir: { type: "string" },
                 promote: { type: "boolean" },
                 json: { type: "boolean" },
+                "policy-config": { type: "string" },
                 help: { type: "boolean", short: "h" },
             },
             strict: true,
@@ -50,6 +56,7 @@ export function parsePlanArgs(argv: string[]): PlanCliOptions {
         dir: path.resolve(v.dir ?? path.join(__dirname, "..")),
         promote: v.promote ? true : undefined,
         json: v.json ?? false,
+        policyConfig: v["policy-config"] ? path.resolve(v["policy-config"]) : undefined,
     };
 }
 
@@ -79,17 +86,26 @@ async function main(argv: string[]): Promise<number> {
         return 2;
     }
     let plan: StackPlan;
+    let violations: Violation[];
     try {
+        const policyConfig = opts.policyConfig ? loadPolicyConfig(opts.policyConfig) : undefined;
         plan = await runPlan(opts);
+        violations = await evaluatePolicies(plan.resources, { stackRegion: plan.region, policyConfig });
     } catch (e: any) {
-        const configError = e?.name === "ConfigError" || /^(no stack|.*holds no Pulumi\.yaml)/.test(e?.message ?? "");
+        const configError = e?.name === "ConfigError" || /^(no stack|.*holds no Pulumi\.yaml|policy config)/i.test(e?.message ?? "");
         process.stderr.write(`${configError ? "" : "plan failed: "}${e?.message ?? e}\n`);
         return configError ? 2 : 1;
     }
+    const mandatory = violations.filter((v) => v.level === "mandatory").length;
     if (opts.json) {
-        process.stdout.write(`${JSON.stringify(planJson(plan), null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ ...planJson(plan), policies: { violations } }, null, 2)}\n`);
     } else {
-        process.stdout.write(`${renderPlan(plan)}\n`);
+        process.stdout.write(`${renderPlan(plan)}\n\nPolicies (policies/, ${violations.length} violation${violations.length === 1 ? "" : "s"}, ${mandatory} mandatory):\n`
+            + `${formatViolationTable(violations)}\n`);
+    }
+    if (mandatory > 0) {
+        process.stderr.write(`${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"}: the real engine would block this deployment.\n`);
+        return 3;
     }
     return 0;
 }

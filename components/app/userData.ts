@@ -160,7 +160,7 @@ export function renderUserData(c: UserDataConfig): string {
 
     return `#!/bin/bash
 # pilot-light app server bootstrap, rendered by components/app/userData.ts.
-# It holds no secret: only the ARNs of the secrets, fetched at boot into root-only files.
+# It inlines no secret value, only the ARNs of the secrets, fetched at boot into root-only files.
 set -euo pipefail
 
 install -d -m 0755 -o root -g root /etc/pilot-light

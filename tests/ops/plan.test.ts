@@ -29,8 +29,8 @@ describe("ops: the plan command", function () {
     this.timeout(120000);
 
     it("parses its arguments and rejects unknown ones", () => {
-        assert.deepStrictEqual(parsePlanArgs(["--stack", "dr", "--promote", "--json"]),
-            { stack: "dr", dir: ROOT, promote: true, json: true });
+        assert.deepStrictEqual(parsePlanArgs(["--stack", "dr", "--promote", "--json", "--policy-config", "pack.json"]),
+            { stack: "dr", dir: ROOT, promote: true, json: true, policyConfig: path.resolve("pack.json") });
         assert.throws(() => parsePlanArgs([]), /^Error: --stack is required/);
         assert.throws(() => parsePlanArgs(["--stack", "dr", "--promte"]), /Unknown option '--promte'/);
     });
@@ -39,7 +39,7 @@ describe("ops: the plan command", function () {
         const r = plan(["--stack", "dr", "--promote", "--json"]);
         assert.strictEqual(r.code, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
-        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs"]);
+        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies"]);
         assert.strictEqual(doc.stack, "dr");
         assert.strictEqual(doc.promote, true);
         const db = doc.resources.find((x: any) => x.type === "aws:rds/instance:Instance");
@@ -51,6 +51,26 @@ describe("ops: the plan command", function () {
         assert.strictEqual(doc.outputs.role, "dr");
         // Logs of the program go to stderr, never into the JSON.
         assert.match(r.stderr, /dr is PROMOTED/);
+    });
+
+    it("prints only JSON through npm too, with the policy results", () => {
+        const r = spawnSync("npm", ["run", "plan", "--", "--stack", "dr", "--json"], { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(r.status, 0, r.stderr);
+        const doc = JSON.parse(r.stdout);
+        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies"]);
+        assert.deepStrictEqual(doc.policies, { violations: [] });
+    });
+
+    it("checks another Pulumi program with --dir and exits 3 on mandatory violations", () => {
+        const r = plan(["--dir", path.join(ROOT, "tests", "fixtures", "classic-mistakes"), "--stack", "dev", "--json"]);
+        assert.strictEqual(r.code, 3, r.stderr);
+        const doc = JSON.parse(r.stdout);
+        const policies = new Set(doc.policies.violations.map((v: any) => v.policy));
+        for (const p of ["sg-no-ssh-rdp-from-internet", "secrets-not-in-user-data", "ec2-imdsv2-required", "ec2-recoverable-ebs-only",
+            "rds-storage-encrypted", "rds-not-public", "rds-deletion-protection", "s3-versioning-enabled"]) {
+            assert.ok(policies.has(p), `expected a ${p} violation, got ${[...policies].join(", ")}`);
+        }
+        assert.match(r.stderr, /mandatory policy violations?: the real engine would block this deployment\./);
     });
 
     it("never prints a secret: secret inputs are redacted", () => {

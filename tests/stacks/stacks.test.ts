@@ -132,6 +132,16 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
         });
     });
 
+    describe("the policy pack", () => {
+        it("finds no mandatory violation in prod, dr standby or dr promoted", async () => {
+            const { evaluatePolicies } = await import("../../ops/policy/evaluate");
+            for (const plan of [prod, standby, promoted]) {
+                const violations = await evaluatePolicies(plan.resources, { stackRegion: plan.region });
+                assert.deepStrictEqual(violations.filter((v) => v.level === "mandatory"), [], `${plan.stack} promote=${plan.promote}`);
+            }
+        });
+    });
+
     describe("dr promoted", () => {
         it("promotes the same replica resource in place: only replicateSourceDb is dropped and backups are set", () => {
             const before = one(standby, "aws:rds/instance:Instance");

@@ -4,6 +4,7 @@
 // the config is valid. Every key is documented, with its default, in Pulumi.yaml.
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../components/basic/subnetPlan";
+import { SINGLETON_MODES, SingletonMode } from "../components/ha";
 import { AWS_REGIONS, isAwsRegion, partitionOf } from "./regions";
 
 export const NAMESPACE = "pilot-light";
@@ -39,6 +40,9 @@ export interface StackConfig {
     readonly customAmiId?: string;
     readonly domainName?: string;
     readonly hostedZoneId?: string;
+    /** prod only: the HA pattern of the stateful singleton service (components/ha). */
+    readonly singletonMode: SingletonMode;
+    readonly singletonInstanceType: string;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -59,7 +63,7 @@ export const KNOWN_KEYS = [
     "role", "peerStack", "peerRegion", "replicateToPeer", "promote", "vpcCidr", "azCount",
     "dbInstanceClass", "dbAllocatedStorageGb", "backupRetentionDays", "replicaLagAlarmSeconds",
     "appInstanceType", "appMinSize", "appMaxSize", "appDesiredCapacity", "cacheNodeType",
-    "customAmiId", "domainName", "hostedZoneId", "tags",
+    "customAmiId", "domainName", "hostedZoneId", "singletonMode", "singletonInstanceType", "tags",
 ] as const;
 
 const DEFAULTS = {
@@ -75,6 +79,8 @@ const DEFAULTS = {
     appMaxSize: 4,
     appDesiredCapacity: 2,
     cacheNodeType: "cache.t4g.small",
+    singletonMode: "recoverable-instance" as SingletonMode,
+    singletonInstanceType: "t3.small",
 };
 
 const key = (k: string) => `${NAMESPACE}:${k}`;
@@ -242,6 +248,17 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
     if (p.has("domainName") !== p.has("hostedZoneId")) {
         p.problems.push(`${key("domainName")}/${key("hostedZoneId")}: set both or neither; DNS and HTTPS need the name and the zone that holds it.`);
     }
+    const singletonModeRaw = p.string("singletonMode");
+    let singletonMode = DEFAULTS.singletonMode;
+    if (singletonModeRaw !== undefined) {
+        if ((SINGLETON_MODES as readonly string[]).includes(singletonModeRaw)) {
+            singletonMode = singletonModeRaw as SingletonMode;
+        } else {
+            p.problems.push(`${key("singletonMode")}: ${show(singletonModeRaw)} is not allowed; expected one of ${SINGLETON_MODES.join(", ")}.`);
+        }
+    }
+    const singletonInstanceType = p.string("singletonInstanceType", INSTANCE_CLASS, "an EC2 instance type such as t3.small")
+        ?? DEFAULTS.singletonInstanceType;
     const tags = p.tags("tags");
 
     for (const k of Object.keys(raw)) {
@@ -257,7 +274,7 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
         region: region!, role, peerStack, peerRegion, replicateToPeer: role === "primary" && replicateToPeer,
         promote, vpcCidr: vpcCidr!, azCount, dbInstanceClass, dbAllocatedStorageGb, backupRetentionDays,
         replicaLagAlarmSeconds, appInstanceType, appMinSize, appMaxSize, appDesiredCapacity, cacheNodeType,
-        customAmiId, domainName, hostedZoneId, tags: Object.freeze({ ...tags }),
+        customAmiId, domainName, hostedZoneId, singletonMode, singletonInstanceType, tags: Object.freeze({ ...tags }),
     });
 }
 

@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../components/basic";
 import { Database } from "../components/database";
+import { SingletonService } from "../components/ha";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
 import { NAMESPACE } from "./config";
@@ -45,6 +46,17 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
 
     const app = deployAppTier(ctx, { network, database, media, image, highAvailability: true, grantDbKey: true });
 
+    // The stateful singleton (a CI server in the source material), made highly available by
+    // the pattern chosen in config. It sits in the public subnets because it owns an Elastic IP.
+    const singleton = new SingletonService("singleton", {
+        mode: cfg.singletonMode,
+        vpcId: network.vpcId,
+        subnets: network.availabilityZones.map((az, i) => ({ az, subnetId: network.publicSubnetIds[i] })),
+        imageId: image.imageId,
+        instanceType: cfg.singletonInstanceType,
+        tags,
+    });
+
     // The outputs dr reads (stacks/peer.ts PrimaryOutputs): stable IDs and ARNs only, no secrets.
     return {
         role: cfg.role,
@@ -64,5 +76,7 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
         albZoneId: app.albZoneId,
         asgName: app.asgName,
         replicationEnabled: dr !== undefined,
+        singletonMode: cfg.singletonMode,
+        singletonPublicIp: singleton.publicIp,
     };
 }

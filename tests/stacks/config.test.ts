@@ -40,7 +40,7 @@ describe("config: parseConfig", () => {
                 dbAllocatedStorageGb: 50, backupRetentionDays: 7, replicaLagAlarmSeconds: 300,
                 appInstanceType: "t3.medium", appMinSize: 2, appMaxSize: 4, appDesiredCapacity: 2,
                 cacheNodeType: "cache.t4g.small", customAmiId: undefined, domainName: undefined,
-                hostedZoneId: undefined, tags: {},
+                hostedZoneId: undefined, singletonMode: "recoverable-instance", singletonInstanceType: "t3.small", tags: {},
             });
         assert.ok(Object.isFrozen(cfg));
     });
@@ -92,6 +92,8 @@ describe("config: parseConfig", () => {
             ['pilot-light:tags: "[\\"a\\"]" is not allowed; expected a map of tag names to string values.']],
         ["a reserved tag prefix", { ...PROD, "pilot-light:tags": '{"pilot-light:role":"dr"}' },
             ['pilot-light:tags: tag "pilot-light:role" is not allowed; the "aws:" and "pilot-light:" prefixes are reserved.']],
+        ["an unknown singleton mode", { ...PROD, "pilot-light:singletonMode": "cluster" },
+            ['pilot-light:singletonMode: "cluster" is not allowed; expected one of recoverable-instance, multi-az-asg, multi-az-asg-ebs, standby-failover.']],
         ["a typo in a key", { ...DR, "pilot-light:promte": "true" },
             ["pilot-light:promte: is not a known key; expected one of pilot-light:role, "]],
         ["dr without a peer", { ...DR, "pilot-light:peerStack": undefined },

@@ -142,6 +142,28 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
         });
     });
 
+    describe("the singleton service's four HA modes", () => {
+        const modes: [string, string][] = [
+            ["recoverable-instance", "pilot-light:ha:RecoverableInstance"],
+            ["multi-az-asg", "pilot-light:ha:MultiAzSingletonAsg"],
+            ["multi-az-asg-ebs", "pilot-light:ha:MultiAzSingletonAsg"],
+            ["standby-failover", "pilot-light:ha:StandbyFailover"],
+        ];
+        for (const [mode, component] of modes) {
+            it(`plans prod with singletonMode ${mode}, with no mandatory policy violation`, async () => {
+                const plan = mode === "recoverable-instance" ? prod
+                    : await planStack({ dir: ROOT, stack: "prod", configOverrides: { "pilot-light:singletonMode": mode } });
+                const service = one(plan, "pilot-light:ha:SingletonService");
+                const children = plan.resources.filter((r) => r.parent === service.urn).map((r) => r.type);
+                assert.deepStrictEqual(children, [component]);
+                assert.strictEqual(plan.outputs.singletonMode, mode);
+                const { evaluatePolicies } = await import("../../ops/policy/evaluate");
+                const violations = await evaluatePolicies(plan.resources, { stackRegion: plan.region });
+                assert.deepStrictEqual(violations.filter((v) => v.level === "mandatory"), []);
+            });
+        }
+    });
+
     describe("dr promoted", () => {
         it("promotes the same replica resource in place: only replicateSourceDb is dropped and backups are set", () => {
             const before = one(standby, "aws:rds/instance:Instance");

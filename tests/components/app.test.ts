@@ -57,9 +57,6 @@ const value = <V>(o: { apply: (f: (v: V) => void) => unknown }): Promise<V> => n
 
 async function build(name: string, a: AppTierArgs): Promise<{ rec: Recording; tier: AppTierClass }> {
     const rec = await recordResources("us-east-1");
-    // Same workaround as the database tests: startOffline resets the runtime's "secrets
-    // supported" flag; re-enabling it makes secret inputs reach the records as `pulumi up` sends them.
-    require("@pulumi/pulumi/runtime/state").getStore().supportsSecrets = true;
     const { AppTier } = await import("../../components/app/appTier");
     const tier = new AppTier(name, a);
     await rec.settle();

@@ -22,9 +22,6 @@ const args = (over: Partial<RedisCacheArgs> = {}): RedisCacheArgs => ({
 
 async function build(name: string, a: RedisCacheArgs): Promise<Recording> {
     const rec = await recordResources("us-east-1");
-    // Same workaround as the database tests: startOffline resets the runtime's "secrets
-    // supported" flag, so without this no record would list a secret input.
-    require("@pulumi/pulumi/runtime/state").getStore().supportsSecrets = true;
     const { RedisCache } = await import("../../components/app/cache");
     const cache = new RedisCache(name, a);
     await rec.settle();

@@ -53,18 +53,8 @@ function value<T>(o: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
 }
 
-function setSecretsSupported(): void {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    require("@pulumi/pulumi/runtime/state").getStore().supportsSecrets = true;
-}
-
 async function build(region: string, name: string, args: DatabaseArgs): Promise<{ rec: Recording; db: DatabaseClass }> {
     const rec = await recordResources(region);
-    // Workaround: startOffline calls setMockOptions after setMocks, and setMockOptions resets the
-    // runtime's "secrets supported" flag, so secrets would reach the monitor in plain text and no
-    // record would list a secret input. Re-enabling the flag restores what `pulumi up` sends.
-    // (Reported to the offline engine's owner; a no-op once the engine sets it itself.)
-    setSecretsSupported();
     const { Database } = await import("../../components/database");
     const db = new Database(name, args);
     await rec.settle();

@@ -1,0 +1,79 @@
+// The seam between runbooks and Pulumi. Runbooks talk to `PulumiWorkspace`/`StackOps`; the real
+// implementation drives the Pulumi CLI through the Automation API (LocalWorkspace over this
+// project folder), and tests inject a fake that records calls and can fail on demand.
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+
+/** The result of `pulumi up` as runbooks need it. */
+export interface UpOutcome {
+    /** Counts per operation, e.g. { create: 40, update: 1, same: 60 }. */
+    changes: Record<string, number>;
+    /** Stack outputs after the update, secrets unwrapped only where marked. */
+    outputs: Record<string, any>;
+}
+
+/** One stack of this project, as runbooks use it. */
+export interface StackOps {
+    readonly name: string;
+    /** A config value (`pilot-light:promote`), or undefined when not set. */
+    getConfig(key: string): Promise<string | undefined>;
+    setConfig(key: string, value: string): Promise<void>;
+    removeConfig(key: string): Promise<void>;
+    /** `pulumi up`; every line of engine output goes to `onOutput`. Throws when the update fails. */
+    up(onOutput: (line: string) => void): Promise<UpOutcome>;
+    /** `pulumi preview`; returns the counts per operation. */
+    preview(onOutput: (line: string) => void): Promise<Record<string, number>>;
+    outputs(): Promise<Record<string, any>>;
+    /** `pulumi stack export`: the checkpoint, for unprotecting one resource before retiring it. */
+    exportState(): Promise<any>;
+    importState(deployment: any): Promise<void>;
+}
+
+export interface PulumiWorkspace {
+    /** Selects an existing stack by name (`prod`, `dr`, or `org/pilot-light/dr`). */
+    stack(name: string): Promise<StackOps>;
+    /** The state backend's URL as `pulumi whoami --verbose` reports it, e.g. `s3://bucket?region=eu-west-1`. */
+    backendUrl(): Promise<string>;
+}
+
+function outputValues(map: Record<string, { value: any; secret: boolean }>): Record<string, any> {
+    return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, v.value]));
+}
+
+class AutomationStack implements StackOps {
+    constructor(private readonly stack: Stack) {}
+    get name() { return this.stack.name; }
+
+    async getConfig(key: string) {
+        const all = await this.stack.getAllConfig();
+        return all[key]?.value;
+    }
+    async setConfig(key: string, value: string) { await this.stack.setConfig(key, { value }); }
+    async removeConfig(key: string) { await this.stack.removeConfig(key); }
+    async up(onOutput: (line: string) => void) {
+        const result = await this.stack.up({ onOutput: (out) => out.split("\n").filter(Boolean).forEach(onOutput) });
+        return { changes: { ...(result.summary.resourceChanges ?? {}) } as Record<string, number>, outputs: outputValues(result.outputs) };
+    }
+    async preview(onOutput: (line: string) => void) {
+        const result = await this.stack.preview({ onOutput: (out) => out.split("\n").filter(Boolean).forEach(onOutput) });
+        return { ...result.changeSummary } as Record<string, number>;
+    }
+    async outputs() { return outputValues(await this.stack.outputs()); }
+    async exportState() { return this.stack.exportStack(); }
+    async importState(deployment: any) { await this.stack.importStack(deployment); }
+}
+
+/** The real workspace: the Pulumi CLI (must be on PATH) over the project in `workDir`. */
+export function automationWorkspace(workDir: string): PulumiWorkspace {
+    let workspace: Promise<LocalWorkspace> | undefined;
+    const ws = () => (workspace ??= LocalWorkspace.create({ workDir }));
+    return {
+        async stack(name: string) {
+            return new AutomationStack(await Stack.select(name, await ws()));
+        },
+        async backendUrl() {
+            const who = await (await ws()).whoAmI();
+            if (!who.url) throw new Error("the Pulumi CLI did not report its backend URL (pulumi whoami --verbose); upgrade the CLI to 3.58 or later");
+            return who.url;
+        },
+    };
+}

@@ -25,6 +25,14 @@ export interface StackConfig {
     readonly replicateToPeer: boolean;
     /** dr only: promote the replica in place and build the app tier. */
     readonly promote: boolean;
+    /** dr only, not with promote: build the app tier against the un-promoted, read-only replica (a DR drill). */
+    readonly drill: boolean;
+    /** dr only, while promoted: replicate dr's media back to prod's bucket (failback step 3). */
+    readonly reverseReplication: boolean;
+    /** prod only: rebuild prod's database as a cross-region replica of the promoted dr database (failback step 2). */
+    readonly rebuildFromPeer: boolean;
+    /** Which database this stack runs. Raising it builds a new DB beside the old one, which is retired (failback). */
+    readonly databaseGeneration: number;
     readonly vpcCidr: string;
     readonly azCount: number;
     readonly dbInstanceClass: string;
@@ -44,6 +52,16 @@ export interface StackConfig {
     readonly singletonMode: SingletonMode;
     readonly singletonInstanceType: string;
     readonly tags: Readonly<Record<string, string>>;
+    /** Media stored, in GB: the cost estimate's S3 storage on each side. */
+    readonly mediaStorageGb: number;
+    /** New media per month, in GB: what S3 replication moves across regions. */
+    readonly mediaMonthlyWriteGb: number;
+    /** Binary log shipped to the cross-region replica per month, in GB. */
+    readonly dbMonthlyChangeGb: number;
+    /** The recovery time objective the resilience report checks the design against, in minutes. */
+    readonly rtoTargetMinutes: number;
+    /** The recovery point objective the resilience report checks the design against, in minutes. */
+    readonly rpoTargetMinutes: number;
 }
 
 /** Raw values as Pulumi passes them: strings, with objects JSON-encoded. */
@@ -64,6 +82,8 @@ export const KNOWN_KEYS = [
     "dbInstanceClass", "dbAllocatedStorageGb", "backupRetentionDays", "replicaLagAlarmSeconds",
     "appInstanceType", "appMinSize", "appMaxSize", "appDesiredCapacity", "cacheNodeType",
     "customAmiId", "domainName", "hostedZoneId", "singletonMode", "singletonInstanceType", "tags",
+    "drill", "reverseReplication", "rebuildFromPeer", "databaseGeneration",
+    "mediaStorageGb", "mediaMonthlyWriteGb", "dbMonthlyChangeGb", "rtoTargetMinutes", "rpoTargetMinutes",
 ] as const;
 
 const DEFAULTS = {
@@ -81,6 +101,15 @@ const DEFAULTS = {
     cacheNodeType: "cache.t4g.small",
     singletonMode: "recoverable-instance" as SingletonMode,
     singletonInstanceType: "t3.small",
+    drill: false,
+    reverseReplication: false,
+    rebuildFromPeer: false,
+    databaseGeneration: 1,
+    mediaStorageGb: 100,
+    mediaMonthlyWriteGb: 10,
+    dbMonthlyChangeGb: 20,
+    rtoTargetMinutes: 60,
+    rpoTargetMinutes: 15,
 };
 
 const key = (k: string) => `${NAMESPACE}:${k}`;
@@ -187,6 +216,10 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
     }
 
     const promote = p.bool("promote", DEFAULTS.promote);
+    const drill = p.bool("drill", DEFAULTS.drill);
+    const reverseReplication = p.bool("reverseReplication", DEFAULTS.reverseReplication);
+    const rebuildFromPeer = p.bool("rebuildFromPeer", DEFAULTS.rebuildFromPeer);
+    const databaseGeneration = p.int("databaseGeneration", DEFAULTS.databaseGeneration, 1, 99);
     const replicateToPeer = p.bool("replicateToPeer", DEFAULTS.replicateToPeer);
     const peerStack = p.string("peerStack", /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/,
         "a stack name such as dr or org/pilot-light/dr");
@@ -199,6 +232,18 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
         if (promote) {
             p.problems.push(`${key("promote")}: true is not allowed on a primary stack; promote only the dr stack (role dr).`);
         }
+        for (const k of ["drill", "reverseReplication"]) {
+            if (p.has(k) && raw[key(k)] === "true") {
+                p.problems.push(`${key(k)}: true is not allowed on a primary stack; it is a dr-only setting.`);
+            }
+        }
+        if (rebuildFromPeer && databaseGeneration < 2) {
+            p.problems.push(`${key("databaseGeneration")}: ${databaseGeneration} is not allowed with ${key("rebuildFromPeer")} true; `
+                + `generation 1 is the original primary, which cannot become a replica. Raise it by one so a new database is built beside it (the failback runbook does this).`);
+        }
+        if (rebuildFromPeer && !p.has("peerStack")) {
+            p.problems.push(`${key("peerStack")}: not set; with ${key("rebuildFromPeer")} true the primary stack replicates from the dr stack's database.`);
+        }
         if (!p.has("peerRegion")) {
             p.problems.push(`${key("peerRegion")}: not set; the primary stack needs the dr region to replicate the database credentials secret there.`);
         }
@@ -210,6 +255,15 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
     if (role === "dr" && roleRaw === "dr") {
         if (!p.has("peerStack")) {
             p.problems.push(`${key("peerStack")}: not set; the dr stack reads the primary stack's outputs (its database ARN), e.g. org/pilot-light/prod.`);
+        }
+        if (rebuildFromPeer) {
+            p.problems.push(`${key("rebuildFromPeer")}: true is not allowed on a dr stack; it rebuilds the primary from a promoted dr (failback).`);
+        }
+        if (drill && promote) {
+            p.problems.push(`${key("drill")}: true is not allowed together with ${key("promote")} true; a drill keeps the replica un-promoted. Set one of them.`);
+        }
+        if (reverseReplication && !promote) {
+            p.problems.push(`${key("reverseReplication")}: true is not allowed while dr is in standby (${key("promote")} false); media flows back to prod only from a promoted dr.`);
         }
         // replicateToPeer is not listed: its project default reaches every stack.
         for (const k of ["customAmiId", "peerRegion"]) {
@@ -260,6 +314,11 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
     const singletonInstanceType = p.string("singletonInstanceType", INSTANCE_CLASS, "an EC2 instance type such as t3.small")
         ?? DEFAULTS.singletonInstanceType;
     const tags = p.tags("tags");
+    const mediaStorageGb = p.int("mediaStorageGb", DEFAULTS.mediaStorageGb, 0, 10_000_000);
+    const mediaMonthlyWriteGb = p.int("mediaMonthlyWriteGb", DEFAULTS.mediaMonthlyWriteGb, 0, 10_000_000);
+    const dbMonthlyChangeGb = p.int("dbMonthlyChangeGb", DEFAULTS.dbMonthlyChangeGb, 0, 10_000_000);
+    const rtoTargetMinutes = p.int("rtoTargetMinutes", DEFAULTS.rtoTargetMinutes, 1, 10080);
+    const rpoTargetMinutes = p.int("rpoTargetMinutes", DEFAULTS.rpoTargetMinutes, 0, 10080);
 
     for (const k of Object.keys(raw)) {
         if (k.startsWith(`${NAMESPACE}:`) && !(KNOWN_KEYS as readonly string[]).includes(k.slice(NAMESPACE.length + 1))) {
@@ -272,9 +331,11 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
     }
     return Object.freeze({
         region: region!, role, peerStack, peerRegion, replicateToPeer: role === "primary" && replicateToPeer,
-        promote, vpcCidr: vpcCidr!, azCount, dbInstanceClass, dbAllocatedStorageGb, backupRetentionDays,
+        promote, drill: role === "dr" && drill, reverseReplication: role === "dr" && reverseReplication,
+        rebuildFromPeer: role === "primary" && rebuildFromPeer, databaseGeneration, vpcCidr: vpcCidr!, azCount, dbInstanceClass, dbAllocatedStorageGb, backupRetentionDays,
         replicaLagAlarmSeconds, appInstanceType, appMinSize, appMaxSize, appDesiredCapacity, cacheNodeType,
         customAmiId, domainName, hostedZoneId, singletonMode, singletonInstanceType, tags: Object.freeze({ ...tags }),
+        mediaStorageGb, mediaMonthlyWriteGb, dbMonthlyChangeGb, rtoTargetMinutes, rpoTargetMinutes,
     });
 }
 

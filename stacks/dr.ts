@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../components/basic";
 import { Database, secretReplicaArn } from "../components/database";
 import { AppImage } from "../components/image";
-import { MediaBucket } from "../components/media";
+import { MediaBucket, MediaReplication } from "../components/media";
 import { deployAppTier } from "./appTier";
 import { dbIdentifier, StackContext } from "./context";
 
@@ -18,6 +18,8 @@ export function deployDr(ctx: StackContext, prod: Record<string, any>): Record<s
     const database = new Database("database", {
         mode: "replica",
         promote: cfg.promote,
+        // A later generation is the replica rebuilt after a failback (the promoted one retired).
+        generation: cfg.databaseGeneration,
         identifier: dbIdentifier(pulumi.getProject(), ctx.stack),
         instanceClass: cfg.dbInstanceClass,
         allocatedStorageGb: cfg.dbAllocatedStorageGb,
@@ -55,11 +57,20 @@ export function deployDr(ctx: StackContext, prod: Record<string, any>): Record<s
         mediaBucketArn: media.bucketArn,
         mediaBucketName: media.bucketName,
         appImageId: image.imageId,
+        drill: cfg.drill,
+        databaseGeneration: cfg.databaseGeneration,
     };
-    if (!cfg.promote) {
+
+    // Failback step 3: media written in dr while it served traffic flows back to prod's bucket.
+    if (cfg.reverseReplication) {
+        new MediaReplication("media-reverse-replication", { sourceBucket: media, destinationBucketArn: prod.mediaBucketArn, tags });
+    }
+    if (!cfg.promote && !cfg.drill) {
         return outputs;
     }
 
+    // Promoted: the app tier serves users. Drill: the same tier runs against the replica, which
+    // keeps replicating and stays read-only; no DNS record points at it.
     const app = deployAppTier(ctx, { network, database, media, image, highAvailability: false, grantDbKey: false });
     return { ...outputs, albDnsName: app.albDnsName, albZoneId: app.albZoneId, asgName: app.asgName };
 }

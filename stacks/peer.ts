@@ -20,8 +20,9 @@ export interface PrimaryOutputs {
     mediaBucketArn: string;
     /** Set only when prod runs a custom AMI: dr copies it. */
     customAmiId?: string;
-    albDnsName: string;
-    albZoneId: string;
+    /** Absent while prod is rebuilt from dr during failback. */
+    albDnsName?: string;
+    albZoneId?: string;
 }
 
 /** What dr exports for prod. */
@@ -31,11 +32,14 @@ export interface DrOutputs {
     region: string;
     vpcCidr: string;
     mediaBucketArn: string;
+    /** Read when prod is rebuilt from dr during failback. */
+    dbInstanceArn?: string;
 }
 
 const REQUIRED: Record<Role, string[]> = {
     // Keys dr needs from prod; prod needs from dr.
-    dr: ["role", "promote", "region", "vpcCidr", "peerRegion", "dbInstanceArn", "dbCredentialsSecretArn", "mediaBucketArn", "albDnsName", "albZoneId"],
+    // prod's app tier is not required: while prod is rebuilt from dr (failback) it has none.
+    dr: ["role", "promote", "region", "vpcCidr", "peerRegion", "dbInstanceArn", "dbCredentialsSecretArn", "mediaBucketArn"],
     primary: ["role", "promote", "region", "vpcCidr", "mediaBucketArn"],
 };
 
@@ -59,6 +63,13 @@ export function checkPeer(self: StackConfig, outputs: Record<string, any>): stri
     }
     if (outputs.role !== undefined && outputs.role !== expectedRole) {
         problems.push(`${NAMESPACE}:peerStack: the stack "${peer}" has role ${JSON.stringify(outputs.role)}; a ${self.role} stack's peer must have role ${expectedRole}.`);
+    }
+    if (self.role === "primary" && self.rebuildFromPeer && outputs.promote !== true) {
+        problems.push(`${NAMESPACE}:rebuildFromPeer: true needs a promoted dr, but the stack "${peer}" reports promote=${JSON.stringify(outputs.promote ?? null)}; `
+            + `rebuilding prod from dr is failback, which only follows a failover.`);
+    }
+    if (self.role === "primary" && self.rebuildFromPeer && !outputs.dbInstanceArn) {
+        problems.push(`${NAMESPACE}:rebuildFromPeer: the stack "${peer}" has no dbInstanceArn output to replicate from; run \`pulumi up\` on it first.`);
     }
     if (self.role === "dr" && outputs.promote === true) {
         problems.push(`${NAMESPACE}:peerStack: the stack "${peer}" reports promote=true; promote is only valid on the dr stack, so the primary's config is wrong.`);
@@ -91,7 +102,7 @@ export function checkPeer(self: StackConfig, outputs: Record<string, any>): stri
  */
 export async function readPeer(self: StackConfig): Promise<{ ref: pulumi.StackReference; outputs: Record<string, any> }> {
     const ref = new pulumi.StackReference(self.peerStack!);
-    const keys = REQUIRED[self.role].concat(self.role === "dr" ? ["customAmiId"] : []);
+    const keys = REQUIRED[self.role].concat(self.role === "dr" ? ["customAmiId"] : ["dbInstanceArn"]);
     const outputs: Record<string, any> = {};
     for (const k of keys) {
         outputs[k] = (await ref.getOutputDetails(k)).value;

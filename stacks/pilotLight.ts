@@ -11,7 +11,14 @@ import { deployPrimary } from "./primary";
 export async function pilotLight(): Promise<Record<string, pulumi.Input<any>>> {
     const cfg = loadConfig();
     const stack = pulumi.getStack();
-    const peer = cfg.role === "dr" || cfg.replicateToPeer ? await readPeer(cfg) : undefined;
+    const peer = cfg.role === "dr" || cfg.replicateToPeer || cfg.rebuildFromPeer ? await readPeer(cfg) : undefined;
+    if (cfg.role === "primary" && cfg.rebuildFromPeer) {
+        pulumi.log.warn(`FAILBACK: prod's database generation ${cfg.databaseGeneration} is a replica of the promoted dr database; `
+            + `prod serves no traffic until ${NAMESPACE}:rebuildFromPeer is set back to false (switchover, docs/runbooks/failback.md).`);
+    }
+    if (cfg.role === "dr" && cfg.drill) {
+        pulumi.log.info(`dr DRILL: the app tier runs against the un-promoted, read-only replica in ${cfg.region}; no DNS record points at it.`);
+    }
     if (cfg.role === "primary" && !peer) {
         pulumi.log.warn(`Bootstrap step 1 of 3: ${NAMESPACE}:replicateToPeer is false, so media is not replicated yet. `
             + `Next: deploy the dr stack (step 2), then set ${NAMESPACE}:replicateToPeer true here and run \`pulumi up\` again (step 3).`);

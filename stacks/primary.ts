@@ -24,8 +24,18 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
         new MediaReplication("media-replication", { sourceBucket: media, destinationBucketArn: dr.mediaBucketArn, tags });
     }
 
+    // Generation 1 is the original primary. A later generation was built from the promoted dr
+    // database during failback: a replica while rebuildFromPeer is set, promoted in place after.
+    const builtAsReplica = cfg.databaseGeneration > 1;
     const database = new Database("database", {
         mode: "primary",
+        generation: cfg.databaseGeneration,
+        ...(builtAsReplica ? {
+            builtAsReplica,
+            promote: !cfg.rebuildFromPeer,
+            sourceDbArn: cfg.rebuildFromPeer ? dr!.dbInstanceArn : undefined,
+            replicaLagThresholdSeconds: cfg.replicaLagAlarmSeconds,
+        } : {}),
         identifier: dbIdentifier(pulumi.getProject(), ctx.stack),
         instanceClass: cfg.dbInstanceClass,
         allocatedStorageGb: cfg.dbAllocatedStorageGb,
@@ -44,7 +54,10 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
         tags,
     });
 
-    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: true, grantDbKey: true });
+    // While prod is rebuilt from dr its database is a read-only replica: no app tier, so no
+    // healthy endpoint and no PRIMARY record, and DNS keeps sending users to dr.
+    const app = cfg.rebuildFromPeer ? undefined
+        : deployAppTier(ctx, { network, database, media, image, highAvailability: true, grantDbKey: true });
 
     // The stateful singleton (a CI server in the source material), made highly available by
     // the pattern chosen in config. It sits in the public subnets because it owns an Elastic IP.
@@ -72,9 +85,9 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
         mediaBucketName: media.bucketName,
         ...(cfg.customAmiId ? { customAmiId: cfg.customAmiId } : {}),
         appImageId: image.imageId,
-        albDnsName: app.albDnsName,
-        albZoneId: app.albZoneId,
-        asgName: app.asgName,
+        ...(app ? { albDnsName: app.albDnsName, albZoneId: app.albZoneId, asgName: app.asgName } : {}),
+        rebuildFromPeer: cfg.rebuildFromPeer,
+        databaseGeneration: cfg.databaseGeneration,
         replicationEnabled: dr !== undefined,
         singletonMode: cfg.singletonMode,
         singletonPublicIp: singleton.publicIp,

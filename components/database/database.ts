@@ -32,6 +32,23 @@ export interface DatabaseArgs {
      */
     promote?: boolean;
     /**
+     * primary only: this stack's database was rebuilt as a cross-region replica of `sourceDbArn`
+     * (the promoted dr database) during failback. The instance keeps a replica's shape for life
+     * (no engine, user or password inputs: they come from the source), so that its later
+     * promotion (`promote` true) is an in-place update, never a replacement. The credentials
+     * secret stays this component's own. Defaults to false.
+     */
+    builtAsReplica?: boolean;
+    /**
+     * Which database this is, 1 to 99. Defaults to 1. Generation 1's instance is `${name}-mysql`
+     * with `identifier`; a later generation N is `${name}-mysql-gN` with `<identifier>-gN`, so it
+     * is created beside the previous one instead of replacing it. The previous instance leaves
+     * the program; `retainOnDelete` keeps it in AWS and `protect` makes Pulumi refuse until the
+     * failback runbook has snapshotted it and unprotected it. The key, parameter group and secret
+     * are shared by all generations.
+     */
+    generation?: number;
+    /**
      * Explicit DB identifier, e.g. "pilot-light-prod". Required (deterministic names make a replace fail loudly
      * instead of silently creating a second DB). 1-63 lowercase letters, digits or hyphens, starting with a
      * letter, no trailing hyphen and no `--`. Also names the final snapshot (`<identifier>-final`), the KMS alias
@@ -107,7 +124,7 @@ export interface DatabaseArgs {
 
 /** The pilot-light database: prod's primary, or dr's cross-region replica. */
 export class Database extends pulumi.ComponentResource {
-    /** The RDS instance (`${name}-mysql` in both modes, so promotion keeps its URN). */
+    /** The RDS instance (`${name}-mysql` in both modes, so promotion keeps its URN; `-gN` from generation 2). */
     readonly instance: aws.rds.Instance;
     /** The instance's ARN; the dr stack replicates from it. */
     readonly dbInstanceArn: pulumi.Output<string>;
@@ -128,10 +145,17 @@ export class Database extends pulumi.ComponentResource {
         super("pilot-light:database:Database", name, {}, opts);
         const parent = { parent: this };
         // Data resources are always protected: destroying one by mistake must fail.
-        const protectedChild = { parent: this, protect: true };
         const tagged = (resourceName: string) => ({ ...(args.tags ?? {}), Name: resourceName });
         const isReplica = args.mode === "replica";
-        const standby = isReplica && args.promote !== true;
+        // Built as a cross-region replica: dr always, prod when rebuilt from dr during failback.
+        const replicaShaped = isReplica || args.builtAsReplica === true;
+        const standby = replicaShaped && args.promote !== true;
+        const generation = args.generation ?? 1;
+        const instanceName = generation === 1 ? `${name}-mysql` : `${name}-mysql-g${generation}`;
+        const instanceIdentifier = generation === 1 ? args.identifier : `${args.identifier}-g${generation}`;
+        // Protected, and retained if it ever leaves the program: a retired generation is removed
+        // from state but kept in AWS, for the operator to delete after checking its snapshot.
+        const instanceOptions = { parent: this, protect: true, retainOnDelete: true };
 
         const { key } = createDatabaseKey(name, {
             description: `Encrypts the ${args.identifier} RDS for MySQL storage${isReplica ? "" : " and credentials secret"}`,
@@ -159,7 +183,7 @@ export class Database extends pulumi.ComponentResource {
         const maxAllocatedStorage = args.maxAllocatedStorageGb ?? Math.min(2 * args.allocatedStorageGb, MAX_STORAGE_GB);
         // Identical in both modes, and for a replica identical standby and promoted.
         const common: aws.rds.InstanceArgs = {
-            identifier: args.identifier,
+            identifier: instanceIdentifier,
             instanceClass: args.instanceClass,
             storageType: "gp3",
             maxAllocatedStorage,
@@ -177,48 +201,48 @@ export class Database extends pulumi.ComponentResource {
             // destroyed as is; that is intended (it is protected anyway), and keeping the setting
             // keeps the promotion diff minimal and the promoted DB's last snapshot guaranteed.
             skipFinalSnapshot: false,
-            finalSnapshotIdentifier: `${args.identifier}-final`,
+            finalSnapshotIdentifier: `${instanceIdentifier}-final`,
             // Automated backups outlive the instance, so a deleted DB can still be restored.
             deleteAutomatedBackups: false,
             enabledCloudwatchLogsExports: LOG_EXPORTS,
             copyTagsToSnapshot: true,
             applyImmediately: true,
-            tags: tagged(args.identifier),
+            tags: tagged(instanceIdentifier),
         };
 
-        let secretArn: pulumi.Output<string>;
-        if (isReplica) {
-            this.instance = new aws.rds.Instance(`${name}-mysql`, {
+        // A primary owns the credentials secret (and its replica in the dr region) whatever its
+        // instance's shape, so failback never touches the secret.
+        const credentials = isReplica ? undefined : createDatabaseCredentials(name, {
+            secretName: `${args.identifier}/db-credentials`,
+            kmsKeyArn: key.arn,
+            replicaRegion: args.credentialsReplicaRegion,
+            tags: tagged(`${args.identifier}/db-credentials`),
+        }, this);
+        if (replicaShaped) {
+            this.instance = new aws.rds.Instance(instanceName, {
                 ...common,
                 // Engine, version, user, password and storage size come from the source.
                 replicateSourceDb: standby ? args.sourceDbArn : undefined,
-                // A standby keeps no backups of its own: prod has them, and 0 is the cheapest.
+                // A standby keeps no backups of its own: the source has them, and 0 is the cheapest.
                 backupRetentionPeriod: standby ? 0 : args.backupRetentionDays,
-            }, protectedChild);
-            secretArn = pulumi.output(args.credentialsSecretArn as pulumi.Input<string>);
+            }, instanceOptions);
             if (standby) {
-                this.createReplicaLagAlarm(name, args);
+                this.createReplicaLagAlarm(name, instanceIdentifier, args);
             }
         } else {
-            const credentials = createDatabaseCredentials(name, {
-                secretName: `${args.identifier}/db-credentials`,
-                kmsKeyArn: key.arn,
-                replicaRegion: args.credentialsReplicaRegion,
-                tags: tagged(`${args.identifier}/db-credentials`),
-            }, this);
-            this.instance = new aws.rds.Instance(`${name}-mysql`, {
+            this.instance = new aws.rds.Instance(instanceName, {
                 ...common,
                 engine: "mysql",
                 engineVersion: "8.0",
                 allocatedStorage: args.allocatedStorageGb,
                 port: MYSQL_PORT,
                 username: MASTER_USERNAME,
-                password: credentials.password,
+                password: credentials!.password,
                 // Also a prerequisite for the dr region's cross-region replica.
                 backupRetentionPeriod: args.backupRetentionDays,
-            }, protectedChild);
-            secretArn = credentials.secret.arn;
+            }, instanceOptions);
         }
+        const secretArn = credentials ? credentials.secret.arn : pulumi.output(args.credentialsSecretArn as pulumi.Input<string>);
 
         this.dbInstanceArn = this.instance.arn;
         this.dbInstanceIdentifier = this.instance.identifier;
@@ -240,11 +264,11 @@ export class Database extends pulumi.ComponentResource {
      * A replica that stops reporting ReplicaLag has stopped replicating, so missing data is
      * breaching. Only while standby: a promoted instance no longer publishes the metric.
      */
-    private createReplicaLagAlarm(name: string, args: DatabaseArgs): aws.cloudwatch.MetricAlarm {
+    private createReplicaLagAlarm(name: string, instanceIdentifier: string, args: DatabaseArgs): aws.cloudwatch.MetricAlarm {
         const threshold = args.replicaLagThresholdSeconds ?? DEFAULT_REPLICA_LAG_THRESHOLD_SECONDS;
         return new aws.cloudwatch.MetricAlarm(`${name}-replica-lag`, {
-            name: `${args.identifier}-replica-lag`,
-            alarmDescription: `${args.identifier} is more than ${threshold}s behind its source, or has stopped reporting`
+            name: `${instanceIdentifier}-replica-lag`,
+            alarmDescription: `${instanceIdentifier} is more than ${threshold}s behind its source, or has stopped reporting`
                 + " (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Monitoring.html)",
             namespace: "AWS/RDS",
             metricName: "ReplicaLag",
@@ -257,7 +281,7 @@ export class Database extends pulumi.ComponentResource {
             treatMissingData: "breaching",
             alarmActions: args.alarmActions ?? [],
             okActions: args.alarmActions ?? [],
-            tags: { ...(args.tags ?? {}), Name: `${args.identifier}-replica-lag` },
+            tags: { ...(args.tags ?? {}), Name: `${instanceIdentifier}-replica-lag` },
         }, { parent: this });
     }
 }

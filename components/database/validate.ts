@@ -71,14 +71,33 @@ export function validateDatabaseArgs(args: DatabaseArgs): string[] {
         // An empty list would silently put the DB into the VPC's default security group.
         problems.push("securityGroupIds must list at least one security group");
     }
+    if (args.generation !== undefined && !isIntIn(args.generation, 1, 99)) {
+        problems.push(`generation must be an integer from 1 to 99, got ${JSON.stringify(args.generation)}`);
+    }
     if (mode === "primary") {
-        if (args.promote !== undefined && args.promote !== false) {
-            problems.push(`promote is only valid when mode is "replica", got promote=${JSON.stringify(args.promote)} with mode "primary"`);
+        if (args.builtAsReplica !== undefined && typeof args.builtAsReplica !== "boolean") {
+            problems.push(`builtAsReplica must be true or false, got ${JSON.stringify(args.builtAsReplica)}`);
         }
-        for (const field of ["sourceDbArn", "credentialsSecretArn", "replicaLagThresholdSeconds"] as const) {
-            if (args[field] !== undefined) {
-                problems.push(`${field} is only valid when mode is "replica"`);
+        if (args.builtAsReplica === true) {
+            // A primary rebuilt from the peer during failback: replicating until promoted.
+            if (args.promote !== undefined && typeof args.promote !== "boolean") {
+                problems.push(`promote must be true or false, got ${JSON.stringify(args.promote)}`);
             }
+            if (args.promote !== true && (args.sourceDbArn === undefined || args.sourceDbArn === null || args.sourceDbArn === "")) {
+                problems.push(`sourceDbArn is required when builtAsReplica is true and promote is not true`);
+            }
+        } else {
+            if (args.promote !== undefined && args.promote !== false) {
+                problems.push(`promote is only valid when mode is "replica" or builtAsReplica is true, got promote=${JSON.stringify(args.promote)} with mode "primary"`);
+            }
+            for (const field of ["sourceDbArn", "replicaLagThresholdSeconds"] as const) {
+                if (args[field] !== undefined) {
+                    problems.push(`${field} is only valid when mode is "replica" or builtAsReplica is true`);
+                }
+            }
+        }
+        if (args.credentialsSecretArn !== undefined) {
+            problems.push(`credentialsSecretArn is only valid when mode is "replica"`);
         }
         if (args.credentialsReplicaRegion !== undefined && !isRegionName(args.credentialsReplicaRegion)) {
             problems.push(`credentialsReplicaRegion must be an AWS region such as "us-west-2", got ${JSON.stringify(args.credentialsReplicaRegion)}`);
@@ -97,6 +116,9 @@ export function validateDatabaseArgs(args: DatabaseArgs): string[] {
         }
         if (args.credentialsReplicaRegion !== undefined) {
             problems.push(`credentialsReplicaRegion is only valid when mode is "primary"`);
+        }
+        if (args.builtAsReplica !== undefined) {
+            problems.push(`builtAsReplica is only valid when mode is "primary" (a replica is always built as one)`);
         }
         const lag = args.replicaLagThresholdSeconds;
         if (lag !== undefined && !(typeof lag === "number" && Number.isFinite(lag) && lag > 0)) {

@@ -78,12 +78,15 @@ async function planWithPeers(project: PulumiProject, stack: string, overrides: R
     const role = config[`${ns}:role`];
     const peerStack = config[`${ns}:peerStack`];
     const stackOutputs: Record<string, Record<string, any>> = {};
-    const wantsPeer = peerStack && (role === "dr" || (role === "primary" && config[`${ns}:replicateToPeer`] !== "false"));
+    const rebuildFromPeer = role === "primary" && config[`${ns}:rebuildFromPeer`] === "true";
+    const wantsPeer = peerStack && (role === "dr" || rebuildFromPeer || (role === "primary" && config[`${ns}:replicateToPeer`] !== "false"));
     if (wantsPeer && depth < 2) {
         const peer = peerFileName(peerStack);
         // The peer as it exists before this stack does: prod at bootstrap step 1 when planning
-        // dr; dr in standby (from its own settings) when planning prod in steady state.
-        const peerOverrides = role === "dr" ? { [`${ns}:replicateToPeer`]: "false" } : {};
+        // dr; dr in standby (from its own settings) when planning prod in steady state; dr
+        // promoted when planning prod rebuilt from it (failback).
+        const peerOverrides = role === "dr" ? { [`${ns}:replicateToPeer`]: "false" }
+            : rebuildFromPeer ? { [`${ns}:promote`]: "true" } : {};
         const peerPlan = await planWithPeers(project, peer, peerOverrides, trail, depth + 1);
         trail.push({ stack: peer, config: peerPlan.config });
         stackOutputs[peerStack] = peerPlan.run.outputs;

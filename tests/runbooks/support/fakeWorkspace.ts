@@ -1,7 +1,19 @@
 // An in-memory PulumiWorkspace for runbook tests: per-stack config and outputs, scripted results
 // of `up`, a log of every call in order, and failures injected on the nth call of an operation.
+// Also a RunbookIO with a hand-driven clock (fakeIO) and the AWS client mocks (useAwsMocks).
 // It models only what runbooks observe through StackOps; it does not run any Pulumi program.
+import { AwsStub, mockClient } from "aws-sdk-client-mock";
+import { STSClient } from "@aws-sdk/client-sts";
+import { RDSClient } from "@aws-sdk/client-rds";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { Route53Client } from "@aws-sdk/client-route-53";
+import { S3Client } from "@aws-sdk/client-s3";
 import { PulumiWorkspace, StackOps, UpOutcome } from "../../../ops/runbooks/workspace";
+import { RunbookIO } from "../../../ops/runbooks/runner";
 
 /** The StackOps operations, as they appear in the call log. */
 export type FakeOp = "select" | "getConfig" | "setConfig" | "removeConfig" | "up" | "preview" | "outputs" | "exportState" | "importState";
@@ -164,4 +176,73 @@ export class FakeWorkspace implements PulumiWorkspace {
         if (scripted.outputs) data.outputs = { ...scripted.outputs };
         return { changes: scripted.changes ?? { same: 1 }, outputs: { ...data.outputs } };
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The other fakes runbook tests need, kept beside the workspace so every runbook test wires them
+// the same way.
+
+/** A RunbookIO whose clock only moves when told (`advance`, or `sleep`), with logs and scripted answers. */
+export interface FakeIO extends RunbookIO {
+    /** Every log line, in order. */
+    lines: string[];
+    /** Questions asked, in order. */
+    questions: string[];
+    /** Moves the clock forward. */
+    advance(ms: number): void;
+}
+
+/**
+ * A FakeIO starting at `start` (ms since the epoch). `answers` are returned by confirm in order;
+ * once used up it answers `fallback` (default yes).
+ */
+export function fakeIO(opts: { start?: number; answers?: boolean[]; fallback?: boolean } = {}): FakeIO {
+    let clock = opts.start ?? Date.UTC(2025, 0, 15, 3, 0, 0);
+    const answers = [...(opts.answers ?? [])];
+    const io: FakeIO = {
+        lines: [],
+        questions: [],
+        log: (line) => { io.lines.push(line); },
+        async confirm(question) { io.questions.push(question); return answers.length ? answers.shift()! : opts.fallback ?? true; },
+        now: () => clock,
+        async sleep(ms) { clock += ms; },
+        advance(ms) { clock += ms; },
+    };
+    return io;
+}
+
+/** The SDK v3 clients the runbooks call, each replaced by an aws-sdk-client-mock stub. */
+export interface AwsMocks {
+    sts: AwsStub<any, any, any>;
+    rds: AwsStub<any, any, any>;
+    cloudwatch: AwsStub<any, any, any>;
+    quotas: AwsStub<any, any, any>;
+    ec2: AwsStub<any, any, any>;
+    autoscaling: AwsStub<any, any, any>;
+    elb: AwsStub<any, any, any>;
+    route53: AwsStub<any, any, any>;
+    s3: AwsStub<any, any, any>;
+    /** Resets every stub (call in beforeEach): no behaviour, no recorded calls. */
+    reset(): void;
+    /** Every command sent to any client, as its class name, in no particular cross-client order. */
+    commandNames(): string[];
+}
+
+/**
+ * Installs the stubs in a mocha `before` and restores the real `send` in `after`. Installing at
+ * module load instead would break when several test files run together: mockClient replaces a
+ * previous stub of the same class, leaving the first file's stub detached.
+ */
+export function useAwsMocks(): AwsMocks {
+    const mocks = {} as AwsMocks;
+    const classes = {
+        sts: STSClient, rds: RDSClient, cloudwatch: CloudWatchClient, quotas: ServiceQuotasClient, ec2: EC2Client,
+        autoscaling: AutoScalingClient, elb: ElasticLoadBalancingV2Client, route53: Route53Client, s3: S3Client,
+    } as const;
+    const keys = Object.keys(classes) as (keyof typeof classes)[];
+    before(() => { for (const k of keys) (mocks as any)[k] = mockClient(classes[k] as any); });
+    after(() => { for (const k of keys) mocks[k].restore(); });
+    mocks.reset = () => { for (const k of keys) mocks[k].reset(); };
+    mocks.commandNames = () => keys.flatMap((k) => mocks[k].calls().map((c: any) => c.args[0].constructor.name as string));
+    return mocks;
 }

@@ -1,0 +1,127 @@
+// The bootstrap runbook: the first deploy of the two stacks, which must happen in an order
+// because each reads the other's outputs (stacks/peer.ts). prod goes first with media
+// replication off (it would need dr's bucket, which does not exist yet), then dr (it needs
+// prod's database ARN), then prod again with replication on.
+//
+// Skipping: when dr already has outputs, prod can read them, so step 1 (replication off) is
+// skipped: turning replication off on a running prod would remove the replication rule and the
+// secret's replica only to put them back a minute later. Steps 2 and 3 still run; on a stack
+// that is already deployed they are `pulumi up`s that converge, usually with no changes.
+// A promoted dr (after a failover) is refused: that is failback's job, not bootstrap's.
+import { runSteps, RunbookIO, RunbookReport, Step, StepContext } from "./runner";
+import { PulumiWorkspace, StackOps } from "./workspace";
+import { KEYS, restore } from "./failover";
+
+/** Options of the bootstrap runbook. */
+export interface BootstrapOptions {
+    workspace: PulumiWorkspace;
+    /** The prod stack's name. Defaults to `prod`. */
+    prodStack?: string;
+    /** The dr stack's name. Defaults to `dr`. */
+    drStack?: string;
+}
+
+interface BootstrapState {
+    prod: StackOps;
+    dr: StackOps;
+    /** prod's `pilot-light:replicateToPeer` as the operator left it (undefined: not set, the default true applies). */
+    replicateBefore: string | undefined;
+    /** dr already has outputs, so prod can replicate to it without step 1. */
+    drDeployed: boolean;
+}
+
+/** The bootstrap steps, in order. Each `pulumi up` is data-affecting, so it is confirmed unless --yes. */
+export function bootstrapSteps(opts: BootstrapOptions): Step[] {
+    const prodName = opts.prodStack ?? "prod";
+    const drName = opts.drStack ?? "dr";
+    let s: BootstrapState | undefined;
+    const state = (): BootstrapState => {
+        if (!s) throw new Error("the stacks were not read (step bootstrap.stacks did not run)");
+        return s;
+    };
+    const shown = (v: string | undefined) => (v === undefined ? "unset (default true)" : v);
+
+    return [
+        {
+            id: "bootstrap.stacks",
+            title: `Read the ${prodName} and ${drName} stacks`,
+            async run() {
+                const prod = await opts.workspace.stack(prodName);
+                const dr = await opts.workspace.stack(drName);
+                if ((await dr.getConfig(KEYS.promote)) === "true") {
+                    throw new Error(`${drName} has ${KEYS.promote} true: it has been failed over to, and bootstrap would point prod's `
+                        + `replication at a live database; use the failback runbook instead`);
+                }
+                const drOutputs = await dr.outputs();
+                s = {
+                    prod, dr,
+                    replicateBefore: await prod.getConfig(KEYS.replicateToPeer),
+                    drDeployed: Object.keys(drOutputs).length > 0,
+                };
+                return `${drName} ${s.drDeployed ? "already deployed" : "not deployed yet"}; `
+                    + `${prodName} ${KEYS.replicateToPeer} is ${shown(s.replicateBefore)}`;
+            },
+        },
+        {
+            id: "bootstrap.prod",
+            title: `Deploy ${prodName} with media replication off (bootstrap step 1 of 3)`,
+            dataAffecting: true,
+            plan: async () => `pulumi up on ${prodName} with ${KEYS.replicateToPeer}=false `
+                + `(now ${shown(state().replicateBefore)}); skipped if ${drName} already has outputs`,
+            async run(ctx) {
+                const st = state();
+                if (st.drDeployed) return `skipped: ${drName} already has outputs, so ${prodName} can replicate to it directly`;
+                await st.prod.setConfig(KEYS.replicateToPeer, "false");
+                await upOrRestore(ctx, st.prod, st, `${prodName} (replication off)`);
+                return `${prodName} deployed without replication`;
+            },
+        },
+        {
+            id: "bootstrap.dr",
+            title: `Deploy ${drName} (bootstrap step 2 of 3)`,
+            dataAffecting: true,
+            plan: async () => `pulumi up on ${drName}: the replica of ${prodName}'s database, the media bucket, the image copy and keys`,
+            async run(ctx) {
+                const st = state();
+                await upOrRestore(ctx, st.dr, st, drName);
+                return `${drName} deployed`;
+            },
+        },
+        {
+            id: "bootstrap.replication",
+            title: `Deploy ${prodName} with media replication on (bootstrap step 3 of 3)`,
+            dataAffecting: true,
+            plan: async () => `pulumi up on ${prodName} with ${KEYS.replicateToPeer} `
+                + (state().replicateBefore === undefined ? "unset again (the default, true)" : "true"),
+            async run(ctx) {
+                const st = state();
+                // Unset before: remove the override so the project default applies, as before.
+                // Set before (usually "false" from the README's first-deploy instructions): the
+                // point of this step is replication on, so it ends "true" either way.
+                if (st.replicateBefore === undefined) await st.prod.removeConfig(KEYS.replicateToPeer);
+                else await st.prod.setConfig(KEYS.replicateToPeer, "true");
+                await upOrRestore(ctx, st.prod, st, `${prodName} (replication on)`);
+                return `${prodName} replicates media and the DB secret to ${drName}`;
+            },
+        },
+    ];
+}
+
+/**
+ * `pulumi up` on `stack`. On failure, puts prod's replicateToPeer back to what the operator had
+ * and rethrows with what was restored, so a re-run starts from the same config.
+ */
+async function upOrRestore(ctx: StepContext, stack: StackOps, st: BootstrapState, what: string): Promise<void> {
+    try {
+        await stack.up((line) => ctx.progress(line));
+    } catch (e: any) {
+        await restore(st.prod, KEYS.replicateToPeer, st.replicateBefore);
+        throw new Error(`pulumi up on ${what} failed: ${e?.message ?? e}. ${st.prod.name}'s ${KEYS.replicateToPeer} is restored to `
+            + `${st.replicateBefore ?? "unset"}; fix the cause and re-run \`bootstrap\``);
+    }
+}
+
+/** Runs the bootstrap and returns the runner's report. */
+export async function runBootstrap(opts: BootstrapOptions, io: RunbookIO): Promise<RunbookReport> {
+    return runSteps("bootstrap", bootstrapSteps(opts), io);
+}

@@ -1,0 +1,406 @@
+// The failover runbook: move the workload from prod to the pilot-light dr stack. Read-only
+// preflight checks first (one timeline row each), then the one data-affecting step, promoting
+// the dr replica in place and building the app tier with `pilot-light:promote true` and
+// `pulumi up`, then verification that the new app tier serves and that DNS follows.
+// Re-running after a partial failure is safe: an already-promoted replica is detected and the
+// run resumes at the promote step, which converges the dr stack.
+import { GetHealthCheckStatusCommand, Route53Client, TestDNSAnswerCommand } from "@aws-sdk/client-route-53";
+import { DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { runSteps, RunbookIO, RunbookReport, Step, StepContext, waitFor } from "./runner";
+import { PulumiWorkspace, StackOps } from "./workspace";
+import {
+    checkBackendRegion, checkCredentials, checkImageAvailable, checkQuotas, checkReplicaAvailable, checkReplicaLag,
+    describeDbInstance, isPromoted,
+} from "./preflight";
+import { describeAwsError, findLoadBalancerByDns, normaliseDns, targetHealth } from "./aws";
+
+/** Config keys this runbook reads or sets, fully qualified. */
+export const KEYS = {
+    region: "aws:region",
+    promote: "pilot-light:promote",
+    appInstanceType: "pilot-light:appInstanceType",
+    appMaxSize: "pilot-light:appMaxSize",
+    replicaLagAlarmSeconds: "pilot-light:replicaLagAlarmSeconds",
+    peerStack: "pilot-light:peerStack",
+    domainName: "pilot-light:domainName",
+    hostedZoneId: "pilot-light:hostedZoneId",
+    replicateToPeer: "pilot-light:replicateToPeer",
+} as const;
+
+/** Program defaults the runbook needs when a key is not set (stacks/config.ts). */
+const DEFAULT_INSTANCE_TYPE = "t3.medium";
+const DEFAULT_MAX_SIZE = 4;
+const DEFAULT_MAX_LAG_SECONDS = 300;
+
+// ---------------------------------------------------------------------------------------------
+// Offline plans (ops/diff), loaded lazily: the planner pulls in the whole offline engine, which
+// only --dry-run and the promote step's plan need.
+
+/** The arguments of `planChange` in ops/diff: config overrides are fully qualified keys. */
+export interface PlanRequest {
+    dir: string;
+    stack: string;
+    from: Record<string, string>;
+    to: Record<string, string>;
+    allowRetire?: string[];
+}
+
+/** An offline plan: the resource changes, the data-safety problems, and the changes rendered for a terminal. */
+export interface OfflinePlan {
+    changes: unknown[];
+    unsafe: string[];
+    text: string;
+}
+
+/** Computes an offline plan. Injected in tests; `offlinePlan` is the real one. */
+export type OfflinePlanner = (request: PlanRequest) => Promise<OfflinePlan>;
+
+/** The real planner: `planChange` and `renderChanges` from ops/diff, without any cloud or Pulumi CLI call. */
+export const offlinePlan: OfflinePlanner = async (request) => {
+    const diff = await import("../diff");
+    const result = await diff.planChange(request);
+    return { changes: result.changes, unsafe: result.unsafe, text: diff.renderChanges(result.changes) };
+};
+
+/** The config change a failover makes on dr, as planChange overrides. */
+export function promotionRequest(dir: string, drStack: string): PlanRequest {
+    // The offline planner reads Pulumi.<stack>.yaml, named by the last segment of org/project/stack.
+    return { dir, stack: lastSegment(drStack), from: { [KEYS.promote]: "false" }, to: { [KEYS.promote]: "true" } };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Options of the failover runbook. */
+export interface FailoverOptions {
+    workspace: PulumiWorkspace;
+    /** The prod stack's name. Defaults to `prod`. */
+    prodStack?: string;
+    /** The dr stack's name. Defaults to `dr`. */
+    drStack?: string;
+    /** The project folder, for the offline plan. */
+    dir: string;
+    /** Largest acceptable replica lag. Defaults to dr's `pilot-light:replicaLagAlarmSeconds`, else 300. */
+    maxLagSeconds?: number;
+    /** Fail over even when the lag is over the limit or unknown (the source region may be gone). */
+    acceptLag?: boolean;
+    /** How long each verification waits (healthy targets, DNS). Defaults to 15 minutes. */
+    timeoutMs?: number;
+    /** Poll interval of the verifications. Defaults to 15 seconds. */
+    intervalMs?: number;
+    /** Offline planner for the promote step's plan. Defaults to `offlinePlan`. */
+    planner?: OfflinePlanner;
+}
+
+/** What the steps learn and pass on. Filled in by the first step. */
+interface FailoverState {
+    prod: StackOps;
+    dr: StackOps;
+    prodRegion: string;
+    drRegion: string;
+    prodOutputs: Record<string, any>;
+    drOutputs: Record<string, any>;
+    dbIdentifier: string;
+    instanceType: string;
+    maxSize: number;
+    maxLagSeconds: number;
+    domainName?: string;
+    hostedZoneId?: string;
+    /** The replica was already promoted when the run started (a resumed failover). */
+    alreadyPromoted: boolean;
+    /** Route 53 health checkers still see prod healthy (DNS keeps answering with prod). */
+    prodHealthy?: boolean;
+}
+
+/** The failover steps, in order. Nothing runs until the runner calls them. */
+export function failoverSteps(opts: FailoverOptions): Step[] {
+    const prodName = opts.prodStack ?? "prod";
+    const drName = opts.drStack ?? "dr";
+    const timeoutMs = opts.timeoutMs ?? 15 * 60_000;
+    const intervalMs = opts.intervalMs ?? 15_000;
+    const planner = opts.planner ?? offlinePlan;
+    let s: FailoverState | undefined;
+    const state = (): FailoverState => {
+        if (!s) throw new Error("the stacks were not read (step preflight.stacks did not run)");
+        return s;
+    };
+
+    return [
+        {
+            id: "preflight.stacks",
+            title: `Read the ${prodName} and ${drName} stacks`,
+            async run() {
+                s = await readStacks(opts, prodName, drName);
+                return `prod ${s.prodRegion}, dr ${s.drRegion}, replica ${s.dbIdentifier}, `
+                    + `${s.maxSize} × ${s.instanceType}` + (s.domainName ? `, domain ${s.domainName}` : ", no domain configured");
+            },
+        },
+        {
+            id: "preflight.credentials",
+            title: "Check AWS credentials",
+            run: () => checkCredentials(state().drRegion),
+        },
+        {
+            id: "preflight.backend",
+            title: "Check the state backend is outside the prod region",
+            run: () => checkBackendRegion(opts.workspace, state().prodRegion),
+        },
+        {
+            id: "preflight.replica",
+            title: "Check the dr replica",
+            async run() {
+                const st = state();
+                const result = await checkReplicaAvailable(st.drRegion, st.dbIdentifier, { allowPromoted: true });
+                const db = await describeDbInstance(st.drRegion, st.dbIdentifier);
+                st.alreadyPromoted = db !== undefined && isPromoted(db);
+                return result;
+            },
+        },
+        {
+            id: "preflight.lag",
+            title: "Check replica lag",
+            async run(ctx) {
+                const st = state();
+                if (st.alreadyPromoted) return `skipped: ${st.dbIdentifier} is no longer a replica, so it has no lag`;
+                return checkReplicaLag(st.drRegion, st.dbIdentifier, st.maxLagSeconds, ctx.io.now(), { acceptLag: opts.acceptLag });
+            },
+        },
+        {
+            id: "preflight.quotas",
+            title: "Check EC2 and Auto Scaling quotas in dr",
+            async run() {
+                const st = state();
+                if (st.drOutputs.asgName) {
+                    return `skipped: the app tier already exists in ${st.drRegion} (Auto Scaling group ${st.drOutputs.asgName}), its capacity is already counted`;
+                }
+                return checkQuotas(st.drRegion, st.instanceType, st.maxSize);
+            },
+        },
+        {
+            id: "preflight.image",
+            title: "Check the app image in dr",
+            async run() {
+                const st = state();
+                if (!st.drOutputs.appImageId) {
+                    throw new Error(`the ${drName} stack has no appImageId output; run \`pulumi up\` on ${drName} in standby first`);
+                }
+                return checkImageAvailable(st.drRegion, st.drOutputs.appImageId);
+            },
+        },
+        {
+            id: "promote",
+            title: `Promote the ${drName} replica and build the app tier`,
+            dataAffecting: true,
+            plan: async () => promotePlan(planner, opts.dir, drName),
+            run: (ctx) => promote(ctx, state(), drName),
+        },
+        {
+            id: "verify.targets",
+            title: "Wait for a healthy target behind the dr load balancer",
+            async run(ctx) {
+                const st = state();
+                const dns = st.drOutputs.albDnsName;
+                if (!dns) throw new Error(`the ${drName} stack has no albDnsName output after the update; is pilot-light:promote true on it?`);
+                const lb = await findLoadBalancerByDns(st.drRegion, dns);
+                const health = await waitFor(ctx, `a healthy target behind ${dns}`, async () => {
+                    const h = await targetHealth(st.drRegion, lb.LoadBalancerArn!);
+                    const others = Object.entries(h.others).map(([k, v]) => `${v} ${k}`).join(", ");
+                    ctx.progress(`${h.healthy} of ${h.total} targets healthy${others ? ` (${others})` : ""}`);
+                    return h.healthy >= 1 ? h : undefined;
+                }, { timeoutMs, intervalMs });
+                return `${health.healthy} of ${health.total} targets healthy behind ${dns}`;
+            },
+        },
+        {
+            id: "verify.healthCheck",
+            title: "Check what Route 53 health checkers see of prod",
+            run: () => checkProdHealth(state(), prodName),
+        },
+        {
+            id: "verify.dns",
+            title: "Wait for DNS to answer with the dr load balancer",
+            run: (ctx) => waitForDns(ctx, state(), { timeoutMs, intervalMs }),
+        },
+    ];
+}
+
+/** Runs the failover and returns the runner's report (with the measured timeline). */
+export async function runFailover(opts: FailoverOptions, io: RunbookIO): Promise<RunbookReport> {
+    return runSteps("failover", failoverSteps(opts), io);
+}
+
+async function readStacks(opts: FailoverOptions, prodName: string, drName: string): Promise<FailoverState> {
+    const dr = await opts.workspace.stack(drName);
+    const prod = await opts.workspace.stack(prodName);
+    const [drOutputs, prodOutputs] = [await dr.outputs(), await prod.outputs()];
+    const drRegion = (await dr.getConfig(KEYS.region)) ?? drOutputs.region;
+    const prodRegion = prodOutputs.region ?? (await prod.getConfig(KEYS.region));
+    if (!drRegion) throw new Error(`the ${drName} stack has no aws:region config and no region output; set aws:region on it`);
+    if (!prodRegion) throw new Error(`the ${prodName} stack has no region output and no aws:region config; is --prod-stack ${prodName} the right stack?`);
+    if (drRegion === prodRegion) {
+        throw new Error(`${drName} and ${prodName} are both in ${drRegion}; a failover must move to another region (check --prod-stack/--dr-stack)`);
+    }
+    const peer = await dr.getConfig(KEYS.peerStack);
+    if (peer && lastSegment(peer) !== lastSegment(prodName)) {
+        throw new Error(`${drName}'s pilot-light:peerStack is "${peer}", not "${prodName}"; pass --prod-stack ${lastSegment(peer)} `
+            + `(or fix the config) so the checks look at the stack dr actually replicates from`);
+    }
+    const dbIdentifier = drOutputs.dbInstanceIdentifier;
+    if (!dbIdentifier) throw new Error(`the ${drName} stack has no dbInstanceIdentifier output; deploy it in standby first (bootstrap)`);
+
+    const instanceType = (await dr.getConfig(KEYS.appInstanceType)) ?? DEFAULT_INSTANCE_TYPE;
+    const maxSize = await intConfig(dr, KEYS.appMaxSize, DEFAULT_MAX_SIZE);
+    const maxLagSeconds = opts.maxLagSeconds ?? await intConfig(dr, KEYS.replicaLagAlarmSeconds, DEFAULT_MAX_LAG_SECONDS);
+    const domainName = (await dr.getConfig(KEYS.domainName)) ?? (await prod.getConfig(KEYS.domainName)) ?? prodOutputs.domainName;
+    const hostedZoneId = (await dr.getConfig(KEYS.hostedZoneId)) ?? (await prod.getConfig(KEYS.hostedZoneId));
+    if (domainName && !hostedZoneId) {
+        throw new Error(`domain ${domainName} is configured but pilot-light:hostedZoneId is set on neither ${drName} nor ${prodName}; `
+            + `set it on both (they must be set together)`);
+    }
+    return {
+        prod, dr, prodRegion, drRegion, prodOutputs, drOutputs, dbIdentifier, instanceType, maxSize, maxLagSeconds,
+        domainName, hostedZoneId, alreadyPromoted: false,
+    };
+}
+
+async function intConfig(stack: StackOps, key: string, fallback: number): Promise<number> {
+    const raw = await stack.getConfig(key);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) {
+        throw new Error(`${stack.name}'s ${key} is ${JSON.stringify(raw)}; it must be a whole number (default ${fallback})`);
+    }
+    return n;
+}
+
+/** `dr` of `org/pilot-light/dr`. */
+export function lastSegment(stack: string): string {
+    return stack.split("/").pop()!;
+}
+
+async function promotePlan(planner: OfflinePlanner, dir: string, drName: string): Promise<string> {
+    let plan: OfflinePlan;
+    try {
+        plan = await planner(promotionRequest(dir, drName));
+    } catch (e: any) {
+        // A planner bug must not block a failover in a real disaster: say so and let the operator decide.
+        return `offline plan unavailable (${e?.message ?? e}); \`pulumi up\` on ${drName} will show the real changes`;
+    }
+    if (plan.unsafe.length) {
+        throw new Error(`the offline plan of promote false→true on ${drName} is unsafe, not promoting: ${plan.unsafe.join("; ")}`);
+    }
+    return `Offline plan of ${KEYS.promote} false→true on ${drName}:\n${plan.text}`;
+}
+
+async function promote(ctx: StepContext, st: FailoverState, drName: string): Promise<string> {
+    const previous = await st.dr.getConfig(KEYS.promote);
+    await st.dr.setConfig(KEYS.promote, "true");
+    try {
+        const outcome = await st.dr.up((line) => ctx.progress(line));
+        st.drOutputs = outcome.outputs;
+        const counts = Object.entries(outcome.changes).filter(([op]) => op !== "same").map(([op, n]) => `${n} ${op}`).join(", ");
+        return `pulumi up on ${drName}: ${counts || "no changes"}; ALB ${outcome.outputs.albDnsName ?? "(no albDnsName output)"}`;
+    } catch (e: any) {
+        const cause = `pulumi up on ${drName} failed: ${e?.message ?? e}`;
+        let db;
+        try {
+            db = await describeDbInstance(st.drRegion, st.dbIdentifier);
+        } catch (describeError) {
+            throw new Error(`${cause}. Could not tell whether ${st.dbIdentifier} was promoted (${describeAwsError(describeError)}), `
+                + `so ${KEYS.promote} is left true: re-running \`failover\` resumes, and setting it back to false could make the next up `
+                + `try to turn a promoted database back into a replica`);
+        }
+        if (db && !isPromoted(db)) {
+            await restore(st.dr, KEYS.promote, previous);
+            throw new Error(`${cause}. ${st.dbIdentifier} is still a replica, so nothing irreversible happened; `
+                + `${KEYS.promote} is restored to ${previous ?? "unset"}. Fix the cause and re-run \`failover\``);
+        }
+        throw new Error(`${cause}. ${st.dbIdentifier} is already promoted (a standalone database now), so ${KEYS.promote} is kept true: `
+            + `setting it back would make the next up try to re-attach replication. Fix the cause and re-run \`failover\`; it resumes here`);
+    }
+}
+
+/** Puts a config key back to `previous`, removing it when it was not set. */
+export async function restore(stack: StackOps, key: string, previous: string | undefined): Promise<void> {
+    if (previous === undefined) await stack.removeConfig(key);
+    else await stack.setConfig(key, previous);
+}
+
+/**
+ * Route 53 considers an endpoint healthy when more than 18% of its checkers report it healthy,
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html
+ */
+const HEALTHY_FRACTION = 0.18;
+
+async function checkProdHealth(st: FailoverState, prodName: string): Promise<string> {
+    if (!st.domainName) return "skipped: no domain is configured (pilot-light:domainName), so there is no DNS failover to check";
+    const id = st.prodOutputs.healthCheckId;
+    if (!id) {
+        throw new Error(`${prodName} has no healthCheckId output, so its PRIMARY failover record has no health check and Route 53 `
+            + `treats it as always healthy: DNS for ${st.domainName} will keep answering with prod. Run \`pulumi up\` on ${prodName} with `
+            + `this version of the program when its region allows, or change the record by hand`);
+    }
+    const status = await healthCheckStatus(id);
+    if (status.total === 0) return `health check ${id}: no checker observations yet`;
+    st.prodHealthy = status.healthy / status.total > HEALTHY_FRACTION;
+    if (!st.prodHealthy) {
+        return `prod is unhealthy to Route 53 (${status.healthy} of ${status.total} checkers see it healthy), as expected: DNS fails over to dr`;
+    }
+    return `WARNING: ${status.healthy} of ${status.total} Route 53 checkers see prod healthy (health check ${id}), so DNS keeps `
+        + `answering ${st.domainName} with prod: failover records serve the SECONDARY (dr) only while the PRIMARY's health check fails. `
+        + `If users cannot reach prod anyway, invert that health check in Route 53 to send traffic to dr`;
+}
+
+async function healthCheckStatus(id: string): Promise<{ healthy: number; total: number }> {
+    // Route 53 is a global service whose control plane is addressed in us-east-1.
+    const out = await new Route53Client({ region: "us-east-1" }).send(new GetHealthCheckStatusCommand({ HealthCheckId: id }));
+    const observations = out.HealthCheckObservations ?? [];
+    const healthy = observations.filter((o) => (o.StatusReport?.Status ?? "").startsWith("Success")).length;
+    return { healthy, total: observations.length };
+}
+
+/**
+ * Waits until Route 53's answer for the domain is the dr ALB. The record is an alias, so the
+ * answer (TestDNSAnswer, which asks Route 53's own name servers and applies failover routing)
+ * is a list of IP addresses, and an ALB's name is not in our hosted zone to ask the same way.
+ * The dr ALB's current addresses are the public IPs of its network interfaces, whose
+ * description is "ELB app/<name>/<id>"; the answer matches when every address in it is one of
+ * them. Both are read fresh on each poll because ALB addresses change as it scales.
+ */
+async function waitForDns(ctx: StepContext, st: FailoverState, timing: { timeoutMs: number; intervalMs: number }): Promise<string> {
+    if (!st.domainName || !st.hostedZoneId) return "skipped: no domain is configured (pilot-light:domainName), so DNS was not checked";
+    const lb = await findLoadBalancerByDns(st.drRegion, st.drOutputs.albDnsName);
+    const albPath = lb.LoadBalancerArn!.split(":loadbalancer/")[1];
+    const r53 = new Route53Client({ region: "us-east-1" });
+    try {
+        return await waitFor(ctx, `${st.domainName} to resolve to the dr load balancer`, async () => {
+            const answer = await r53.send(new TestDNSAnswerCommand({ HostedZoneId: st.hostedZoneId, RecordName: st.domainName, RecordType: "A" }));
+            const answered = (answer.RecordData ?? []).map(normaliseDns);
+            const albIps = await interfaceIps(st.drRegion, `ELB ${albPath}`);
+            const matches = answered.length > 0 && answered.every((ip) => albIps.has(ip));
+            ctx.progress(`${st.domainName} A → ${answered.join(", ") || `(${answer.ResponseCode ?? "no answer"})`}; `
+                + `dr ALB is ${[...albIps].join(", ") || "(no public addresses yet)"}`);
+            return matches ? `${st.domainName} answers ${answered.join(", ")}, the dr load balancer ${st.drOutputs.albDnsName}` : undefined;
+        }, timing);
+    } catch (e: any) {
+        const why = st.prodHealthy
+            ? ` Route 53 checkers still saw prod healthy, which keeps DNS on prod (see the health check step).`
+            : "";
+        throw new Error(`${e?.message ?? e}.${why} The dr app tier is up; users reach it through ${st.drOutputs.albDnsName} once DNS follows`);
+    }
+}
+
+async function interfaceIps(region: string, description: string): Promise<Set<string>> {
+    const ips = new Set<string>();
+    const ec2 = new EC2Client({ region });
+    let nextToken: string | undefined;
+    do {
+        const page = await ec2.send(new DescribeNetworkInterfacesCommand({
+            Filters: [{ Name: "description", Values: [description] }], NextToken: nextToken,
+        }));
+        for (const eni of page.NetworkInterfaces ?? []) {
+            if (eni.Association?.PublicIp) ips.add(eni.Association.PublicIp);
+        }
+        nextToken = page.NextToken;
+    } while (nextToken);
+    return ips;
+}

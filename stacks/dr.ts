@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../components/basic";
 import { Database, secretReplicaArn } from "../components/database";
+import { FailoverDns } from "../components/dns";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
 import { deployAppTier } from "./appTier";
@@ -72,5 +73,18 @@ export function deployDr(ctx: StackContext, prod: Record<string, any>): Record<s
     // Promoted: the app tier serves users. Drill: the same tier runs against the replica, which
     // keeps replicating and stays read-only; no DNS record points at it.
     const app = deployAppTier(ctx, { network, database, media, image, highAvailability: false, grantDbKey: false });
+    // The SECONDARY record exists only once promoted: Route 53 then answers with dr whenever
+    // prod's health check fails. A drill must never receive users, so it gets no record.
+    if (cfg.promote && cfg.domainName && cfg.hostedZoneId) {
+        new FailoverDns("dns", {
+            role: "SECONDARY",
+            domainName: cfg.domainName,
+            hostedZoneId: cfg.hostedZoneId,
+            albDnsName: app.albDnsName,
+            albZoneId: app.albZoneId,
+            setIdentifier: `${ctx.stack}-${cfg.region}`,
+            tags,
+        });
+    }
     return { ...outputs, albDnsName: app.albDnsName, albZoneId: app.albZoneId, asgName: app.asgName };
 }

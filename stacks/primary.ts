@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../components/basic";
 import { Database } from "../components/database";
+import { FailoverDns } from "../components/dns";
 import { SingletonService } from "../components/ha";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
@@ -59,6 +60,20 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
     const app = cfg.rebuildFromPeer ? undefined
         : deployAppTier(ctx, { network, database, media, image, highAvailability: true, grantDbKey: true });
 
+    // DNS failover: the PRIMARY record answers while prod's health check passes (and its ALB has
+    // healthy targets); otherwise Route 53 answers with dr's SECONDARY record, once dr is
+    // promoted. No one edits DNS during a disaster.
+    const dns = app && cfg.domainName && cfg.hostedZoneId ? new FailoverDns("dns", {
+        role: "PRIMARY",
+        domainName: cfg.domainName,
+        hostedZoneId: cfg.hostedZoneId,
+        albDnsName: app.albDnsName,
+        albZoneId: app.albZoneId,
+        setIdentifier: `${ctx.stack}-${cfg.region}`,
+        healthCheck: { https: true },
+        tags,
+    }) : undefined;
+
     // The stateful singleton (a CI server in the source material), made highly available by
     // the pattern chosen in config. It sits in the public subnets because it owns an Elastic IP.
     const singleton = new SingletonService("singleton", {
@@ -86,6 +101,7 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
         ...(cfg.customAmiId ? { customAmiId: cfg.customAmiId } : {}),
         appImageId: image.imageId,
         ...(app ? { albDnsName: app.albDnsName, albZoneId: app.albZoneId, asgName: app.asgName } : {}),
+        ...(dns ? { domainName: cfg.domainName, healthCheckId: dns.healthCheckId } : {}),
         rebuildFromPeer: cfg.rebuildFromPeer,
         databaseGeneration: cfg.databaseGeneration,
         replicationEnabled: dr !== undefined,

@@ -211,14 +211,15 @@ export async function retireDatabase(ctx: StepContext, stack: StackOps, target: 
 /**
  * What to tell the operator once the update has dropped a retired instance from state: it still
  * runs (and costs money), its snapshot, how to stop it, and the exact commands to delete it
- * later with a final snapshot. Deletion protection is on (the Database component sets it), so
+ * later with a final snapshot. `snapshotId` is the retire snapshot when this run took it. Deletion protection is on (the Database component sets it), so
  * deleting needs it turned off first.
  */
-export function retiredDatabaseNotice(target: RetireTarget, snapshotId: string, at: number | Date): string {
+export function retiredDatabaseNotice(target: RetireTarget, snapshotId: string | undefined, at: number | Date): string {
     const { region, identifier } = target;
     const final = `${identifier}-final-${retireSnapshotName("x", at).slice("x-retire-".length)}`;
     return [
-        `${identifier} in ${region} is no longer managed by Pulumi, but it still exists and is billed. Snapshot: ${snapshotId}.`,
+        `${identifier} in ${region} is no longer managed by Pulumi, but it still exists and is billed. `
+            + (snapshotId ? `Snapshot: ${snapshotId}.` : `Its retire snapshots: aws rds describe-db-snapshots --region ${region} --db-instance-identifier ${identifier} --snapshot-type manual`),
         `To stop paying for compute now (storage is still billed; RDS starts a stopped instance again after 7 days):`,
         `  aws rds stop-db-instance --region ${region} --db-instance-identifier ${identifier}`,
         `To delete it once you no longer need it (keeps a final snapshot and the automated backups):`,

@@ -168,7 +168,7 @@ export async function main(argv: string[], env: CliEnv = processEnv()): Promise<
     };
     let report: RunbookReport;
     try {
-        report = await runSteps(runbook.name, runbook.steps(env.workspace(settings.dir), settings), io);
+        report = await runSteps(runbook.name, runbook.steps({ workspace: env.workspace(settings.dir), settings, planner: env.planner }), io);
     } catch (e: any) {
         // Steps report their own failures; reaching here means building the run failed (configuration).
         env.stderr(`error: ${e?.message ?? e}`);

@@ -3,7 +3,7 @@
 // `--dry-run` plans offline. A runbook module knows nothing about the CLI; this file is the glue.
 import { Step } from "./runner";
 import { PulumiWorkspace } from "./workspace";
-import { failoverSteps, KEYS, lastSegment, PlanRequest, promotionRequest } from "./failover";
+import { failoverSteps, KEYS, lastSegment, OfflinePlanner, PlanRequest, promotionRequest } from "./failover";
 import { bootstrapSteps } from "./bootstrap";
 
 /** CLI options a runbook may accept on top of the common ones (stacks, --dir, --yes, --dry-run, --json). */
@@ -25,6 +25,15 @@ export interface RunbookSettings {
     timeoutMinutes?: number;
 }
 
+/** What a runbook's steps are built from. */
+export interface RunbookContext {
+    /** The Pulumi workspace (Automation API, or a fake in tests). */
+    workspace: PulumiWorkspace;
+    settings: RunbookSettings;
+    /** The offline planner, for the plan shown before a data-affecting step. */
+    planner: OfflinePlanner;
+}
+
 /** One offline plan that `--dry-run` computes, with what it stands for. */
 export interface DryRunPlan {
     /** e.g. "promote: pilot-light:promote false→true on dr". */
@@ -41,7 +50,7 @@ export interface RunbookDefinition {
     /** The extra options it accepts; any other extra option is a usage error. */
     options: readonly RunbookOption[];
     /** Builds the steps; nothing runs until the runner calls them. */
-    steps(workspace: PulumiWorkspace, settings: RunbookSettings): Step[];
+    steps(ctx: RunbookContext): Step[];
     /** The offline plans `--dry-run` shows; computed without any workspace or AWS call. */
     dryRun(settings: RunbookSettings): DryRunPlan[];
 }
@@ -50,8 +59,8 @@ const failover: RunbookDefinition = {
     name: "failover",
     summary: "Promote the dr replica, build the app tier in dr, and verify targets and DNS (after read-only preflight checks)",
     options: ["max-lag-seconds", "accept-lag", "timeout-minutes"],
-    steps: (workspace, s) => failoverSteps({
-        workspace, prodStack: s.prodStack, drStack: s.drStack, dir: s.dir,
+    steps: ({ workspace, settings: s, planner }) => failoverSteps({
+        workspace, planner, prodStack: s.prodStack, drStack: s.drStack, dir: s.dir,
         maxLagSeconds: s.maxLagSeconds, acceptLag: s.acceptLag,
         timeoutMs: s.timeoutMinutes === undefined ? undefined : s.timeoutMinutes * 60_000,
     }),
@@ -62,7 +71,7 @@ const bootstrap: RunbookDefinition = {
     name: "bootstrap",
     summary: "First deploy in order: prod without replication, dr, then prod with replication on",
     options: [],
-    steps: (workspace, s) => bootstrapSteps({ workspace, prodStack: s.prodStack, drStack: s.drStack }),
+    steps: ({ workspace, settings: s }) => bootstrapSteps({ workspace, prodStack: s.prodStack, drStack: s.drStack }),
     // The first two ups create everything, which a config diff cannot show; the last one is the
     // change worth reviewing: what turning replication on does to a deployed prod.
     dryRun: (s) => [{

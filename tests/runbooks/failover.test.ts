@@ -1,0 +1,305 @@
+// The failover runbook end to end against FakeWorkspace and mocked AWS: step order, the config
+// it sets, what it restores or keeps when `pulumi up` fails, verification with and without a
+// domain, and the timeline measured on an injected clock.
+import { strict as assert } from "assert";
+import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { DBInstanceNotFoundFault, DescribeDBInstancesCommand } from "@aws-sdk/client-rds";
+import { GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { GetServiceQuotaCommand } from "@aws-sdk/client-service-quotas";
+import {
+    DescribeImagesCommand, DescribeInstancesCommand, DescribeInstanceTypesCommand, DescribeNetworkInterfacesCommand,
+} from "@aws-sdk/client-ec2";
+import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import {
+    DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import { GetHealthCheckStatusCommand, TestDNSAnswerCommand } from "@aws-sdk/client-route-53";
+import { failoverSteps, FailoverOptions, OfflinePlanner, PlanRequest, runFailover } from "../../ops/runbooks/failover";
+import { fakeIO, FakeWorkspace, useAwsMocks } from "./support/fakeWorkspace";
+import { main, CliEnv } from "../../ops/runbook";
+import { renderTimeline } from "../../ops/runbooks/runner";
+
+const aws = useAwsMocks();
+const START = Date.UTC(2025, 0, 15, 3, 0, 0);
+const ALB_DNS = "pl-dr-alb-123456.us-west-2.elb.amazonaws.com";
+const ALB_ARN = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/pl-dr-alb/50dc6c495c0c9188";
+const PROMOTED_OUTPUTS = {
+    region: "us-west-2", dbInstanceIdentifier: "pl-dr-db", appImageId: "ami-0123",
+    albDnsName: ALB_DNS, albZoneId: "Z1H1FL5HABSF5", asgName: "pl-dr-asg",
+};
+const STEP_IDS = [
+    "preflight.stacks", "preflight.credentials", "preflight.backend", "preflight.replica", "preflight.lag",
+    "preflight.quotas", "preflight.image", "promote", "verify.targets", "verify.healthCheck", "verify.dns",
+];
+
+/** What AWS looks like: a healthy standby whose replica is promoted when dr's `up` runs. */
+let db: { promoted: boolean; exists: boolean };
+
+function stageAws(opts: { lag?: number; quota?: number } = {}) {
+    db = { promoted: false, exists: true };
+    aws.sts.on(GetCallerIdentityCommand).resolves({ Account: "123456789012", Arn: "arn:aws:iam::123456789012:user/ops" });
+    aws.rds.on(DescribeDBInstancesCommand).callsFake(() => {
+        if (!db.exists) throw new DBInstanceNotFoundFault({ message: "DBInstance pl-dr-db not found.", $metadata: {} });
+        return { DBInstances: [{
+            DBInstanceIdentifier: "pl-dr-db", DBInstanceStatus: "available",
+            ReadReplicaSourceDBInstanceIdentifier: db.promoted ? undefined : "arn:aws:rds:us-east-1:123456789012:db:pl-prod-db",
+        }] };
+    });
+    aws.cloudwatch.on(GetMetricStatisticsCommand).resolves({ Datapoints: [{ Timestamp: new Date(START - 60_000), Maximum: opts.lag ?? 2 }] });
+    aws.ec2.on(DescribeInstanceTypesCommand).resolves({ InstanceTypes: [{ InstanceType: "t3.medium", VCpuInfo: { DefaultVCpus: 2 } }] });
+    aws.ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    aws.quotas.on(GetServiceQuotaCommand, { QuotaCode: "L-1216C47A" }).resolves({ Quota: { Value: opts.quota ?? 64 } });
+    aws.quotas.on(GetServiceQuotaCommand, { QuotaCode: "L-CDE20ADC" }).resolves({ Quota: { Value: 500 } });
+    aws.autoscaling.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [] });
+    aws.ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: "ami-0123", Name: "app", State: "available" }] });
+    aws.elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [
+        { DNSName: "other.us-west-2.elb.amazonaws.com", LoadBalancerArn: "arn:other" },
+        { DNSName: ALB_DNS, LoadBalancerArn: ALB_ARN },
+    ] });
+    aws.elb.on(DescribeTargetGroupsCommand, { LoadBalancerArn: ALB_ARN }).resolves({ TargetGroups: [{ TargetGroupArn: "arn:tg" }] });
+    aws.elb.on(DescribeTargetHealthCommand)
+        .resolvesOnce({ TargetHealthDescriptions: [{ TargetHealth: { State: "initial" } }, { TargetHealth: { State: "initial" } }] })
+        .resolves({ TargetHealthDescriptions: [{ TargetHealth: { State: "healthy" } }, { TargetHealth: { State: "initial" } }] });
+}
+
+function workspace(opts: { domain?: boolean; backend?: string } = {}) {
+    const domain: Record<string, string> = opts.domain ? { "pilot-light:domainName": "www.example.com", "pilot-light:hostedZoneId": "Z0123456789ABC" } : {};
+    const ws = new FakeWorkspace({
+        prod: {
+            config: { "aws:region": "us-east-1", ...domain },
+            outputs: { region: "us-east-1", dbInstanceIdentifier: "pl-prod-db", ...(opts.domain ? { healthCheckId: "hc-1", domainName: "www.example.com" } : {}) },
+        },
+        dr: {
+            config: { "aws:region": "us-west-2", "pilot-light:promote": "false", "pilot-light:peerStack": "prod", "pilot-light:appMaxSize": "4", ...domain },
+            outputs: { region: "us-west-2", dbInstanceIdentifier: "pl-dr-db", appImageId: "ami-0123" },
+        },
+    }, opts.backend);
+    ws.scriptUp("dr", { lines: ["Updating (dr)", "+ aws:lb:LoadBalancer alb created", "Resources: 31 created"], changes: { create: 31, update: 1, same: 40 }, outputs: PROMOTED_OUTPUTS });
+    return ws;
+}
+
+const plans: PlanRequest[] = [];
+const planner: OfflinePlanner = async (request) => {
+    plans.push(request);
+    return { changes: [], unsafe: [], text: "31 to create, 1 to update, 0 to replace, 0 to delete" };
+};
+
+function options(ws: FakeWorkspace, extra: Partial<FailoverOptions> = {}): FailoverOptions {
+    return { workspace: ws, dir: "/work/main", planner, intervalMs: 15_000, timeoutMs: 5 * 60_000, ...extra };
+}
+
+const statuses = (report: { steps: { id: string; status: string }[] }) => Object.fromEntries(report.steps.map((s) => [s.id, s.status]));
+
+describe("runbooks: failover", () => {
+    beforeEach(() => { aws.reset(); plans.length = 0; });
+
+    it("happy path: every check, then promote (set promote, one up on dr), then verify; timeline measured", async () => {
+        stageAws();
+        const ws = workspace();
+        const io = fakeIO({ start: START });
+        ws.onUp("dr", () => { io.advance(300_000); db.promoted = true; });
+
+        const report = await runFailover(options(ws), io);
+
+        assert.equal(report.ok, true, report.stoppedBecause);
+        assert.deepEqual(report.steps.map((s) => s.id), STEP_IDS);
+        assert.ok(report.steps.every((s) => s.status === "ok"));
+        assert.equal(ws.configObject("dr")["pilot-light:promote"], "true");
+        assert.equal(ws.callsTo("dr", "up").length, 1);
+        assert.equal(ws.callsTo("prod", "up").length, 0);
+        assert.deepEqual(ws.callsTo("prod", "setConfig"), []);
+        const writes = ws.summary().filter((c) => /setConfig|removeConfig|up/.test(c));
+        assert.deepEqual(writes, ["dr.setConfig pilot-light:promote=true", "dr.up"]);
+        // The plan shown before the one question is the offline diff of promote false→true on dr.
+        assert.deepEqual(plans, [{ dir: "/work/main", stack: "dr", from: { "pilot-light:promote": "false" }, to: { "pilot-light:promote": "true" } }]);
+        assert.deepEqual(io.questions, ["Promote the dr replica and build the app tier: this changes data. Continue?"]);
+        assert.ok(io.lines.some((l) => l.includes("31 to create, 1 to update")));
+        // Engine lines are forwarded as progress of the promote step.
+        assert.ok(io.lines.includes("  [0.0s] + aws:lb:LoadBalancer alb created"));
+
+        const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
+        assert.equal(byId.promote.durationSeconds, 300);
+        assert.equal(byId.promote.detail, `pulumi up on dr: 31 create, 1 update; ALB ${ALB_DNS}`);
+        assert.equal(byId["verify.targets"].durationSeconds, 15);
+        assert.equal(byId["verify.targets"].detail, `1 of 2 targets healthy behind ${ALB_DNS}`);
+        assert.equal(byId["preflight.quotas"].detail, "4 × t3.medium = 8 vCPUs fits: Standard (A, C, D, H, I, M, R, T, Z) quota 64, 0 in use, 64 available; Auto Scaling groups 0/500 + 1");
+        assert.match(byId["verify.dns"].detail!, /^skipped: no domain is configured/);
+        assert.match(byId["verify.healthCheck"].detail!, /^skipped: no domain is configured/);
+        assert.equal(report.durationSeconds, 315);
+        assert.equal(report.startedAt, new Date(START).toISOString());
+        assert.match(renderTimeline(report), /failover: completed in 5m15s/);
+    });
+
+    it("a missing replica stops at the replica check; nothing is changed", async () => {
+        stageAws();
+        db.exists = false;
+        const ws = workspace();
+        const report = await runFailover(options(ws), fakeIO());
+        assert.equal(report.ok, false);
+        assert.equal(statuses(report)["preflight.replica"], "failed");
+        assert.equal(statuses(report).promote, "not-run");
+        assert.match(report.stoppedBecause!, /^step 4 \(Check the dr replica\) failed: replica pl-dr-db not found in us-west-2: /);
+        assert.deepEqual(ws.callsTo("dr", "setConfig"), []);
+    });
+
+    it("lag over the threshold stops the run; --accept-lag lets it through with a warning", async () => {
+        stageAws({ lag: 900 });
+        const stopped = await runFailover(options(workspace()), fakeIO());
+        assert.equal(statuses(stopped)["preflight.lag"], "failed");
+        assert.match(stopped.stoppedBecause!, /is 900s behind \(limit 300s.*loses up to the last 900s of writes.*--accept-lag/);
+
+        stageAws({ lag: 900 });
+        const ws = workspace();
+        ws.onUp("dr", () => { db.promoted = true; });
+        const accepted = await runFailover(options(ws, { acceptLag: true }), fakeIO());
+        assert.equal(accepted.ok, true, accepted.stoppedBecause);
+        assert.match(accepted.steps.find((s) => s.id === "preflight.lag")!.detail!, /^WARNING \(accepted with --accept-lag\)/);
+    });
+
+    it("the lag limit defaults to dr's replicaLagAlarmSeconds, and --max-lag-seconds overrides it", async () => {
+        stageAws({ lag: 200 });
+        const ws = workspace();
+        ws.config("dr").set("pilot-light:replicaLagAlarmSeconds", "120");
+        assert.equal(statuses(await runFailover(options(ws), fakeIO()))["preflight.lag"], "failed");
+        stageAws({ lag: 200 });
+        const ws2 = workspace();
+        ws2.config("dr").set("pilot-light:replicaLagAlarmSeconds", "120");
+        ws2.onUp("dr", () => { db.promoted = true; });
+        assert.equal(statuses(await runFailover(options(ws2, { maxLagSeconds: 600 }), fakeIO()))["preflight.lag"], "ok");
+    });
+
+    it("a quota that is too low stops before anything changes, naming family and vCPUs", async () => {
+        stageAws({ quota: 4 });
+        const ws = workspace();
+        const report = await runFailover(options(ws), fakeIO());
+        assert.equal(statuses(report)["preflight.quotas"], "failed");
+        assert.match(report.stoppedBecause!, /needs 8 vCPUs of the Standard \(A, C, D, H, I, M, R, T, Z\) family, only 4 available/);
+        assert.equal(ws.callsTo("dr", "up").length, 0);
+    });
+
+    it("a state backend in the prod region stops the run", async () => {
+        stageAws();
+        const report = await runFailover(options(workspace({ backend: "s3://state?region=us-east-1" })), fakeIO());
+        assert.equal(statuses(report)["preflight.backend"], "failed");
+        assert.match(report.stoppedBecause!, /the state backend is in us-east-1, the prod region/);
+    });
+
+    it("up fails while the DB is still a replica: promote is restored, later steps not run, CLI exits 1", async () => {
+        stageAws();
+        const ws = workspace();
+        ws.failUpOn("dr", 1, new Error("creating ALB: AccessDenied"));
+        const cli = cliEnv(ws, fakeIO());
+        const code = await main(["failover", "--yes", "--json"], cli);
+        assert.equal(code, 1);
+        assert.equal(ws.configObject("dr")["pilot-light:promote"], "false");
+        assert.deepEqual(ws.summary().filter((c) => /setConfig|removeConfig|up/.test(c)),
+            ["dr.setConfig pilot-light:promote=true", "dr.up", "dr.setConfig pilot-light:promote=false"]);
+        const report = JSON.parse(cli.out.join("\n"));
+        assert.equal(report.steps.find((s: any) => s.id === "promote").status, "failed");
+        assert.deepEqual(report.steps.slice(8).map((s: any) => s.status), ["not-run", "not-run", "not-run"]);
+        assert.match(report.stoppedBecause, /pulumi up on dr failed: creating ALB: AccessDenied\. pl-dr-db is still a replica, so nothing irreversible happened; pilot-light:promote is restored to false/);
+    });
+
+    it("up fails after the DB was promoted: promote is kept true and a re-run resumes", async () => {
+        stageAws();
+        const ws = workspace();
+        ws.onUp("dr", () => { db.promoted = true; });
+        ws.failUpOn("dr", 1, new Error("creating ASG: timeout"));
+        const report = await runFailover(options(ws), fakeIO());
+        assert.equal(statuses(report).promote, "failed");
+        assert.equal(ws.configObject("dr")["pilot-light:promote"], "true");
+        assert.match(report.stoppedBecause!, /pl-dr-db is already promoted .* pilot-light:promote is kept true: setting it back would make the next up try to re-attach replication/);
+
+        // The re-run: the promoted replica passes, lag is skipped, and the second up completes.
+        ws.scriptUp("dr", { outputs: PROMOTED_OUTPUTS });
+        const again = await runFailover(options(ws), fakeIO());
+        assert.equal(again.ok, true, again.stoppedBecause);
+        assert.match(again.steps.find((s) => s.id === "preflight.replica")!.detail!, /already promoted/);
+        assert.match(again.steps.find((s) => s.id === "preflight.lag")!.detail!, /^skipped/);
+        assert.equal(ws.callsTo("dr", "up").length, 2);
+    });
+
+    it("a declined confirmation changes nothing and the CLI exits 4", async () => {
+        stageAws();
+        const ws = workspace();
+        const cli = cliEnv(ws, fakeIO(), { isTTY: true, answer: "n" });
+        assert.equal(await main(["failover"], cli), 4);
+        assert.deepEqual(ws.callsTo("dr", "setConfig"), []);
+        assert.equal(ws.callsTo("dr", "up").length, 0);
+        assert.deepEqual(cli.asked, ["Promote the dr replica and build the app tier: this changes data. Continue? [y/N] "]);
+        assert.ok(cli.out.some((l) => l.includes("Stopped: step 8 (Promote the dr replica and build the app tier) was declined")));
+    });
+
+    it("without a terminal and without --yes the data-affecting step is refused, telling to pass --yes", async () => {
+        stageAws();
+        const ws = workspace();
+        const cli = cliEnv(ws, fakeIO(), { isTTY: false });
+        assert.equal(await main(["failover"], cli), 4);
+        assert.ok(cli.err.some((l) => /stdin is not a terminal; pass --yes/.test(l)));
+        assert.equal(ws.callsTo("dr", "up").length, 0);
+    });
+
+    describe("with a domain", () => {
+        function stageDns(healthyCheckers: number, answers: string[][]) {
+            aws.route53.on(GetHealthCheckStatusCommand, { HealthCheckId: "hc-1" }).resolves({
+                HealthCheckObservations: Array.from({ length: 8 }, (_, i) => ({
+                    Region: "us-east-1" as any, IPAddress: `198.51.100.${i}`,
+                    StatusReport: { Status: i < healthyCheckers ? "Success: HTTP Status Code 200, OK" : "Failure: Connection timed out." },
+                })),
+            });
+            let stub = aws.route53.on(TestDNSAnswerCommand, { HostedZoneId: "Z0123456789ABC", RecordName: "www.example.com", RecordType: "A" });
+            for (const a of answers.slice(0, -1)) stub = stub.resolvesOnce({ RecordData: a, ResponseCode: "NOERROR" });
+            stub.resolves({ RecordData: answers[answers.length - 1], ResponseCode: "NOERROR" });
+            aws.ec2.on(DescribeNetworkInterfacesCommand, { Filters: [{ Name: "description", Values: ["ELB app/pl-dr-alb/50dc6c495c0c9188"] }] }).resolves({
+                NetworkInterfaces: [{ Association: { PublicIp: "203.0.113.10" } }, { Association: { PublicIp: "203.0.113.11" } }],
+            });
+        }
+
+        it("reports prod unhealthy to the checkers and waits until DNS answers with the dr ALB's addresses", async () => {
+            stageAws();
+            stageDns(0, [["192.0.2.1", "192.0.2.2"], ["203.0.113.11", "203.0.113.10"]]);
+            const ws = workspace({ domain: true });
+            ws.onUp("dr", () => { db.promoted = true; });
+            const report = await runFailover(options(ws), fakeIO({ start: START }));
+            assert.equal(report.ok, true, report.stoppedBecause);
+            const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
+            assert.equal(byId["verify.healthCheck"].detail, "prod is unhealthy to Route 53 (0 of 8 checkers see it healthy), as expected: DNS fails over to dr");
+            assert.equal(byId["verify.dns"].detail, `www.example.com answers 203.0.113.11, 203.0.113.10, the dr load balancer ${ALB_DNS}`);
+            assert.equal(byId["verify.dns"].durationSeconds, 15);
+        });
+
+        it("says DNS keeps routing to prod while checkers see it healthy, and the DNS wait times out explaining why", async () => {
+            stageAws();
+            stageDns(8, [["192.0.2.1"]]);
+            const ws = workspace({ domain: true });
+            ws.onUp("dr", () => { db.promoted = true; });
+            const report = await runFailover(options(ws, { timeoutMs: 60_000 }), fakeIO());
+            const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
+            assert.match(byId["verify.healthCheck"].detail!, /^WARNING: 8 of 8 Route 53 checkers see prod healthy .*keeps answering www\.example\.com with prod/);
+            assert.equal(byId["verify.dns"].status, "failed");
+            assert.match(byId["verify.dns"].error!, /^timed out after 1m00s waiting for www\.example\.com to resolve to the dr load balancer\. Route 53 checkers still saw prod healthy/);
+        });
+    });
+
+    it("builds its steps without touching the workspace or AWS", () => {
+        const ws = workspace();
+        const steps = failoverSteps(options(ws));
+        assert.deepEqual(steps.map((s) => s.id), STEP_IDS);
+        assert.deepEqual(steps.filter((s) => s.dataAffecting).map((s) => s.id), ["promote"]);
+        assert.deepEqual(ws.calls, []);
+        assert.deepEqual(aws.commandNames(), []);
+    });
+});
+
+/** A CliEnv over the fakes, capturing stdout and stderr lines and the questions asked. */
+function cliEnv(ws: FakeWorkspace, io: ReturnType<typeof fakeIO>, opts: { isTTY?: boolean; answer?: string } = {}) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const asked: string[] = [];
+    const env: CliEnv = {
+        stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: opts.isTTY ?? false,
+        ask: async (q) => { asked.push(q); return opts.answer ?? "y"; },
+        workspace: () => ws, planner, now: io.now, sleep: io.sleep,
+    };
+    return Object.assign(env, { out, err, asked });
+}

@@ -3,11 +3,18 @@
 // replication off (it would need dr's bucket, which does not exist yet), then dr (it needs
 // prod's database ARN), then prod again with replication on.
 //
-// Skipping: when dr already has outputs, prod can read them, so step 1 (replication off) is
-// skipped: turning replication off on a running prod would remove the replication rule and the
-// secret's replica only to put them back a minute later. Steps 2 and 3 still run; on a stack
-// that is already deployed they are `pulumi up`s that converge, usually with no changes.
-// A promoted dr (after a failover) is refused: that is failback's job, not bootstrap's.
+// Config: step 1 sets `pilot-light:replicateToPeer false` only for its own `pulumi up` and puts
+// the operator's value back right after, whether the up worked or not, so a stop at any later
+// point (failure, "no", Ctrl-C between steps) leaves the stack file as the operator had it.
+// Step 3 ends with replication on: the override removed when the key was unset before (the
+// project default is true), or "true" when it was set (usually "false" from the README's
+// first-deploy instructions); if its up fails, the key goes back to what it was.
+//
+// Skipping: when dr already has outputs, prod can read them, so step 1 is skipped: turning
+// replication off on a running prod would remove the replication rule and the secret's replica
+// only to put them back a minute later. Steps 2 and 3 still run; on stacks that are already
+// deployed they are `pulumi up`s that converge, usually with no changes. A promoted dr (after a
+// failover) is refused: that is failback's job, not bootstrap's.
 import { runSteps, RunbookIO, RunbookReport, Step, StepContext } from "./runner";
 import { PulumiWorkspace, StackOps } from "./workspace";
 import { KEYS, restore } from "./failover";
@@ -66,14 +73,19 @@ export function bootstrapSteps(opts: BootstrapOptions): Step[] {
             id: "bootstrap.prod",
             title: `Deploy ${prodName} with media replication off (bootstrap step 1 of 3)`,
             dataAffecting: true,
-            plan: async () => `pulumi up on ${prodName} with ${KEYS.replicateToPeer}=false `
-                + `(now ${shown(state().replicateBefore)}); skipped if ${drName} already has outputs`,
+            plan: async () => (state().drDeployed
+                ? `nothing: ${drName} already has outputs, so this step is skipped`
+                : `pulumi up on ${prodName} with ${KEYS.replicateToPeer}=false for this update only (now ${shown(state().replicateBefore)})`),
             async run(ctx) {
                 const st = state();
                 if (st.drDeployed) return `skipped: ${drName} already has outputs, so ${prodName} can replicate to it directly`;
                 await st.prod.setConfig(KEYS.replicateToPeer, "false");
-                await upOrRestore(ctx, st.prod, st, `${prodName} (replication off)`);
-                return `${prodName} deployed without replication`;
+                try {
+                    await up(ctx, st.prod, `${prodName} (replication off)`, st);
+                } finally {
+                    await restore(st.prod, KEYS.replicateToPeer, st.replicateBefore);
+                }
+                return `${prodName} deployed without replication; ${KEYS.replicateToPeer} back to ${shown(st.replicateBefore)}`;
             },
         },
         {
@@ -82,8 +94,7 @@ export function bootstrapSteps(opts: BootstrapOptions): Step[] {
             dataAffecting: true,
             plan: async () => `pulumi up on ${drName}: the replica of ${prodName}'s database, the media bucket, the image copy and keys`,
             async run(ctx) {
-                const st = state();
-                await upOrRestore(ctx, st.dr, st, drName);
+                await up(ctx, state().dr, drName, state());
                 return `${drName} deployed`;
             },
         },
@@ -92,32 +103,30 @@ export function bootstrapSteps(opts: BootstrapOptions): Step[] {
             title: `Deploy ${prodName} with media replication on (bootstrap step 3 of 3)`,
             dataAffecting: true,
             plan: async () => `pulumi up on ${prodName} with ${KEYS.replicateToPeer} `
-                + (state().replicateBefore === undefined ? "unset again (the default, true)" : "true"),
+                + (state().replicateBefore === undefined ? "unset (the default, true)" : "true"),
             async run(ctx) {
                 const st = state();
-                // Unset before: remove the override so the project default applies, as before.
-                // Set before (usually "false" from the README's first-deploy instructions): the
-                // point of this step is replication on, so it ends "true" either way.
-                if (st.replicateBefore === undefined) await st.prod.removeConfig(KEYS.replicateToPeer);
+                if (st.replicateBefore === undefined) await restore(st.prod, KEYS.replicateToPeer, undefined);
                 else await st.prod.setConfig(KEYS.replicateToPeer, "true");
-                await upOrRestore(ctx, st.prod, st, `${prodName} (replication on)`);
+                try {
+                    await up(ctx, st.prod, `${prodName} (replication on)`, st);
+                } catch (e) {
+                    await restore(st.prod, KEYS.replicateToPeer, st.replicateBefore);
+                    throw e;
+                }
                 return `${prodName} replicates media and the DB secret to ${drName}`;
             },
         },
     ];
 }
 
-/**
- * `pulumi up` on `stack`. On failure, puts prod's replicateToPeer back to what the operator had
- * and rethrows with what was restored, so a re-run starts from the same config.
- */
-async function upOrRestore(ctx: StepContext, stack: StackOps, st: BootstrapState, what: string): Promise<void> {
+/** `pulumi up` with engine lines as progress; a failure names the stack and says the config is as before. */
+async function up(ctx: StepContext, stack: StackOps, what: string, st: BootstrapState): Promise<void> {
     try {
         await stack.up((line) => ctx.progress(line));
     } catch (e: any) {
-        await restore(st.prod, KEYS.replicateToPeer, st.replicateBefore);
-        throw new Error(`pulumi up on ${what} failed: ${e?.message ?? e}. ${st.prod.name}'s ${KEYS.replicateToPeer} is restored to `
-            + `${st.replicateBefore ?? "unset"}; fix the cause and re-run \`bootstrap\``);
+        throw new Error(`pulumi up on ${what} failed: ${e?.message ?? e}. ${st.prod.name}'s ${KEYS.replicateToPeer} is left as it was `
+            + `(${st.replicateBefore ?? "unset"}); fix the cause and re-run \`bootstrap\``);
     }
 }
 

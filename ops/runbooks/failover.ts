@@ -319,10 +319,13 @@ async function promote(ctx: StepContext, st: FailoverState, drName: string): Pro
     }
 }
 
-/** Puts a config key back to `previous`, removing it when it was not set. */
+/**
+ * Puts a config key back to `previous`, removing it when it was not set (and only if it is set
+ * now, so nothing depends on how `pulumi config rm` treats a missing key).
+ */
 export async function restore(stack: StackOps, key: string, previous: string | undefined): Promise<void> {
-    if (previous === undefined) await stack.removeConfig(key);
-    else await stack.setConfig(key, previous);
+    if (previous !== undefined) await stack.setConfig(key, previous);
+    else if ((await stack.getConfig(key)) !== undefined) await stack.removeConfig(key);
 }
 
 /**

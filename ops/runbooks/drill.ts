@@ -7,12 +7,13 @@
 // The only call on the prod stack is reading its outputs (its region, and a before/after
 // comparison): a drill must not be able to change prod.
 import { describeAwsError } from "./aws";
-import {
-    describeChanges, diffText, KEYS, OfflineDiff, upWithProgress, waitTargetsHealthy,
-} from "./failback";
+import { describeChanges, diffText, KEYS, upWithProgress, waitTargetsHealthy } from "./failback";
+import { lastSegment, OfflinePlanner, PlanRequest } from "./failover";
 import { checkBackendRegion, checkCredentials, checkReplicaLag, describeDbInstance, isPromoted } from "./preflight";
 import { RunbookIO, RunbookReport, runSteps, Step, StepRecord } from "./runner";
 import { PulumiWorkspace, StackOps } from "./workspace";
+// Type-only: index.ts imports this module at run time, so a value import back would be a cycle.
+import type { RunbookDefinition } from "./index";
 
 /** What the drill needs from an HTTP response. */
 export interface HttpResponseLike {
@@ -51,15 +52,19 @@ export interface DrillOptions {
     httpAttempts?: number;
     /** Show what the drill would do and change nothing. Defaults to false. */
     dryRun?: boolean;
-    /** The offline diff, for the dry run. Defaults to ops/diff. */
-    diff?: OfflineDiff;
+    /** The offline planner, for the dry run. Defaults to ops/diff (`offlinePlan`). */
+    planner?: OfflinePlanner;
     timeouts?: Partial<DrillTimeouts>;
 }
 
-/** The drill's steps: the checks, run in order and stopping at the first failure, and the teardown that always runs after them. */
-export interface DrillSteps {
-    checks: Step[];
-    teardown: Step;
+/** The config change of a drill on dr, as an offline plan request. */
+export function drillRequest(dir: string, drStack: string): PlanRequest {
+    return { dir, stack: lastSegment(drStack), from: { [KEYS.drill]: "false" }, to: { [KEYS.drill]: "true" } };
+}
+
+/** How the teardown went when it ran inside a failed check (see `drillSteps`). */
+interface InlineTeardown {
+    record: StepRecord;
 }
 
 /** True for the statuses the smoke test accepts: 2xx, and 3xx (the app may redirect to its canonical name). */
@@ -69,8 +74,16 @@ export function acceptableStatus(status: number): boolean {
 
 const defaultFetcher: Fetcher = (url, init) => fetch(url, init);
 
-/** Builds the drill's steps. They share state (the stacks, what was changed) through a closure. */
-export function drillSteps(opts: DrillOptions): DrillSteps {
+/**
+ * The drill's steps, for the runner: the checks, then the teardown. The runner stops at the
+ * first failure, so every check is wrapped: when it fails, the teardown runs right there and
+ * the check's error says how the teardown went; on success the last step tears down.
+ */
+export function drillSteps(opts: DrillOptions): Step[] {
+    return buildDrill(opts).steps;
+}
+
+function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTeardown | undefined } {
     const t: DrillTimeouts = { ...DEFAULT_TIMEOUTS, ...(opts.timeouts ?? {}) };
     const maxLag = opts.maxReplicaLagSeconds ?? 300;
     const attempts = opts.httpAttempts ?? 3;
@@ -226,46 +239,76 @@ export function drillSteps(opts: DrillOptions): DrillSteps {
         title: "What the drill would do",
         async run(ctx) {
             const { dr: d } = await stacks();
-            const diff = await diffText(opts.diff, opts.projectDir ?? process.cwd(), d.name,
-                { [KEYS.drill]: (await d.getConfig(KEYS.drill)) ?? "false" }, { [KEYS.drill]: "true" });
+            const diff = await diffText(opts.planner, drillRequest(opts.projectDir ?? process.cwd(), d.name));
             ctx.io.log([`set ${KEYS.drill} true on ${d.name} and pulumi up (app tier against the replica, no DNS),`,
                 "wait for healthy targets, GET / on the ALB, verify the replica and prod, then remove the drill and pulumi up",
-                diff.text, ...diff.unsafe.map((u) => `UNSAFE: ${u}`)].map((l) => `    ${l}`).join("\n"));
+                diff.text].map((l) => `    ${l}`).join("\n"));
             return "dry run: nothing changed";
         },
     };
 
-    if (opts.dryRun) {
-        return { checks: [preflight, plan], teardown: { id: "drill.teardown", title: "Tear down (dry run: nothing to do)", run: async () => "dry run" } };
-    }
-    return { checks: [preflight, build, targets, http, verify], teardown };
+    if (opts.dryRun) return { steps: [preflight, plan], inline: () => undefined };
+
+    let inline: InlineTeardown | undefined;
+    const guard = (check: Step): Step => ({
+        ...check,
+        async run(ctx) {
+            try {
+                return await check.run(ctx);
+            } catch (e) {
+                const cause = describeAwsError(e);
+                const started = ctx.io.now();
+                ctx.io.log(`▶ ${teardown.title} (after the failure above)`);
+                const record: StepRecord = { id: teardown.id, title: teardown.title, status: "ok", startedAt: new Date(started).toISOString() };
+                try {
+                    record.detail = (await teardown.run(ctx)) ?? undefined;
+                } catch (te) {
+                    record.status = "failed";
+                    record.error = describeAwsError(te);
+                }
+                record.durationSeconds = Math.round((ctx.io.now() - started) / 100) / 10;
+                inline = { record };
+                ctx.io.log(record.status === "ok" ? `✓ ${teardown.title}: ${record.detail}` : `✗ ${teardown.title} failed: ${record.error}`);
+                throw new Error(record.status === "ok"
+                    ? `${cause} [the drill was torn down: ${record.detail}]`
+                    : `${cause} [the teardown ALSO failed: ${record.error}]`);
+            }
+        },
+    });
+    return { steps: [...[preflight, build, targets, http, verify].map(guard), teardown], inline: () => inline };
 }
 
 /**
- * Runs the drill: the checks stop at the first failure, then the teardown runs whatever
- * happened. The report lists every step; it is ok only when every check and the teardown
- * passed, and `stoppedBecause` names both a failed check and a failed teardown.
+ * Runs the drill. The report lists every check and the teardown with its own measured time,
+ * also when the teardown ran early because a check failed (the runner alone would show it as
+ * not run); it is ok only when every check and the teardown passed.
  */
 export async function runDrill(opts: DrillOptions, io: RunbookIO): Promise<RunbookReport> {
-    const started = io.now();
-    const { checks, teardown } = drillSteps(opts);
-    const main = await runSteps("drill", checks, io);
-    const down = await runSteps("drill teardown", [teardown], io);
-    const reasons: string[] = [];
-    if (main.stoppedBecause) reasons.push(main.stoppedBecause);
-    const td: StepRecord = down.steps[0];
-    if (td.status === "failed") reasons.push(`the teardown failed: ${td.error}`);
-    else if (!main.ok) reasons.push(`the teardown ran: ${td.detail ?? "ok"}`);
-    return {
-        runbook: opts.dryRun ? "drill (dry run)" : "drill",
-        ok: main.ok && down.ok,
-        startedAt: new Date(started).toISOString(),
-        durationSeconds: Math.round((io.now() - started) / 100) / 10,
-        steps: [...main.steps, td],
-        ...(reasons.length ? { stoppedBecause: reasons.join("; ") } : {}),
-    };
+    const drill = buildDrill(opts);
+    const report = await runSteps(opts.dryRun ? "drill (dry run)" : "drill", drill.steps, io);
+    const early = drill.inline();
+    if (early) {
+        const failed = report.steps.find((s) => s.status === "failed");
+        if (failed?.durationSeconds !== undefined) {
+            failed.durationSeconds = Math.max(0, Math.round((failed.durationSeconds - (early.record.durationSeconds ?? 0)) * 10) / 10);
+        }
+        report.steps[report.steps.length - 1] = early.record;
+    }
+    return report;
 }
 
 function sortKeys(value: Record<string, any>): Record<string, any> {
     return Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]]));
 }
+
+/** The drill runbook as the CLI sees it (ops/runbooks/index.ts lists it). */
+export const drillRunbook: RunbookDefinition = {
+    name: "drill",
+    summary: "Build dr's app tier against the un-promoted replica, check targets and HTTP, verify replica and prod untouched, always tear down",
+    options: ["max-lag-seconds", "timeout-minutes"],
+    steps: ({ workspace, settings: s, planner }) => drillSteps({
+        workspace, planner, projectDir: s.dir, prodStack: s.prodStack, drStack: s.drStack, maxReplicaLagSeconds: s.maxLagSeconds,
+        timeouts: s.timeoutMinutes === undefined ? {} : { targetsMs: s.timeoutMinutes * 60_000 },
+    }),
+    dryRun: (s) => [{ what: `drill: ${KEYS.drill} false→true on ${s.drStack} (torn down again at the end)`, request: drillRequest(s.dir, s.drStack) }],
+};

@@ -14,6 +14,9 @@
 //
 // The shared pieces (running `up` with progress, config restore, the offline diff, waiting for
 // healthy ALB targets) are exported from here for the drill runbook too.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
@@ -24,6 +27,9 @@ import { findInstanceUrn, logicalName, retireDatabase, retiredDatabaseNotice, re
 import { formatDuration, RunbookIO, RunbookReport, runSteps, Step, StepContext } from "./runner";
 import { syncBuckets } from "./s3sync";
 import { PulumiWorkspace, StackOps, UpOutcome } from "./workspace";
+import { lastSegment, offlinePlan, OfflinePlanner, PlanRequest } from "./failover";
+// Type-only: index.ts imports this module at run time, so a value import back would be a cycle.
+import type { RunbookDefinition, RunbookSettings } from "./index";
 
 const NS = "pilot-light";
 /** Fully qualified config keys this runbook changes. */
@@ -39,27 +45,6 @@ export const KEYS = {
 // ---------------------------------------------------------------------------------------------
 // Shared with the drill runbook.
 
-/** One planned change, as the offline diff (ops/diff) reports it; only rendered here. */
-export type PlannedChange = unknown;
-
-/** The offline diff's `planChange` (ops/diff): config overrides in, resource changes and data-safety problems out. */
-export type PlanChangeFn = (args: {
-    dir: string; stack: string; from: Record<string, string>; to: Record<string, string>; allowRetire?: string[];
-}) => Promise<{ changes: PlannedChange[]; unsafe: string[] }>;
-
-/** The offline diff: `planChange` and `renderChanges` of ops/diff. */
-export interface OfflineDiff {
-    planChange: PlanChangeFn;
-    renderChanges(changes: PlannedChange[]): string;
-}
-
-/** The offline diff of ops/diff, loaded when first used so a runbook that never plans does not load the engine. */
-export function defaultOfflineDiff(): OfflineDiff {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const mod = require("../diff");
-    return { planChange: mod.planChange, renderChanges: mod.renderChanges };
-}
-
 /** The result of `diffText`: what to show, and the data-safety problems that must stop the step. */
 export interface DiffSummary {
     text: string;
@@ -67,25 +52,21 @@ export interface DiffSummary {
 }
 
 /**
- * Runs the offline diff of `stack` from `from` to `to` and renders it. A diff that cannot be
- * computed (the engine fails) is shown as a warning rather than stopping the runbook: the diff
- * is an extra safety net, the data steps check the real state themselves.
+ * Runs the offline diff (ops/diff through the failover module's planner) and renders it. A
+ * diff that cannot be computed is shown as a warning rather than stopping the runbook: it is a
+ * safety net on top of the data steps' own checks of the real state, and a planner bug must
+ * not block a failback.
  */
-export async function diffText(diff: OfflineDiff | undefined, dir: string, stack: string, from: Record<string, string>,
-    to: Record<string, string>, allowRetire: string[] = []): Promise<DiffSummary> {
-    const short = stack.split("/").pop()!;
-    const change = Object.keys(to).map((k) => `${k}: ${from[k] ?? "(unset)"} → ${to[k]}`).join(", ");
+export async function diffText(planner: OfflinePlanner | undefined, request: PlanRequest): Promise<DiffSummary> {
+    const change = Object.keys(request.to).map((k) => `${k}: ${request.from[k] ?? "(unset)"} → ${request.to[k]}`).join(", ");
     try {
-        const d = diff ?? defaultOfflineDiff();
-        const result = await d.planChange({ dir, stack: short, from, to, ...(allowRetire.length ? { allowRetire } : {}) });
-        const unsafe = result.unsafe ?? [];
+        const plan = await (planner ?? offlinePlan)(request);
         return {
-            text: [`offline diff of ${short} (${change}):`, d.renderChanges(result.changes),
-                ...unsafe.map((u) => `UNSAFE: ${u}`)].join("\n"),
-            unsafe,
+            text: [`offline diff of ${request.stack} (${change}):`, plan.text, ...plan.unsafe.map((u) => `UNSAFE: ${u}`)].join("\n"),
+            unsafe: plan.unsafe,
         };
     } catch (e) {
-        return { text: `offline diff of ${short} (${change}) unavailable: ${describeAwsError(e)}`, unsafe: [] };
+        return { text: `offline diff of ${request.stack} (${change}) unavailable: ${describeAwsError(e)}`, unsafe: [] };
     }
 }
 
@@ -199,8 +180,8 @@ export interface FailbackOptions {
     dryRun?: boolean;
     /** Media sync progress after every this many copies. Defaults to 500. */
     syncProgressEvery?: number;
-    /** The offline diff. Defaults to ops/diff. */
-    diff?: OfflineDiff;
+    /** The offline planner for the plans shown before data steps. Defaults to ops/diff (`offlinePlan`). */
+    planner?: OfflinePlanner;
     /** Overrides of the wait limits. */
     timeouts?: Partial<FailbackTimeouts>;
 }
@@ -223,6 +204,83 @@ export function validateFailbackOptions(opts: FailbackOptions): void {
         problems.push(`--max-lag-seconds ${lag} is not allowed; expected a number of seconds, 0 or more`);
     }
     if (problems.length) throw new Error(`invalid failback options:\n  - ${problems.join("\n  - ")}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The config changes of the data steps, as offline plan requests. Pure, so `--dry-run` can
+// build them from the stack files without a workspace.
+
+/**
+ * The logical name of generation `g`'s RDS instance: the stacks name the Database component
+ * `database`, and it names its instance `<name>-mysql`, `<name>-mysql-g<N>` from generation 2.
+ */
+export function instanceLogicalName(g: number): string {
+    return g === 1 ? "database-mysql" : `database-mysql-g${g}`;
+}
+
+/** Steps 1–2 on prod: become a replica of dr's database in generation k+1, retiring `retire`. */
+export function prodRebuildRequest(dir: string, prodStack: string, k: number, currentRebuild: string, retire: string): PlanRequest {
+    return {
+        dir, stack: lastSegment(prodStack),
+        from: { [KEYS.rebuildFromPeer]: currentRebuild, [KEYS.databaseGeneration]: String(k) },
+        to: { [KEYS.rebuildFromPeer]: "true", [KEYS.databaseGeneration]: String(k + 1) },
+        allowRetire: [retire],
+    };
+}
+
+/** Step 3 on dr: replicate media back to prod. */
+export function reverseMediaRequest(dir: string, drStack: string, current: string): PlanRequest {
+    return { dir, stack: lastSegment(drStack), from: { [KEYS.reverseReplication]: current }, to: { [KEYS.reverseReplication]: "true" } };
+}
+
+/** Step 4 on prod: promote the replica of generation `g` and build the app tier. */
+export function switchoverRequest(dir: string, prodStack: string, g: number): PlanRequest {
+    return {
+        dir, stack: lastSegment(prodStack),
+        from: { [KEYS.rebuildFromPeer]: "true", [KEYS.databaseGeneration]: String(g) },
+        to: { [KEYS.rebuildFromPeer]: "false", [KEYS.databaseGeneration]: String(g) },
+    };
+}
+
+/** Step 5 on dr: back to standby as a replica of prod in generation m+1, retiring `retire`. */
+export function drRebuildRequest(dir: string, drStack: string, m: number, currentReverse: string, retire: string): PlanRequest {
+    return {
+        dir, stack: lastSegment(drStack),
+        from: { [KEYS.promote]: "true", [KEYS.reverseReplication]: currentReverse, [KEYS.databaseGeneration]: String(m) },
+        to: { [KEYS.promote]: "false", [KEYS.reverseReplication]: "false", [KEYS.databaseGeneration]: String(m + 1) },
+        allowRetire: [retire],
+    };
+}
+
+/** A stack's config as its `Pulumi.<stack>.yaml` in `dir` holds it (values as strings). */
+export function readStackFile(dir: string, stack: string): Record<string, string> {
+    const file = path.join(dir, `Pulumi.${lastSegment(stack)}.yaml`);
+    let doc: any;
+    try {
+        doc = parseYaml(fs.readFileSync(file, "utf8"));
+    } catch (e) {
+        throw new Error(`cannot read the config of stack ${stack} from ${file}: ${describeAwsError(e)}; --dir must be the project folder`);
+    }
+    const config = doc?.config ?? {};
+    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+/** Every data step's offline plan, from the stack files alone (what `--dry-run` shows). */
+export function failbackDryRunPlans(dir: string, prodStack: string, drStack: string): Array<{ what: string; request: PlanRequest }> {
+    const prodConfig = readStackFile(dir, prodStack);
+    const drConfig = readStackFile(dir, drStack);
+    const k = parseGeneration(prodStack, prodConfig[KEYS.databaseGeneration]);
+    const m = parseGeneration(drStack, drConfig[KEYS.databaseGeneration]);
+    const reverse = drConfig[KEYS.reverseReplication] ?? "false";
+    return [
+        { what: `steps 1-2: retire ${instanceLogicalName(k)}, rebuild ${prodStack}'s database as a replica of dr in generation ${k + 1}`,
+            request: prodRebuildRequest(dir, prodStack, k, prodConfig[KEYS.rebuildFromPeer] ?? "false", instanceLogicalName(k)) },
+        { what: `step 3: ${KEYS.reverseReplication} ${reverse}→true on ${drStack}`, request: reverseMediaRequest(dir, drStack, reverse) },
+        { what: `step 4: ${KEYS.rebuildFromPeer} true→false on ${prodStack} (promote the replica, build the app tier)`,
+            request: switchoverRequest(dir, prodStack, k + 1) },
+        { what: `step 5: retire ${instanceLogicalName(m)}, ${drStack} back to standby in generation ${m + 1}`,
+            request: drRebuildRequest(dir, drStack, m, "true", instanceLogicalName(m)) },
+    ];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,9 +363,8 @@ export function failbackSteps(opts: FailbackOptions): Step[] {
         const identifier = await output(prod, "dbInstanceIdentifier");
         const k = parseGeneration(prod.name, await prod.getConfig(KEYS.databaseGeneration));
         const urn = findInstanceUrn(await prod.exportState(), identifier, `stack ${prod.name}`);
-        const diff = await diffText(opts.diff, dir, prod.name,
-            { [KEYS.rebuildFromPeer]: (await prod.getConfig(KEYS.rebuildFromPeer)) ?? "false", [KEYS.databaseGeneration]: String(k) },
-            { [KEYS.rebuildFromPeer]: "true", [KEYS.databaseGeneration]: String(k + 1) }, [logicalName(urn)]);
+        const diff = await diffText(opts.planner,
+            prodRebuildRequest(dir, prod.name, k, (await prod.getConfig(KEYS.rebuildFromPeer)) ?? "false", logicalName(urn)));
         return { identifier, k, urn, diff, snapshot: retireSnapshotName(identifier, ctx.io.now()), prodRegion,
             next: generationIdentifier(identifier, k + 1) };
     };
@@ -317,11 +374,8 @@ export function failbackSteps(opts: FailbackOptions): Step[] {
         const identifier = await output(dr, "dbInstanceIdentifier");
         const m = parseGeneration(dr.name, await dr.getConfig(KEYS.databaseGeneration));
         const urn = findInstanceUrn(await dr.exportState(), identifier, `stack ${dr.name}`);
-        const diff = await diffText(opts.diff, dir, dr.name, {
-            [KEYS.promote]: (await dr.getConfig(KEYS.promote)) ?? "false",
-            [KEYS.reverseReplication]: (await dr.getConfig(KEYS.reverseReplication)) ?? "false",
-            [KEYS.databaseGeneration]: String(m),
-        }, { [KEYS.promote]: "false", [KEYS.reverseReplication]: "false", [KEYS.databaseGeneration]: String(m + 1) }, [logicalName(urn)]);
+        const diff = await diffText(opts.planner,
+            drRebuildRequest(dir, dr.name, m, (await dr.getConfig(KEYS.reverseReplication)) ?? "false", logicalName(urn)));
         return { identifier, m, urn, diff, snapshot: retireSnapshotName(identifier, ctx.io.now()), next: generationIdentifier(identifier, m + 1) };
     };
 
@@ -473,8 +527,7 @@ export function failbackSteps(opts: FailbackOptions): Step[] {
         dataAffecting: true,
         async plan() {
             const { prod, dr, prodRegion, drRegion } = await env();
-            const diff = await diffText(opts.diff, dir, dr.name,
-                { [KEYS.reverseReplication]: (await dr.getConfig(KEYS.reverseReplication)) ?? "false" }, { [KEYS.reverseReplication]: "true" });
+            const diff = await diffText(opts.planner, reverseMediaRequest(dir, dr.name, (await dr.getConfig(KEYS.reverseReplication)) ?? "false"));
             shown.set("reverse-media", diff);
             const source = { bucket: await output(dr, "mediaBucketName"), region: drRegion };
             const destination = { bucket: await output(prod, "mediaBucketName"), region: prodRegion };
@@ -516,7 +569,10 @@ export function failbackSteps(opts: FailbackOptions): Step[] {
         dataAffecting: true,
         async plan() {
             const { prod, dr } = await env();
-            const diff = await diffText(opts.diff, dir, prod.name, { [KEYS.rebuildFromPeer]: "true" }, { [KEYS.rebuildFromPeer]: "false" });
+            // Before step 2 has run (a dry run) the config still names the old generation; the switchover happens on the next one.
+            const g = parseGeneration(prod.name, await prod.getConfig(KEYS.databaseGeneration));
+            const stepTwoDone = (await prod.getConfig(KEYS.rebuildFromPeer)) === "true";
+            const diff = await diffText(opts.planner, switchoverRequest(dir, prod.name, stepTwoDone ? g : g + 1));
             shown.set("switchover", diff);
             const asg = (await dr.outputs()).asgName ?? "(none)";
             return [`at ${opts.switchoverAt ? new Date(opts.switchoverAt).toISOString() : "once confirmed"}:`,
@@ -795,3 +851,39 @@ export async function waitDnsPointsAt(ctx: StepContext, region: string, hostedZo
         return { waiting: `Route 53 answers ${answer.ResponseCode ?? "?"} ${data.join(", ") || "(no records)"}; prod's ALB has ${[...ips].join(", ") || "no addresses yet"}` };
     }, { timeoutMs: t.dnsMs, intervalMs: t.pollMs });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Registration with the runbook CLI (ops/runbooks/index.ts lists it).
+
+/**
+ * Settings the CLI may add for failback: `--from-step N` and `--switchover-at <ISO time>`.
+ * Read when present, so the CLI can pass them without this module changing.
+ */
+export interface FailbackCliSettings extends RunbookSettings {
+    fromStep?: number;
+    switchoverAt?: string;
+}
+
+/** `--timeout-minutes` bounds the operator-facing waits; snapshot and replica creation keep their hour-scale limits. */
+function cliTimeouts(minutes: number | undefined): Partial<FailbackTimeouts> {
+    if (minutes === undefined) return {};
+    const ms = minutes * 60_000;
+    return { freezeMs: ms, drainMs: ms, targetsMs: ms, dnsMs: ms };
+}
+
+/** The failback runbook as the CLI sees it. */
+export const failbackRunbook: RunbookDefinition = {
+    name: "failback",
+    summary: "Return to the prod region after a failover: retire and rebuild prod's DB as a replica, copy media back, "
+        + "switch over on a schedule, rebuild dr's replica",
+    options: ["max-lag-seconds", "timeout-minutes"],
+    steps: ({ workspace, settings, planner }) => {
+        const s = settings as FailbackCliSettings;
+        return failbackSteps({
+            workspace, planner, projectDir: s.dir, prodStack: s.prodStack, drStack: s.drStack,
+            maxReplicaLagSeconds: s.maxLagSeconds, fromStep: s.fromStep, switchoverAt: s.switchoverAt,
+            timeouts: cliTimeouts(s.timeoutMinutes),
+        });
+    },
+    dryRun: (s) => failbackDryRunPlans(s.dir, s.prodStack, s.drStack),
+};

@@ -180,6 +180,22 @@ export async function main(argv: string[], env: CliEnv = processEnv()): Promise<
     return report.steps.some((s) => s.status === "declined") ? EXIT.declined : EXIT.failed;
 }
 
+/**
+ * The offline planner with console output routed to stderr: the stack program logs through
+ * the Pulumi runtime (console.log/info), which must never mix with the JSON on stdout.
+ */
+const quietPlanner: OfflinePlanner = async (request) => {
+    const { log, info } = console;
+    console.log = console.error;
+    console.info = console.error;
+    try {
+        return await offlinePlan(request);
+    } finally {
+        console.log = log;
+        console.info = info;
+    }
+};
+
 function processEnv(): CliEnv {
     return {
         stdout: (t) => process.stdout.write(t + "\n"),
@@ -190,7 +206,7 @@ function processEnv(): CliEnv {
             try { return await rl.question(question); } finally { rl.close(); }
         },
         workspace: automationWorkspace,
-        planner: offlinePlan,
+        planner: quietPlanner,
         now: () => Date.now(),
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     };

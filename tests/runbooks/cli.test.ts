@@ -1,0 +1,181 @@
+// The runbook CLI: usage errors (exit 2) with messages that say what is allowed, --dry-run that
+// touches neither Pulumi nor AWS, --json that keeps stdout one JSON object; then the real
+// process, through npx ts-node, with AWS credentials unset and every AWS call or Pulumi CLI
+// spawn recorded by a preload hook.
+import { strict as assert } from "assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { CliEnv, main, usage } from "../../ops/runbook";
+import { OfflinePlan, PlanRequest } from "../../ops/runbooks/failover";
+import { fakeIO, FakeWorkspace, useAwsMocks } from "./support/fakeWorkspace";
+
+const aws = useAwsMocks();
+const ROOT = path.resolve(__dirname, "../..");
+
+function env(opts: { plan?: OfflinePlan; workspace?: FakeWorkspace } = {}) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const planned: PlanRequest[] = [];
+    let workspaces = 0;
+    const io = fakeIO();
+    const cli: CliEnv = {
+        stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, ask: async () => "n",
+        workspace: () => {
+            workspaces++;
+            if (!opts.workspace) throw new Error("no workspace in this test");
+            return opts.workspace;
+        },
+        planner: async (r) => { planned.push(r); return opts.plan ?? { changes: [{ op: "create" }], unsafe: [], text: "1 to create" }; },
+        now: io.now, sleep: io.sleep,
+    };
+    return { cli, out, err, planned, workspaces: () => workspaces };
+}
+
+describe("runbooks: CLI", () => {
+    beforeEach(() => aws.reset());
+
+    describe("usage errors exit 2 and say what is allowed", () => {
+        const cases: [string[], RegExp][] = [
+            [[], /^error: no runbook named; give one of: failover, bootstrap/],
+            [["nope"], /^error: unknown runbook "nope"; known: failover, bootstrap/],
+            [["failover", "bootstrap"], /^error: one runbook at a time; got "failover", "bootstrap"/],
+            [["failover", "--frobnicate"], /^error: Unknown option '--frobnicate'/],
+            [["failover", "--max-lag-seconds", "soon"], /^error: --max-lag-seconds "soon" is not allowed; it must be a whole number of at least 0/],
+            [["failover", "--timeout-minutes", "0"], /^error: --timeout-minutes "0" is not allowed; it must be a whole number of at least 1/],
+            [["failover", "--prod-stack"], /^error: Option '--prod-stack <value>' argument missing/],
+            [["bootstrap", "--accept-lag"], /^error: --accept-lag does not apply to bootstrap; it accepts no extra options/],
+            [["failover", "--dir", "/nonexistent"], /^error: --dir \/nonexistent has no Pulumi.yaml; it must be the pilot-light project folder/],
+            [["failover", "--prod-stack", "dr"], /^error: --prod-stack and --dr-stack are both "dr"; they must be different stacks/],
+        ];
+        for (const [argv, message] of cases) {
+            it(argv.join(" ") || "(nothing)", async () => {
+                const e = env();
+                assert.equal(await main(argv, e.cli), 2);
+                assert.match(e.err.join("\n"), message);
+                assert.match(e.err.join("\n"), /usage: npm run runbook -- <name>/);
+                assert.deepEqual(e.out, []);
+                assert.equal(e.workspaces(), 0);
+            });
+        }
+    });
+
+    it("--help lists every runbook and exits 0", async () => {
+        const e = env();
+        assert.equal(await main(["--help"], e.cli), 0);
+        assert.equal(e.out.join("\n"), usage());
+        assert.match(usage(), /^  failover .*\(also: --max-lag-seconds, --accept-lag, --timeout-minutes\)$/m);
+        assert.match(usage(), /^  bootstrap /m);
+    });
+
+    it("--dry-run plans offline and creates no workspace and sends no AWS command", async () => {
+        const e = env();
+        assert.equal(await main(["failover", "--dry-run", "--dr-stack", "acme/pilot-light/dr", "--prod-stack", "acme/pilot-light/prod"], e.cli), 0);
+        assert.deepEqual(e.planned, [{ dir: ROOT, stack: "dr", from: { "pilot-light:promote": "false" }, to: { "pilot-light:promote": "true" } }]);
+        assert.equal(e.out.join("\n"), "failover --dry-run: promote: pilot-light:promote false→true on acme/pilot-light/dr\n1 to create");
+        assert.equal(e.workspaces(), 0);
+        assert.deepEqual(aws.commandNames(), []);
+    });
+
+    it("--dry-run --json prints one JSON object; an unsafe plan exits 1", async () => {
+        const e = env({ plan: { changes: [{ op: "replace" }], unsafe: ["database-mysql would be replaced"], text: "1 to replace" } });
+        assert.equal(await main(["failover", "--dry-run", "--json"], e.cli), 1);
+        assert.equal(e.out.length, 1);
+        assert.deepEqual(JSON.parse(e.out[0]), {
+            runbook: "failover", dryRun: true, ok: false,
+            plans: [{
+                what: "promote: pilot-light:promote false→true on dr", stack: "dr",
+                from: { "pilot-light:promote": "false" }, to: { "pilot-light:promote": "true" },
+                changes: [{ op: "replace" }], unsafe: ["database-mysql would be replaced"],
+            }],
+        });
+        assert.match(e.err.join("\n"), /UNSAFE:\n  - database-mysql would be replaced/);
+    });
+
+    it("bootstrap --dry-run plans step 3 on prod", async () => {
+        const e = env();
+        assert.equal(await main(["bootstrap", "--dry-run"], e.cli), 0);
+        assert.deepEqual(e.planned.map((p) => [p.stack, p.from, p.to]),
+            [["prod", { "pilot-light:replicateToPeer": "false" }, { "pilot-light:replicateToPeer": "true" }]]);
+    });
+
+    it("--json runs put the report alone on stdout and progress on stderr", async () => {
+        const ws = new FakeWorkspace({ prod: { config: {} }, dr: { config: { "pilot-light:promote": "true" } } });
+        const e = env({ workspace: ws });
+        assert.equal(await main(["bootstrap", "--json", "--yes"], e.cli), 1);
+        assert.equal(e.out.length, 1);
+        const report = JSON.parse(e.out[0]);
+        assert.equal(report.runbook, "bootstrap");
+        assert.deepEqual(report.steps.map((s: any) => s.status), ["failed", "not-run", "not-run", "not-run"]);
+        assert.match(e.err.join("\n"), /^▶ 1\/4 Read the prod and dr stacks/m);
+        assert.match(e.err.join("\n"), /^bootstrap: STOPPED in /m);
+    });
+
+    describe("as a process (npx ts-node), with AWS credentials unset", function () {
+        this.timeout(120_000);
+        let dir: string;
+        let hook: string;
+        before(() => {
+            dir = fs.mkdtempSync(path.join(os.tmpdir(), "runbook-cli-"));
+            hook = path.join(dir, "record.js");
+            // Records every AWS SDK send and every spawn of a `pulumi` binary in the runbook process
+            // (npx's own process loads the hook too, so it checks argv first), then fails them.
+            fs.writeFileSync(hook, `
+const fs = require("fs");
+if (process.argv.some((a) => a.endsWith("ops/runbook.ts"))) {
+    const log = (what) => fs.appendFileSync(process.env.RUNBOOK_CALL_LOG, what + "\\n");
+    const { Client } = require(require.resolve("@smithy/core/client", { paths: [process.cwd()] }));
+    Client.prototype.send = function (command) { log("aws " + command.constructor.name); return Promise.reject(new Error("AWS call in a test")); };
+    const cp = require("child_process");
+    for (const fn of ["spawn", "execFile", "exec", "spawnSync", "execFileSync", "execSync"]) {
+        const real = cp[fn];
+        cp[fn] = function (cmd, ...rest) {
+            if (require("path").basename(String(cmd)).split(" ")[0] === "pulumi") log("spawn " + cmd);
+            return real.call(this, cmd, ...rest);
+        };
+    }
+}
+`);
+        });
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+        function run(args: string[]) {
+            const callLog = path.join(dir, `calls-${Date.now()}.log`);
+            fs.writeFileSync(callLog, "");
+            const childEnv: NodeJS.ProcessEnv = {};
+            for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("AWS_") && k !== "NODE_OPTIONS") childEnv[k] = v;
+            Object.assign(childEnv, {
+                AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: path.join(dir, "none"), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "none"),
+                NODE_OPTIONS: `--require ${hook}`, RUNBOOK_CALL_LOG: callLog, PULUMI_CONFIG_PASSPHRASE: "",
+            });
+            const r = spawnSync("npx", ["ts-node", "--transpile-only", "ops/runbook.ts", ...args], { cwd: ROOT, env: childEnv, encoding: "utf8" });
+            return { status: r.status, stdout: r.stdout, stderr: r.stderr, calls: fs.readFileSync(callLog, "utf8").split("\n").filter(Boolean) };
+        }
+
+        it("failover --dry-run --json plans offline: exit 0, one JSON object, no AWS call, no pulumi spawn", () => {
+            const r = run(["failover", "--dry-run", "--json"]);
+            assert.equal(r.status, 0, r.stderr);
+            assert.deepEqual(r.calls, []);
+            const out = JSON.parse(r.stdout);
+            assert.equal(out.runbook, "failover");
+            assert.equal(out.dryRun, true);
+            assert.equal(out.ok, true);
+            assert.deepEqual(out.plans[0].unsafe, []);
+            const ops = out.plans[0].changes.map((c: any) => `${c.op} ${c.name}`);
+            // The replica is updated in place, never replaced, and the app tier is created.
+            assert.ok(ops.includes("update database-mysql"), ops.join(", "));
+            assert.ok(ops.includes("create app-web-alb"), ops.join(", "));
+            assert.ok(!out.plans[0].changes.some((c: any) => c.op === "replace"));
+            assert.match(r.stderr, /failover --dry-run: promote: pilot-light:promote false→true on dr/);
+        });
+
+        it("a usage error exits 2", () => {
+            const r = run(["failover", "--max-lag-seconds", "-5"]);
+            assert.equal(r.status, 2, r.stderr);
+            assert.match(r.stderr, /error: /);
+            assert.equal(r.stdout, "");
+            assert.deepEqual(r.calls, []);
+        });
+    });
+});

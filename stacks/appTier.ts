@@ -14,6 +14,14 @@ export interface AppTierInputs {
     image: AppImage;
     /** prod: Multi-AZ Redis and ALB deletion protection. A promoted dr runs lean. */
     highAvailability: boolean;
+    /**
+     * Run no instances (min = max = desired = 0) while keeping the tier: prod during failback,
+     * when its database is a read-only replica of dr. Its ALB has no healthy target, so its
+     * Route 53 health check fails and DNS stays on dr. Raising max again starts the fleet:
+     * Auto Scaling raises desired to the new minimum (the group ignores desired-capacity drift).
+     * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_UpdateAutoScalingGroup.html
+     */
+    parked?: boolean;
     /** Grant kms:Decrypt on the DB key: prod's credentials secret is encrypted with it; dr's replica secret uses the AWS-managed key. */
     grantDbKey: boolean;
 }
@@ -31,9 +39,9 @@ export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
         media: { bucketName: l.media.bucketName, bucketArn: l.media.bucketArn },
         imageId: l.image.imageId,
         instanceType: cfg.appInstanceType,
-        minSize: cfg.appMinSize,
-        maxSize: cfg.appMaxSize,
-        desiredCapacity: cfg.appDesiredCapacity,
+        minSize: l.parked ? 0 : cfg.appMinSize,
+        maxSize: l.parked ? 0 : cfg.appMaxSize,
+        desiredCapacity: l.parked ? 0 : cfg.appDesiredCapacity,
         cacheNodeType: cfg.cacheNodeType,
         highAvailability: l.highAvailability,
         domainName: cfg.domainName,

@@ -14,7 +14,7 @@ export async function pilotLight(): Promise<Record<string, pulumi.Input<any>>> {
     const peer = cfg.role === "dr" || cfg.replicateToPeer || cfg.rebuildFromPeer ? await readPeer(cfg) : undefined;
     if (cfg.role === "primary" && cfg.rebuildFromPeer) {
         pulumi.log.warn(`FAILBACK: prod's database generation ${cfg.databaseGeneration} is a replica of the promoted dr database; `
-            + `prod serves no traffic until ${NAMESPACE}:rebuildFromPeer is set back to false (switchover, docs/runbooks/failback.md).`);
+            + `prod's app fleet is parked (0 instances) and serves no traffic until ${NAMESPACE}:rebuildFromPeer is set back to false (switchover, docs/runbooks/failback.md).`);
     }
     if (cfg.role === "dr" && cfg.drill) {
         pulumi.log.info(`dr DRILL: the app tier runs against the un-promoted, read-only replica in ${cfg.region}; no DNS record points at it.`);

@@ -55,15 +55,15 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
         tags,
     });
 
-    // While prod is rebuilt from dr its database is a read-only replica: no app tier, so no
-    // healthy endpoint and no PRIMARY record, and DNS keeps sending users to dr.
-    const app = cfg.rebuildFromPeer ? undefined
-        : deployAppTier(ctx, { network, database, media, image, highAvailability: true, grantDbKey: true });
+    // While prod is rebuilt from dr its database is a read-only replica, so the fleet is parked:
+    // no healthy target, the PRIMARY health check fails, and DNS keeps sending users to dr. The
+    // tier itself (cache, its secret, ALB, records) stays, so switchover only starts instances.
+    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: true, grantDbKey: true, parked: cfg.rebuildFromPeer });
 
     // DNS failover: the PRIMARY record answers while prod's health check passes (and its ALB has
     // healthy targets); otherwise Route 53 answers with dr's SECONDARY record, once dr is
     // promoted. No one edits DNS during a disaster.
-    const dns = app && cfg.domainName && cfg.hostedZoneId ? new FailoverDns("dns", {
+    const dns = cfg.domainName && cfg.hostedZoneId ? new FailoverDns("dns", {
         role: "PRIMARY",
         domainName: cfg.domainName,
         hostedZoneId: cfg.hostedZoneId,
@@ -100,7 +100,9 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
         mediaBucketName: media.bucketName,
         ...(cfg.customAmiId ? { customAmiId: cfg.customAmiId } : {}),
         appImageId: image.imageId,
-        ...(app ? { albDnsName: app.albDnsName, albZoneId: app.albZoneId, asgName: app.asgName } : {}),
+        albDnsName: app.albDnsName,
+        albZoneId: app.albZoneId,
+        asgName: app.asgName,
         ...(dns ? { domainName: cfg.domainName, healthCheckId: dns.healthCheckId } : {}),
         rebuildFromPeer: cfg.rebuildFromPeer,
         databaseGeneration: cfg.databaseGeneration,

@@ -3,12 +3,13 @@
 // every problem in one error.
 
 /**
- * Auto Scaling group sizes: 0 <= min <= desired <= max and max >= 1.
+ * Auto Scaling group sizes: 0 <= min <= desired <= max. All three 0 parks the fleet (prod while
+ * its database is rebuilt from dr during failback): the ALB then has no healthy target.
  * https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-capacity-limits.html
  */
 export function capacityProblems(minSize: number, desiredCapacity: number, maxSize: number): string[] {
     const problems: string[] = [];
-    const sizes: [string, number, number][] = [["minSize", minSize, 0], ["desiredCapacity", desiredCapacity, 0], ["maxSize", maxSize, 1]];
+    const sizes: [string, number, number][] = [["minSize", minSize, 0], ["desiredCapacity", desiredCapacity, 0], ["maxSize", maxSize, 0]];
     for (const [field, value, least] of sizes) {
         if (!Number.isInteger(value) || value < least) {
             problems.push(`${field} must be an integer >= ${least}, got ${value}`);

@@ -72,7 +72,9 @@ export function diffResources(before: RecordedResource[], after: RecordedResourc
             changes.push({ ...base(r), op: "create", diff: [], replaceKeys: [], retained: false });
             continue;
         }
-        const diff = changedInputs(prev.inputs, r.inputs);
+        // ignoreChanges keeps the old value, as the engine does (e.g. the ASG's desiredCapacity).
+        const ignored = new Set(r.ignoreChanges ?? []);
+        const diff = changedInputs(prev.inputs, r.inputs).filter((k) => !ignored.has(k));
         if (diff.length === 0) continue;
         const forceNew = forceNewKeys(r.type);
         if (forceNew === undefined) {

@@ -6,7 +6,7 @@ import {
 } from "../../components/app/validate";
 
 describe("app validators", () => {
-    it("capacityProblems: accepts 0 <= min <= desired <= max, max >= 1", () => {
+    it("capacityProblems: accepts 0 <= min <= desired <= max (all 0 parks the fleet)", () => {
         assert.deepEqual(capacityProblems(0, 0, 1), []);
         assert.deepEqual(capacityProblems(2, 3, 6), []);
         assert.deepEqual(capacityProblems(2, 2, 2), []);
@@ -16,12 +16,13 @@ describe("app validators", () => {
         assert.deepEqual(capacityProblems(3, 2, 4), ["minSize (3) must be <= desiredCapacity (2)"]);
         assert.deepEqual(capacityProblems(1, 5, 4), ["desiredCapacity (5) must be <= maxSize (4)"]);
         assert.deepEqual(capacityProblems(5, 4, 3), ["minSize (5) must be <= desiredCapacity (4)", "desiredCapacity (4) must be <= maxSize (3)"]);
-        assert.deepEqual(capacityProblems(-1, 1.5, 0), [
+        assert.deepEqual(capacityProblems(-1, 1.5, -2), [
             "minSize must be an integer >= 0, got -1",
             "desiredCapacity must be an integer >= 0, got 1.5",
-            "maxSize must be an integer >= 1, got 0",
+            "maxSize must be an integer >= 0, got -2",
         ]);
-        assert.deepEqual(capacityProblems(0, 0, 0), ["maxSize must be an integer >= 1, got 0"]);
+        // Parked: no instances at all.
+        assert.deepEqual(capacityProblems(0, 0, 0), []);
     });
 
     it("nonEmptyProblems and requiredTextProblems", () => {

@@ -30,7 +30,11 @@ describe("ops: the plan command", function () {
 
     it("parses its arguments and rejects unknown ones", () => {
         assert.deepStrictEqual(parsePlanArgs(["--stack", "dr", "--promote", "--json", "--policy-config", "pack.json"]),
-            { stack: "dr", dir: ROOT, promote: true, json: true, policyConfig: path.resolve("pack.json") });
+            { stack: "dr", dir: ROOT, promote: true, set: {}, allowRetire: [], json: true, policyConfig: path.resolve("pack.json") });
+        assert.deepStrictEqual(parsePlanArgs(["--stack", "prod", "--set", "rebuildFromPeer=true", "--set", "pilot-light:databaseGeneration=2",
+            "--allow-retire", "database-mysql"]).set, { rebuildFromPeer: "true", "pilot-light:databaseGeneration": "2" });
+        assert.throws(() => parsePlanArgs(["--stack", "prod", "--set", "promote"]),
+            /^Error: --set "promote": expected KEY=VALUE, e.g. --set databaseGeneration=2/);
         assert.throws(() => parsePlanArgs([]), /^Error: --stack is required/);
         assert.throws(() => parsePlanArgs(["--stack", "dr", "--promte"]), /Unknown option '--promte'/);
     });
@@ -39,7 +43,7 @@ describe("ops: the plan command", function () {
         const r = plan(["--stack", "dr", "--promote", "--json"]);
         assert.strictEqual(r.code, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
-        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies"]);
+        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies", "changes", "dataSafety"]);
         assert.strictEqual(doc.stack, "dr");
         assert.strictEqual(doc.promote, true);
         const db = doc.resources.find((x: any) => x.type === "aws:rds/instance:Instance");

@@ -1,0 +1,211 @@
+// The promotion diff and its data-safety rule: unit behaviour on synthetic records, then the
+// real transitions an operator makes (promote, drill, each failback step), planned offline
+// through the real program.
+import * as assert from "assert";
+import * as path from "path";
+import {
+    checkDataSafety, DATA_TYPES, diffResources, FORCE_NEW, planChange, PlannedChange, renderChanges, ResourceChange,
+} from "../../ops/diff";
+import { RecordedResource } from "../../ops/offline/engine";
+import { planStack } from "../../ops/offline/planner";
+
+const ROOT = path.join(__dirname, "..", "..");
+const DB = "aws:rds/instance:Instance";
+
+function record(type: string, name: string, inputs: Record<string, any>, extra: Partial<RecordedResource> = {}): RecordedResource {
+    return {
+        urn: `urn:pulumi:s::p::${type}::${name}`, type, name, custom: true, parent: undefined, id: name, inputs,
+        secretInputs: [], outputs: {}, dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false,
+        deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], provider: undefined, ...extra,
+    } as unknown as RecordedResource;
+}
+
+/** Only the changes to data resources, as `op name [diff]`, sorted. */
+const dataChanges = (c: PlannedChange) => c.changes.filter((x) => x.data).map((x) => `${x.op} ${x.name}${x.diff.length ? ` [${x.diff.join(", ")}]` : ""}`).sort();
+const ns = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`pilot-light:${k}`, v]));
+
+describe("diff: classifying changes", () => {
+    it("creates, updates, replaces on a force-new input, and deletes", () => {
+        const before = [
+            record(DB, "db", { identifier: "a", instanceClass: "db.t4g.medium" }),
+            record("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16", tags: { a: "1" } }),
+            record("aws:ec2/subnet:Subnet", "gone", { cidrBlock: "10.0.1.0/24" }),
+        ];
+        const after = [
+            record(DB, "db", { identifier: "a", instanceClass: "db.r6g.large" }),
+            record("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.1.0.0/16", tags: { a: "1" } }),
+            record("aws:ec2/subnet:Subnet", "new", { cidrBlock: "10.0.2.0/24" }),
+        ];
+        const changes = diffResources(before, after);
+        assert.deepStrictEqual(changes.map((c) => [c.op, c.name, c.diff, c.replaceKeys]), [
+            ["update", "db", ["instanceClass"], []],
+            ["replace", "vpc", ["cidrBlock"], ["cidrBlock"]],
+            ["create", "new", [], []],
+            ["delete", "gone", [], []],
+        ]);
+    });
+
+    it("ignores key order inside inputs and skips components", () => {
+        const a = record("aws:ec2/vpc:Vpc", "vpc", { tags: { a: "1", b: "2" } });
+        const b = record("aws:ec2/vpc:Vpc", "vpc", { tags: { b: "2", a: "1" } });
+        const component = record("pilot-light:basic:Network", "net", {}, { custom: false });
+        assert.deepStrictEqual(diffResources([a], [b, component]), []);
+    });
+
+    it("treats the per-resource region of @pulumi/aws v7 as force-new on every type", () => {
+        const [c] = diffResources([record("aws:ec2/vpc:Vpc", "vpc", { region: "us-east-1" })], [record("aws:ec2/vpc:Vpc", "vpc", { region: "us-west-2" })]);
+        assert.strictEqual(c.op, "replace");
+    });
+
+    it("refuses to guess for a changed resource of an unknown type", () => {
+        assert.throws(() => diffResources([record("aws:foo/bar:Bar", "x", { a: 1 })], [record("aws:foo/bar:Bar", "x", { a: 2 })]),
+            /^Error: diff: aws:foo\/bar:Bar \(x\) changed \[a\] but ops\/diff\/forceNew.ts does not say which of its inputs force replacement; add the type from the provider docs\.$/);
+    });
+
+    it("renders one line per change with the changed inputs", () => {
+        const changes = diffResources([record(DB, "db", { identifier: "a" })], [record(DB, "db", { identifier: "b" })]);
+        assert.strictEqual(renderChanges(changes),
+            "0 to create, 0 to update, 1 to replace, 0 to delete\n"
+            + "  +- replace aws:rds/instance:Instance  db [data] [identifier] (replaced because of identifier)");
+        assert.strictEqual(renderChanges([]), "0 to create, 0 to update, 0 to replace, 0 to delete (no changes)");
+    });
+});
+
+describe("diff: data safety", () => {
+    const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
+
+    it("fails a replace of each data type, naming the resource and the inputs that force it", () => {
+        const cases: [string, Record<string, any>, Record<string, any>, string][] = [
+            [DB, { kmsKeyId: "k1" }, { kmsKeyId: "k2" }, "kmsKeyId"],
+            ["aws:s3/bucket:Bucket", { bucket: "a" }, { bucket: "b" }, "bucket"],
+            ["aws:kms/key:Key", { multiRegion: false }, { multiRegion: true }, "multiRegion"],
+            ["aws:secretsmanager/secret:Secret", { name: "a" }, { name: "b" }, "name"],
+        ];
+        for (const [type, from, to, key] of cases) {
+            const problems = checkDataSafety(diffResources([record(type, "x", from)], [record(type, "x", to)]));
+            assert.deepStrictEqual(problems, [`REPLACE of ${type} "x" (${urn(type, "x")}): [${key}] force a new resource, so the data in it would be lost.`]);
+        }
+    });
+
+    it("fails a delete of data; a retained delete only when explicitly allowed as a retirement", () => {
+        const plain = diffResources([record("aws:s3/bucket:Bucket", "media", {})], []);
+        assert.deepStrictEqual(checkDataSafety(plain, { allowRetire: ["media"] }),
+            [`DELETE of aws:s3/bucket:Bucket "media" (${urn("aws:s3/bucket:Bucket", "media")}): the data in it would be lost.`]);
+        const retained = diffResources([record(DB, "old", {}, { retainOnDelete: true })], []);
+        assert.deepStrictEqual(checkDataSafety(retained), [`DELETE of ${DB} "old" (${urn(DB, "old")}): it is retained in AWS, but retiring it must be explicit; `
+            + "snapshot it first and allow it with --allow-retire old (the failback runbook does both)."]);
+        assert.deepStrictEqual(checkDataSafety(retained, { allowRetire: ["old"] }), []);
+    });
+
+    it("fails turning a standalone database back into a replica in place", () => {
+        const changes = diffResources([record(DB, "db", {})], [record(DB, "db", { replicateSourceDb: "arn:src" })]);
+        assert.strictEqual(changes[0].op, "update");
+        assert.deepStrictEqual(checkDataSafety(changes), [`UPDATE of ${DB} "db" (${urn(DB, "db")}) would make a standalone database a replica again, `
+            + "which RDS cannot do in place; raise pilot-light:databaseGeneration to build a new replica beside it and retire this one (docs/runbooks/failback.md)."]);
+    });
+
+    it("allows updates and non-data deletes", () => {
+        const changes: ResourceChange[] = diffResources(
+            [record(DB, "db", { instanceClass: "a" }), record("aws:cloudwatch/metricAlarm:MetricAlarm", "lag", {})],
+            [record(DB, "db", { instanceClass: "b" })]);
+        assert.deepStrictEqual(checkDataSafety(changes), []);
+    });
+});
+
+describe("diff: the real transitions, planned offline", function () {
+    this.timeout(300000);
+
+    it("knows the force-new inputs of every resource type any stack or mode creates", async () => {
+        const variants: [string, Record<string, string>][] = [
+            ["prod", ns({ domainName: "www.example.com", hostedZoneId: "Z0123456789ABC" })],
+            ["dr", ns({ promote: "true", reverseReplication: "true", domainName: "www.example.com", hostedZoneId: "Z0123456789ABC" })],
+            ["prod", ns({ singletonMode: "multi-az-asg-ebs", customAmiId: "ami-0123456789abcdef0" })],
+            ["prod", ns({ singletonMode: "standby-failover" })],
+            ["prod", ns({ singletonMode: "multi-az-asg" })],
+        ];
+        const unknown = new Set<string>();
+        for (const [stack, configOverrides] of variants) {
+            const plan = await planStack({ dir: ROOT, stack, configOverrides });
+            plan.resources.filter((r) => r.custom && !(r.type in FORCE_NEW)).forEach((r) => unknown.add(r.type));
+        }
+        assert.deepStrictEqual([...unknown], []);
+        for (const t of DATA_TYPES) {
+            if (t !== "aws:rds/cluster:Cluster") assert.ok(t in FORCE_NEW, t);
+        }
+    });
+
+    it("promotion keeps the replica's URN, drops only replicateSourceDb and sets backups; nothing else touches data", async () => {
+        const c = await planChange({ dir: ROOT, stack: "dr", from: {}, to: ns({ promote: "true" }) });
+        assert.deepStrictEqual(c.unsafe, []);
+        assert.deepStrictEqual(dataChanges(c), ["create app-cache-auth-token", "update database-mysql [backupRetentionPeriod, replicateSourceDb]"]);
+        const db = c.changes.find((x) => x.type === DB)!;
+        assert.strictEqual(db.urn, "urn:pulumi:dr::pilot-light::pilot-light:database:Database$aws:rds/instance:Instance::database-mysql");
+        const after = c.after.resources.find((r) => r.urn === db.urn)!;
+        assert.strictEqual(after.inputs.replicateSourceDb, undefined);
+        assert.strictEqual(after.inputs.backupRetentionPeriod, 7);
+        assert.strictEqual(c.before.resources.find((r) => r.urn === db.urn)!.inputs.backupRetentionPeriod, 0);
+        // Only the replica-lag alarm goes away; the rest is the new app tier.
+        assert.deepStrictEqual(c.changes.filter((x) => x.op === "delete").map((x) => x.name), ["database-replica-lag"]);
+        assert.deepStrictEqual(c.changes.filter((x) => x.op === "replace"), []);
+    });
+
+    it("a drill builds the app tier without touching any data resource", async () => {
+        const c = await planChange({ dir: ROOT, stack: "dr", from: {}, to: ns({ drill: "true" }) });
+        assert.deepStrictEqual(c.unsafe, []);
+        assert.deepStrictEqual(dataChanges(c), ["create app-cache-auth-token"]);
+        assert.deepStrictEqual(c.changes.filter((x) => x.op !== "create"), []);
+        assert.ok(!c.after.resources.some((r) => r.type === "aws:route53/record:Record" && r.name === "dns-a"));
+    });
+
+    describe("failback is as safe as promotion", () => {
+        it("step 1–2: rebuilding prod from dr creates a new generation beside the old one, which may only be retired explicitly", async () => {
+            const to = ns({ rebuildFromPeer: "true", databaseGeneration: "2" });
+            const c = await planChange({ dir: ROOT, stack: "prod", from: {}, to });
+            assert.deepStrictEqual(dataChanges(c), ["create database-mysql-g2", "delete database-mysql"]);
+            assert.deepStrictEqual(c.unsafe, [
+                `DELETE of ${DB} "database-mysql" (urn:pulumi:prod::pilot-light::pilot-light:database:Database$${DB}::database-mysql): it is retained in AWS, `
+                + "but retiring it must be explicit; snapshot it first and allow it with --allow-retire database-mysql (the failback runbook does both).",
+            ]);
+            const allowed = await planChange({ dir: ROOT, stack: "prod", from: {}, to, allowRetire: ["database-mysql"] });
+            assert.deepStrictEqual(allowed.unsafe, []);
+            // The fleet is parked, not deleted: no healthy target, so DNS stays on dr.
+            const asg = c.changes.find((x) => x.type === "aws:autoscaling/group:Group")!;
+            assert.deepStrictEqual([asg.op, asg.diff], ["update", ["maxSize", "minSize"]]);
+            assert.deepStrictEqual(c.changes.filter((x) => x.op === "delete").map((x) => x.name), ["database-mysql"]);
+            const g2 = c.after.resources.find((r) => r.name === "database-mysql-g2")!;
+            assert.strictEqual(g2.inputs.identifier, "pilot-light-prod-g2");
+            assert.strictEqual(g2.inputs.replicateSourceDb, "arn:aws:rds:us-west-2:123456789012:db:pilot-light-dr");
+            assert.strictEqual(g2.inputs.engine, undefined, "a replica takes its engine from the source");
+            assert.strictEqual(g2.protect, true);
+            assert.strictEqual(g2.retainOnDelete, true);
+            // The key, the credentials secret and the bucket stay exactly as they are.
+            for (const type of ["aws:kms/key:Key", "aws:s3/bucket:Bucket"]) {
+                assert.deepStrictEqual(c.changes.filter((x) => x.type === type), [], type);
+            }
+            assert.deepStrictEqual(c.changes.filter((x) => x.name === "database-credentials"), []);
+        });
+
+        it("step 4: switchover promotes prod's new generation in place, like a dr promotion", async () => {
+            const c = await planChange({
+                dir: ROOT, stack: "prod",
+                from: ns({ rebuildFromPeer: "true", databaseGeneration: "2" }),
+                to: ns({ databaseGeneration: "2" }),
+            });
+            assert.deepStrictEqual(c.unsafe, []);
+            assert.deepStrictEqual(dataChanges(c), ["update database-mysql-g2 [backupRetentionPeriod, replicateSourceDb]"]);
+            const asg = c.changes.find((x) => x.type === "aws:autoscaling/group:Group")!;
+            assert.deepStrictEqual([asg.op, asg.diff], ["update", ["maxSize", "minSize"]]);
+            assert.deepStrictEqual(c.changes.filter((x) => x.op === "replace"), []);
+        });
+
+        it("step 5: rebuilding the dr replica retires the promoted dr database and never re-attaches it", async () => {
+            const from = ns({ promote: "true" });
+            const wrong = await planChange({ dir: ROOT, stack: "dr", from, to: {} });
+            assert.match(wrong.unsafe.join("\n"), /UPDATE of aws:rds\/instance:Instance "database-mysql" .* would make a standalone database a replica again/);
+            const right = await planChange({ dir: ROOT, stack: "dr", from, to: ns({ databaseGeneration: "2" }), allowRetire: ["database-mysql"] });
+            assert.deepStrictEqual(right.changes.filter((x) => x.type === DB).map((x) => `${x.op} ${x.name}`), ["create database-mysql-g2", "delete database-mysql"]);
+            assert.ok(right.changes.find((x) => x.name === "database-mysql")!.retained);
+            assert.ok(right.unsafe.every((p) => !p.includes(DB)), right.unsafe.join("\n"));
+        });
+    });
+});

@@ -23,7 +23,7 @@ import { DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2
 import { GetHealthCheckStatusCommand, Route53Client, TestDNSAnswerCommand } from "@aws-sdk/client-route-53";
 import { describeAwsError, findLoadBalancerByDns, normaliseDns, targetHealth } from "./aws";
 import { checkBackendRegion, checkCredentials, checkReplicaLag, describeDbInstance, isPromoted } from "./preflight";
-import { findInstanceUrn, logicalName, retireDatabase, retiredDatabaseNotice, retireSnapshotName } from "./retire";
+import { findInstanceUrn, isInstanceProtected, logicalName, retireDatabase, retiredDatabaseNotice, retireSnapshotName } from "./retire";
 import { formatDuration, RunbookIO, RunbookReport, runSteps, Step, StepContext } from "./runner";
 import { syncBuckets } from "./s3sync";
 import { PulumiWorkspace, StackOps, UpOutcome } from "./workspace";
@@ -58,7 +58,8 @@ export interface DiffSummary {
  * not block a failback.
  */
 export async function diffText(planner: OfflinePlanner | undefined, request: PlanRequest): Promise<DiffSummary> {
-    const change = Object.keys(request.to).map((k) => `${k}: ${request.from[k] ?? "(unset)"} → ${request.to[k]}`).join(", ");
+    const change = Object.keys(request.to).filter((k) => request.from[k] !== request.to[k])
+        .map((k) => `${k}: ${request.from[k] ?? "(unset)"} → ${request.to[k]}`).join(", ");
     try {
         const plan = await (planner ?? offlinePlan)(request);
         return {
@@ -476,6 +477,11 @@ export function failbackSteps(opts: FailbackOptions): Step[] {
             if (resuming) {
                 ctx.progress(`${prod.name} already has ${KEYS.rebuildFromPeer} true (an earlier run set it); running the update again`);
             } else {
+                // Checked before any change: with the old DB still protected the update would be refused half-way.
+                if (isInstanceProtected(await prod.exportState(), old, `stack ${prod.name}`)) {
+                    throw new Error(`${old} is still protected in ${prod.name}'s state, so the update would refuse to drop it: step 1 `
+                        + `(snapshot and retire) has not run. Nothing was changed; resume with --from-step 1`);
+                }
                 await prod.setConfig(KEYS.rebuildFromPeer, "true");
                 await prod.setConfig(KEYS.databaseGeneration, String(k + 1));
             }
@@ -757,7 +763,7 @@ async function setAsgSize(region: string, name: string, min: number, desired: nu
  * Freezes writes on dr by scaling its app servers to zero and waiting until none is InService.
  * The site is down from here until DNS answers with prod: the only way to guarantee that no
  * write lands on dr's database after prod's replica has caught up. Returns the sizes to restore
- * (absent when it was already frozen) and when the freeze began.
+ * (absent when it was already frozen) and when the last server left service.
  */
 export async function freezeAsg(ctx: StepContext, region: string, name: string, t: Pick<FailbackTimeouts, "freezeMs" | "pollMs">):
     Promise<{ at: number; previous?: { min: number; desired: number } }> {
@@ -770,14 +776,15 @@ export async function freezeAsg(ctx: StepContext, region: string, name: string, 
     const group = await describe();
     const previous = (group.MinSize ?? 0) > 0 || (group.DesiredCapacity ?? 0) > 0
         ? { min: group.MinSize ?? 0, desired: group.DesiredCapacity ?? 0 } : undefined;
-    const at = ctx.io.now();
     await setAsgSize(region, name, 0, 0);
     ctx.progress(`${name}: MinSize and DesiredCapacity set to 0 (were ${previous ? `${previous.min}/${previous.desired}` : "already 0"}); writes on dr stop as instances drain`);
     await pollUntil(ctx, `${name} to have no InService instances`, async () => {
         const inService = ((await describe()).Instances ?? []).filter((i) => i.LifecycleState === "InService").length;
         return inService === 0 ? `${name} has no InService instances` : { waiting: `${inService} InService` };
     }, { timeoutMs: t.freezeMs, intervalMs: t.pollMs });
-    return { at, previous };
+    // Measured once the last server has left service (after the ALB's deregistration delay let its
+    // requests finish): from here nothing writes to dr's database.
+    return { at: ctx.io.now(), previous };
 }
 
 /**

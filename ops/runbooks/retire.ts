@@ -137,6 +137,15 @@ function checkpointResources(state: any): any[] {
  * database, or several, is exactly what this step exists to prevent.
  */
 export function findInstanceUrn(state: any, identifier: string, stackName = "the stack"): string {
+    return findInstance(state, identifier, stackName).urn;
+}
+
+/** Whether the one RDS instance with `identifier` is protected in the checkpoint (same refusals as `findInstanceUrn`). */
+export function isInstanceProtected(state: any, identifier: string, stackName = "the stack"): boolean {
+    return findInstance(state, identifier, stackName).protect === true;
+}
+
+function findInstance(state: any, identifier: string, stackName: string): any {
     const matches = checkpointResources(state)
         .filter((r) => r?.type === RDS_INSTANCE_TYPE && r?.outputs?.identifier === identifier);
     if (matches.length === 0) {
@@ -151,7 +160,7 @@ export function findInstanceUrn(state: any, identifier: string, stackName = "the
             + `(${matches.map((m) => m.urn).join(", ")}); exactly one is allowed, so nothing was unprotected. `
             + `Inspect the state with \`pulumi stack export\` and remove the stale entry by hand`);
     }
-    return matches[0].urn;
+    return matches[0];
 }
 
 /** The logical resource name at the end of a URN (`…::database-mysql-g2` → `database-mysql-g2`). */

@@ -1,18 +1,16 @@
 // Retiring a database generation: the snapshot (name, waiting, reuse), the one-URN unprotect
 // (refusing zero or several matches), and that nothing ever deletes a DB instance.
 import { strict as assert } from "assert";
-import { mockClient } from "aws-sdk-client-mock";
 import {
-    CreateDBSnapshotCommand, DeleteDBInstanceCommand, DescribeDBSnapshotsCommand, RDSClient,
+    CreateDBSnapshotCommand, DeleteDBInstanceCommand, DescribeDBSnapshotsCommand,
 } from "@aws-sdk/client-rds";
-import { FakeWorkspace } from "./support/fakeWorkspace";
+import { FakeWorkspace, useAwsMocks } from "./support/fakeWorkspace";
 import { RunbookIO, StepContext } from "../../ops/runbooks/runner";
 import {
     findInstanceUrn, logicalName, retireDatabase, retiredDatabaseNotice, retireSnapshotName, RDS_INSTANCE_TYPE,
     snapshotForRetire, unprotectInstance,
 } from "../../ops/runbooks/retire";
 
-const rds = mockClient(RDSClient);
 const NOW = Date.parse("2025-03-04T05:06:07Z");
 
 function context(): StepContext & { lines: string[] } {
@@ -44,7 +42,10 @@ function checkpoint(...instances: Array<{ name: string; identifier: string; prot
 }
 
 describe("runbooks/retire", () => {
-    beforeEach(() => rds.reset());
+    // Inside the describe: the stubs are installed for these tests only (see useAwsMocks).
+    const aws = useAwsMocks();
+    let rds: typeof aws.rds;
+    beforeEach(() => { aws.reset(); rds = aws.rds; });
 
     it("names the snapshot <identifier>-retire-<yyyymmddhhmm> in UTC", () => {
         assert.equal(retireSnapshotName("pilot-light-prod", NOW), "pilot-light-prod-retire-202503040506");

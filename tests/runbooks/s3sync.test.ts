@@ -1,15 +1,15 @@
 // The dr→prod media sync: pagination on both sides, copying only missing or different objects
 // with the exact CopyObject input, dry runs, progress, and the 5 GB CopyObject limit.
 import { strict as assert } from "assert";
-import { mockClient } from "aws-sdk-client-mock";
-import { CopyObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { CopyObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { AwsMocks, useAwsMocks } from "./support/fakeWorkspace";
 import { copySource, MAX_COPY_OBJECT_BYTES, syncBuckets } from "../../ops/runbooks/s3sync";
 
-const s3 = mockClient(S3Client);
 const source = { bucket: "media-dr", region: "us-west-2" };
 const destination = { bucket: "media-prod", region: "us-east-1" };
 
-function stage(big = false) {
+/** dr has 4 objects (5 with `big`) over two pages; prod has one the same, one changed, one resized and one of its own. */
+function stage(s3: AwsMocks["s3"], big = false) {
     s3.on(ListObjectsV2Command, { Bucket: "media-dr", ContinuationToken: undefined }).resolves({
         IsTruncated: true, NextContinuationToken: "t1",
         Contents: [
@@ -37,14 +37,17 @@ function stage(big = false) {
 }
 
 describe("runbooks/s3sync", () => {
-    beforeEach(() => s3.reset());
+    // Inside the describe: the stubs are installed for these tests only (see useAwsMocks).
+    const mocks = useAwsMocks();
+    let s3: typeof mocks.s3;
+    beforeEach(() => { mocks.reset(); s3 = mocks.s3; });
 
     it("URL-encodes the key in CopySource but keeps slashes", () => {
         assert.equal(copySource("b", "uploads/2025/new photo+1.jpg"), "b/uploads/2025/new%20photo%2B1.jpg");
     });
 
     it("copies only objects missing or different (ETag or size), keeping metadata, and reports counts", async () => {
-        stage();
+        stage(s3);
         const lines: string[] = [];
         const result = await syncBuckets({ source, destination, progressEvery: 2, progress: (l) => lines.push(l) });
         assert.deepEqual(result, { sourceObjects: 4, copied: 3, skipped: 1, bytes: 91, dryRun: false });
@@ -63,14 +66,14 @@ describe("runbooks/s3sync", () => {
     });
 
     it("counts without copying in a dry run", async () => {
-        stage();
+        stage(s3);
         const result = await syncBuckets({ source, destination, dryRun: true });
         assert.deepEqual(result, { sourceObjects: 4, copied: 3, skipped: 1, bytes: 91, dryRun: true });
         assert.equal(s3.commandCalls(CopyObjectCommand).length, 0);
     });
 
     it("fails before copying anything when an object to copy is over 5 GB, naming it and Batch Replication", async () => {
-        stage(true);
+        stage(s3, true);
         await assert.rejects(syncBuckets({ source, destination }), (e: Error) => {
             assert.match(e.message, /^1 object in s3:\/\/media-dr is over the 5 GB CopyObject limit: video\/huge.mp4 \(5.00 GB\); nothing was copied\./);
             assert.match(e.message, /S3 Batch Replication/);
@@ -80,7 +83,7 @@ describe("runbooks/s3sync", () => {
     });
 
     it("names the object and the progress when a copy fails", async () => {
-        stage();
+        stage(s3);
         s3.on(CopyObjectCommand, { Key: "uploads/2025/new photo+1.jpg" }).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
         await assert.rejects(syncBuckets({ source, destination }),
             { message: "copying s3://media-dr/uploads/2025/new photo+1.jpg to s3://media-prod failed after 1 of 3 copies: "

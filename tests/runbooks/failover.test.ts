@@ -279,6 +279,35 @@ describe("runbooks: failover", () => {
             assert.equal(byId["verify.dns"].status, "failed");
             assert.match(byId["verify.dns"].error!, /^timed out after 1m00s waiting for www\.example\.com to resolve to the dr load balancer\. Route 53 checkers still saw prod healthy/);
         });
+
+        it("an impaired Route 53 API is a warning for the health check and retried for DNS", async () => {
+            stageAws();
+            stageDns(0, [["203.0.113.10"]]);
+            aws.route53.on(GetHealthCheckStatusCommand).rejects(Object.assign(new Error("Service Unavailable"), { name: "ServiceUnavailable" }));
+            aws.route53.on(TestDNSAnswerCommand)
+                .rejectsOnce(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }))
+                .resolves({ RecordData: ["203.0.113.10"], ResponseCode: "NOERROR" });
+            const ws = workspace({ domain: true });
+            ws.onUp("dr", () => { db.promoted = true; });
+            const io = fakeIO();
+            const report = await runFailover(options(ws), io);
+            assert.equal(report.ok, true, report.stoppedBecause);
+            const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
+            assert.equal(byId["verify.healthCheck"].detail, "WARNING: could not read health check hc-1 (ServiceUnavailable: Service Unavailable); "
+                + "the DNS step below shows where traffic goes");
+            assert.ok(io.lines.some((l) => l.endsWith("TestDNSAnswer failed: Throttling: Rate exceeded")));
+        });
+
+        it("a domain without a hosted zone is a warning, not a failed failover", async () => {
+            stageAws();
+            const ws = workspace();
+            ws.setOutputs("prod", { ...ws.outputsOf("prod"), domainName: "www.example.com", healthCheckId: "hc-1" });
+            ws.onUp("dr", () => { db.promoted = true; });
+            aws.route53.on(GetHealthCheckStatusCommand).resolves({ HealthCheckObservations: [] });
+            const report = await runFailover(options(ws), fakeIO());
+            assert.equal(report.ok, true, report.stoppedBecause);
+            assert.match(report.steps.find((s) => s.id === "verify.dns")!.detail!, /^WARNING: not checked: domain www\.example\.com is known but pilot-light:hostedZoneId is set on neither stack/);
+        });
     });
 
     it("builds its steps without touching the workspace or AWS", () => {

@@ -219,6 +219,27 @@ describe("runbooks: failover", () => {
         assert.equal(ws.callsTo("dr", "up").length, 2);
     });
 
+    it("an unsafe offline plan stops before the question; a planner error is shown and the question still asked", async () => {
+        stageAws();
+        const ws = workspace();
+        const unsafe: OfflinePlanner = async () => ({ changes: [], unsafe: ["aws:rds/instance:Instance database-mysql would be replaced"], text: "" });
+        const io = fakeIO();
+        const report = await runFailover(options(ws, { planner: unsafe }), io);
+        assert.equal(statuses(report).promote, "failed");
+        assert.match(report.stoppedBecause!, /the offline plan of promote false→true on dr is unsafe, not promoting: aws:rds\/instance:Instance database-mysql would be replaced/);
+        assert.deepEqual(io.questions, []);
+        assert.deepEqual(ws.callsTo("dr", "setConfig"), []);
+
+        stageAws();
+        const ws2 = workspace();
+        ws2.onUp("dr", () => { db.promoted = true; });
+        const broken: OfflinePlanner = async () => { throw new Error("Pulumi.dr.yaml not found"); };
+        const io2 = fakeIO();
+        assert.equal((await runFailover(options(ws2, { planner: broken }), io2)).ok, true);
+        assert.ok(io2.lines.some((l) => l.includes("offline plan unavailable (Pulumi.dr.yaml not found)")));
+        assert.equal(io2.questions.length, 1);
+    });
+
     it("a declined confirmation changes nothing and the CLI exits 4", async () => {
         stageAws();
         const ws = workspace();

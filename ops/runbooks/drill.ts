@@ -72,6 +72,8 @@ export function acceptableStatus(status: number): boolean {
     return status >= 200 && status < 400;
 }
 
+const NOTHING_TO_TEAR_DOWN = "nothing to tear down: the drill was not started";
+
 const defaultFetcher: Fetcher = (url, init) => fetch(url, init);
 
 /**
@@ -216,7 +218,7 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
         title: "Tear down the drill (always runs)",
         async run(ctx) {
             const { dr: d } = await stacks();
-            if (!touched && (await d.getConfig(KEYS.drill)) !== "true") return "nothing to tear down: the drill was not started";
+            if (!touched && (await d.getConfig(KEYS.drill)) !== "true") return NOTHING_TO_TEAR_DOWN;
             // Removed, not set false: drill is off by default, and the stack file returns to its steady state.
             await d.removeConfig(KEYS.drill);
             let changes: string;
@@ -269,9 +271,9 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
                 record.durationSeconds = Math.round((ctx.io.now() - started) / 100) / 10;
                 inline = { record };
                 ctx.io.log(record.status === "ok" ? `✓ ${teardown.title}: ${record.detail}` : `✗ ${teardown.title} failed: ${record.error}`);
-                throw new Error(record.status === "ok"
-                    ? `${cause} [the drill was torn down: ${record.detail}]`
-                    : `${cause} [the teardown ALSO failed: ${record.error}]`);
+                const outcome = record.status === "failed" ? `the teardown ALSO failed: ${record.error}`
+                    : record.detail === NOTHING_TO_TEAR_DOWN ? NOTHING_TO_TEAR_DOWN : `the drill was torn down: ${record.detail}`;
+                throw new Error(`${cause} [${outcome}]`);
             }
         },
     });

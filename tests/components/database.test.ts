@@ -285,7 +285,7 @@ describe("Database (invalid arguments)", () => {
                 + ' sourceDbArn is required when mode is "replica" and promote is not true',
         });
         assert.throws(() => new Database("bad-db", { ...primaryArgs(), promote: true }), {
-            message: 'Database "bad-db": invalid arguments: promote is only valid when mode is "replica", got promote=true with mode "primary"',
+            message: 'Database "bad-db": invalid arguments: promote is only valid when mode is "replica" or builtAsReplica is true, got promote=true with mode "primary"',
         });
     });
 });

@@ -56,10 +56,10 @@ describe("validateDatabaseArgs", () => {
         ["zero backups", { backupRetentionDays: 0 }, "backupRetentionDays must be an integer from 7 to 35, got 0"],
         ["no security groups", { securityGroupIds: [] }, "securityGroupIds must list at least one security group"],
         ["no subnet group", { subnetGroupName: "" }, "subnetGroupName is required"],
-        ["promote on a primary", { promote: true }, 'promote is only valid when mode is "replica", got promote=true with mode "primary"'],
-        ["source on a primary", { sourceDbArn: "arn:x" }, 'sourceDbArn is only valid when mode is "replica"'],
+        ["promote on a primary", { promote: true }, 'promote is only valid when mode is "replica" or builtAsReplica is true, got promote=true with mode "primary"'],
+        ["source on a primary", { sourceDbArn: "arn:x" }, 'sourceDbArn is only valid when mode is "replica" or builtAsReplica is true'],
         ["secret ARN on a primary", { credentialsSecretArn: "arn:x" }, 'credentialsSecretArn is only valid when mode is "replica"'],
-        ["lag threshold on a primary", { replicaLagThresholdSeconds: 60 }, 'replicaLagThresholdSeconds is only valid when mode is "replica"'],
+        ["lag threshold on a primary", { replicaLagThresholdSeconds: 60 }, 'replicaLagThresholdSeconds is only valid when mode is "replica" or builtAsReplica is true'],
         ["bad replica region", { credentialsReplicaRegion: "oregon" }, 'credentialsReplicaRegion must be an AWS region such as "us-west-2", got "oregon"'],
     ];
     for (const [title, change, message] of cases) {
@@ -72,6 +72,7 @@ describe("validateDatabaseArgs", () => {
         ["no source while standby", { sourceDbArn: undefined }, 'sourceDbArn is required when mode is "replica" and promote is not true'],
         ["no secret ARN", { credentialsSecretArn: undefined }, 'credentialsSecretArn is required when mode is "replica"'],
         ["a secret replica region", { credentialsReplicaRegion: "us-east-1" }, 'credentialsReplicaRegion is only valid when mode is "primary"'],
+        ["builtAsReplica on a replica", { builtAsReplica: true }, 'builtAsReplica is only valid when mode is "primary" (a replica is always built as one)'],
         ["a zero lag threshold", { replicaLagThresholdSeconds: 0 }, "replicaLagThresholdSeconds must be a positive number of seconds, got 0"],
         ["a promoted replica keeping too few backups", { promote: true, backupRetentionDays: 1 }, "backupRetentionDays must be an integer from 7 to 35, got 1"],
     ];

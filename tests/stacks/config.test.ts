@@ -41,6 +41,8 @@ describe("config: parseConfig", () => {
                 appInstanceType: "t3.medium", appMinSize: 2, appMaxSize: 4, appDesiredCapacity: 2,
                 cacheNodeType: "cache.t4g.small", customAmiId: undefined, domainName: undefined,
                 hostedZoneId: undefined, singletonMode: "recoverable-instance", singletonInstanceType: "t3.small", tags: {},
+                drill: false, reverseReplication: false, rebuildFromPeer: false, databaseGeneration: 1,
+                mediaStorageGb: 100, mediaMonthlyWriteGb: 10, dbMonthlyChangeGb: 20, rtoTargetMinutes: 60, rpoTargetMinutes: 15,
             });
         assert.ok(Object.isFrozen(cfg));
     });
@@ -187,5 +189,47 @@ describe("config: checks across the prod and dr stacks", () => {
             'pilot-light:peerStack: the stack "dr" has no outputs; deploy the dr stack (bootstrap step 2 of 3) before turning pilot-light:replicateToPeer on, '
             + "or set pilot-light:replicateToPeer false until it exists.",
         ]);
+    });
+
+    it("checks that prod is rebuilt only from a promoted dr (failback)", () => {
+        const prod = parseConfig({ ...PROD, "pilot-light:rebuildFromPeer": "true", "pilot-light:databaseGeneration": "2" }, "prod");
+        const drOutputs = { role: "dr", promote: true, region: "us-west-2", vpcCidr: "10.20.0.0/16", mediaBucketArn: "arn:aws:s3:::media-dr",
+            dbInstanceArn: "arn:aws:rds:us-west-2:123456789012:db:pilot-light-dr" };
+        assert.deepStrictEqual(checkPeer(prod, drOutputs), []);
+        assert.deepStrictEqual(checkPeer(prod, { ...drOutputs, promote: false }), [
+            'pilot-light:rebuildFromPeer: true needs a promoted dr, but the stack "dr" reports promote=false; rebuilding prod from dr is failback, which only follows a failover.',
+        ]);
+        assert.deepStrictEqual(checkPeer(prod, { ...drOutputs, dbInstanceArn: undefined }), [
+            'pilot-light:rebuildFromPeer: the stack "dr" has no dbInstanceArn output to replicate from; run `pulumi up` on it first.',
+        ]);
+    });
+});
+
+describe("config: disaster-operation keys", () => {
+    const cases: [string, RawConfig, string[]][] = [
+        ["drill together with promote", { ...DR, "pilot-light:drill": "true", "pilot-light:promote": "true" },
+            ["pilot-light:drill: true is not allowed together with pilot-light:promote true; a drill keeps the replica un-promoted. Set one of them."]],
+        ["reverse replication while standby", { ...DR, "pilot-light:reverseReplication": "true" },
+            ["pilot-light:reverseReplication: true is not allowed while dr is in standby (pilot-light:promote false); media flows back to prod only from a promoted dr."]],
+        ["rebuildFromPeer on dr", { ...DR, "pilot-light:rebuildFromPeer": "true" },
+            ["pilot-light:rebuildFromPeer: true is not allowed on a dr stack; it rebuilds the primary from a promoted dr (failback)."]],
+        ["drill on prod", { ...PROD, "pilot-light:drill": "true" },
+            ["pilot-light:drill: true is not allowed on a primary stack; it is a dr-only setting."]],
+        ["rebuildFromPeer on generation 1", { ...PROD, "pilot-light:rebuildFromPeer": "true" },
+            ["pilot-light:databaseGeneration: 1 is not allowed with pilot-light:rebuildFromPeer true; generation 1 is the original primary, which cannot become a replica. "
+                + "Raise it by one so a new database is built beside it (the failback runbook does this)."]],
+        ["generation 100", { ...PROD, "pilot-light:databaseGeneration": "100" },
+            ['pilot-light:databaseGeneration: "100" is not allowed; expected a whole number from 1 to 99.']],
+        ["a negative RTO target", { ...PROD, "pilot-light:rtoTargetMinutes": "-5" },
+            ['pilot-light:rtoTargetMinutes: "-5" is not allowed; expected a whole number from 1 to 10080.']],
+    ];
+    for (const [title, raw, expected] of cases) {
+        it(`rejects ${title}`, () => assert.deepStrictEqual(problems(raw), expected));
+    }
+
+    it("accepts a drill on dr, and failback settings on prod", () => {
+        assert.strictEqual(parseConfig({ ...DR, "pilot-light:drill": "true" }, "dr").drill, true);
+        const prod = parseConfig({ ...PROD, "pilot-light:rebuildFromPeer": "true", "pilot-light:databaseGeneration": "2" }, "prod");
+        assert.deepStrictEqual([prod.rebuildFromPeer, prod.databaseGeneration], [true, 2]);
     });
 });

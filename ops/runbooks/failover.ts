@@ -4,7 +4,9 @@
 // `pulumi up`, then verification that the new app tier serves and that DNS follows.
 // Re-running after a partial failure is safe: an already-promoted replica is detected and the
 // run resumes at the promote step, which converges the dr stack.
-import { GetHealthCheckStatusCommand, Route53Client, TestDNSAnswerCommand } from "@aws-sdk/client-route-53";
+import {
+    ChangeResourceRecordSetsCommand, GetHealthCheckStatusCommand, ListResourceRecordSetsCommand, Route53Client, TestDNSAnswerCommand,
+} from "@aws-sdk/client-route-53";
 import { DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { runSteps, RunbookIO, RunbookReport, Step, StepContext, waitFor } from "./runner";
 import { PulumiWorkspace, StackOps } from "./workspace";
@@ -216,6 +218,11 @@ export function failoverSteps(opts: FailoverOptions): Step[] {
             run: () => checkProdHealth(state(), prodName),
         },
         {
+            id: "fence",
+            title: "Fence prod out of DNS: point the PRIMARY record at dr",
+            run: () => fenceProd(state(), prodName),
+        },
+        {
             id: "verify.dns",
             title: "Wait for DNS to answer with the dr load balancer",
             run: (ctx) => waitForDns(ctx, state(), { timeoutMs, intervalMs }),
@@ -353,7 +360,55 @@ async function checkProdHealth(st: FailoverState, prodName: string): Promise<str
     }
     return `WARNING: ${status.healthy} of ${status.total} Route 53 checkers see prod healthy (health check ${id}), so DNS keeps `
         + `answering ${st.domainName} with prod: failover records serve the SECONDARY (dr) only while the PRIMARY's health check fails. `
-        + `If users cannot reach prod anyway, invert that health check in Route 53 to send traffic to dr`;
+        + `until the next step repoints the PRIMARY record at dr`;
+}
+
+/**
+ * Points prod's PRIMARY failover record at the dr load balancer, keeping its health check.
+ * Without this, the moment prod's region recovers its health check passes and Route 53 sends
+ * users back to prod's old app tier and stale (but writable) database: two primaries. With it,
+ * both records answer with dr whatever prod's health, until failback's switchover (`pulumi up`
+ * on prod) restores the record from prod's own state. Route 53's API is served from
+ * us-east-1, so during an outage there this can fail: that is a warning, not a failed
+ * failover (SECONDARY already serves while prod is unhealthy), and the step says what to rerun.
+ */
+async function fenceProd(st: FailoverState, prodName: string): Promise<string> {
+    if (!st.domainName || !st.hostedZoneId) {
+        return "skipped: no domain is configured (pilot-light:domainName/hostedZoneId), so there is no PRIMARY record to fence";
+    }
+    const name = `${normaliseDns(st.domainName)}.`;
+    const retry = `rerun \`npm run runbook -- failover --yes\` (it resumes) before ${prodName}'s region recovers`;
+    try {
+        const r53 = new Route53Client({ region: "us-east-1" });
+        const listed = await r53.send(new ListResourceRecordSetsCommand({
+            HostedZoneId: st.hostedZoneId, StartRecordName: name, StartRecordType: "A", MaxItems: 10,
+        }));
+        const primary = (listed?.ResourceRecordSets ?? []).find((r) => r.Name === name && r.Type === "A" && r.Failover === "PRIMARY");
+        if (!primary) {
+            return `WARNING: no PRIMARY failover record named ${name} in zone ${st.hostedZoneId}; nothing to fence (was it created by ${prodName}?)`;
+        }
+        const lb = await findLoadBalancerByDns(st.drRegion, st.drOutputs.albDnsName);
+        if (normaliseDns(primary.AliasTarget?.DNSName ?? "").endsWith(normaliseDns(lb.DNSName!))) {
+            return `the PRIMARY record already points at dr (${lb.DNSName})`;
+        }
+        await r53.send(new ChangeResourceRecordSetsCommand({
+            HostedZoneId: st.hostedZoneId,
+            ChangeBatch: {
+                Comment: `pilot-light failover: fence ${prodName} until failback`,
+                Changes: [{
+                    Action: "UPSERT",
+                    ResourceRecordSet: {
+                        ...primary,
+                        AliasTarget: { HostedZoneId: lb.CanonicalHostedZoneId!, DNSName: lb.DNSName!, EvaluateTargetHealth: true },
+                    },
+                }],
+            },
+        }));
+        return `PRIMARY record ${name} now aliases the dr load balancer ${lb.DNSName} (was ${primary.AliasTarget?.DNSName ?? "?"}); `
+            + `failback's switchover restores it`;
+    } catch (e) {
+        return `WARNING: could not fence prod (${describeAwsError(e)}); when ${prodName} recovers, Route 53 may send users back to it: ${retry}`;
+    }
 }
 
 async function healthCheckStatus(id: string): Promise<{ healthy: number; total: number }> {

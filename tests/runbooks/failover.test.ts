@@ -13,7 +13,9 @@ import { DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import {
     DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { GetHealthCheckStatusCommand, TestDNSAnswerCommand } from "@aws-sdk/client-route-53";
+import {
+    ChangeResourceRecordSetsCommand, GetHealthCheckStatusCommand, ListResourceRecordSetsCommand, TestDNSAnswerCommand,
+} from "@aws-sdk/client-route-53";
 import { failoverSteps, FailoverOptions, OfflinePlanner, PlanRequest, runFailover } from "../../ops/runbooks/failover";
 import { fakeIO, FakeWorkspace, useAwsMocks } from "./support/fakeWorkspace";
 import { main, CliEnv } from "../../ops/runbook";
@@ -29,7 +31,7 @@ const PROMOTED_OUTPUTS = {
 };
 const STEP_IDS = [
     "preflight.stacks", "preflight.credentials", "preflight.backend", "preflight.replica", "preflight.lag",
-    "preflight.quotas", "preflight.image", "promote", "verify.targets", "verify.healthCheck", "verify.dns",
+    "preflight.quotas", "preflight.image", "promote", "verify.targets", "verify.healthCheck", "fence", "verify.dns",
 ];
 
 /** What AWS looks like: a healthy standby whose replica is promoted when dr's `up` runs. */
@@ -196,7 +198,7 @@ describe("runbooks: failover", () => {
             ["dr.setConfig pilot-light:promote=true", "dr.up", "dr.setConfig pilot-light:promote=false"]);
         const report = JSON.parse(cli.out.join("\n"));
         assert.equal(report.steps.find((s: any) => s.id === "promote").status, "failed");
-        assert.deepEqual(report.steps.slice(8).map((s: any) => s.status), ["not-run", "not-run", "not-run"]);
+        assert.deepEqual(report.steps.slice(8).map((s: any) => s.status), ["not-run", "not-run", "not-run", "not-run"]);
         assert.match(report.stoppedBecause, /pulumi up on dr failed: creating ALB: AccessDenied\. pl-dr-db is still a replica, so nothing irreversible happened; pilot-light:promote is restored to false/);
     });
 
@@ -299,6 +301,47 @@ describe("runbooks: failover", () => {
             assert.match(byId["verify.healthCheck"].detail!, /^WARNING: 8 of 8 Route 53 checkers see prod healthy .*keeps answering www\.example\.com with prod/);
             assert.equal(byId["verify.dns"].status, "failed");
             assert.match(byId["verify.dns"].error!, /^timed out after 1m00s waiting for www\.example\.com to resolve to the dr load balancer\. Route 53 checkers still saw prod healthy/);
+        });
+
+        it("fences prod: the PRIMARY record is repointed at dr with its health check kept, so a recovered prod gets no traffic", async () => {
+            stageAws();
+            stageDns(0, [["203.0.113.10"]]);
+            aws.elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [
+                { DNSName: ALB_DNS, LoadBalancerArn: ALB_ARN, CanonicalHostedZoneId: "Z1H1FL5HABSF5" },
+            ] });
+            const primary = {
+                Name: "www.example.com.", Type: "A" as const, SetIdentifier: "prod-us-east-1", Failover: "PRIMARY" as const, HealthCheckId: "hc-1",
+                AliasTarget: { HostedZoneId: "Z35SXDOTRQ7X7K", DNSName: "pl-prod-alb-1.us-east-1.elb.amazonaws.com.", EvaluateTargetHealth: true },
+            };
+            aws.route53.on(ListResourceRecordSetsCommand, { HostedZoneId: "Z0123456789ABC" }).resolves({
+                ResourceRecordSets: [primary, { ...primary, SetIdentifier: "dr-us-west-2", Failover: "SECONDARY", HealthCheckId: undefined }],
+            });
+            aws.route53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: "c-1", Status: "PENDING", SubmittedAt: new Date(START) } });
+            const ws = workspace({ domain: true });
+            ws.onUp("dr", () => { db.promoted = true; });
+            const report = await runFailover(options(ws), fakeIO({ start: START }));
+            assert.equal(report.ok, true, report.stoppedBecause);
+            const calls = aws.route53.commandCalls(ChangeResourceRecordSetsCommand);
+            assert.equal(calls.length, 1);
+            assert.deepEqual(calls[0].args[0].input.ChangeBatch!.Changes, [{
+                Action: "UPSERT",
+                ResourceRecordSet: { ...primary, AliasTarget: { HostedZoneId: "Z1H1FL5HABSF5", DNSName: ALB_DNS, EvaluateTargetHealth: true } },
+            }]);
+            assert.equal(report.steps.find((x) => x.id === "fence")!.detail,
+                `PRIMARY record www.example.com. now aliases the dr load balancer ${ALB_DNS} (was pl-prod-alb-1.us-east-1.elb.amazonaws.com.); failback's switchover restores it`);
+        });
+
+        it("a fence that Route 53 refuses is a warning saying what to rerun, not a failed failover", async () => {
+            stageAws();
+            stageDns(0, [["203.0.113.10"]]);
+            aws.route53.on(ListResourceRecordSetsCommand).rejects(Object.assign(new Error("Service Unavailable"), { name: "ServiceUnavailable" }));
+            const ws = workspace({ domain: true });
+            ws.onUp("dr", () => { db.promoted = true; });
+            const report = await runFailover(options(ws), fakeIO());
+            assert.equal(report.ok, true, report.stoppedBecause);
+            assert.equal(report.steps.find((x) => x.id === "fence")!.detail,
+                "WARNING: could not fence prod (ServiceUnavailable: Service Unavailable); when prod recovers, Route 53 may send users back to it: "
+                + "rerun `npm run runbook -- failover --yes` (it resumes) before prod's region recovers");
         });
 
         it("an impaired Route 53 API is a warning for the health check and retried for DNS", async () => {

@@ -62,13 +62,27 @@ export async function diffText(planner: OfflinePlanner | undefined, request: Pla
         .map((k) => `${k}: ${request.from[k] ?? "(unset)"} → ${request.to[k]}`).join(", ");
     try {
         const plan = await (planner ?? offlinePlan)(request);
+        const unsafe = plan.unsafe.filter((u) => !isAppTierProblem(u));
+        const tolerated = plan.unsafe.filter(isAppTierProblem);
         return {
-            text: [`offline diff of ${request.stack} (${change}):`, plan.text, ...plan.unsafe.map((u) => `UNSAFE: ${u}`)].join("\n"),
-            unsafe: plan.unsafe,
+            text: [`offline diff of ${request.stack} (${change}):`, plan.text, ...unsafe.map((u) => `UNSAFE: ${u}`),
+                ...tolerated.map((u) => `tolerated (app tier, recreated with it): ${u}`)].join("\n"),
+            unsafe,
         };
     } catch (e) {
         return { text: `offline diff of ${request.stack} (${change}) unavailable: ${describeAwsError(e)}`, unsafe: [] };
     }
+}
+
+/**
+ * True for a data-safety problem about a resource inside the app tier (a `pilot-light:app:*`
+ * component). The tier is created and destroyed as a whole by promote, drill and failback; its
+ * only "data" resource is the cache's auth token secret, which is generated anew with the cache
+ * and protects nothing once the cache is gone. Demoting dr (step 5) deletes it every time, so
+ * refusing on it would make failback impossible to finish.
+ */
+export function isAppTierProblem(problem: string): boolean {
+    return /\(urn:pulumi:[^)]*::pilot-light:app:[A-Za-z]+\$/.test(problem);
 }
 
 /** Throws when the diff found data-safety problems, so the step changes nothing. */
@@ -229,12 +243,20 @@ export function prodRebuildRequest(dir: string, prodStack: string, k: number, cu
     };
 }
 
-/** Step 3 on dr: replicate media back to prod. */
+/**
+ * Step 3 on dr: replicate media back to prod. `promote` is stated on both sides: reverse
+ * replication is valid only on a promoted dr, and a dry run may read a dr stack file that is
+ * still in standby.
+ */
 export function reverseMediaRequest(dir: string, drStack: string, current: string): PlanRequest {
-    return { dir, stack: lastSegment(drStack), from: { [KEYS.reverseReplication]: current }, to: { [KEYS.reverseReplication]: "true" } };
+    return {
+        dir, stack: lastSegment(drStack),
+        from: { [KEYS.promote]: "true", [KEYS.reverseReplication]: current },
+        to: { [KEYS.promote]: "true", [KEYS.reverseReplication]: "true" },
+    };
 }
 
-/** Step 4 on prod: promote the replica of generation `g` and build the app tier. */
+/** Step 4 on prod: promote the replica of generation `g` and start the parked app servers. */
 export function switchoverRequest(dir: string, prodStack: string, g: number): PlanRequest {
     return {
         dir, stack: lastSegment(prodStack),
@@ -277,7 +299,7 @@ export function failbackDryRunPlans(dir: string, prodStack: string, drStack: str
         { what: `steps 1-2: retire ${instanceLogicalName(k)}, rebuild ${prodStack}'s database as a replica of dr in generation ${k + 1}`,
             request: prodRebuildRequest(dir, prodStack, k, prodConfig[KEYS.rebuildFromPeer] ?? "false", instanceLogicalName(k)) },
         { what: `step 3: ${KEYS.reverseReplication} ${reverse}→true on ${drStack}`, request: reverseMediaRequest(dir, drStack, reverse) },
-        { what: `step 4: ${KEYS.rebuildFromPeer} true→false on ${prodStack} (promote the replica, build the app tier)`,
+        { what: `step 4: ${KEYS.rebuildFromPeer} true→false on ${prodStack} (promote the replica, start the parked app servers)`,
             request: switchoverRequest(dir, prodStack, k + 1) },
         { what: `step 5: retire ${instanceLogicalName(m)}, ${drStack} back to standby in generation ${m + 1}`,
             request: drRebuildRequest(dir, drStack, m, "true", instanceLogicalName(m)) },
@@ -584,7 +606,7 @@ export function failbackSteps(opts: FailbackOptions): Step[] {
             return [`at ${opts.switchoverAt ? new Date(opts.switchoverAt).toISOString() : "once confirmed"}:`,
                 `scale ${dr.name}'s app servers (${asg}) to 0: the site is down from here until DNS points at prod (see failback.md for how long)`,
                 `wait for prod's replica ReplicaLag 0 twice, remove ${KEYS.rebuildFromPeer} on ${prod.name} and pulumi up`,
-                `(promotes the replica in place, builds prod's app tier and the PRIMARY DNS record), then check targets, health check, DNS`,
+                `(promotes the replica in place and starts prod's parked app servers), then check targets, health check, DNS`,
                 diff.text].join("\n");
         },
         async run(ctx) {

@@ -217,7 +217,8 @@ describe("runbooks/failback", () => {
                 { "pilot-light:rebuildFromPeer": "true", "pilot-light:databaseGeneration": "2" }, ["database-mysql"]],
             ["prod", { "pilot-light:rebuildFromPeer": "false", "pilot-light:databaseGeneration": "1" },
                 { "pilot-light:rebuildFromPeer": "true", "pilot-light:databaseGeneration": "2" }, ["database-mysql"]],
-            ["dr", { "pilot-light:reverseReplication": "false" }, { "pilot-light:reverseReplication": "true" }, undefined],
+            ["dr", { "pilot-light:promote": "true", "pilot-light:reverseReplication": "false" },
+                { "pilot-light:promote": "true", "pilot-light:reverseReplication": "true" }, undefined],
             ["prod", { "pilot-light:rebuildFromPeer": "true", "pilot-light:databaseGeneration": "2" },
                 { "pilot-light:rebuildFromPeer": "false", "pilot-light:databaseGeneration": "2" }, undefined],
             ["dr", { "pilot-light:promote": "true", "pilot-light:reverseReplication": "true", "pilot-light:databaseGeneration": "1" },
@@ -313,6 +314,18 @@ describe("runbooks/failback", () => {
         assert.equal(aws.rds.commandCalls(CreateDBSnapshotCommand).length, 0);
     });
 
+    it("tolerates the app tier's cache secret being deleted when dr is demoted, showing it", async () => {
+        const { ws, world } = afterFailover();
+        stageAws(aws, world);
+        const cacheSecret = "DELETE of aws:secretsmanager/secret:Secret \"app-cache-auth-token\" (urn:pulumi:dr::pilot-light::pilot-light:app:RedisCache"
+            + "$aws:secretsmanager/secret:Secret::app-cache-auth-token): the data in it would be lost.";
+        const fake = plannerFake((r) => r.stack === "dr" && r.to["pilot-light:promote"] === "false" ? [cacheSecret] : []);
+        const io = fakeIO({ start: START });
+        const report = await runFailback({ workspace: ws, projectDir: "/project", planner: fake.planner, timeouts: FAST }, io);
+        assert.equal(report.ok, true, report.stoppedBecause);
+        assert.ok(io.lines.some((l) => l.includes(`tolerated (app tier, recreated with it): ${cacheSecret}`)), io.lines.join("\n"));
+    });
+
     it("waits for --switchover-at with a countdown before freezing dr", async () => {
         const { ws, world } = afterFailover();
         stageAws(aws, world);
@@ -369,7 +382,8 @@ describe("runbooks/failback", () => {
         assert.deepEqual(plans.map((p) => [p.request.stack, p.request.from, p.request.to, p.request.allowRetire]), [
             ["prod", { "pilot-light:rebuildFromPeer": "false", "pilot-light:databaseGeneration": "3" },
                 { "pilot-light:rebuildFromPeer": "true", "pilot-light:databaseGeneration": "4" }, ["database-mysql-g3"]],
-            ["dr", { "pilot-light:reverseReplication": "false" }, { "pilot-light:reverseReplication": "true" }, undefined],
+            ["dr", { "pilot-light:promote": "true", "pilot-light:reverseReplication": "false" },
+                { "pilot-light:promote": "true", "pilot-light:reverseReplication": "true" }, undefined],
             ["prod", { "pilot-light:rebuildFromPeer": "true", "pilot-light:databaseGeneration": "4" },
                 { "pilot-light:rebuildFromPeer": "false", "pilot-light:databaseGeneration": "4" }, undefined],
             ["dr", { "pilot-light:promote": "true", "pilot-light:reverseReplication": "true", "pilot-light:databaseGeneration": "1" },

@@ -2,7 +2,8 @@
 // A promoted replica cannot be demoted, so failback rebuilds in the other direction: prod's old
 // database is snapshotted and retired, prod gets a new cross-region replica of dr's database,
 // media written during the outage is copied back, and at a scheduled moment dr's writes are
-// frozen, prod's replica is promoted in place and DNS moves back. Finally dr's promoted
+// frozen, prod's replica is promoted in place and DNS moves back (undoing the failover's fence
+// of prod's PRIMARY record). Finally dr's promoted
 // database is retired the same way and dr gets a fresh replica of prod: pilot light again.
 //
 // Steps (the number is what --from-step takes; preflight always runs):
@@ -20,7 +21,9 @@ import { parse as parseYaml } from "yaml";
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
-import { GetHealthCheckStatusCommand, Route53Client, TestDNSAnswerCommand } from "@aws-sdk/client-route-53";
+import {
+    ChangeResourceRecordSetsCommand, GetHealthCheckStatusCommand, ListResourceRecordSetsCommand, Route53Client, TestDNSAnswerCommand,
+} from "@aws-sdk/client-route-53";
 import { describeAwsError, findLoadBalancerByDns, normaliseDns, targetHealth } from "./aws";
 import { checkBackendRegion, checkCredentials, checkReplicaLag, describeDbInstance, isPromoted } from "./preflight";
 import { findInstanceUrn, isInstanceProtected, logicalName, retireDatabase, retiredDatabaseNotice, retireSnapshotName } from "./retire";
@@ -655,8 +658,13 @@ export function failbackSteps(opts: FailbackOptions): Step[] {
             const checks: string[] = [describeChanges(up.changes)];
             checks.push(await waitTargetsHealthy(ctx, prodRegion, String(outputs.albDnsName ?? await output(prod, "albDnsName")),
                 { timeoutMs: t.targetsMs, intervalMs: t.pollMs }));
-            if (outputs.healthCheckId) checks.push(await waitHealthCheck(ctx, String(outputs.healthCheckId), t));
             const zone = await prod.getConfig(KEYS.hostedZoneId);
+            if (outputs.domainName && zone) {
+                // The failover runbook fenced prod by repointing its PRIMARY record at dr, outside
+                // Pulumi; the up above does not see that drift, so the record is put back here.
+                checks.push(await unfencePrimary(prodRegion, zone, String(outputs.domainName), String(outputs.albDnsName)));
+            }
+            if (outputs.healthCheckId) checks.push(await waitHealthCheck(ctx, String(outputs.healthCheckId), t));
             if (outputs.domainName && zone) {
                 checks.push(await waitDnsPointsAt(ctx, prodRegion, zone, String(outputs.domainName), String(outputs.albDnsName), t));
             } else {
@@ -846,6 +854,44 @@ export async function waitHealthCheck(ctx: StepContext, healthCheckId: string, t
         if (obs.length > 0 && ok / obs.length > 0.18) return `health check ${healthCheckId} healthy (${ok}/${obs.length} checkers)`;
         return { waiting: `${ok}/${obs.length} checkers report success` };
     }, { timeoutMs: t.dnsMs, intervalMs: t.pollMs });
+}
+
+/**
+ * Points prod's PRIMARY failover record back at prod's ALB. The failover runbook "fences" prod
+ * by aliasing that record to dr's ALB with a direct Route 53 change, so that a recovering prod
+ * region cannot pull users back to a stale database. Pulumi's state still holds the original
+ * alias, so `pulumi up` sees no difference and would leave the fence in place; this UPSERT
+ * restores exactly what the FailoverDns component declares (alias to the ALB, evaluate target
+ * health, same set identifier and health check). A record that already aliases prod is left alone.
+ */
+export async function unfencePrimary(region: string, hostedZoneId: string, domainName: string, albDnsName: string): Promise<string> {
+    const name = `${normaliseDns(domainName)}.`;
+    const r53 = new Route53Client({ region: "us-east-1" });
+    const listed = await r53.send(new ListResourceRecordSetsCommand({
+        HostedZoneId: hostedZoneId, StartRecordName: name, StartRecordType: "A", MaxItems: 10,
+    }));
+    const primary = (listed.ResourceRecordSets ?? []).find((r) => r.Name === name && r.Type === "A" && r.Failover === "PRIMARY");
+    if (!primary) {
+        throw new Error(`no PRIMARY failover record ${name} in hosted zone ${hostedZoneId}, although prod has a domain configured; `
+            + `run \`pulumi refresh\` and \`pulumi up\` on prod to recreate it, then resume with --from-step 4`);
+    }
+    const lb = await findLoadBalancerByDns(region, albDnsName);
+    const current = normaliseDns(primary.AliasTarget?.DNSName ?? "").replace(/^dualstack\./, "");
+    if (current === normaliseDns(lb.DNSName!)) return `PRIMARY record ${name} already aliases prod's ALB`;
+    await r53.send(new ChangeResourceRecordSetsCommand({
+        HostedZoneId: hostedZoneId,
+        ChangeBatch: {
+            Comment: "pilot-light failback: point the PRIMARY record at prod again (undo the failover fence)",
+            Changes: [{
+                Action: "UPSERT",
+                ResourceRecordSet: {
+                    ...primary,
+                    AliasTarget: { HostedZoneId: lb.CanonicalHostedZoneId!, DNSName: lb.DNSName!, EvaluateTargetHealth: true },
+                },
+            }],
+        },
+    }));
+    return `PRIMARY record ${name} aliases prod's ALB again (was ${primary.AliasTarget?.DNSName ?? "no alias"})`;
 }
 
 /** The public and private IPv4 addresses of an ALB's network interfaces (their description is `ELB app/<name>/<id>`). */

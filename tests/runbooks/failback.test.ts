@@ -14,12 +14,15 @@ import { DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from 
 import {
     DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { GetHealthCheckStatusCommand, TestDNSAnswerCommand } from "@aws-sdk/client-route-53";
+import {
+    ChangeResourceRecordSetsCommand, GetHealthCheckStatusCommand, ListResourceRecordSetsCommand, TestDNSAnswerCommand,
+} from "@aws-sdk/client-route-53";
 import { DescribeNetworkInterfacesCommand } from "@aws-sdk/client-ec2";
 import { CopyObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { AwsMocks, fakeIO, FakeWorkspace, useAwsMocks } from "./support/fakeWorkspace";
 import {
-    failbackDryRunPlans, failbackSteps, FailbackOptions, generationIdentifier, parseGeneration, runFailback, validateFailbackOptions,
+    failbackDryRunPlans, failbackSteps, FailbackOptions, generationIdentifier, parseGeneration, runFailback, unfencePrimary,
+    validateFailbackOptions,
 } from "../../ops/runbooks/failback";
 import { PlanRequest } from "../../ops/runbooks/failover";
 import { RDS_INSTANCE_TYPE } from "../../ops/runbooks/retire";
@@ -41,6 +44,11 @@ function checkpoint(stack: string, identifier: string) {
         },
     };
 }
+
+const FENCED_PRIMARY = {
+    Name: "www.example.com.", Type: "A" as const, SetIdentifier: "prod-us-east-1", Failover: "PRIMARY" as const, HealthCheckId: "hc-1",
+    AliasTarget: { HostedZoneId: "Z1H1FL5HABSF5", DNSName: `dualstack.${DR_ALB}.`, EvaluateTargetHealth: true },
+};
 
 /** The AWS side as the mocks report it; the fake ups change it like the real program would. */
 interface World {
@@ -78,8 +86,8 @@ function stageAws(aws: AwsMocks, world: World) {
         return {};
     });
     aws.elb.on(DescribeLoadBalancersCommand).resolves({ LoadBalancers: [
-        { DNSName: DR_ALB, LoadBalancerArn: "arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/app/dr/1" },
-        { DNSName: PROD_ALB, LoadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/prod/2" },
+        { DNSName: DR_ALB, CanonicalHostedZoneId: "Z1H1FL5HABSF5", LoadBalancerArn: "arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/app/dr/1" },
+        { DNSName: PROD_ALB, CanonicalHostedZoneId: "Z35SXDOTRQ7X7K", LoadBalancerArn: "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/prod/2" },
     ] });
     aws.elb.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [{ TargetGroupArn: "tg-1" }] });
     aws.elb.on(DescribeTargetHealthCommand).callsFake(() => ({ TargetHealthDescriptions: [
@@ -88,6 +96,9 @@ function stageAws(aws: AwsMocks, world: World) {
     aws.route53.on(GetHealthCheckStatusCommand).resolves({ HealthCheckObservations: [
         { StatusReport: { Status: "Success: HTTP Status Code 200, OK" } }, { StatusReport: { Status: "Failure: timeout" } },
     ] });
+    // Fenced by the failover runbook: prod's PRIMARY record aliases dr's ALB.
+    aws.route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [FENCED_PRIMARY] });
+    aws.route53.on(ChangeResourceRecordSetsCommand).resolves({});
     aws.route53.on(TestDNSAnswerCommand).resolves({ ResponseCode: "NOERROR", RecordData: ["3.3.3.3", "4.4.4.4"] });
     aws.ec2.on(DescribeNetworkInterfacesCommand, { Filters: [{ Name: "description", Values: ["ELB app/prod/2"] }] })
         .resolves({ NetworkInterfaces: [{ Association: { PublicIp: "3.3.3.3" } }, { Association: { PublicIp: "4.4.4.4" } }] });
@@ -209,7 +220,12 @@ describe("runbooks/failback", () => {
         assert.deepEqual(aws.s3.commandCalls(CopyObjectCommand).map((c) => c.args[0].input.Key), ["outage/b.jpg"]);
         assert.ok(io.lines.some((l) => l.includes("aws rds delete-db-instance --region us-east-1 --db-instance-identifier pilot-light-prod ")));
         assert.ok(io.lines.some((l) => l.includes("aws rds delete-db-instance --region us-west-2 --db-instance-identifier pilot-light-dr ")));
-        assert.match(report.steps[4].detail!, /2\/2 targets healthy.*health check hc-1 healthy \(1\/2 checkers\).*www\.example\.com → 3\.3\.3\.3, 4\.4\.4\.4 \(prod's ALB\)/);
+        // The failover's DNS fence undone: exactly prod's ALB, everything else of the record kept.
+        assert.deepEqual(aws.route53.commandCalls(ChangeResourceRecordSetsCommand).map((c) => c.args[0].input.ChangeBatch?.Changes), [[{
+            Action: "UPSERT",
+            ResourceRecordSet: { ...FENCED_PRIMARY, AliasTarget: { HostedZoneId: "Z35SXDOTRQ7X7K", DNSName: PROD_ALB, EvaluateTargetHealth: true } },
+        }]]);
+        assert.match(report.steps[4].detail!, /2\/2 targets healthy.*PRIMARY record www\.example\.com\. aliases prod's ALB again \(was dualstack\.dr-alb-1.*health check hc-1 healthy \(1\/2 checkers\).*www\.example\.com → 3\.3\.3\.3, 4\.4\.4\.4 \(prod's ALB\)/);
 
         // The offline diffs shown: the retire allowed only for the instance being retired.
         assert.deepEqual(requests.map((r) => [r.stack, r.from, r.to, r.allowRetire]), [
@@ -324,6 +340,19 @@ describe("runbooks/failback", () => {
         const report = await runFailback({ workspace: ws, projectDir: "/project", planner: fake.planner, timeouts: FAST }, io);
         assert.equal(report.ok, true, report.stoppedBecause);
         assert.ok(io.lines.some((l) => l.includes(`tolerated (app tier, recreated with it): ${cacheSecret}`)), io.lines.join("\n"));
+    });
+
+    it("leaves an unfenced PRIMARY record alone, and fails naming the record when there is none", async () => {
+        const { world } = afterFailover();
+        stageAws(aws, world);
+        aws.route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [
+            { ...FENCED_PRIMARY, AliasTarget: { HostedZoneId: "Z35SXDOTRQ7X7K", DNSName: `dualstack.${PROD_ALB.toUpperCase()}.`, EvaluateTargetHealth: true } },
+        ] });
+        assert.equal(await unfencePrimary("us-east-1", "Z123", "www.example.com", PROD_ALB), "PRIMARY record www.example.com. already aliases prod's ALB");
+        assert.equal(aws.route53.commandCalls(ChangeResourceRecordSetsCommand).length, 0);
+        aws.route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [{ ...FENCED_PRIMARY, Name: "api.example.com." }] });
+        await assert.rejects(unfencePrimary("us-east-1", "Z123", "www.example.com", PROD_ALB),
+            /^Error: no PRIMARY failover record www\.example\.com\. in hosted zone Z123, although prod has a domain configured/);
     });
 
     it("waits for --switchover-at with a countdown before freezing dr", async () => {

@@ -3,8 +3,8 @@
 // database is snapshotted and retired, prod gets a new cross-region replica of dr's database,
 // media written during the outage is copied back, and at a scheduled moment dr's writes are
 // frozen, prod's replica is promoted in place and DNS moves back (undoing the failover's fence
-// of prod's PRIMARY record). Finally dr's promoted
-// database is retired the same way and dr gets a fresh replica of prod: pilot light again.
+// of prod's PRIMARY record). Finally dr's promoted database is retired the same way and dr gets
+// a fresh replica of prod: pilot light again.
 //
 // Steps (the number is what --from-step takes; preflight always runs):
 //   0 preflight (read-only)               3 reverse the media sync (data)

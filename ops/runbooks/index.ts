@@ -5,6 +5,8 @@ import { Step } from "./runner";
 import { PulumiWorkspace } from "./workspace";
 import { failoverSteps, KEYS, lastSegment, OfflinePlanner, PlanRequest, promotionRequest } from "./failover";
 import { bootstrapSteps } from "./bootstrap";
+import { failbackRunbook } from "./failback";
+import { drillRunbook } from "./drill";
 
 /** CLI options a runbook may accept on top of the common ones (stacks, --dir, --yes, --dry-run, --json). */
 export type RunbookOption = "max-lag-seconds" | "accept-lag" | "timeout-minutes";
@@ -87,5 +89,5 @@ const bootstrap: RunbookDefinition = {
 export const RUNBOOKS: Readonly<Record<string, RunbookDefinition>> = {
     failover,
     bootstrap,
-    // failback and drill (ops/runbooks/failback.ts, ops/runbooks/drill.ts) are registered here:
+    failback: failbackRunbook, drill: drillRunbook,
 };

@@ -1,12 +1,20 @@
-// `npm run plan -- --stack prod|dr [--promote] [--set KEY=VALUE]... [--json] [--dir PATH]`
+// `npm run plan -- --stack prod|dr [--promote] [--set KEY=VALUE]... [--format text|json|markdown] [--strict] [--dir PATH]`
 //
 // Runs the real stack program in-process under Pulumi's mock runtime and prints what it would
 // deploy, then evaluates the CrossGuard pack (policies/) over the recorded resources as
 // `pulumi preview --policy-pack policies` would. With --promote or --set it also plans the
 // stack as configured now and prints the diff between the two (ops/diff), failing on any
 // change that could lose data. No Pulumi CLI, no AWS account and no network are needed.
+//
+// The reports (ops/report) need prod, dr in standby and dr promoted side by side, because a
+// pilot light is judged by both what it costs idle and how fast it recovers: for a project
+// with a primary/dr pair the command also plans the other two of that trio and the promotion
+// (standby → promoted), then adds the cost estimate and the RTO/RPO estimates to the output
+// (--format markdown: one document for a pull-request comment).
 // Exit codes: 0 ok, 1 the program failed, 2 bad configuration or usage, 3 a mandatory policy
-// violation, 4 a change that would replace or delete data.
+// violation, 4 a change that would replace or delete data, 5 with --strict, an RTO/RPO
+// estimate that misses its target (without --strict a miss is only an advisory).
+// When several apply, the lowest of 4, 3, 5 wins: data loss first, then what blocks a deploy.
 import * as path from "path";
 import { parseArgs } from "util";
 import { changesJson, diffPlans, PlannedChange, renderChanges } from "./diff";
@@ -14,17 +22,36 @@ import { planStack, StackPlan } from "./offline/planner";
 import { loadProject } from "./offline/project";
 import { planJson, renderPlan } from "./offline/render";
 import { evaluatePolicies, formatViolationTable, loadPolicyConfig, Violation } from "./policy/evaluate";
+import { CostEstimate, costJson, estimateCost, renderCostTable, roundUsd } from "./report/cost";
+import { renderMarkdownReport } from "./report/markdown";
+import {
+    assessResilience, effectiveAssumptions, renderResilienceTable, ResilienceAssumption, resilienceFailures, resilienceJson,
+    ResilienceRow, targetsFromConfig,
+} from "./report/resilience";
 
-const USAGE = `usage: npm run plan -- --stack NAME [--promote] [--set KEY=VALUE]... [--allow-retire NAME]... [--json] [--dir PATH] [--policy-config FILE]
+const USAGE = `usage: npm run plan -- --stack NAME [--promote] [--set KEY=VALUE]... [--allow-retire NAME]... [--format text|json|markdown] [--json]
+                     [--strict] [--dir PATH] [--policy-config FILE]
 
   --stack NAME          the stack to plan: reads Pulumi.NAME.yaml (prod or dr here)
   --promote             plan the dr stack promoted, and diff it against standby
   --set KEY=VALUE       plan with this config value (KEY without a namespace means the project's),
                         and diff it against the stack as configured now
   --allow-retire NAME   allow the delete of this retained data resource (a retired DB generation)
-  --json                print one JSON object on stdout; logs go to stderr
+  --format FORMAT       text (default): tree, policies, diff, cost and RTO/RPO tables;
+                        json: one JSON object on stdout (adds "cost" and "resilience"); logs go to stderr;
+                        markdown: one Markdown report (summary, policies, promotion diff, cost, RTO/RPO, diagram)
+  --json                the same as --format json
+  --strict              fail (exit 5) when an RTO/RPO estimate misses pilot-light:rtoTargetMinutes/rpoTargetMinutes
   --dir PATH            the Pulumi project folder (default: this repository)
-  --policy-config FILE  policy pack config, in the format of pulumi's --policy-pack-config`;
+  --policy-config FILE  policy pack config, in the format of pulumi's --policy-pack-config
+
+exit codes: 0 ok, 1 the program failed, 2 bad configuration or usage, 3 a mandatory policy violation,
+            4 a change that would replace or delete data, 5 an RTO/RPO miss with --strict`;
+
+/** The output formats of --format. */
+export const PLAN_FORMATS = ["text", "json", "markdown"] as const;
+/** One of PLAN_FORMATS. */
+export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
 export interface PlanCliOptions {
     stack: string;
@@ -33,8 +60,18 @@ export interface PlanCliOptions {
     /** Config values to plan with (fully qualified keys, or bare keys of the project namespace). */
     set: Record<string, string>;
     allowRetire: string[];
+    /** True for --json and for --format json. */
     json: boolean;
+    /** Present only when --format was given; read the effective format with outputFormat(). */
+    format?: PlanFormat;
+    /** Present only with --strict: RTO/RPO misses fail the command (exit 5). */
+    strict?: true;
     policyConfig?: string;
+}
+
+/** The format to print: --format, else json for --json, else text. */
+export function outputFormat(opts: PlanCliOptions): PlanFormat {
+    return opts.format ?? (opts.json ? "json" : "text");
 }
 
 export class UsageError extends Error {}
@@ -51,6 +88,8 @@ export function parsePlanArgs(argv: string[]): PlanCliOptions {
                 set: { type: "string", multiple: true },
                 "allow-retire": { type: "string", multiple: true },
                 json: { type: "boolean" },
+                format: { type: "string" },
+                strict: { type: "boolean" },
                 "policy-config": { type: "string" },
                 help: { type: "boolean", short: "h" },
             },
@@ -69,13 +108,23 @@ export function parsePlanArgs(argv: string[]): PlanCliOptions {
         if (eq <= 0) throw new UsageError(`--set ${JSON.stringify(pair)}: expected KEY=VALUE, e.g. --set databaseGeneration=2\n${USAGE}`);
         set[pair.slice(0, eq)] = pair.slice(eq + 1);
     }
+    const format = v.format;
+    if (format !== undefined && !(PLAN_FORMATS as readonly string[]).includes(format)) {
+        throw new UsageError(`--format ${JSON.stringify(format)}: expected one of ${PLAN_FORMATS.join(", ")}\n${USAGE}`);
+    }
+    if (v.json && format !== undefined && format !== "json") {
+        throw new UsageError(`--json means --format json; it cannot be combined with --format ${format}\n${USAGE}`);
+    }
     return {
         stack: v.stack,
         dir: path.resolve(v.dir ?? path.join(__dirname, "..")),
         promote: v.promote ? true : undefined,
         set,
         allowRetire: v["allow-retire"] ?? [],
-        json: v.json ?? false,
+        json: (v.json ?? false) || format === "json",
+        // Only when given, so callers that never use them see the options they always did.
+        ...(format !== undefined ? { format: format as PlanFormat } : {}),
+        ...(v.strict ? { strict: true as const } : {}),
         policyConfig: v["policy-config"] ? path.resolve(v["policy-config"]) : undefined,
     };
 }
@@ -102,6 +151,61 @@ export async function runDiff(opts: PlanCliOptions, after: StackPlan): Promise<P
         dir: opts.dir, stack: opts.stack, promote: opts.promote ? false : undefined,
     }));
     return diffPlans(before, after, opts.allowRetire);
+}
+
+/** prod, dr in standby, dr promoted, and the promotion between the last two. */
+export interface StackTrio {
+    prod: StackPlan;
+    drStandby: StackPlan;
+    drPromoted: StackPlan;
+    promotion: PlannedChange;
+}
+
+/**
+ * The trio the reports compare, reusing `plan` (and the --promote diff) where it is one of
+ * them. The stack planned with --set keeps its overrides in every plan of it (dr's both
+ * states); the peer is planned as configured. Undefined for a project without this project's
+ * primary/dr convention (`<project>:role` and `<project>:peerStack`).
+ */
+export async function planTrio(opts: PlanCliOptions, plan: StackPlan, change: PlannedChange | undefined): Promise<StackTrio | undefined> {
+    const ns = plan.project;
+    const role = plan.config[`${ns}:role`];
+    const peerStack = plan.config[`${ns}:peerStack`];
+    if (!peerStack || (role !== "primary" && role !== "dr")) return undefined;
+    const peer = peerStack.split("/").pop()!;
+    const overrides = qualify(opts);
+    const planDr = (promote: boolean) => withLogsOnStderr(() => planStack({
+        dir: opts.dir, stack: role === "dr" ? opts.stack : peer, promote, configOverrides: role === "dr" ? overrides : {},
+    }));
+    const prod = role === "primary" ? plan : await withLogsOnStderr(() => planStack({ dir: opts.dir, stack: peer }));
+    // --promote's diff already planned standby as configured now: the same plan unless --set changed it.
+    const reuseBefore = role === "dr" && plan.promote && change !== undefined && opts.promote === true && Object.keys(opts.set).length === 0;
+    const drStandby = role === "dr" && !plan.promote ? plan : reuseBefore ? change!.before : await planDr(false);
+    const drPromoted = role === "dr" && plan.promote ? plan : await planDr(true);
+    const promotion = reuseBefore ? change! : diffPlans(drStandby, drPromoted);
+    return { prod, drStandby, drPromoted, promotion };
+}
+
+/** What the reports add to the plan's output. */
+interface Reports {
+    /** The planned stack's estimate (the `--json` "cost"). */
+    cost: CostEstimate;
+    trio?: StackTrio;
+    costs?: { prod: CostEstimate; drStandby: CostEstimate; drPromoted: CostEstimate };
+    resilience: ResilienceRow[];
+    assumptions: ResilienceAssumption[];
+}
+
+/** Cost and RTO/RPO estimates; resilience needs the trio, so it is empty without one. */
+export async function buildReports(opts: PlanCliOptions, plan: StackPlan, change: PlannedChange | undefined): Promise<Reports> {
+    const trio = await planTrio(opts, plan, change);
+    if (!trio) return { cost: estimateCost(plan), resilience: [], assumptions: [] };
+    const costs = { prod: estimateCost(trio.prod), drStandby: estimateCost(trio.drStandby), drPromoted: estimateCost(trio.drPromoted) };
+    const cost = plan === trio.prod ? costs.prod : plan === trio.drStandby ? costs.drStandby : plan === trio.drPromoted ? costs.drPromoted : estimateCost(plan);
+    const assumptions = effectiveAssumptions(trio);
+    // The targets of the stack asked about, so `--set rtoTargetMinutes=...` applies.
+    const resilience = assessResilience({ ...trio, promotion: trio.promotion.changes, targets: targetsFromConfig(plan), strict: opts.strict === true, assumptions });
+    return { cost, trio, costs, resilience, assumptions };
 }
 
 async function withLogsOnStderr<T>(fn: () => Promise<T>): Promise<T> {
@@ -131,23 +235,53 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`${e.message}\n`);
         return 2;
     }
+    const format = outputFormat(opts);
     let plan: StackPlan;
     let violations: Violation[];
     let change: PlannedChange | undefined;
+    let reports: Reports;
+    let markdown: string | undefined;
     try {
         const policyConfig = opts.policyConfig ? loadPolicyConfig(opts.policyConfig) : undefined;
         plan = await runPlan(opts);
         violations = await evaluatePolicies(plan.resources, { stackRegion: plan.region, policyConfig });
         change = wantsDiff(opts) ? await runDiff(opts, plan) : undefined;
+        reports = await buildReports(opts, plan, change);
+        if (format === "markdown") {
+            const { trio, costs } = reports;
+            if (!trio || !costs) {
+                process.stderr.write(`--format markdown compares a primary stack with its dr stack, but stack "${opts.stack}" sets no `
+                    + `${plan.project}:role (primary or dr) with a ${plan.project}:peerStack.\n`);
+                return 2;
+            }
+            // Every stack's policy results, not only the planned one's: the report shows all three.
+            const evaluate = async (p: StackPlan) => (p === plan ? violations : evaluatePolicies(p.resources, { stackRegion: p.region, policyConfig }));
+            markdown = renderMarkdownReport({
+                planned: [opts.stack, opts.promote ? "--promote" : "", ...Object.entries(opts.set).map(([k, v]) => `--set ${k}=${v}`)].filter(Boolean).join(" "),
+                prod: trio.prod, drStandby: trio.drStandby, drPromoted: trio.drPromoted,
+                promotion: trio.promotion,
+                policies: [
+                    { label: trio.prod.stack, violations: await evaluate(trio.prod) },
+                    { label: `${trio.drStandby.stack} standby`, violations: await evaluate(trio.drStandby) },
+                    { label: `${trio.drPromoted.stack} promoted`, violations: await evaluate(trio.drPromoted) },
+                ],
+                costs, resilience: reports.resilience, assumptions: reports.assumptions,
+            });
+        }
     } catch (e: any) {
         const configError = e?.name === "ConfigError" || /^(no stack|.*holds no Pulumi\.yaml|policy config)/i.test(e?.message ?? "");
         process.stderr.write(`${configError ? "" : "plan failed: "}${e?.message ?? e}\n`);
         return configError ? 2 : 1;
     }
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
-    if (opts.json) {
+    if (format === "markdown") {
+        process.stdout.write(markdown!);
+    } else if (format === "json") {
         const diff = change ? { changes: changesJson(change.changes), dataSafety: { problems: change.unsafe } } : {};
-        process.stdout.write(`${JSON.stringify({ ...planJson(plan), policies: { violations }, ...diff }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({
+            ...planJson(plan), policies: { violations }, ...diff,
+            cost: costJson(reports.cost), resilience: resilienceJson(reports.resilience),
+        }, null, 2)}\n`);
     } else {
         process.stdout.write(`${renderPlan(plan)}\n\nPolicies (policies/, ${violations.length} violation${violations.length === 1 ? "" : "s"}, ${mandatory} mandatory):\n`
             + `${formatViolationTable(violations)}\n`);
@@ -155,7 +289,15 @@ async function main(argv: string[]): Promise<number> {
             const label = opts.promote ? "standby → promoted" : `as configured → with ${Object.entries(opts.set).map(([k, v]) => `${k}=${v}`).join(", ")}`;
             process.stdout.write(`\nChanges (${label}): ${renderChanges(change.changes)}\n`);
         }
+        if (reports.costs) {
+            process.stdout.write(`\n${renderCostTable(reports.costs.prod, reports.costs.drStandby, reports.costs.drPromoted)}\n`);
+        } else {
+            process.stdout.write(`\nESTIMATE of the monthly AWS cost of "${plan.stack}": $${roundUsd(reports.cost.monthlyUsd).toFixed(2)} `
+                + `(USD list prices as of ${reports.cost.priceTableDate}).\n`);
+        }
+        process.stdout.write(`\n${renderResilienceTable(reports.resilience)}\n`);
     }
+    const misses = reports.resilience.filter((r) => r.status !== "ok");
     if (change && change.unsafe.length > 0) {
         process.stderr.write(`plan failed: unsafe data change (${change.unsafe.length}):\n${change.unsafe.map((p) => `  - ${p}`).join("\n")}\n`);
         return 4;
@@ -163,6 +305,13 @@ async function main(argv: string[]): Promise<number> {
     if (mandatory > 0) {
         process.stderr.write(`${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"}: the real engine would block this deployment.\n`);
         return 3;
+    }
+    if (misses.length > 0) {
+        const strictMisses = resilienceFailures(reports.resilience);
+        process.stderr.write(`${misses.length} RTO/RPO estimate${misses.length === 1 ? "" : "s"} miss the targets`
+            + `${strictMisses.length > 0 ? " (--strict)" : " (advisory; --strict fails on them)"}: `
+            + `${misses.map((r) => `${r.disruption} / ${r.component}`).join(", ")}.\n`);
+        if (strictMisses.length > 0) return 5;
     }
     return 0;
 }

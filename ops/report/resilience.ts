@@ -685,15 +685,16 @@ export function renderResilienceTable(rows: ResilienceRow[]): string {
         `ESTIMATED RTO/RPO vs targets (RTO ${t.rtoTargetMinutes} min, RPO ${t.rpoTargetMinutes} min): `
         + `${rows.length - misses} of ${rows.length} rows meet both${misses ? `, ${misses} miss` : ""}.`,
         "",
-        ...table(["disruption", "component", "RTO", "RPO", "status", "basis"], rows.map((r) => [
+        ...table(["disruption", "component", "RTO", "RPO", "status"], rows.map((r) => [
             r.disruption, r.component,
             `${formatMinutes(r.rtoMinutes)}${r.meetsRto ? "" : " ✗"}`, `${formatMinutes(r.rpoMinutes)}${r.meetsRpo ? "" : " ✗"}`,
-            r.status, r.basis.join(", "),
+            r.status,
         ])),
         "",
     ];
     for (const r of rows) {
         for (const n of r.notes) out.push(`  ${r.disruption} / ${r.component}: ${n}`);
+        if (r.basis.length > 0) out.push(`  ${r.disruption} / ${r.component}: basis ${r.basis.join(", ")}`);
     }
     const path = rows.find((r) => r.criticalPath)?.criticalPath;
     if (path) out.push("", renderCriticalPath(path));

@@ -360,6 +360,18 @@ async function requireDb(region: string, identifier: string, what: string) {
     return db;
 }
 
+/**
+ * Whether the instance exists, with `known` false when RDS could not be asked (access denied,
+ * throttling): a failed update's config is only put back when RDS has said "not found".
+ */
+async function lookupDb(region: string, identifier: string) {
+    try {
+        return { exists: await describeDbInstance(region, identifier), known: true };
+    } catch {
+        return { exists: undefined, known: false };
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 /**
@@ -514,8 +526,8 @@ export function failbackSteps(opts: FailbackOptions): Step[] {
             try {
                 up = await upWithProgress(ctx, prod);
             } catch (e) {
-                const exists = await describeDbInstance(prodRegion, expected).catch(() => undefined);
-                if (!exists && !resuming) {
+                const { exists, known } = await lookupDb(prodRegion, expected);
+                if (known && !exists && !resuming) {
                     await restoreConfig(prod, KEYS.rebuildFromPeer, prevRebuild);
                     await restoreConfig(prod, KEYS.databaseGeneration, prevGeneration);
                     throw new Error(`pulumi up on ${prod.name} failed: ${describeAwsError(e)}. The replica ${expected} was not created, so `
@@ -720,8 +732,8 @@ export function failbackSteps(opts: FailbackOptions): Step[] {
             try {
                 up = await upWithProgress(ctx, dr);
             } catch (e) {
-                const exists = await describeDbInstance(drRegion, expected).catch(() => undefined);
-                if (!exists && !resuming) {
+                const { exists, known } = await lookupDb(drRegion, expected);
+                if (known && !exists && !resuming) {
                     await restoreConfig(dr, KEYS.promote, prev.promote);
                     await restoreConfig(dr, KEYS.reverseReplication, prev.reverse);
                     await restoreConfig(dr, KEYS.databaseGeneration, prev.generation);

@@ -275,6 +275,18 @@ describe("runbooks/failback", () => {
         assert.equal(ws.config("prod").get("pilot-light:databaseGeneration"), "2");
     });
 
+    it("keeps the config when RDS cannot say whether the new replica exists", async () => {
+        const { ws, world } = afterFailover();
+        stageAws(aws, world);
+        world.replicaCreationFails = true;
+        ws.failUpOn("prod", 1, new Error("update failed"));
+        aws.rds.on(DescribeDBInstancesCommand, { DBInstanceIdentifier: "pilot-light-prod-g2" })
+            .rejects(Object.assign(new Error("not authorized"), { name: "AccessDenied" }));
+        const report = await runFailback(options(ws).opts, fakeIO({ start: START }));
+        assert.match(report.steps[2].error!, /^pulumi up on prod failed: update failed\. The replica pilot-light-prod-g2 may exist \(it could not be described\), so the config stays/);
+        assert.equal(ws.config("prod").get("pilot-light:rebuildFromPeer"), "true");
+    });
+
     it("stops at a declined data step with nothing in it run", async () => {
         const { ws, world } = afterFailover();
         stageAws(aws, world);

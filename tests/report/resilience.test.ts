@@ -1,0 +1,214 @@
+// RTO/RPO estimates of the real stacks as the planner records them. Every expected number is
+// computed here from the exported assumption table, so changing an assumption moves the
+// expectation with it; what the test pins is which assumptions each estimate adds up.
+import * as assert from "node:assert/strict";
+import * as path from "path";
+import { diffPlans, ResourceChange } from "../../ops/diff";
+import type { RecordedResource } from "../../ops/offline/engine";
+import { planStack, StackPlan } from "../../ops/offline/planner";
+import {
+    assessResilience, criticalPath, effectiveAssumptions, renderAssumptionsTable, renderResilienceTable, RESILIENCE_ASSUMPTIONS,
+    resilienceFailures, resilienceJson, ResilienceRow, roundMinutes,
+} from "../../ops/report/resilience";
+
+const DIR = path.join(__dirname, "..", "..");
+
+/** Minutes of an assumption in the exported table. */
+function m(id: string): number {
+    const a = RESILIENCE_ASSUMPTIONS.find((x) => x.id === id);
+    assert.ok(a, `no assumption ${id}`);
+    return a.minutes;
+}
+
+const sum = (...ids: string[]) => roundMinutes(ids.reduce((s, id) => s + m(id), 0));
+
+function row(rows: ResilienceRow[], disruption: string, component: string): ResilienceRow {
+    const found = rows.filter((r) => r.disruption === disruption && r.component === component);
+    assert.equal(found.length, 1, `expected one row ${disruption} / ${component}, got ${rows.map((r) => `${r.disruption} / ${r.component}`).join("; ")}`);
+    return found[0];
+}
+
+/** Plans quietly: the program's info lines would clutter the test output. */
+async function quietPlan(req: Parameters<typeof planStack>[0]): Promise<StackPlan> {
+    const log = console.log;
+    const info = console.info;
+    console.log = () => undefined;
+    console.info = () => undefined;
+    try {
+        return await planStack(req);
+    } finally {
+        console.log = log;
+        console.info = info;
+    }
+}
+
+describe("report: resilience (RTO/RPO estimates)", function () {
+    this.timeout(180000);
+    let prod: StackPlan;
+    let drStandby: StackPlan;
+    let drPromoted: StackPlan;
+    let promotion: ResourceChange[];
+    let rows: ResilienceRow[];
+
+    before(async () => {
+        prod = await quietPlan({ dir: DIR, stack: "prod" });
+        drStandby = await quietPlan({ dir: DIR, stack: "dr", promote: false });
+        drPromoted = await quietPlan({ dir: DIR, stack: "dr", promote: true });
+        promotion = diffPlans(drStandby, drPromoted).changes;
+        rows = assessResilience({ prod, drStandby, drPromoted, promotion });
+    });
+
+    it("has a unique id, a non-negative duration and a source for every assumption", () => {
+        const ids = RESILIENCE_ASSUMPTIONS.map((a) => a.id);
+        assert.equal(new Set(ids).size, ids.length);
+        for (const a of RESILIENCE_ASSUMPTIONS) {
+            assert.ok(a.minutes >= 0, a.id);
+            assert.ok(/^https:\/\/|^Stated assumption/.test(a.source), `${a.id}: source must be a URL or a stated assumption: ${a.source}`);
+            if (a.low !== undefined && a.high !== undefined) assert.ok(a.low <= a.minutes && a.minutes <= a.high, `${a.id}: minutes outside its range`);
+        }
+        // The human part of RTO is an explicit, named assumption.
+        assert.match(RESILIENCE_ASSUMPTIONS.find((a) => a.id === "operator-decision")!.what, /human part of RTO/);
+        assert.match(renderAssumptionsTable(), /^id +minutes +range +what +source\n/);
+    });
+
+    it("reads the alarm periods, health checks, replica-lag alarm and RTC window from the plans, equal to the table by default", () => {
+        const effective = effectiveAssumptions({ prod, drStandby, drPromoted });
+        for (const a of effective) assert.equal(a.minutes, m(a.id), a.id);
+        const fromPlan = Object.fromEntries(effective.filter((a) => a.fromPlan).map((a) => [a.id, a.fromPlan]));
+        assert.deepEqual(fromPlan, {
+            "ec2-recover-alarm": "singleton-recoverable-instance-recover: 2 × 60 s",
+            "alb-target-unhealthy": "prod app-web-tg: 2 × 30 s",
+            "alb-target-healthy": "dr app-web-tg: 2 × 30 s",
+            "replica-lag": "dr database-replica-lag: threshold 300 s",
+            "s3-rtc": "prod replication rule: replicationTime 15 min",
+        });
+    });
+
+    it("finds the promotion's critical path: the cache, the launch template that needs its endpoint, then the fleet", () => {
+        const path = criticalPath(promotion, drPromoted);
+        assert.deepEqual(path.steps.map((s) => `${s.type} ${s.name}`), [
+            "random:index/randomPassword:RandomPassword app-cache-auth-token",
+            "aws:elasticache/replicationGroup:ReplicationGroup app-cache-redis",
+            "aws:ec2/launchTemplate:LaunchTemplate app-servers-lt",
+            "aws:autoscaling/group:Group app-servers-asg",
+        ]);
+        assert.equal(path.minutes, sum("local-resource", "elasticache-create", "api-resource", "asg-launch", "ec2-boot", "alb-target-healthy"));
+        assert.deepEqual(path.steps.map((s) => s.startMinutes), [0, 0, m("elasticache-create"), sum("elasticache-create", "api-resource")]);
+        assert.deepEqual(path.steps[3].basis, ["asg-launch", "ec2-boot", "alb-target-healthy"]);
+        assert.deepEqual(path.defaultedTypes, []);
+    });
+
+    it("estimates every row of the default config from the table, against the 60/15 min targets", () => {
+        const expected: [string, string, number | null, number | null][] = [
+            ["instance failure", "web tier", m("alb-target-unhealthy"), 0],
+            ["AZ failure", "web tier", m("alb-target-unhealthy"), 0],
+            ["instance failure", "database", m("rds-multi-az-failover"), 0],
+            ["AZ failure", "database", m("rds-multi-az-failover"), 0],
+            ["instance failure", "cache", m("elasticache-failover"), 0],
+            ["AZ failure", "cache", m("elasticache-failover"), 0],
+            ["AZ failure", "egress (NAT gateway)", null, 0],
+            ["instance failure", "singleton (recoverable-instance)", sum("ec2-recover-alarm", "ec2-recover-action", "ec2-boot"), 0],
+            ["AZ failure", "singleton (recoverable-instance)", null, null],
+            ["region failure", "web tier",
+                roundMinutes(sum("route53-health-detection", "operator-decision", "pulumi-up-overhead") + criticalPath(promotion, drPromoted).minutes + m("dns-alias-ttl")),
+                Math.max(m("replica-lag"), m("s3-rtc"))],
+            ["region failure", "database", sum("route53-health-detection", "operator-decision", "pulumi-up-overhead", "rds-replica-promotion"), m("replica-lag")],
+            ["region failure", "singleton (recoverable-instance)", null, null],
+        ];
+        assert.deepEqual(rows.map((r) => [r.disruption, r.component, r.rtoMinutes, r.rpoMinutes]), expected);
+        for (const r of rows) {
+            assert.equal(r.rtoTargetMinutes, 60);
+            assert.equal(r.rpoTargetMinutes, 15);
+            assert.equal(r.meetsRto, r.rtoMinutes !== null && r.rtoMinutes <= 60, `${r.disruption} / ${r.component}`);
+            assert.equal(r.meetsRpo, r.rpoMinutes !== null && r.rpoMinutes <= 15, `${r.disruption} / ${r.component}`);
+            assert.equal(r.status, r.meetsRto && r.meetsRpo ? "ok" : "advisory");
+        }
+        const site = row(rows, "region failure", "web tier");
+        assert.deepEqual(site.basis.slice(0, 3), ["route53-health-detection", "operator-decision", "pulumi-up-overhead"]);
+        assert.ok(site.basis.includes("elasticache-create") && site.basis.includes("replica-lag") && site.basis.includes("s3-rtc"));
+        assert.ok(site.notes.includes(`RPO dominated by media: S3 RTC ${m("s3-rtc")} min ≥ database replica lag bound ${m("replica-lag")} min.`), site.notes.join("\n"));
+        assert.ok(site.notes.some((n) => n.startsWith("No failover DNS in prod")), "the default config has no domain");
+        assert.deepEqual(rows.filter((r) => r.status !== "ok").map((r) => `${r.disruption} / ${r.component}`), [
+            "AZ failure / egress (NAT gateway)", "AZ failure / singleton (recoverable-instance)", "region failure / singleton (recoverable-instance)",
+        ]);
+        assert.deepEqual(resilienceFailures(rows), []);
+    });
+
+    it("bounds the database's share of RPO by pilot-light:replicaLagAlarmSeconds", async () => {
+        const slowAlarm = await quietPlan({ dir: DIR, stack: "dr", promote: false, configOverrides: { "pilot-light:replicaLagAlarmSeconds": "1800" } });
+        const slow = assessResilience({ prod, drStandby: slowAlarm, drPromoted, promotion });
+        const site = row(slow, "region failure", "web tier");
+        assert.equal(site.rpoMinutes, 30);
+        assert.equal(site.meetsRpo, false);
+        assert.equal(site.status, "advisory");
+        assert.ok(site.notes.includes(`RPO dominated by the database: replica lag bound 30 min > S3 RTC ${m("s3-rtc")} min.`), site.notes.join("\n"));
+        assert.equal(row(slow, "region failure", "database").rpoMinutes, 30);
+    });
+
+    it("reports a miss as an advisory, and as a failure with strict", () => {
+        const targets = { rtoMinutes: 30, rpoMinutes: 15 };
+        const advisory = row(assessResilience({ prod, drStandby, drPromoted, promotion, targets }), "region failure", "web tier");
+        assert.equal(advisory.meetsRto, false);
+        assert.equal(advisory.meetsRpo, true);
+        assert.equal(advisory.status, "advisory");
+        const strictRows = assessResilience({ prod, drStandby, drPromoted, promotion, targets, strict: true });
+        assert.equal(row(strictRows, "region failure", "web tier").status, "failure");
+        assert.equal(row(strictRows, "region failure", "database").status, "ok", "27.5 min meets 30");
+        assert.ok(resilienceFailures(strictRows).some((r) => r.disruption === "region failure" && r.component === "web tier"));
+    });
+
+    it("estimates the singleton per HA pattern", async () => {
+        const ebs = await quietPlan({ dir: DIR, stack: "prod", configOverrides: { "pilot-light:singletonMode": "multi-az-asg-ebs" } });
+        const ebsRows = assessResilience({ prod: ebs, drStandby, drPromoted, promotion });
+        const asgPath = ["asg-ec2-health", "asg-launch", "ebs-volume-restore", "ec2-boot", "eip-move"];
+        assert.deepEqual(row(ebsRows, "instance failure", "singleton (multi-az-asg-ebs)").rtoMinutes, sum(...asgPath));
+        assert.equal(row(ebsRows, "instance failure", "singleton (multi-az-asg-ebs)").rpoMinutes, 0);
+        const az = row(ebsRows, "AZ failure", "singleton (multi-az-asg-ebs)");
+        assert.equal(az.rpoMinutes, m("dlm-snapshot-interval"));
+        assert.equal(az.meetsRpo, false);
+
+        const standby = await quietPlan({ dir: DIR, stack: "prod", configOverrides: { "pilot-light:singletonMode": "standby-failover" } });
+        const standbyRows = assessResilience({ prod: standby, drStandby, drPromoted, promotion });
+        const sf = row(standbyRows, "AZ failure", "singleton (standby-failover)");
+        assert.equal(sf.rtoMinutes, sum("standby-failover-alarm", "ec2-start", "eip-move"));
+        assert.equal(sf.rpoMinutes, null, "the standby has its own volume");
+        assert.equal(effectiveAssumptions({ prod: standby, drStandby, drPromoted }).find((a) => a.id === "standby-failover-alarm")!.fromPlan,
+            "singleton-standby-failover-primary-failed: 5 × 60 s");
+    });
+
+    it("gives an unlisted type the default duration and names it", () => {
+        const urn = (type: string, name: string) => `urn:pulumi:dr::pilot-light::${type}::${name}`;
+        const rec = (type: string, name: string, deps: string[] = []): RecordedResource => ({
+            urn: urn(type, name), type, name, custom: true, inputs: {}, secretInputs: [], outputs: {}, dependencies: deps,
+            propertyDependencies: {}, protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [],
+        });
+        const nat = rec("aws:ec2/natGateway:NatGateway", "nat");
+        const odd = rec("aws:example/thing:Thing", "odd", [nat.urn]);
+        const asg = rec("aws:autoscaling/group:Group", "asg", [odd.urn, urn("aws:ec2/subnet:Subnet", "unchanged")]);
+        const alb = rec("aws:lb/loadBalancer:LoadBalancer", "alb");
+        const after = { resources: [nat, odd, asg, alb] } as StackPlan;
+        const changes: ResourceChange[] = after.resources.map((r) => ({
+            urn: r.urn, type: r.type, name: r.name, op: "create", diff: [], replaceKeys: [], data: false, retained: false,
+        }));
+        const path = criticalPath(changes, after);
+        assert.deepEqual(path.steps.map((s) => s.name), ["nat", "odd", "asg"]);
+        assert.equal(path.minutes, sum("nat-create", "unlisted-type", "asg-launch", "ec2-boot", "alb-target-healthy"));
+        assert.deepEqual(path.defaultedTypes, ["aws:example/thing:Thing"]);
+    });
+
+    it("renders the rows as text and as the --json array", () => {
+        const text = renderResilienceTable(rows);
+        assert.match(text, /^ESTIMATED RTO\/RPO vs targets \(RTO 60 min, RPO 15 min\): 9 of 12 rows meet both, 3 miss\./);
+        const siteRow = row(rows, "region failure", "web tier");
+        const esc = (n: number | null) => String(n).replace(".", "\\.");
+        assert.match(text, new RegExp(`\\nregion failure +web tier +${esc(siteRow.rtoMinutes)} min +${esc(siteRow.rpoMinutes)} min +ok\\n`));
+        assert.match(text, /\nAZ failure +egress \(NAT gateway\) +not covered ✗ +0 min +advisory\n/);
+        assert.match(text, new RegExp(`Critical path of the promotion: ${esc(siteRow.criticalPath!.minutes)} min\\n {2}at +0 min {2}create random:index/randomPassword:RandomPassword app-cache-auth-token`));
+        const json = resilienceJson(rows);
+        assert.deepEqual(Object.keys(json[0]), ["disruption", "component", "rtoMinutes", "rpoMinutes", "rtoTargetMinutes", "rpoTargetMinutes",
+            "meetsRto", "meetsRpo", "status", "basis", "notes"]);
+        const site = json.find((r) => r.disruption === "region failure" && r.component === "web tier") as any;
+        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-cache-auth-token", "app-cache-redis", "app-servers-lt", "app-servers-asg"]);
+        assert.doesNotThrow(() => JSON.stringify(json));
+    });
+});

@@ -644,8 +644,9 @@ export function failbackSteps(opts: FailbackOptions): Step[] {
                     await waitLagZero(ctx, prodRegion, replica, freeze.at, t);
                 } catch (e) {
                     const restored = await unfreeze();
-                    throw new Error(`${describeAwsError(e)}. Nothing on ${prod.name} changed; ${restored || `${dr.name} stays frozen`}, `
-                        + `so dr serves again. Find out why replication stalled and resume with --from-step 4`);
+                    throw new Error(`${describeAwsError(e)}. Nothing on ${prod.name} changed; `
+                        + (restored ? `${restored}, so dr serves again` : `${dr.name}'s app servers were already at 0 before this run and stay there`)
+                        + `. Find out why replication stalled and resume with --from-step 4`);
                 }
             }
             const previous = await prod.getConfig(KEYS.rebuildFromPeer);

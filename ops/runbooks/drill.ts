@@ -218,7 +218,13 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
         title: "Tear down the drill (always runs)",
         async run(ctx) {
             const { dr: d } = await stacks();
-            if (!touched && (await d.getConfig(KEYS.drill)) !== "true") return NOTHING_TO_TEAR_DOWN;
+            if (!touched) {
+                // A leftover drill flag this run did not adopt (preflight stopped first, e.g. dr is
+                // promoted) is not torn down: an unplanned up on a serving dr is worse than a note.
+                if ((await d.getConfig(KEYS.drill)) !== "true") return NOTHING_TO_TEAR_DOWN;
+                return `${NOTHING_TO_TEAR_DOWN}; NOTE: ${KEYS.drill} is true on ${d.name}, left by an earlier run: check the stack and `
+                    + `run \`pulumi config rm ${KEYS.drill} --stack ${d.name} && pulumi up --stack ${d.name}\``;
+            }
             // Removed, not set false: drill is off by default, and the stack file returns to its steady state.
             await d.removeConfig(KEYS.drill);
             let changes: string;
@@ -272,7 +278,7 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
                 inline = { record };
                 ctx.io.log(record.status === "ok" ? `✓ ${teardown.title}: ${record.detail}` : `✗ ${teardown.title} failed: ${record.error}`);
                 const outcome = record.status === "failed" ? `the teardown ALSO failed: ${record.error}`
-                    : record.detail === NOTHING_TO_TEAR_DOWN ? NOTHING_TO_TEAR_DOWN : `the drill was torn down: ${record.detail}`;
+                    : record.detail?.startsWith(NOTHING_TO_TEAR_DOWN) ? record.detail : `the drill was torn down: ${record.detail}`;
                 throw new Error(`${cause} [${outcome}]`);
             }
         },

@@ -149,6 +149,12 @@ describe("runbooks/drill", () => {
         assert.equal(report.steps[5].detail, "nothing to tear down: the drill was not started");
         assert.equal(ws.callsTo("dr", "up").length, 0);
 
+        // A drill flag left by an earlier run on a dr that is now promoted: noted, no up.
+        ws.config("dr").set("pilot-light:drill", "true");
+        report = await runDrill(opts(ws), fakeIO({ start: START }));
+        assert.match(report.steps[5].detail!, /^nothing to tear down: the drill was not started; NOTE: pilot-light:drill is true on dr, left by an earlier run/);
+        assert.equal(ws.callsTo("dr", "up").length, 0);
+
         const other = standby();
         other.world.replica = { DBInstanceStatus: "available" };
         stageAws(aws, other.world);

@@ -1,0 +1,125 @@
+// The Markdown report for a PR comment, from real plans of prod, dr standby and dr promoted:
+// every section in order, the headline from the cost comparison, escaped pipes, tables whose
+// rows all have the header's column count, and the diagram in a mermaid block.
+import * as assert from "node:assert/strict";
+import * as path from "path";
+import { diffPlans, PlannedChange } from "../../ops/diff";
+import { planStack, StackPlan } from "../../ops/offline/planner";
+import type { Violation } from "../../ops/policy/evaluate";
+import { compareCosts, estimateCost } from "../../ops/report/cost";
+import { cell, MarkdownReportInput, markdownTable, renderMarkdownReport } from "../../ops/report/markdown";
+import { assessResilience, effectiveAssumptions } from "../../ops/report/resilience";
+
+const DIR = path.join(__dirname, "..", "..");
+
+async function quietPlan(req: Parameters<typeof planStack>[0]): Promise<StackPlan> {
+    const log = console.log;
+    const info = console.info;
+    console.log = () => undefined;
+    console.info = () => undefined;
+    try {
+        return await planStack(req);
+    } finally {
+        console.log = log;
+        console.info = info;
+    }
+}
+
+/** Unescaped `|` in a table line: the column separators. */
+function separators(line: string): number {
+    return (line.replace(/\\\\/g, "").replace(/\\\|/g, "").match(/\|/g) ?? []).length;
+}
+
+describe("report: Markdown for the PR comment", function () {
+    this.timeout(180000);
+    let input: MarkdownReportInput;
+    let change: PlannedChange;
+    let md: string;
+    const pipeViolation: Violation = {
+        policy: "example-policy", level: "advisory",
+        urn: "urn:pulumi:prod::pilot-light::pilot-light:app:AppTier$aws:lb/loadBalancer:LoadBalancer::app-web-alb",
+        message: "ports 80|443 must | not be open\nsecond line",
+    };
+
+    before(async () => {
+        const prod = await quietPlan({ dir: DIR, stack: "prod" });
+        const drStandby = await quietPlan({ dir: DIR, stack: "dr", promote: false });
+        const drPromoted = await quietPlan({ dir: DIR, stack: "dr", promote: true });
+        change = diffPlans(drStandby, drPromoted);
+        const trio = { prod, drStandby, drPromoted };
+        input = {
+            planned: "dr --promote",
+            ...trio,
+            promotion: change,
+            policies: [
+                { label: "prod", violations: [pipeViolation] },
+                { label: "dr standby", violations: [] },
+                { label: "dr promoted", violations: [] },
+            ],
+            costs: { prod: estimateCost(prod), drStandby: estimateCost(drStandby), drPromoted: estimateCost(drPromoted) },
+            resilience: assessResilience({ ...trio, promotion: change.changes }),
+            assumptions: effectiveAssumptions(trio),
+        };
+        md = renderMarkdownReport(input);
+    });
+
+    it("has every section, in order", () => {
+        const headings = md.split("\n").filter((l) => l.startsWith("#"));
+        assert.deepEqual(headings, [
+            "## Offline plan report: prod and dr",
+            "### Summary",
+            "### Resources per stack",
+            "### Policies",
+            "### Promotion diff (dr standby → promoted)",
+            "### Cost: prod vs dr standby vs dr promoted (ESTIMATE)",
+            "### Resilience: RTO/RPO vs targets (ESTIMATE)",
+            "### Diagram",
+        ]);
+        assert.match(md, /\n```mermaid\nflowchart LR\n[\s\S]*\n```\n$/);
+        assert.match(md, /<details>\n<summary>18 to create, 1 to update, 0 to replace, 1 to delete<\/summary>\n/);
+        assert.match(md, /<summary>Assumptions behind the estimates<\/summary>/);
+    });
+
+    it("leads with what standby costs as a share of prod, the policy result, data safety and RTO/RPO", () => {
+        const cmp = compareCosts(input.costs.prod, input.costs.drStandby, input.costs.drPromoted);
+        const share = `${(cmp.standbyShareOfProd * 100).toFixed(1)}%`;
+        assert.ok(md.includes(`- **Cost (ESTIMATE):** dr standby costs **${share} of prod**`), md.slice(0, 800));
+        assert.ok(md.includes(`List prices as of ${input.costs.prod.priceTableDate}.`));
+        assert.ok(md.includes("- **Policies:** ✅ 1 violation, 0 mandatory (prod: 1, dr standby: 0, dr promoted: 0)."));
+        assert.ok(md.includes("- **Promotion data safety:** ✅ safe: no data resource is replaced or deleted."));
+        const site = input.resilience.find((r) => r.disruption === "region failure" && r.component === "web tier")!;
+        assert.ok(md.includes(`region failure ✅ RTO ${site.rtoMinutes} min, ✅ RPO ${site.rpoMinutes} min`), "headline RTO/RPO");
+        assert.ok(md.includes(`**Critical path of the promotion** (\`pulumi up\` of dr, ${site.criticalPath!.minutes} min): \`app-cache-auth-token\``));
+    });
+
+    it("labels the cost table ESTIMATE with the price-table date, prod | dr standby | dr promoted per component", () => {
+        assert.ok(md.includes(`**ESTIMATE** in USD per month, from list prices as of ${input.costs.prod.priceTableDate}`));
+        assert.ok(md.includes("| component | prod (us-east-1) | dr standby (us-west-2) | dr promoted (us-west-2) |"));
+        for (const component of Object.keys(input.costs.prod.byComponent)) {
+            assert.ok(md.split("\n").some((l) => l.startsWith(`| ${component} | $`)), component);
+        }
+    });
+
+    it("escapes pipes in table cells and keeps every table row as wide as its header", () => {
+        assert.ok(md.includes("| prod | advisory | example-policy | app-web-alb (aws:lb/loadBalancer:LoadBalancer) | ports 80\\|443 must \\| not be open<br>second line |"));
+        assert.equal(cell("a|b\nc"), "a\\|b<br>c");
+        assert.equal(cell(""), " ");
+        assert.equal(cell("x\\|y"), "x\\\\\\|y");
+        let width: number | undefined;
+        for (const line of md.split("\n")) {
+            if (!line.startsWith("|")) {
+                width = undefined;
+                continue;
+            }
+            width ??= separators(line);
+            assert.equal(separators(line), width, `row width differs from its header: ${line}`);
+        }
+        assert.equal(markdownTable(["a", "b"], [["x|y", 1]], ["l", "r"]), "| a | b |\n| --- | ---: |\n| x\\|y | 1 |");
+    });
+
+    it("shows the promotion's unsafe changes when there are some", () => {
+        const unsafe = renderMarkdownReport({ ...input, promotion: { changes: change.changes, unsafe: ["REPLACE of aws:rds/instance:Instance \"database-mysql\": [kmsKeyId]"] } });
+        assert.ok(unsafe.includes("- **Promotion data safety:** ❌ 1 unsafe change (see the diff)."));
+        assert.ok(unsafe.includes("**Unsafe data changes:**\n\n- REPLACE of aws:rds/instance:Instance \"database-mysql\": [kmsKeyId]"));
+    });
+});

@@ -1,0 +1,78 @@
+// The plan command's reports as a user runs them: a child process, its stdout, stderr and exit
+// code. Each run plans prod, dr standby and dr promoted (15–30 s), so the runs are few.
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { outputFormat, parsePlanArgs } from "../../ops/plan";
+
+const ROOT = path.join(__dirname, "..", "..");
+const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
+
+function plan(args: string[]) {
+    const r = spawnSync(TS_NODE, ["--transpile-only", path.join(ROOT, "ops", "plan.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("ops: the plan command's cost and resilience reports", function () {
+    this.timeout(180000);
+
+    it("parses --format (with --json as its alias) and --strict", () => {
+        assert.equal(outputFormat(parsePlanArgs(["--stack", "dr"])), "text");
+        assert.equal(outputFormat(parsePlanArgs(["--stack", "dr", "--json"])), "json");
+        const md = parsePlanArgs(["--stack", "dr", "--promote", "--format", "markdown", "--strict"]);
+        assert.equal(outputFormat(md), "markdown");
+        assert.equal(md.json, false);
+        assert.equal(md.strict, true);
+        const json = parsePlanArgs(["--stack", "dr", "--format", "json"]);
+        assert.equal(json.json, true);
+        assert.equal(outputFormat(json), "json");
+        // Options nobody asked for stay absent, so the parsed shape is what it always was.
+        assert.ok(!("format" in parsePlanArgs(["--stack", "dr", "--json"])));
+        assert.ok(!("strict" in parsePlanArgs(["--stack", "dr"])));
+        assert.throws(() => parsePlanArgs(["--stack", "dr", "--format", "yaml"]), /^Error: --format "yaml": expected one of text, json, markdown/);
+        assert.throws(() => parsePlanArgs(["--stack", "dr", "--json", "--format", "markdown"]),
+            /^Error: --json means --format json; it cannot be combined with --format markdown/);
+    });
+
+    it("prints the Markdown report with --format markdown", () => {
+        const r = plan(["--stack", "dr", "--promote", "--format", "markdown"]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /^## Offline plan report: prod and dr\n/);
+        for (const heading of ["### Summary", "### Resources per stack", "### Policies", "### Promotion diff (dr standby → promoted)",
+            "### Cost: prod vs dr standby vs dr promoted (ESTIMATE)", "### Resilience: RTO/RPO vs targets (ESTIMATE)", "### Diagram"]) {
+            assert.ok(r.stdout.includes(`\n${heading}\n`), heading);
+        }
+        assert.match(r.stdout, /- \*\*Cost \(ESTIMATE\):\*\* dr standby costs \*\*\d+\.\d% of prod\*\*/);
+        assert.match(r.stdout, /No policy violations in prod, dr standby, dr promoted/);
+        assert.match(r.stdout, /\n```mermaid\nflowchart LR\n/);
+        // The program's logs and the advisory go to stderr, never into the document.
+        assert.doesNotMatch(r.stdout, /\[runtime\]/);
+        assert.match(r.stderr, /RTO\/RPO estimates miss the targets \(advisory; --strict fails on them\)/);
+    });
+
+    it("adds cost and resilience to --json and keeps every key it had", () => {
+        const r = plan(["--stack", "dr", "--promote", "--json"]);
+        assert.equal(r.code, 0, r.stderr);
+        const doc = JSON.parse(r.stdout);
+        assert.deepEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies", "changes", "dataSafety", "cost", "resilience"]);
+        assert.equal(doc.stack, "dr");
+        assert.deepEqual(doc.dataSafety, { problems: [] });
+        assert.deepEqual(Object.keys(doc.cost), ["monthlyUsd", "byComponent", "items"]);
+        assert.ok(doc.cost.monthlyUsd > 0);
+        assert.ok("app (AppTier)" in doc.cost.byComponent, "the promoted dr's own estimate");
+        const site = doc.resilience.find((x: any) => x.disruption === "region failure" && x.component === "web tier");
+        assert.equal(site.meetsRto, true);
+        assert.equal(site.status, "ok");
+        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-cache-auth-token", "app-cache-redis", "app-servers-lt", "app-servers-asg"]);
+    });
+
+    it("fails with exit 5 under --strict when an estimate misses its target, and prints the cost and RTO/RPO tables", () => {
+        const r = plan(["--stack", "prod", "--strict", "--set", "rtoTargetMinutes=20"]);
+        assert.equal(r.code, 5, r.stderr);
+        assert.match(r.stdout, /\nESTIMATE of the monthly AWS cost \(USD list prices as of \d{4}-\d{2}-\d{2}/);
+        assert.match(r.stdout, /\nESTIMATED RTO\/RPO vs targets \(RTO 20 min, RPO 15 min\)/);
+        assert.match(r.stdout, /\nregion failure +web tier +[\d.]+ min ✗ +15 min +failure\n/);
+        assert.match(r.stdout, /\nCritical path of the promotion: /);
+        assert.match(r.stderr, /RTO\/RPO estimates miss the targets \(--strict\): .*region failure \/ web tier/);
+    });
+});

@@ -5,6 +5,7 @@
 // a data resource fails the plan, naming it, unless a delete is an explicit retirement of a
 // resource Pulumi would only forget (retainOnDelete), after the runbook has snapshotted it.
 import { RecordedResource } from "../offline/engine";
+import { DATA_CLASS_TAG } from "../../components/dataClass";
 import { DATA_TYPES, FORCE_NEW, FORCE_NEW_EVERYWHERE } from "./forceNew";
 
 export type ChangeOp = "create" | "update" | "replace" | "delete";
@@ -19,7 +20,7 @@ export interface ResourceChange {
     diff: string[];
     /** The subset of `diff` that forces replacement. */
     replaceKeys: string[];
-    /** A data resource (DATA_TYPES). */
+    /** A data resource: of a DATA_TYPES type, and not tagged `pilot-light:data-class=regenerable`. */
     data: boolean;
     /** Delete only: the resource has retainOnDelete, so Pulumi forgets it and AWS keeps it. */
     retained: boolean;
@@ -64,7 +65,7 @@ export function diffResources(before: RecordedResource[], after: RecordedResourc
     const old = new Map(custom(before).map((r) => [r.urn, r]));
     const seen = new Set<string>();
     const changes: ResourceChange[] = [];
-    const base = (r: RecordedResource) => ({ urn: r.urn, type: r.type, name: r.name, data: DATA_TYPES.has(r.type) });
+    const base = (r: RecordedResource) => ({ urn: r.urn, type: r.type, name: r.name, data: holdsData(r) });
     for (const r of custom(after)) {
         seen.add(r.urn);
         const prev = old.get(r.urn);
@@ -93,6 +94,11 @@ export function diffResources(before: RecordedResource[], after: RecordedResourc
         }
     }
     return changes;
+}
+
+/** Of a data type, unless its component declared its content regenerable (components/dataClass.ts). */
+export function holdsData(r: RecordedResource): boolean {
+    return DATA_TYPES.has(r.type) && r.inputs?.tags?.[DATA_CLASS_TAG] !== "regenerable";
 }
 
 export interface DataSafetyOptions {

@@ -65,27 +65,13 @@ export async function diffText(planner: OfflinePlanner | undefined, request: Pla
         .map((k) => `${k}: ${request.from[k] ?? "(unset)"} → ${request.to[k]}`).join(", ");
     try {
         const plan = await (planner ?? offlinePlan)(request);
-        const unsafe = plan.unsafe.filter((u) => !isAppTierProblem(u));
-        const tolerated = plan.unsafe.filter(isAppTierProblem);
         return {
-            text: [`offline diff of ${request.stack} (${change}):`, plan.text, ...unsafe.map((u) => `UNSAFE: ${u}`),
-                ...tolerated.map((u) => `tolerated (app tier, recreated with it): ${u}`)].join("\n"),
-            unsafe,
+            text: [`offline diff of ${request.stack} (${change}):`, plan.text, ...plan.unsafe.map((u) => `UNSAFE: ${u}`)].join("\n"),
+            unsafe: plan.unsafe,
         };
     } catch (e) {
         return { text: `offline diff of ${request.stack} (${change}) unavailable: ${describeAwsError(e)}`, unsafe: [] };
     }
-}
-
-/**
- * True for a data-safety problem about a resource inside the app tier (a `pilot-light:app:*`
- * component). The tier is created and destroyed as a whole by promote, drill and failback; its
- * only "data" resource is the cache's auth token secret, which is generated anew with the cache
- * and protects nothing once the cache is gone. Demoting dr (step 5) deletes it every time, so
- * refusing on it would make failback impossible to finish.
- */
-export function isAppTierProblem(problem: string): boolean {
-    return /\(urn:pulumi:[^)]*::pilot-light:app:[A-Za-z]+\$/.test(problem);
 }
 
 /** Throws when the diff found data-safety problems, so the step changes nothing. */

@@ -104,6 +104,15 @@ describe("diff: data safety", () => {
             + "which RDS cannot do in place; raise pilot-light:databaseGeneration to build a new replica beside it and retire this one (docs/runbooks/failback.md)."]);
     });
 
+    it("does not count a secret its component declares regenerable as data", () => {
+        const secret = "aws:secretsmanager/secret:Secret";
+        const [c] = diffResources([record(secret, "token", { tags: { "pilot-light:data-class": "regenerable" } })], []);
+        assert.strictEqual(c.data, false);
+        assert.deepStrictEqual(checkDataSafety([c]), []);
+        const [d] = diffResources([record(secret, "token", { tags: { "pilot-light:data-class": "other" } })], []);
+        assert.strictEqual(d.data, true);
+    });
+
     it("allows updates and non-data deletes", () => {
         const changes: ResourceChange[] = diffResources(
             [record(DB, "db", { instanceClass: "a" }), record("aws:cloudwatch/metricAlarm:MetricAlarm", "lag", {})],
@@ -137,7 +146,7 @@ describe("diff: the real transitions, planned offline", function () {
     it("promotion keeps the replica's URN, drops only replicateSourceDb and sets backups; nothing else touches data", async () => {
         const c = await planChange({ dir: ROOT, stack: "dr", from: {}, to: ns({ promote: "true" }) });
         assert.deepStrictEqual(c.unsafe, []);
-        assert.deepStrictEqual(dataChanges(c), ["create app-cache-auth-token", "update database-mysql [backupRetentionPeriod, replicateSourceDb]"]);
+        assert.deepStrictEqual(dataChanges(c), ["update database-mysql [backupRetentionPeriod, replicateSourceDb]"]);
         const db = c.changes.find((x) => x.type === DB)!;
         assert.strictEqual(db.urn, "urn:pulumi:dr::pilot-light::pilot-light:database:Database$aws:rds/instance:Instance::database-mysql");
         const after = c.after.resources.find((r) => r.urn === db.urn)!;
@@ -152,7 +161,7 @@ describe("diff: the real transitions, planned offline", function () {
     it("a drill builds the app tier without touching any data resource", async () => {
         const c = await planChange({ dir: ROOT, stack: "dr", from: {}, to: ns({ drill: "true" }) });
         assert.deepStrictEqual(c.unsafe, []);
-        assert.deepStrictEqual(dataChanges(c), ["create app-cache-auth-token"]);
+        assert.deepStrictEqual(dataChanges(c), []);
         assert.deepStrictEqual(c.changes.filter((x) => x.op !== "create"), []);
         assert.ok(!c.after.resources.some((r) => r.type === "aws:route53/record:Record" && r.name === "dns-a"));
     });
@@ -205,7 +214,9 @@ describe("diff: the real transitions, planned offline", function () {
             const right = await planChange({ dir: ROOT, stack: "dr", from, to: ns({ databaseGeneration: "2" }), allowRetire: ["database-mysql"] });
             assert.deepStrictEqual(right.changes.filter((x) => x.type === DB).map((x) => `${x.op} ${x.name}`), ["create database-mysql-g2", "delete database-mysql"]);
             assert.ok(right.changes.find((x) => x.name === "database-mysql")!.retained);
-            assert.ok(right.unsafe.every((p) => !p.includes(DB)), right.unsafe.join("\n"));
+            // The app tier goes away with it; its cache token secret is declared regenerable, so that is not data loss.
+            assert.deepStrictEqual(right.unsafe, []);
+            assert.ok(right.changes.some((x) => x.op === "delete" && x.name === "app-cache-auth-token" && !x.data));
         });
     });
 });

@@ -342,18 +342,6 @@ describe("runbooks/failback", () => {
         assert.equal(aws.rds.commandCalls(CreateDBSnapshotCommand).length, 0);
     });
 
-    it("tolerates the app tier's cache secret being deleted when dr is demoted, showing it", async () => {
-        const { ws, world } = afterFailover();
-        stageAws(aws, world);
-        const cacheSecret = "DELETE of aws:secretsmanager/secret:Secret \"app-cache-auth-token\" (urn:pulumi:dr::pilot-light::pilot-light:app:RedisCache"
-            + "$aws:secretsmanager/secret:Secret::app-cache-auth-token): the data in it would be lost.";
-        const fake = plannerFake((r) => r.stack === "dr" && r.to["pilot-light:promote"] === "false" ? [cacheSecret] : []);
-        const io = fakeIO({ start: START });
-        const report = await runFailback({ workspace: ws, projectDir: "/project", planner: fake.planner, timeouts: FAST }, io);
-        assert.equal(report.ok, true, report.stoppedBecause);
-        assert.ok(io.lines.some((l) => l.includes(`tolerated (app tier, recreated with it): ${cacheSecret}`)), io.lines.join("\n"));
-    });
-
     it("leaves an unfenced PRIMARY record alone, and fails naming the record when there is none", async () => {
         const { world } = afterFailover();
         stageAws(aws, world);

@@ -39,6 +39,8 @@ const COMMON_OPTIONS = {
     "max-lag-seconds": { type: "string" },
     "accept-lag": { type: "boolean" },
     "timeout-minutes": { type: "string" },
+    "from-step": { type: "string" },
+    "switchover-at": { type: "string" },
     help: { type: "boolean", short: "h" },
 } as const;
 
@@ -50,7 +52,7 @@ export function usage(): string {
     const width = Math.max(...names.map((r) => r.name.length));
     return [
         "usage: npm run runbook -- <name> [--prod-stack prod] [--dr-stack dr] [--dir PATH] [--yes] [--dry-run] [--json]",
-        "                              [--max-lag-seconds N] [--accept-lag] [--timeout-minutes N]",
+        "                              [--max-lag-seconds N] [--accept-lag] [--timeout-minutes N] [--from-step N] [--switchover-at TIME]",
         "",
         "runbooks:",
         ...names.map((r) => `  ${r.name.padEnd(width)}  ${r.summary}${r.options.length ? ` (also: ${r.options.map((o) => `--${o}`).join(", ")})` : ""}`),
@@ -91,7 +93,7 @@ export function parseCli(argv: string[]) {
     const name = positionals[0];
     const runbook = RUNBOOKS[name];
     if (!runbook) throw new UsageError(`unknown runbook ${JSON.stringify(name)}; known: ${Object.keys(RUNBOOKS).join(", ")}`);
-    const extras: RunbookOption[] = ["max-lag-seconds", "accept-lag", "timeout-minutes"];
+    const extras: RunbookOption[] = ["max-lag-seconds", "accept-lag", "timeout-minutes", "from-step", "switchover-at"];
     const notForThis = extras.filter((o) => values[o] !== undefined && !runbook.options.includes(o));
     if (notForThis.length) {
         throw new UsageError(`${notForThis.map((o) => `--${o}`).join(", ")} does not apply to ${name}; `
@@ -108,7 +110,12 @@ export function parseCli(argv: string[]) {
         maxLagSeconds: wholeNumber("max-lag-seconds", values["max-lag-seconds"], 0),
         acceptLag: values["accept-lag"] ?? false,
         timeoutMinutes: wholeNumber("timeout-minutes", values["timeout-minutes"], 1),
+        fromStep: wholeNumber("from-step", values["from-step"], 0),
+        switchoverAt: values["switchover-at"],
     };
+    if (settings.switchoverAt !== undefined && Number.isNaN(Date.parse(settings.switchoverAt))) {
+        throw new UsageError(`--switchover-at ${JSON.stringify(settings.switchoverAt)} is not allowed; expected an ISO 8601 time such as 2026-12-01T02:00:00Z`);
+    }
     if (settings.prodStack === settings.drStack) {
         throw new UsageError(`--prod-stack and --dr-stack are both ${JSON.stringify(settings.prodStack)}; they must be different stacks`);
     }

@@ -950,7 +950,7 @@ export const failbackRunbook: RunbookDefinition = {
     name: "failback",
     summary: "Return to the prod region after a failover: retire and rebuild prod's DB as a replica, copy media back, "
         + "switch over on a schedule, rebuild dr's replica",
-    options: ["max-lag-seconds", "timeout-minutes"],
+    options: ["max-lag-seconds", "timeout-minutes", "from-step", "switchover-at"],
     steps: ({ workspace, settings, planner }) => {
         const s = settings as FailbackCliSettings;
         return failbackSteps({

@@ -9,7 +9,7 @@ import { failbackRunbook } from "./failback";
 import { drillRunbook } from "./drill";
 
 /** CLI options a runbook may accept on top of the common ones (stacks, --dir, --yes, --dry-run, --json). */
-export type RunbookOption = "max-lag-seconds" | "accept-lag" | "timeout-minutes";
+export type RunbookOption = "max-lag-seconds" | "accept-lag" | "timeout-minutes" | "from-step" | "switchover-at";
 
 /** The settings the CLI resolved, handed to every runbook. */
 export interface RunbookSettings {
@@ -25,6 +25,10 @@ export interface RunbookSettings {
     acceptLag: boolean;
     /** `--timeout-minutes` for each wait; undefined means the runbook's own default. */
     timeoutMinutes?: number;
+    /** failback: `--from-step N`, resume at step N (preflight always runs). */
+    fromStep?: number;
+    /** failback: `--switchover-at <ISO time>`, when step 4 may start. */
+    switchoverAt?: string;
 }
 
 /** What a runbook's steps are built from. */

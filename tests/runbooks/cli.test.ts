@@ -48,6 +48,9 @@ describe("runbooks: CLI", () => {
             [["bootstrap", "--accept-lag"], /^error: --accept-lag does not apply to bootstrap; it accepts no extra options/],
             [["failover", "--dir", "/nonexistent"], /^error: --dir \/nonexistent has no Pulumi.yaml; it must be the pilot-light project folder/],
             [["failover", "--prod-stack", "dr"], /^error: --prod-stack and --dr-stack are both "dr"; they must be different stacks/],
+            [["failover", "--from-step", "2"], /^error: --from-step does not apply to failover; it accepts --max-lag-seconds, --accept-lag, --timeout-minutes/],
+            [["failback", "--from-step", "two"], /^error: --from-step "two" is not allowed; it must be a whole number of at least 0/],
+            [["failback", "--switchover-at", "tomorrow"], /^error: --switchover-at "tomorrow" is not allowed; expected an ISO 8601 time such as 2026-12-01T02:00:00Z/],
         ];
         for (const [argv, message] of cases) {
             it(argv.join(" ") || "(nothing)", async () => {

@@ -571,7 +571,8 @@ export function assessResilience(input: ResilienceInput): ResilienceRow[] {
 
     const nats = byType(prod, "aws:ec2/natGateway:NatGateway");
     if (nats.length > 0) {
-        const azCount = Number(prod.config?.[`${ns(prod)}:azCount`] ?? 0) || byType(prod, "aws:ec2/routeTable:RouteTable").length - 1;
+        // The AZs the network spans, from its subnets rather than config: what was planned is what counts.
+        const azCount = new Set(byType(prod, "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone)).size;
         const perAz = nats.length >= azCount;
         add("AZ failure", "egress (NAT gateway)", perAz ? [] : null, none,
             [perAz ? `${nats.length} NAT gateways for ${azCount} AZs: each AZ keeps its own egress.`

@@ -53,6 +53,7 @@ export const PLAN_FORMATS = ["text", "json", "markdown"] as const;
 /** One of PLAN_FORMATS. */
 export type PlanFormat = (typeof PLAN_FORMATS)[number];
 
+/** The plan command's options, as parsePlanArgs returns them. */
 export interface PlanCliOptions {
     stack: string;
     dir: string;
@@ -74,8 +75,10 @@ export function outputFormat(opts: PlanCliOptions): PlanFormat {
     return opts.format ?? (opts.json ? "json" : "text");
 }
 
+/** Bad arguments: the message ends with the usage text, and the command exits 2. */
 export class UsageError extends Error {}
 
+/** Parses the command line; throws UsageError for unknown options, a missing --stack or a bad --set/--format. */
 export function parsePlanArgs(argv: string[]): PlanCliOptions {
     let parsed;
     try {

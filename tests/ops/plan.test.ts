@@ -43,7 +43,7 @@ describe("ops: the plan command", function () {
         const r = plan(["--stack", "dr", "--promote", "--json"]);
         assert.strictEqual(r.code, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
-        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies", "changes", "dataSafety"]);
+        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies", "changes", "dataSafety", "cost", "resilience"]);
         assert.strictEqual(doc.stack, "dr");
         assert.strictEqual(doc.promote, true);
         const db = doc.resources.find((x: any) => x.type === "aws:rds/instance:Instance");
@@ -57,11 +57,27 @@ describe("ops: the plan command", function () {
         assert.match(r.stderr, /dr is PROMOTED/);
     });
 
+    it("adds the promotion diff with --promote, and exits 4 naming the data resource a --set would delete", () => {
+        const promoted = JSON.parse(plan(["--stack", "dr", "--promote", "--json"]).stdout);
+        const db = promoted.changes.find((c: any) => c.type === "aws:rds/instance:Instance");
+        assert.deepStrictEqual(db, {
+            urn: "urn:pulumi:dr::pilot-light::pilot-light:database:Database$aws:rds/instance:Instance::database-mysql",
+            type: "aws:rds/instance:Instance", op: "update", diff: ["backupRetentionPeriod", "replicateSourceDb"],
+        });
+        assert.deepStrictEqual(promoted.dataSafety, { problems: [] });
+        const r = plan(["--stack", "prod", "--set", "rebuildFromPeer=true", "--set", "databaseGeneration=2"]);
+        assert.strictEqual(r.code, 4, r.stderr);
+        assert.match(r.stderr, /plan failed: unsafe data change \(1\):\n  - DELETE of aws:rds\/instance:Instance "database-mysql" .*--allow-retire database-mysql/);
+        assert.match(r.stdout, /- +delete +aws:rds\/instance:Instance +database-mysql \[data\] \(retained in AWS, removed from state\)/);
+        const allowed = plan(["--stack", "prod", "--set", "rebuildFromPeer=true", "--set", "databaseGeneration=2", "--allow-retire", "database-mysql"]);
+        assert.strictEqual(allowed.code, 0, allowed.stderr);
+    });
+
     it("prints only JSON through npm too, with the policy results", () => {
         const r = spawnSync("npm", ["run", "plan", "--", "--stack", "dr", "--json"], { cwd: ROOT, encoding: "utf8" });
         assert.strictEqual(r.status, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
-        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies"]);
+        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies", "cost", "resilience"]);
         assert.deepStrictEqual(doc.policies, { violations: [] });
     });
 

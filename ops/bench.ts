@@ -17,6 +17,7 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import { withProgramLogs } from "./offline/console";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -45,19 +46,6 @@ function loadModules(awsModules: string[]): void {
     /* eslint-enable @typescript-eslint/no-var-requires */
 }
 
-/** Runs `fn` with the program's console output on stderr, so stdout carries only the report. */
-async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-    const log = console.log;
-    const info = console.info;
-    console.log = console.error;
-    console.info = console.error;
-    try {
-        return await fn();
-    } finally {
-        console.log = log;
-        console.info = info;
-    }
-}
 
 async function childBaseline(awsModules: string[]): Promise<ChildReport> {
     const t0 = performance.now();
@@ -74,7 +62,7 @@ async function childPlan(): Promise<ChildReport> {
     const types = new Set<string>();
     for (const [stack, promote] of [["prod", undefined], ["dr", false], ["dr", true]] as const) {
         const start = performance.now();
-        const plan = await quietly(() => planStack({ dir: ROOT, stack, promote }));
+        const plan = await withProgramLogs("stderr", () => planStack({ dir: ROOT, stack, promote }));
         const violations = await evaluatePolicies(plan.resources, { stackRegion: plan.region });
         plans.push({ stack, promote: plan.promote, ms: performance.now() - start, resources: plan.resources.filter((r) => r.custom).length, violations: violations.length });
         for (const r of plan.resources) types.add(r.type);
@@ -91,7 +79,7 @@ async function childGrowth(tiers: number, awsModules: string[]): Promise<ChildRe
     const { AppTier } = require("../components/app") as typeof import("../components/app");
     const loadMs = performance.now() - t0;
     const start = performance.now();
-    const run = await quietly(() => runOffline({ project: "pilot-light", stack: "bench", region: "us-east-1", config: {} }, () => {
+    const run = await withProgramLogs("stderr", () => runOffline({ project: "pilot-light", stack: "bench", region: "us-east-1", config: {} }, () => {
         const network = new Network("network", { vpcCidr: "10.30.0.0/16", availabilityZones: ["us-east-1a", "us-east-1b"] });
         for (let i = 1; i <= tiers; i++) {
             new AppTier(`app${i}`, {

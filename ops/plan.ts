@@ -20,6 +20,7 @@ import { parseArgs } from "util";
 import { changesJson, diffPlans, PlannedChange, renderChanges } from "./diff";
 import { planStack, StackPlan } from "./offline/planner";
 import { loadProject } from "./offline/project";
+import { withProgramLogs } from "./offline/console";
 import { planJson, renderPlan } from "./offline/render";
 import { evaluatePolicies, formatViolationTable, loadPolicyConfig, Violation } from "./policy/evaluate";
 import { CostEstimate, costJson, estimateCost, renderCostTable, roundUsd } from "./report/cost";
@@ -137,7 +138,7 @@ export function parsePlanArgs(argv: string[]): PlanCliOptions {
  * with the JSON on stdout.
  */
 export async function runPlan(opts: PlanCliOptions): Promise<StackPlan> {
-    return withLogsOnStderr(() => planStack({ dir: opts.dir, stack: opts.stack, promote: opts.promote, configOverrides: qualify(opts) }));
+    return withProgramLogs("stderr", () => planStack({ dir: opts.dir, stack: opts.stack, promote: opts.promote, configOverrides: qualify(opts) }));
 }
 
 /** Whether the options ask for a diff: a promotion, or config values that differ from the stack's. */
@@ -150,7 +151,7 @@ export function wantsDiff(opts: PlanCliOptions): boolean {
  * diffed against `after`, with the data-safety check.
  */
 export async function runDiff(opts: PlanCliOptions, after: StackPlan): Promise<PlannedChange> {
-    const before = await withLogsOnStderr(() => planStack({
+    const before = await withProgramLogs("stderr", () => planStack({
         dir: opts.dir, stack: opts.stack, promote: opts.promote ? false : undefined,
     }));
     return diffPlans(before, after, opts.allowRetire);
@@ -177,10 +178,10 @@ export async function planTrio(opts: PlanCliOptions, plan: StackPlan, change: Pl
     if (!peerStack || (role !== "primary" && role !== "dr")) return undefined;
     const peer = peerStack.split("/").pop()!;
     const overrides = qualify(opts);
-    const planDr = (promote: boolean) => withLogsOnStderr(() => planStack({
+    const planDr = (promote: boolean) => withProgramLogs("stderr", () => planStack({
         dir: opts.dir, stack: role === "dr" ? opts.stack : peer, promote, configOverrides: role === "dr" ? overrides : {},
     }));
-    const prod = role === "primary" ? plan : await withLogsOnStderr(() => planStack({ dir: opts.dir, stack: peer }));
+    const prod = role === "primary" ? plan : await withProgramLogs("stderr", () => planStack({ dir: opts.dir, stack: peer }));
     // --promote's diff already planned standby as configured now: the same plan unless --set changed it.
     const reuseBefore = role === "dr" && plan.promote && change !== undefined && opts.promote === true && Object.keys(opts.set).length === 0;
     const drStandby = role === "dr" && !plan.promote ? plan : reuseBefore ? change!.before : await planDr(false);
@@ -211,18 +212,6 @@ export async function buildReports(opts: PlanCliOptions, plan: StackPlan, change
     return { cost, trio, costs, resilience, assumptions };
 }
 
-async function withLogsOnStderr<T>(fn: () => Promise<T>): Promise<T> {
-    const log = console.log;
-    const info = console.info;
-    console.log = console.error;
-    console.info = console.error;
-    try {
-        return await fn();
-    } finally {
-        console.log = log;
-        console.info = info;
-    }
-}
 
 /** --set keys with the project namespace added where missing. */
 function qualify(opts: PlanCliOptions): Record<string, string> {

@@ -8,6 +8,7 @@ import * as path from "path";
 import type { RecordedResource } from "../../ops/offline/engine";
 import { planStack, StackPlan } from "../../ops/offline/planner";
 import { layerOf, mermaidDiagram, mermaidId, mermaidLabel } from "../../ops/report/diagram";
+import { quietPlan } from "../support/quietPlan";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -73,18 +74,6 @@ function projectWithDomainAndAmi(): string {
     return dir;
 }
 
-async function quietPlan(req: Parameters<typeof planStack>[0]): Promise<StackPlan> {
-    const log = console.log;
-    const info = console.info;
-    console.log = () => undefined;
-    console.info = () => undefined;
-    try {
-        return await planStack(req);
-    } finally {
-        console.log = log;
-        console.info = info;
-    }
-}
 
 describe("report: Mermaid diagram", function () {
     this.timeout(180000);

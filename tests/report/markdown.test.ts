@@ -9,21 +9,10 @@ import type { Violation } from "../../ops/policy/evaluate";
 import { compareCosts, estimateCost } from "../../ops/report/cost";
 import { cell, MarkdownReportInput, markdownTable, renderMarkdownReport } from "../../ops/report/markdown";
 import { assessResilience, effectiveAssumptions } from "../../ops/report/resilience";
+import { quietPlan } from "../support/quietPlan";
 
 const DIR = path.join(__dirname, "..", "..");
 
-async function quietPlan(req: Parameters<typeof planStack>[0]): Promise<StackPlan> {
-    const log = console.log;
-    const info = console.info;
-    console.log = () => undefined;
-    console.info = () => undefined;
-    try {
-        return await planStack(req);
-    } finally {
-        console.log = log;
-        console.info = info;
-    }
-}
 
 /** Unescaped `|` in a table line: the column separators. */
 function separators(line: string): number {

@@ -10,6 +10,7 @@ import {
     assessResilience, criticalPath, effectiveAssumptions, renderAssumptionsTable, renderResilienceTable, RESILIENCE_ASSUMPTIONS,
     resilienceFailures, resilienceJson, ResilienceRow, roundMinutes,
 } from "../../ops/report/resilience";
+import { quietPlan } from "../support/quietPlan";
 
 const DIR = path.join(__dirname, "..", "..");
 
@@ -28,19 +29,6 @@ function row(rows: ResilienceRow[], disruption: string, component: string): Resi
     return found[0];
 }
 
-/** Plans quietly: the program's info lines would clutter the test output. */
-async function quietPlan(req: Parameters<typeof planStack>[0]): Promise<StackPlan> {
-    const log = console.log;
-    const info = console.info;
-    console.log = () => undefined;
-    console.info = () => undefined;
-    try {
-        return await planStack(req);
-    } finally {
-        console.log = log;
-        console.info = info;
-    }
-}
 
 describe("report: resilience (RTO/RPO estimates)", function () {
     this.timeout(180000);

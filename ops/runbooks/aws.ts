@@ -6,6 +6,10 @@ import {
     DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand,
     ElasticLoadBalancingV2Client, LoadBalancer,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import {
+    ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client,
+} from "@aws-sdk/client-route-53";
 
 /** The SDK v3 error name (`DBInstanceNotFoundFault`, `AccessDenied`), or "" for non-AWS errors. */
 export function awsErrorName(e: unknown): string {
@@ -73,4 +77,75 @@ export async function targetHealth(region: string, loadBalancerArn: string): Pro
 /** Lower case without the trailing dot, so `X.elb.amazonaws.com.` and `x.elb.amazonaws.com` compare equal. */
 export function normaliseDns(name: string): string {
     return name.trim().toLowerCase().replace(/\.$/, "");
+}
+
+/**
+ * The addresses of an ALB: the public and private IPv4 addresses of its network interfaces,
+ * whose description is `ELB app/<name>/<id>`. Route 53 answers an alias to the ALB with these,
+ * so a DNS check compares its answer with them. Read fresh each time: an ALB's addresses change
+ * as it scales.
+ */
+export async function loadBalancerAddresses(region: string, loadBalancerArn: string): Promise<Set<string>> {
+    const suffix = loadBalancerArn.slice(loadBalancerArn.indexOf(":loadbalancer/") + ":loadbalancer/".length);
+    const ec2 = new EC2Client({ region });
+    const ips = new Set<string>();
+    let nextToken: string | undefined;
+    do {
+        const page = await ec2.send(new DescribeNetworkInterfacesCommand({
+            Filters: [{ Name: "description", Values: [`ELB ${suffix}`] }], NextToken: nextToken,
+        }));
+        for (const eni of page?.NetworkInterfaces ?? []) {
+            if (eni.Association?.PublicIp) ips.add(eni.Association.PublicIp);
+            if (eni.PrivateIpAddress) ips.add(eni.PrivateIpAddress);
+        }
+        nextToken = page?.NextToken;
+    } while (nextToken);
+    return ips;
+}
+
+/** What `aliasPrimaryRecord` found and did. */
+export interface PrimaryRecordChange {
+    /** The record name, fully qualified with the trailing dot. */
+    name: string;
+    /** Undefined when the zone has no PRIMARY failover A record of that name. */
+    primary?: ResourceRecordSet;
+    /** The record already aliased the load balancer: nothing was changed. */
+    unchanged: boolean;
+    /** The load balancer, looked up only once the record is found. */
+    lb?: LoadBalancer;
+}
+
+/**
+ * Points the PRIMARY failover A record of `domainName` at `lb`, keeping everything else of the
+ * record (set identifier, failover, health check). The failover runbook uses it to fence prod
+ * (alias to dr's ALB); failback's switchover uses it to undo that (alias to prod's ALB again),
+ * which `pulumi up` cannot do because prod's state still holds the original alias. Route 53's
+ * control plane is addressed in us-east-1.
+ */
+export async function aliasPrimaryRecord(hostedZoneId: string, domainName: string, target: { region: string; albDnsName: string },
+    comment: string): Promise<PrimaryRecordChange> {
+    const name = `${normaliseDns(domainName)}.`;
+    const r53 = new Route53Client({ region: "us-east-1" });
+    const listed = await r53.send(new ListResourceRecordSetsCommand({
+        HostedZoneId: hostedZoneId, StartRecordName: name, StartRecordType: "A", MaxItems: 10,
+    }));
+    const primary = (listed?.ResourceRecordSets ?? []).find((r) => r.Name === name && r.Type === "A" && r.Failover === "PRIMARY");
+    if (!primary) return { name, unchanged: false };
+    const lb = await findLoadBalancerByDns(target.region, target.albDnsName);
+    const current = normaliseDns(primary.AliasTarget?.DNSName ?? "").replace(/^dualstack\./, "");
+    if (current === normaliseDns(lb.DNSName!)) return { name, primary, unchanged: true, lb };
+    await r53.send(new ChangeResourceRecordSetsCommand({
+        HostedZoneId: hostedZoneId,
+        ChangeBatch: {
+            Comment: comment,
+            Changes: [{
+                Action: "UPSERT",
+                ResourceRecordSet: {
+                    ...primary,
+                    AliasTarget: { HostedZoneId: lb.CanonicalHostedZoneId!, DNSName: lb.DNSName!, EvaluateTargetHealth: true },
+                },
+            }],
+        },
+    }));
+    return { name, primary, unchanged: false, lb };
 }

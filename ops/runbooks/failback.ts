@@ -20,11 +20,12 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import {
-    ChangeResourceRecordSetsCommand, GetHealthCheckStatusCommand, ListResourceRecordSetsCommand, Route53Client, TestDNSAnswerCommand,
+    GetHealthCheckStatusCommand, Route53Client, TestDNSAnswerCommand,
 } from "@aws-sdk/client-route-53";
-import { describeAwsError, findLoadBalancerByDns, normaliseDns, targetHealth } from "./aws";
+import {
+    aliasPrimaryRecord, describeAwsError, findLoadBalancerByDns, loadBalancerAddresses, normaliseDns, targetHealth,
+} from "./aws";
 import { checkBackendRegion, checkCredentials, checkReplicaLag, describeDbInstance, isPromoted } from "./preflight";
 import { findInstanceUrn, isInstanceProtected, logicalName, retireDatabase, retiredDatabaseNotice, retireSnapshotName } from "./retire";
 import { formatDuration, RunbookIO, RunbookReport, runSteps, Step, StepContext } from "./runner";
@@ -864,47 +865,14 @@ export async function waitHealthCheck(ctx: StepContext, healthCheckId: string, t
  * health, same set identifier and health check). A record that already aliases prod is left alone.
  */
 export async function unfencePrimary(region: string, hostedZoneId: string, domainName: string, albDnsName: string): Promise<string> {
-    const name = `${normaliseDns(domainName)}.`;
-    const r53 = new Route53Client({ region: "us-east-1" });
-    const listed = await r53.send(new ListResourceRecordSetsCommand({
-        HostedZoneId: hostedZoneId, StartRecordName: name, StartRecordType: "A", MaxItems: 10,
-    }));
-    const primary = (listed.ResourceRecordSets ?? []).find((r) => r.Name === name && r.Type === "A" && r.Failover === "PRIMARY");
+    const { name, primary, unchanged } = await aliasPrimaryRecord(hostedZoneId, domainName, { region, albDnsName },
+        "pilot-light failback: point the PRIMARY record at prod again (undo the failover fence)");
     if (!primary) {
         throw new Error(`no PRIMARY failover record ${name} in hosted zone ${hostedZoneId}, although prod has a domain configured; `
             + `run \`pulumi refresh\` and \`pulumi up\` on prod to recreate it, then resume with --from-step 4`);
     }
-    const lb = await findLoadBalancerByDns(region, albDnsName);
-    const current = normaliseDns(primary.AliasTarget?.DNSName ?? "").replace(/^dualstack\./, "");
-    if (current === normaliseDns(lb.DNSName!)) return `PRIMARY record ${name} already aliases prod's ALB`;
-    await r53.send(new ChangeResourceRecordSetsCommand({
-        HostedZoneId: hostedZoneId,
-        ChangeBatch: {
-            Comment: "pilot-light failback: point the PRIMARY record at prod again (undo the failover fence)",
-            Changes: [{
-                Action: "UPSERT",
-                ResourceRecordSet: {
-                    ...primary,
-                    AliasTarget: { HostedZoneId: lb.CanonicalHostedZoneId!, DNSName: lb.DNSName!, EvaluateTargetHealth: true },
-                },
-            }],
-        },
-    }));
+    if (unchanged) return `PRIMARY record ${name} already aliases prod's ALB`;
     return `PRIMARY record ${name} aliases prod's ALB again (was ${primary.AliasTarget?.DNSName ?? "no alias"})`;
-}
-
-/** The public and private IPv4 addresses of an ALB's network interfaces (their description is `ELB app/<name>/<id>`). */
-export async function loadBalancerAddresses(region: string, loadBalancerArn: string): Promise<Set<string>> {
-    const suffix = loadBalancerArn.slice(loadBalancerArn.indexOf(":loadbalancer/") + ":loadbalancer/".length);
-    const out = await new EC2Client({ region }).send(new DescribeNetworkInterfacesCommand({
-        Filters: [{ Name: "description", Values: [`ELB ${suffix}`] }],
-    }));
-    const ips = new Set<string>();
-    for (const ni of out.NetworkInterfaces ?? []) {
-        if (ni.Association?.PublicIp) ips.add(ni.Association.PublicIp);
-        if (ni.PrivateIpAddress) ips.add(ni.PrivateIpAddress);
-    }
-    return ips;
 }
 
 /**

@@ -5,16 +5,18 @@
 // Re-running after a partial failure is safe: an already-promoted replica is detected and the
 // run resumes at the promote step, which converges the dr stack.
 import {
-    ChangeResourceRecordSetsCommand, GetHealthCheckStatusCommand, ListResourceRecordSetsCommand, Route53Client, TestDNSAnswerCommand,
+    GetHealthCheckStatusCommand, Route53Client, TestDNSAnswerCommand,
 } from "@aws-sdk/client-route-53";
-import { DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import type { PlanChangeRequest } from "../diff";
 import { runSteps, RunbookIO, RunbookReport, Step, StepContext, waitFor } from "./runner";
 import { PulumiWorkspace, StackOps } from "./workspace";
 import {
     checkBackendRegion, checkCredentials, checkImageAvailable, checkQuotas, checkReplicaAvailable, checkReplicaLag,
     describeDbInstance, isPromoted,
 } from "./preflight";
-import { describeAwsError, findLoadBalancerByDns, normaliseDns, targetHealth } from "./aws";
+import {
+    aliasPrimaryRecord, describeAwsError, findLoadBalancerByDns, loadBalancerAddresses, normaliseDns, targetHealth,
+} from "./aws";
 
 /** Config keys this runbook reads or sets, fully qualified. */
 export const KEYS = {
@@ -39,13 +41,7 @@ const DEFAULT_MAX_LAG_SECONDS = 300;
 // only --dry-run and the promote step's plan need.
 
 /** The arguments of `planChange` in ops/diff: config overrides are fully qualified keys. */
-export interface PlanRequest {
-    dir: string;
-    stack: string;
-    from: Record<string, string>;
-    to: Record<string, string>;
-    allowRetire?: string[];
-}
+export type PlanRequest = PlanChangeRequest;
 
 /** An offline plan: the resource changes, the data-safety problems, and the changes rendered for a terminal. */
 export interface OfflinePlan {
@@ -376,35 +372,15 @@ async function fenceProd(st: FailoverState, prodName: string): Promise<string> {
     if (!st.domainName || !st.hostedZoneId) {
         return "skipped: no domain is configured (pilot-light:domainName/hostedZoneId), so there is no PRIMARY record to fence";
     }
-    const name = `${normaliseDns(st.domainName)}.`;
     const retry = `rerun \`npm run runbook -- failover --yes\` (it resumes) before ${prodName}'s region recovers`;
     try {
-        const r53 = new Route53Client({ region: "us-east-1" });
-        const listed = await r53.send(new ListResourceRecordSetsCommand({
-            HostedZoneId: st.hostedZoneId, StartRecordName: name, StartRecordType: "A", MaxItems: 10,
-        }));
-        const primary = (listed?.ResourceRecordSets ?? []).find((r) => r.Name === name && r.Type === "A" && r.Failover === "PRIMARY");
+        const { name, primary, unchanged, lb } = await aliasPrimaryRecord(st.hostedZoneId, st.domainName,
+            { region: st.drRegion, albDnsName: st.drOutputs.albDnsName }, `pilot-light failover: fence ${prodName} until failback`);
         if (!primary) {
             return `WARNING: no PRIMARY failover record named ${name} in zone ${st.hostedZoneId}; nothing to fence (was it created by ${prodName}?)`;
         }
-        const lb = await findLoadBalancerByDns(st.drRegion, st.drOutputs.albDnsName);
-        if (normaliseDns(primary.AliasTarget?.DNSName ?? "").endsWith(normaliseDns(lb.DNSName!))) {
-            return `the PRIMARY record already points at dr (${lb.DNSName})`;
-        }
-        await r53.send(new ChangeResourceRecordSetsCommand({
-            HostedZoneId: st.hostedZoneId,
-            ChangeBatch: {
-                Comment: `pilot-light failover: fence ${prodName} until failback`,
-                Changes: [{
-                    Action: "UPSERT",
-                    ResourceRecordSet: {
-                        ...primary,
-                        AliasTarget: { HostedZoneId: lb.CanonicalHostedZoneId!, DNSName: lb.DNSName!, EvaluateTargetHealth: true },
-                    },
-                }],
-            },
-        }));
-        return `PRIMARY record ${name} now aliases the dr load balancer ${lb.DNSName} (was ${primary.AliasTarget?.DNSName ?? "?"}); `
+        if (unchanged) return `the PRIMARY record already points at dr (${lb!.DNSName})`;
+        return `PRIMARY record ${name} now aliases the dr load balancer ${lb!.DNSName} (was ${primary.AliasTarget?.DNSName ?? "?"}); `
             + `failback's switchover restores it`;
     } catch (e) {
         return `WARNING: could not fence prod (${describeAwsError(e)}); when ${prodName} recovers, Route 53 may send users back to it: ${retry}`;
@@ -436,7 +412,6 @@ async function waitForDns(ctx: StepContext, st: FailoverState, timing: { timeout
             + `check \`dig ${st.domainName}\` against the dr load balancer ${st.drOutputs.albDnsName} by hand`;
     }
     const lb = await findLoadBalancerByDns(st.drRegion, st.drOutputs.albDnsName);
-    const albPath = lb.LoadBalancerArn!.split(":loadbalancer/")[1];
     const r53 = new Route53Client({ region: "us-east-1" });
     let lastError: string | undefined;
     try {
@@ -452,7 +427,7 @@ async function waitForDns(ctx: StepContext, st: FailoverState, timing: { timeout
             }
             lastError = undefined;
             const answered = (answer.RecordData ?? []).map(normaliseDns);
-            const albIps = await interfaceIps(st.drRegion, `ELB ${albPath}`);
+            const albIps = await loadBalancerAddresses(st.drRegion, lb.LoadBalancerArn!);
             const matches = answered.length > 0 && answered.every((ip) => albIps.has(ip));
             ctx.progress(`${st.domainName} A → ${answered.join(", ") || `(${answer.ResponseCode ?? "no answer"})`}; `
                 + `dr ALB is ${[...albIps].join(", ") || "(no public addresses yet)"}`);
@@ -465,20 +440,4 @@ async function waitForDns(ctx: StepContext, st: FailoverState, timing: { timeout
         const last = lastError ? ` The last TestDNSAnswer call failed: ${lastError}.` : "";
         throw new Error(`${e?.message ?? e}.${why}${last} The dr app tier is up; users reach it through ${st.drOutputs.albDnsName} once DNS follows`);
     }
-}
-
-async function interfaceIps(region: string, description: string): Promise<Set<string>> {
-    const ips = new Set<string>();
-    const ec2 = new EC2Client({ region });
-    let nextToken: string | undefined;
-    do {
-        const page = await ec2.send(new DescribeNetworkInterfacesCommand({
-            Filters: [{ Name: "description", Values: [description] }], NextToken: nextToken,
-        }));
-        for (const eni of page.NetworkInterfaces ?? []) {
-            if (eni.Association?.PublicIp) ips.add(eni.Association.PublicIp);
-        }
-        nextToken = page.NextToken;
-    } while (nextToken);
-    return ips;
 }

@@ -33,7 +33,7 @@ import { syncBuckets } from "./s3sync";
 import { PulumiWorkspace, StackOps, UpOutcome } from "./workspace";
 import { lastSegment, offlinePlan, OfflinePlanner, PlanRequest } from "./failover";
 // Type-only: index.ts imports this module at run time, so a value import back would be a cycle.
-import type { RunbookDefinition, RunbookSettings } from "./index";
+import type { RunbookDefinition } from "./index";
 
 const NS = "pilot-light";
 /** Fully qualified config keys this runbook changes. */
@@ -897,15 +897,6 @@ export async function waitDnsPointsAt(ctx: StepContext, region: string, hostedZo
 // ---------------------------------------------------------------------------------------------
 // Registration with the runbook CLI (ops/runbooks/index.ts lists it).
 
-/**
- * Settings the CLI may add for failback: `--from-step N` and `--switchover-at <ISO time>`.
- * Read when present, so the CLI can pass them without this module changing.
- */
-export interface FailbackCliSettings extends RunbookSettings {
-    fromStep?: number;
-    switchoverAt?: string;
-}
-
 /** `--timeout-minutes` bounds the operator-facing waits; snapshot and replica creation keep their hour-scale limits. */
 function cliTimeouts(minutes: number | undefined): Partial<FailbackTimeouts> {
     if (minutes === undefined) return {};
@@ -919,8 +910,7 @@ export const failbackRunbook: RunbookDefinition = {
     summary: "Return to the prod region after a failover: retire and rebuild prod's DB as a replica, copy media back, "
         + "switch over on a schedule, rebuild dr's replica",
     options: ["max-lag-seconds", "timeout-minutes", "from-step", "switchover-at"],
-    steps: ({ workspace, settings, planner }) => {
-        const s = settings as FailbackCliSettings;
+    steps: ({ workspace, settings: s, planner }) => {
         return failbackSteps({
             workspace, planner, projectDir: s.dir, prodStack: s.prodStack, drStack: s.drStack,
             maxReplicaLagSeconds: s.maxLagSeconds, fromStep: s.fromStep, switchoverAt: s.switchoverAt,

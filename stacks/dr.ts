@@ -86,5 +86,5 @@ export function deployDr(ctx: StackContext, prod: Record<string, any>): Record<s
             tags,
         });
     }
-    return { ...outputs, albDnsName: app.albDnsName, albZoneId: app.albZoneId, asgName: app.asgName };
+    return { ...outputs, albDnsName: app.albDnsName, albZoneId: app.albZoneId, asgName: app.asgName, appSecretArn: app.appSecretArn };
 }

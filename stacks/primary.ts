@@ -103,6 +103,7 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
         albDnsName: app.albDnsName,
         albZoneId: app.albZoneId,
         asgName: app.asgName,
+        appSecretArn: app.appSecretArn,
         ...(dns ? { domainName: cfg.domainName, healthCheckId: dns.healthCheckId } : {}),
         rebuildFromPeer: cfg.rebuildFromPeer,
         databaseGeneration: cfg.databaseGeneration,

@@ -4,15 +4,18 @@
 // Creates, as child components: NatEgress (one NAT gateway and the private default routes),
 // RedisCache (encrypted Redis with an AUTH token in Secrets Manager), WebLoadBalancer (the ALB,
 // target group, listeners and, with a domain, the ACM certificate) and AppServers (IAM role,
-// launch template, Auto Scaling group, scaling policy), whose user data renders the app config
-// and mounts the media bucket with s3fs.
+// launch template, Auto Scaling group, scaling policy), whose user data installs WordPress at
+// boot and mounts the media bucket with Mountpoint for Amazon S3 (components/app/boot/). Also
+// the app secret: the deep check's token and the WordPress admin password, generated here.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
 import { RedisCache } from "./cache";
 import { WebLoadBalancer } from "./loadBalancer";
 import { NatEgress } from "./nat";
 import { AppServers } from "./servers";
-import { renderUserData } from "./userData";
+import { regenerableSecret } from "./secrets";
+import { HEALTH_CHECK_PATH, renderUserData } from "./userData";
 import {
     assertValid, capacityProblems, domainProblems, nonEmptyProblems, requiredTextProblems, routeTableProblems,
 } from "./validate";
@@ -48,7 +51,7 @@ export interface AppTierArgs {
      * secret, if any (the instances get kms:Decrypt on it via Secrets Manager only).
      */
     database: { address: pulumi.Input<string>; port: pulumi.Input<number>; credentialsSecretArn: pulumi.Input<string>; kmsKeyArn?: pulumi.Input<string> };
-    /** The media bucket in this region, mounted on every instance with s3fs. */
+    /** The media bucket in this region, mounted on every instance with Mountpoint for Amazon S3 (WordPress's uploads). */
     media: { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string> };
     /** The AMI the app servers run (it must exist in this region). */
     imageId: pulumi.Input<string>;
@@ -70,7 +73,11 @@ export interface AppTierArgs {
     cacheNodeType: string;
     /** prod: true → Redis Multi-AZ with automatic failover (2 nodes), ALB deletion protection. dr promoted: false. */
     highAvailability: boolean;
-    /** Optional: with both, an ACM certificate (DNS-validated in the zone) + HTTPS listener + HTTP→HTTPS redirect; without, HTTP only. */
+    /**
+     * Optional: with both, an ACM certificate (DNS-validated in the zone) + HTTPS listener +
+     * HTTP→HTTPS redirect, and WordPress serves `https://<domainName>`; without, HTTP only, and
+     * WordPress serves this region's load balancer name.
+     */
     domainName?: string;
     /** The Route 53 hosted zone of `domainName`. Set both or neither. */
     hostedZoneId?: string;
@@ -90,6 +97,7 @@ export function appTierProblems(args: AppTierArgs): string[] {
             : [`cacheNodeType must be an ElastiCache node type such as "cache.t4g.small", got ${JSON.stringify(args.cacheNodeType)}`]),
         ...capacityProblems(args.minSize, args.desiredCapacity, args.maxSize),
         ...domainProblems(args.domainName, args.hostedZoneId),
+        ...(args.domainName?.startsWith("*.") ? [`domainName must be the site's own name, not a wildcard (WordPress serves one address), got ${JSON.stringify(args.domainName)}`] : []),
     ];
 }
 
@@ -114,6 +122,11 @@ export class AppTier extends pulumi.ComponentResource {
     readonly cacheEndpoint: pulumi.Output<string>;
     /** ARN of the secret holding the Redis AUTH token (the ARN only). */
     readonly cacheAuthSecretArn: pulumi.Output<string>;
+    /**
+     * ARN of the app secret, JSON `{"checkToken", "adminPassword"}`: the token the deep check
+     * (`/pilot-light/deep-check`) requires, and the password of WordPress's `admin` user.
+     */
+    readonly appSecretArn: pulumi.Output<string>;
     /** The NAT gateway's ID. */
     readonly natGatewayId: pulumi.Output<string>;
 
@@ -147,15 +160,27 @@ export class AppTier extends pulumi.ComponentResource {
             deletionProtection: args.highAvailability,
             domainName: args.domainName,
             hostedZoneId: args.hostedZoneId,
+            // Web server and PHP only: a database failover must not fail every target at once.
+            // Drills and failovers use the deep check instead (ops/runbooks/appCheck.ts).
+            healthCheckPath: HEALTH_CHECK_PATH,
+            healthCheckMatcher: "200",
             tags,
         }, { parent: this });
 
-        const userData = pulumi.all([
-            region, args.database.address, args.database.port, args.database.credentialsSecretArn,
-            cache.primaryEndpoint, cache.authSecretArn, args.media.bucketName,
-        ]).apply(([reg, dbHost, dbPort, dbSecretArn, cacheHost, cacheAuthSecretArn, mediaBucket]) => renderUserData({
-            region: reg, dbHost, dbPort, dbSecretArn, cacheHost, cacheAuthSecretArn, mediaBucket,
-        }));
+        // Alphanumeric, so neither value needs quoting in a header, a form or a shell.
+        const password = (suffix: string) => new random.RandomPassword(`${name}-${suffix}`, { length: 40, special: false }, { parent: this }).result;
+        const appSecret = regenerableSecret(`${name}-app-secret`,
+            `Deep-check token and WordPress admin password of ${name}; the app servers read it at boot, runbooks read the token.`,
+            pulumi.jsonStringify({ checkToken: password("check-token"), adminPassword: password("admin-password") }), tags, this);
+
+        // With a domain both regions serve the same name; without one, each region serves its
+        // own load balancer's name, so a promoted dr answers under dr's name (README).
+        const siteUrl = args.domainName !== undefined ? pulumi.output(`https://${args.domainName}`) : pulumi.interpolate`http://${web.albDnsName}`;
+        const userData = pulumi.output({
+            region, dbHost: args.database.address, dbPort: args.database.port, dbSecretArn: args.database.credentialsSecretArn,
+            cacheHost: cache.primaryEndpoint, cacheAuthSecretArn: cache.authSecretArn, appSecretArn: appSecret.arn,
+            mediaBucket: args.media.bucketName, siteUrl,
+        }).apply(renderUserData);
 
         const servers = new AppServers(`${name}-servers`, {
             imageId: args.imageId,
@@ -167,7 +192,7 @@ export class AppTier extends pulumi.ComponentResource {
             maxSize: args.maxSize,
             desiredCapacity: args.desiredCapacity,
             userData,
-            secretArns: [args.database.credentialsSecretArn, cache.authSecretArn],
+            secretArns: [args.database.credentialsSecretArn, cache.authSecretArn, appSecret.arn],
             kmsKeyArn: args.database.kmsKeyArn,
             mediaBucketArn: args.media.bucketArn,
             // The user data reaches Secrets Manager and S3 through the NAT gateway.
@@ -185,6 +210,7 @@ export class AppTier extends pulumi.ComponentResource {
         this.launchTemplateId = servers.launchTemplateId;
         this.cacheEndpoint = cache.primaryEndpoint;
         this.cacheAuthSecretArn = cache.authSecretArn;
+        this.appSecretArn = appSecret.arn;
         this.natGatewayId = nat.natGatewayId;
         this.registerOutputs({
             albArn: this.albArn,
@@ -197,6 +223,7 @@ export class AppTier extends pulumi.ComponentResource {
             launchTemplateId: this.launchTemplateId,
             cacheEndpoint: this.cacheEndpoint,
             cacheAuthSecretArn: this.cacheAuthSecretArn,
+            appSecretArn: this.appSecretArn,
             natGatewayId: this.natGatewayId,
         });
     }

@@ -6,8 +6,8 @@
 // that token, and the replication group (1 node, or 2 across AZs with automatic failover).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DATA_CLASS_TAG } from "../dataClass";
 import * as random from "@pulumi/random";
+import { regenerableSecret } from "./secrets";
 import { REDIS_PORT } from "./userData";
 import { assertValid, nonEmptyProblems, requiredTextProblems } from "./validate";
 
@@ -65,17 +65,8 @@ export class RedisCache extends pulumi.ComponentResource {
         }, { parent: this });
         const secretToken = pulumi.secret(token.result);
 
-        const secret = new aws.secretsmanager.Secret(`${name}-auth-token`, {
-            description: `Redis AUTH token of ${name}; the app servers read it at boot.`,
-            // Regenerable: a new token is made with a new cache, and the cache holds only
-            // derived data. The promotion diff's data-safety rule (ops/diff) reads this tag, so
-            // tearing down an app tier (a drill, or dr going back to standby) is not data loss.
-            tags: { ...tags, [DATA_CLASS_TAG]: "regenerable" },
-        }, { parent: this });
-        new aws.secretsmanager.SecretVersion(`${name}-auth-token`, {
-            secretId: secret.id,
-            secretString: secretToken,
-        }, { parent: this });
+        const secret = regenerableSecret(`${name}-auth-token`, `Redis AUTH token of ${name}; the app servers read it at boot.`,
+            secretToken, tags, this);
 
         const group = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
             description: `Redis cache of ${name}`,

@@ -10,5 +10,8 @@ export { NatEgress } from "./nat";
 export type { NatEgressArgs } from "./nat";
 export { AppServers } from "./servers";
 export type { AppServersArgs } from "./servers";
-export { REDIS_PORT, renderUserData, shellQuote, userDataProblems } from "./userData";
+export { regenerableSecret } from "./secrets";
+export {
+    APP_CONFIG_PATH, DEEP_CHECK_PATH, encodeUserData, HEALTH_CHECK_PATH, REDIS_PORT, renderUserData, shellQuote, userDataProblems,
+} from "./userData";
 export type { UserDataConfig } from "./userData";

@@ -7,6 +7,7 @@
 // private subnets registered with the ALB target group, and a CPU target-tracking policy.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { encodeUserData } from "./userData";
 import { assertValid, capacityProblems, nonEmptyProblems, requiredTextProblems } from "./validate";
 
 export interface AppServersArgs {
@@ -29,7 +30,7 @@ export interface AppServersArgs {
     maxSize: number;
     /** Instances to start with, between `minSize` and `maxSize`; the scaling policy moves it afterwards. */
     desiredCapacity: number;
-    /** The user data script, plain text (this component base64-encodes it). Must hold no secret. */
+    /** The user data script, plain text (this component gzips and base64-encodes it, at most 16 KB gzipped). Must hold no secret. */
     userData: pulumi.Input<string>;
     /** ARNs of the Secrets Manager secrets the instances may read (and nothing else). */
     secretArns: pulumi.Input<string>[];
@@ -39,7 +40,11 @@ export interface AppServersArgs {
     mediaBucketArn: pulumi.Input<string>;
     /** Root volume size in GiB. Defaults to `20`. */
     rootVolumeSize?: number;
-    /** Seconds after launch before the ALB health check counts. Defaults to `300` (user data installs s3fs). */
+    /**
+     * Seconds after launch before the ALB health check counts. Defaults to `600`: the user data
+     * installs the web stack and WordPress at boot (about 4 minutes, components/app/boot/boot.sh),
+     * and a grace period shorter than a slow boot would replace instances in a loop.
+     */
     healthCheckGracePeriod?: number;
     /** Average CPU percentage the scaling policy holds the fleet at. Defaults to `70`. */
     cpuTargetUtilization?: number;
@@ -74,7 +79,7 @@ export class AppServers extends pulumi.ComponentResource {
         super("pilot-light:app:AppServers", name, {}, opts);
         const tags = args.tags ?? {};
         const rootVolumeSize = args.rootVolumeSize ?? 20;
-        const healthCheckGracePeriod = args.healthCheckGracePeriod ?? 300;
+        const healthCheckGracePeriod = args.healthCheckGracePeriod ?? 600;
         const cpuTargetUtilization = args.cpuTargetUtilization ?? 70;
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const region = aws.getRegionOutput({}, { parent: this }).region;
@@ -136,7 +141,7 @@ export class AppServers extends pulumi.ComponentResource {
                 deviceName: "/dev/xvda",
                 ebs: { volumeType: "gp3", volumeSize: rootVolumeSize, encrypted: "true", deleteOnTermination: "true" },
             }],
-            userData: pulumi.output(args.userData).apply((script) => Buffer.from(script, "utf8").toString("base64")),
+            userData: pulumi.output(args.userData).apply(encodeUserData),
             // Each change becomes the default version, and the group below follows the latest.
             updateDefaultVersion: true,
             tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags: { ...tags, Name: name } })),

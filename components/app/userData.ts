@@ -1,25 +1,49 @@
 // Renders the EC2 user data of the app servers (mirrors the original Terraform `app` folder's
-// user-data template). Pure: no Pulumi, no I/O, so it is unit-tested and shellchecked directly.
+// user-data template). Pure: no Pulumi, so it is unit-tested, shellchecked and run under a
+// harness (tests/components/appBoot.test.ts) directly.
 //
-// The script holds no secret. It writes where the secrets live (their ARNs) to
-// /etc/pilot-light/app.env, installs a boot-time unit that fetches the secret values from
-// Secrets Manager into root-only files, and mounts the media bucket with s3fs.
+// The user data holds no secret. It writes where things are (endpoints, bucket, secret ARNs,
+// the site's URL) to /etc/pilot-light/app.env, writes the boot program and its files from
+// components/app/boot/, and runs the boot program, which installs WordPress on Amazon Linux 2023,
+// fetches the secrets at boot and mounts the media bucket with Mountpoint for Amazon S3.
 //
 // Every value comes from a cloud resource at deploy time (an Output at the call site), so each
 // is checked and single-quoted here: a quote, `$`, backtick or newline cannot escape into the
 // shell or into the env file.
+import { readFileSync } from "fs";
+import { join } from "path";
+import { gzipSync } from "fflate";
 
 /** The port the Redis cache listens on (cache.ts configures the replication group with it). */
 export const REDIS_PORT = 6379;
 
-/** Where the app reads its generated configuration. */
+/** Where the boot program reads its settings (no secret values, only where things are). */
 export const APP_ENV_PATH = "/etc/pilot-light/app.env";
-/** Root-only directory that holds the fetched secret values. */
-export const SECRETS_DIR = "/etc/pilot-light/secrets";
-/** The boot-time secret fetcher the user data installs. */
-export const FETCH_SECRETS_PATH = "/usr/local/sbin/pilot-light-fetch-secrets";
-/** Default mount point of the media bucket. */
-export const DEFAULT_MEDIA_MOUNT_PATH = "/var/www/media";
+/** The app's config, the only file that holds secret values: owner apache, mode 0600. */
+export const APP_CONFIG_PATH = "/etc/pilot-light/app-config.php";
+/** The boot program (components/app/boot/boot.sh) on the instance. */
+export const BOOT_PROGRAM_PATH = "/usr/local/libexec/pilot-light/boot.sh";
+/** Where the user data puts the boot program's files; the program installs them from there. */
+export const BOOT_FILES_DIR = "/usr/local/libexec/pilot-light/files";
+/** WordPress's uploads directory, where the media bucket is mounted by default. */
+export const DEFAULT_MEDIA_MOUNT_PATH = "/var/www/html/wp-content/uploads";
+/** The database WordPress uses on the RDS instance (created at first boot when missing). */
+export const WORDPRESS_DB_NAME = "wordpress";
+/** The ALB's health check: web server and PHP, no database (components/app/boot/health.php). */
+export const HEALTH_CHECK_PATH = "/pilot-light/health";
+/** The deep check drills and failovers use: PHP, database, Redis, media (boot/deep-check.php). */
+export const DEEP_CHECK_PATH = "/pilot-light/deep-check";
+/**
+ * EC2 takes at most 16 KB of user data before base64; cloud-init gunzips gzip user data.
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html
+ * https://cloudinit.readthedocs.io/en/latest/explanation/format.html
+ */
+export const USER_DATA_LIMIT_BYTES = 16384;
+/** The files the boot program installs, from components/app/boot/. */
+export const BOOT_FILE_NAMES = ["httpd.conf", "wp-config.php", "health.php", "deep-check.php", "database.php", "pilot-light-boot.service"] as const;
+
+const BOOT_SOURCE_DIR = join(__dirname, "boot");
+const FILE_DELIMITER = "PILOT_LIGHT_FILE";
 
 /** What the user data needs to know; every field is a plain, resolved value. */
 export interface UserDataConfig {
@@ -31,22 +55,27 @@ export interface UserDataConfig {
     dbPort: number;
     /** ARN of the Secrets Manager secret with the database credentials (the ARN, never the value). */
     dbSecretArn: string;
-    /** The Redis primary endpoint address. */
+    /** The Redis primary endpoint address (TLS on {@link REDIS_PORT}). */
     cacheHost: string;
     /** ARN of the Secrets Manager secret with the Redis AUTH token (the ARN, never the value). */
     cacheAuthSecretArn: string;
-    /**
-     * The media bucket's name. It must follow the S3 naming rules because it goes into
-     * /etc/fstab: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
-     */
+    /** ARN of the app tier's secret: the deep check's token and the WordPress admin password. */
+    appSecretArn: string;
+    /** The media bucket's name, mounted with Mountpoint. Must follow the S3 naming rules. */
     mediaBucket: string;
-    /** Absolute path the bucket is mounted on. Defaults to `/var/www/media`. Letters, digits, `._-/` only (fstab has no quoting). */
+    /** Absolute path the bucket is mounted on. Defaults to WordPress's uploads directory. Letters, digits, `._-/` only (fstab has no quoting). */
     mediaMountPath?: string;
+    /**
+     * The site's address, WordPress's WP_HOME and WP_SITEURL: `https://` + the domain when there
+     * is one, otherwise `http://` + this region's load balancer name. Scheme and host only.
+     */
+    siteUrl: string;
 }
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const MOUNT_PATH_PATTERN = /^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/;
+const SITE_URL_PATTERN = /^https?:\/\/([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
@@ -55,6 +84,7 @@ export function userDataProblems(c: UserDataConfig): string[] {
     const problems: string[] = [];
     const text: [keyof UserDataConfig, unknown][] = [
         ["dbHost", c.dbHost], ["dbSecretArn", c.dbSecretArn], ["cacheHost", c.cacheHost], ["cacheAuthSecretArn", c.cacheAuthSecretArn],
+        ["appSecretArn", c.appSecretArn],
     ];
     for (const [field, value] of text) {
         if (typeof value !== "string" || value.length === 0) {
@@ -76,54 +106,28 @@ export function userDataProblems(c: UserDataConfig): string[] {
     if (typeof mount !== "string" || !MOUNT_PATH_PATTERN.test(mount) || mount.split("/").includes("..")) {
         problems.push(`mediaMountPath must be an absolute path of letters, digits and . _ - / (not ending in /), got ${JSON.stringify(mount)}`);
     }
+    if (typeof c.siteUrl !== "string" || !SITE_URL_PATTERN.test(c.siteUrl)) {
+        problems.push(`siteUrl must be http:// or https:// and a DNS name, nothing after it, e.g. "https://www.example.com", got ${JSON.stringify(c.siteUrl)}`);
+    }
     return problems;
 }
 
-/** Single-quotes a value for bash (and for a systemd EnvironmentFile, which parses the same quoting). */
+/** Single-quotes a value for bash (a sourced env file parses the same quoting). */
 export function shellQuote(value: string): string {
     return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The S3 endpoint host of a region; the China partition uses its own DNS suffix. */
-function s3Endpoint(region: string): string {
-    return `https://s3.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}`;
+/** A file of components/app/boot/, as the instance gets it. */
+export function bootFile(name: "boot.sh" | typeof BOOT_FILE_NAMES[number]): string {
+    return readFileSync(join(BOOT_SOURCE_DIR, name), "utf8");
 }
 
-/**
- * The boot-time secret fetcher. A systemd unit runs it on every boot, so a rotated secret is
- * picked up by a reboot and an instance refresh, not only at first launch.
- */
-export function renderFetchSecretsScript(): string {
-    return `#!/bin/bash
-# Installed by the pilot-light user data. Fetches the app's secrets into root-only files.
-set -euo pipefail
-# shellcheck source=/dev/null
-. ${APP_ENV_PATH}
-umask 077
-install -d -m 0700 -o root -g root ${SECRETS_DIR}
-
-# fetch_secret ARN FILE: writes the secret's value to FILE (0600) atomically.
-fetch_secret() {
-  local arn="$1" dest="$2" tmp attempt
-  tmp="$(mktemp "${SECRETS_DIR}/.fetch.XXXXXX")"
-  # The instance profile's credentials can take a few seconds to appear after launch.
-  for attempt in 1 2 3 4 5; do
-    if aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$arn" \\
-        --query SecretString --output text > "$tmp"; then
-      chmod 0600 "$tmp"
-      mv -f "$tmp" "$dest"
-      return 0
-    fi
-    echo "fetching $arn failed (attempt $attempt), retrying" >&2
-    sleep $((attempt * 5))
-  done
-  rm -f "$tmp"
-  return 1
-}
-
-fetch_secret "$DB_SECRET_ARN" "$DB_CREDENTIALS_FILE"
-fetch_secret "$REDIS_AUTH_SECRET_ARN" "$REDIS_AUTH_FILE"
-`;
+/** `cat > PATH <<'PILOT_LIGHT_FILE'` with the file's text; the quoted delimiter keeps it literal. */
+function embed(path: string, text: string, name: string): string {
+    if (text.split("\n").includes(FILE_DELIMITER)) {
+        throw new Error(`renderUserData: components/app/boot/${name} has a line "${FILE_DELIMITER}", which would end its heredoc early`);
+    }
+    return `cat > "$root${path}" <<'${FILE_DELIMITER}'\n${text.endsWith("\n") ? text : `${text}\n`}${FILE_DELIMITER}\n`;
 }
 
 /**
@@ -135,91 +139,51 @@ export function renderUserData(c: UserDataConfig): string {
     if (problems.length > 0) {
         throw new Error(`renderUserData: invalid config:\n  - ${problems.join("\n  - ")}`);
     }
-    const mount = c.mediaMountPath ?? DEFAULT_MEDIA_MOUNT_PATH;
     const env: [string, string][] = [
         ["AWS_REGION", c.region],
         ["DB_HOST", c.dbHost],
         ["DB_PORT", String(c.dbPort)],
+        ["DB_NAME", WORDPRESS_DB_NAME],
         ["DB_SECRET_ARN", c.dbSecretArn],
-        ["DB_CREDENTIALS_FILE", `${SECRETS_DIR}/db-credentials.json`],
         ["REDIS_HOST", c.cacheHost],
         ["REDIS_PORT", String(REDIS_PORT)],
-        // The replication group enforces in-transit encryption, so clients must use TLS.
-        ["REDIS_TLS", "true"],
         ["REDIS_AUTH_SECRET_ARN", c.cacheAuthSecretArn],
-        ["REDIS_AUTH_FILE", `${SECRETS_DIR}/redis-auth-token`],
+        ["APP_SECRET_ARN", c.appSecretArn],
         ["MEDIA_BUCKET", c.mediaBucket],
-        ["MEDIA_PATH", mount],
+        ["MEDIA_PATH", c.mediaMountPath ?? DEFAULT_MEDIA_MOUNT_PATH],
+        ["SITE_URL", c.siteUrl],
     ];
     const envFile = env.map(([k, v]) => `${k}=${shellQuote(v)}`).join("\n");
-    // Bucket and mount path are validated to characters that need no quoting in fstab.
-    // iam_role=auto: s3fs takes the instance profile's credentials (IMDSv2), no keys on disk.
-    // allow_other: the web server's user, not only root, can read the mounted media.
-    const fstabOptions = `_netdev,allow_other,iam_role=auto,url=${s3Endpoint(c.region)},endpoint=${c.region}`;
-    const fstabLine = `${c.mediaBucket} ${mount} fuse.s3fs ${fstabOptions} 0 0`;
+    const files = BOOT_FILE_NAMES.map((name) => embed(`${BOOT_FILES_DIR}/${name}`, bootFile(name), name)).join("");
 
     return `#!/bin/bash
-# pilot-light app server bootstrap, rendered by components/app/userData.ts.
-# It inlines no secret value, only the ARNs of the secrets, fetched at boot into root-only files.
+# pilot-light app server user data, rendered by components/app/userData.ts. It holds no secret:
+# only where things are. It writes ${APP_ENV_PATH} and the boot program with its files
+# (components/app/boot/), then runs the program: WordPress, secrets fetched at boot, media on S3.
 set -euo pipefail
-
-install -d -m 0755 -o root -g root /etc/pilot-light
-# The quoted heredoc delimiter keeps the shell from expanding anything in the values.
-cat > ${APP_ENV_PATH} <<'PILOT_LIGHT_APP_ENV'
+umask 022
+# Empty on an instance; the test harness points it at a scratch directory.
+root="\${PILOT_LIGHT_ROOT:-}"
+install -d -m 0755 "$root/etc/pilot-light" "$root${BOOT_FILES_DIR}"
+cat > "$root${APP_ENV_PATH}" <<'PILOT_LIGHT_APP_ENV'
 ${envFile}
 PILOT_LIGHT_APP_ENV
-chmod 0644 ${APP_ENV_PATH}
-
-cat > ${FETCH_SECRETS_PATH} <<'PILOT_LIGHT_FETCH_SECRETS'
-${renderFetchSecretsScript().trimEnd()}
-PILOT_LIGHT_FETCH_SECRETS
-chmod 0700 ${FETCH_SECRETS_PATH}
-
-cat > /etc/systemd/system/pilot-light-secrets.service <<'PILOT_LIGHT_UNIT'
-[Unit]
-Description=Fetch the pilot-light app secrets from AWS Secrets Manager
-Wants=network-online.target
-After=network-online.target
-
-[Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStart=${FETCH_SECRETS_PATH}
-
-[Install]
-WantedBy=multi-user.target
-PILOT_LIGHT_UNIT
-systemctl daemon-reload
-systemctl enable pilot-light-secrets.service
-# Run it now as well: this first boot is already past the point where the unit would start.
-${FETCH_SECRETS_PATH}
-
-# s3fs is not in every distribution's default repositories; bake it into the AMI where it is not.
-if ! command -v s3fs > /dev/null 2>&1; then
-  if command -v dnf > /dev/null 2>&1; then
-    dnf install -y s3fs-fuse
-  elif command -v yum > /dev/null 2>&1; then
-    if command -v amazon-linux-extras > /dev/null 2>&1; then
-      amazon-linux-extras install -y epel
-    fi
-    yum install -y s3fs-fuse
-  elif command -v apt-get > /dev/null 2>&1; then
-    apt-get update -y
-    apt-get install -y s3fs
-  else
-    echo "no package manager found to install s3fs" >&2
-    exit 1
-  fi
-fi
-
-install -d -m 0755 ${shellQuote(mount)}
-# The fstab entry makes the mount survive a reboot; grep keeps a re-run from duplicating it.
-readonly FSTAB_LINE=${shellQuote(fstabLine)}
-if ! grep -qxF "$FSTAB_LINE" /etc/fstab; then
-  echo "$FSTAB_LINE" >> /etc/fstab
-fi
-if ! mountpoint -q ${shellQuote(mount)}; then
-  mount ${shellQuote(mount)}
-fi
+chmod 0644 "$root${APP_ENV_PATH}"
+${embed(BOOT_PROGRAM_PATH, bootFile("boot.sh"), "boot.sh")}chmod 0755 "$root${BOOT_PROGRAM_PATH}"
+${files}exec "$root${BOOT_PROGRAM_PATH}"
 `;
+}
+
+/**
+ * The launch template's `userData`: the script gzipped (cloud-init unpacks it), then base64.
+ * fflate is pure JavaScript, so the same script gives the same bytes on every machine and Node
+ * version; Node's zlib can differ by CPU, and a changed byte would roll the whole fleet.
+ * Throws when even the compressed script is over EC2's 16 KB.
+ */
+export function encodeUserData(script: string): string {
+    const gzipped = gzipSync(new TextEncoder().encode(script), { level: 9, mtime: 0 });
+    if (gzipped.length > USER_DATA_LIMIT_BYTES) {
+        throw new Error(`encodeUserData: the user data is ${gzipped.length} bytes gzipped, over EC2's ${USER_DATA_LIMIT_BYTES}-byte limit`);
+    }
+    return Buffer.from(gzipped).toString("base64");
 }

@@ -1,6 +1,7 @@
 // Well-known rule: no literal secrets in user data. User data is readable by anyone who can
 // describe the instance (and by every process on it through IMDS), so the AWS in Action
 // templates' `ADMIN_PASSWORD=...` leaks. References that resolve at boot are fine.
+import { gunzipSync } from "zlib";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
 import { q } from "../lib/resources";
@@ -59,14 +60,26 @@ export function findUserDataSecrets(text: string): UserDataFinding[] {
     return findings;
 }
 
-/** Decodes base64 user data; undefined when the text is not base64 of readable text. */
+/**
+ * Decodes base64 user data, gunzipping it when it is gzip (cloud-init does the same, so a secret
+ * cannot hide in compressed user data); undefined when the text is not base64 of readable text.
+ * https://cloudinit.readthedocs.io/en/latest/explanation/format.html
+ */
 export function decodeBase64UserData(value: string): string | undefined {
     // MIME-style base64 wraps lines; a space means plain text.
     const compact = value.replace(/\r?\n/g, "");
     if (compact.length === 0 || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
         return undefined;
     }
-    const decoded = Buffer.from(compact, "base64").toString("utf8");
+    let bytes: Buffer = Buffer.from(compact, "base64");
+    if (bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+        try {
+            bytes = gunzipSync(bytes);
+        } catch {
+            return undefined;
+        }
+    }
+    const decoded = bytes.toString("utf8");
     // Readable text only: a script, cloud-config or MIME multipart document.
     return /^[\x09\x0a\x0d\x20-\x7e\u00a0-\uffff]*$/.test(decoded) && !decoded.includes("\ufffd") ? decoded : undefined;
 }

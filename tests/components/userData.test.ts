@@ -1,12 +1,16 @@
-// renderUserData as a pure function: the script passes shellcheck, writes the config and the
-// secret fetcher without any secret in it, mounts the bucket, and no value can break out.
+// renderUserData and encodeUserData as pure functions: the script and the boot program pass
+// shellcheck, the env file holds only where things are, the embedded files are byte-for-byte
+// the ones in components/app/boot/, no value can break out, and the encoded user data fits EC2.
+// What the script does when it runs is tests/components/appBoot.test.ts.
 import { strict as assert } from "assert";
 import { execFileSync, spawnSync } from "child_process";
+import { randomBytes } from "crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { gunzipSync } from "zlib";
 import {
-    renderFetchSecretsScript, renderUserData, shellQuote, UserDataConfig, userDataProblems,
+    BOOT_FILE_NAMES, bootFile, encodeUserData, renderUserData, shellQuote, UserDataConfig, userDataProblems,
 } from "../../components/app/userData";
 
 const SHELLCHECK = "/usr/bin/shellcheck";
@@ -18,17 +22,19 @@ const config = (over: Partial<UserDataConfig> = {}): UserDataConfig => ({
     dbSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:pilot-light-prod/db-credentials-AbCdEf",
     cacheHost: "master.prod-app-cache-redis.abc123.use1.cache.amazonaws.com",
     cacheAuthSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-app-cache-auth-token-XyZ123",
+    appSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-app-app-secret-QwErTy",
     mediaBucket: "pilot-light-prod-media",
+    siteUrl: "https://www.example.com",
     ...over,
 });
 
-/** The body of the heredoc that starts with `<<'DELIM'` in the script. */
-function heredoc(script: string, delimiter: string): string {
-    const start = script.indexOf(`<<'${delimiter}'\n`);
-    assert.ok(start >= 0, `heredoc ${delimiter} present`);
+/** The body of the heredoc `cat > "$root<path>" <<'DELIM'` in the script. */
+function heredoc(script: string, path: string, delimiter: string): string {
+    const start = script.indexOf(`cat > "$root${path}" <<'${delimiter}'\n`);
+    assert.ok(start >= 0, `heredoc for ${path} present`);
     const bodyStart = script.indexOf("\n", start) + 1;
     const end = script.indexOf(`\n${delimiter}\n`, bodyStart);
-    assert.ok(end >= 0, `heredoc ${delimiter} terminated`);
+    assert.ok(end >= 0, `heredoc for ${path} terminated`);
     return script.slice(bodyStart, end + 1);
 }
 
@@ -48,71 +54,63 @@ describe("app/renderUserData", () => {
         assert.equal(result.status, 0, `shellcheck -s bash reported problems in ${file}:\n${result.stdout}${result.stderr}`);
     }
 
-    it("passes shellcheck, and so does the secret fetcher it installs", () => {
+    it("passes shellcheck, and so does the boot program it installs", () => {
         shellcheck(renderUserData(config()), "user-data.sh");
-        shellcheck(renderUserData(config({ region: "cn-north-1", mediaMountPath: "/srv/media" })), "user-data-cn.sh");
-        shellcheck(renderFetchSecretsScript(), "fetch-secrets.sh");
-        shellcheck(heredoc(renderUserData(config()), "PILOT_LIGHT_FETCH_SECRETS"), "fetch-secrets-embedded.sh");
+        shellcheck(renderUserData(config({ region: "cn-north-1", mediaMountPath: "/srv/media", siteUrl: "http://a-1.cn-north-1.elb.amazonaws.com.cn" })), "user-data-cn.sh");
+        shellcheck(bootFile("boot.sh"), "boot.sh");
     });
 
-    it("is a strict bash script that bash itself parses", () => {
+    it("is a strict bash script that bash itself parses, and so is the boot program", () => {
         const script = renderUserData(config());
         assert.ok(script.startsWith("#!/bin/bash\n"));
         assert.match(script, /^set -euo pipefail$/m);
         execFileSync("bash", ["-n"], { input: script });
+        execFileSync("bash", ["-n"], { input: bootFile("boot.sh") });
+        assert.match(script, /^exec "\$root\/usr\/local\/libexec\/pilot-light\/boot\.sh"\n$/m);
     });
 
-    it("renders /etc/pilot-light/app.env with the endpoints, bucket, region and secret ARNs", () => {
-        assert.equal(heredoc(renderUserData(config()), "PILOT_LIGHT_APP_ENV"), [
+    it("writes /etc/pilot-light/app.env with the endpoints, bucket, site, region and secret ARNs only", () => {
+        assert.equal(heredoc(renderUserData(config()), "/etc/pilot-light/app.env", "PILOT_LIGHT_APP_ENV"), [
             "AWS_REGION='us-east-1'",
             "DB_HOST='pilot-light-prod.cabc123.us-east-1.rds.amazonaws.com'",
             "DB_PORT='3306'",
+            "DB_NAME='wordpress'",
             "DB_SECRET_ARN='arn:aws:secretsmanager:us-east-1:123456789012:secret:pilot-light-prod/db-credentials-AbCdEf'",
-            "DB_CREDENTIALS_FILE='/etc/pilot-light/secrets/db-credentials.json'",
             "REDIS_HOST='master.prod-app-cache-redis.abc123.use1.cache.amazonaws.com'",
             "REDIS_PORT='6379'",
-            "REDIS_TLS='true'",
             "REDIS_AUTH_SECRET_ARN='arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-app-cache-auth-token-XyZ123'",
-            "REDIS_AUTH_FILE='/etc/pilot-light/secrets/redis-auth-token'",
+            "APP_SECRET_ARN='arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-app-app-secret-QwErTy'",
             "MEDIA_BUCKET='pilot-light-prod-media'",
-            "MEDIA_PATH='/var/www/media'",
+            "MEDIA_PATH='/var/www/html/wp-content/uploads'",
+            "SITE_URL='https://www.example.com'",
             "",
         ].join("\n"));
-        assert.match(renderUserData(config()), /^cat > \/etc\/pilot-light\/app\.env <<'PILOT_LIGHT_APP_ENV'$/m);
     });
 
-    it("fetches both secrets by ARN with the CLI into 0600 files in a 0700 root-only directory, on every boot", () => {
-        const fetcher = renderFetchSecretsScript();
-        assert.match(fetcher, /^umask 077$/m);
-        assert.match(fetcher, /^install -d -m 0700 -o root -g root \/etc\/pilot-light\/secrets$/m);
-        assert.match(fetcher, /aws secretsmanager get-secret-value --region "\$AWS_REGION" --secret-id "\$arn"/);
-        assert.match(fetcher, /chmod 0600 "\$tmp"\n\s+mv -f "\$tmp" "\$dest"/);
-        assert.match(fetcher, /^fetch_secret "\$DB_SECRET_ARN" "\$DB_CREDENTIALS_FILE"$/m);
-        assert.match(fetcher, /^fetch_secret "\$REDIS_AUTH_SECRET_ARN" "\$REDIS_AUTH_FILE"$/m);
+    it("embeds the boot program and each of its files byte for byte", () => {
         const script = renderUserData(config());
-        assert.equal(heredoc(script, "PILOT_LIGHT_FETCH_SECRETS"), fetcher);
-        assert.match(script, /^chmod 0700 \/usr\/local\/sbin\/pilot-light-fetch-secrets$/m);
-        assert.match(heredoc(script, "PILOT_LIGHT_UNIT"), /^ExecStart=\/usr\/local\/sbin\/pilot-light-fetch-secrets$/m);
-        assert.match(script, /^systemctl enable pilot-light-secrets\.service$/m);
-        assert.match(script, /^\/usr\/local\/sbin\/pilot-light-fetch-secrets$/m);
+        assert.equal(heredoc(script, "/usr/local/libexec/pilot-light/boot.sh", "PILOT_LIGHT_FILE"), bootFile("boot.sh"));
+        assert.deepEqual([...BOOT_FILE_NAMES], ["httpd.conf", "wp-config.php", "health.php", "deep-check.php", "database.php", "pilot-light-boot.service"]);
+        for (const name of BOOT_FILE_NAMES) {
+            assert.equal(heredoc(script, `/usr/local/libexec/pilot-light/files/${name}`, "PILOT_LIGHT_FILE"), bootFile(name), name);
+        }
     });
 
-    it("never inlines a secret value: only ARNs, and no secret-bearing commands or variables", () => {
-        const script = renderUserData(config());
-        assert.doesNotMatch(script, /SecretString\s*=|password|auth_token=|AUTH_TOKEN=/i);
-        assert.doesNotMatch(script, /--secret-string|put-secret-value/);
+    it("installs WordPress 7.1 and Redis Object Cache 2.8.0 pinned by hash, PHP 8.5 and Mountpoint from AL2023, and never s3fs", () => {
+        const boot = bootFile("boot.sh");
+        assert.match(boot, /^readonly WORDPRESS_VERSION=7\.1$/m);
+        assert.match(boot, /^readonly WORDPRESS_SHA256=05a5f89138f632b7329f1202f2a0553c5f7fe4daf8e4b9ca7ebae9b9466b9e86$/m);
+        assert.match(boot, /^readonly WORDPRESS_SHA1=e0ca593bc062f7a8c5a956ca44aff7375b0841e0$/m);
+        assert.match(boot, /^readonly REDIS_CACHE_VERSION=2\.8\.0$/m);
+        assert.match(boot, /^readonly REDIS_CACHE_SHA256=f077ac8b9c154cee936d3872b0734d42f7fd7f350e68fe8b2b20a69e854980cd$/m);
+        assert.match(boot, /^readonly PACKAGES=\(httpd php8\.5-cli php8\.5-fpm php8\.5-mysqlnd php8\.5-gd php8\.5-mbstring php8\.5-xml mount-s3 unzip\)$/m);
+        assert.doesNotMatch(renderUserData(config()), /s3fs/);
     });
 
-    it("mounts the bucket with s3fs using the instance role, allow_other and an idempotent fstab entry", () => {
+    it("never inlines a secret value: only ARNs, and no secret-bearing commands", () => {
         const script = renderUserData(config());
-        assert.match(script, /dnf install -y s3fs-fuse/);
-        assert.match(script, /^install -d -m 0755 '\/var\/www\/media'$/m);
-        assert.match(script, /^readonly FSTAB_LINE='pilot-light-prod-media \/var\/www\/media fuse\.s3fs _netdev,allow_other,iam_role=auto,url=https:\/\/s3\.us-east-1\.amazonaws\.com,endpoint=us-east-1 0 0'$/m);
-        assert.match(script, /^if ! grep -qxF "\$FSTAB_LINE" \/etc\/fstab; then\n {2}echo "\$FSTAB_LINE" >> \/etc\/fstab\nfi$/m);
-        assert.match(script, /^ {2}mount '\/var\/www\/media'$/m);
-        const cn = renderUserData(config({ region: "cn-north-1", mediaMountPath: "/srv/media" }));
-        assert.match(cn, /url=https:\/\/s3\.cn-north-1\.amazonaws\.com\.cn,endpoint=cn-north-1 0 0'$/m);
-        assert.match(cn, /^MEDIA_PATH='\/srv\/media'$/m);
+        assert.doesNotMatch(script, /--secret-string|put-secret-value|set -x/);
+        assert.doesNotMatch(heredoc(script, "/etc/pilot-light/app.env", "PILOT_LIGHT_APP_ENV"), /password|token=/i);
     });
 
     it("keeps a value with quotes, $, backticks and command substitutions literal when the env file is sourced", () => {
@@ -120,7 +118,7 @@ describe("app/renderUserData", () => {
         const arn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:x'$(id)`;
         const script = renderUserData(config({ dbHost: evil, cacheAuthSecretArn: arn }));
         const envPath = join(dir, "app.env");
-        writeFileSync(envPath, heredoc(script, "PILOT_LIGHT_APP_ENV"));
+        writeFileSync(envPath, heredoc(script, "/etc/pilot-light/app.env", "PILOT_LIGHT_APP_ENV"));
         const out = execFileSync("bash", ["-c", `set -euo pipefail; . "$1"; printf '%s\\n%s' "$DB_HOST" "$REDIS_AUTH_SECRET_ARN"`, "bash", envPath],
             { cwd: dir, encoding: "utf8" });
         assert.equal(out, `${evil}\n${arn}`);
@@ -135,31 +133,57 @@ describe("app/renderUserData", () => {
 
     it("refuses values that could not be written safely, naming each field and value", () => {
         assert.deepEqual(userDataProblems(config()), []);
-        assert.deepEqual(userDataProblems(config({ mediaMountPath: "/a/b_c-1.d" })), []);
+        assert.deepEqual(userDataProblems(config({ mediaMountPath: "/a/b_c-1.d", siteUrl: "http://pl-dr-alb-123.us-west-2.elb.amazonaws.com" })), []);
         assert.throws(() => renderUserData(config({
             region: "us east 1",
             dbHost: "db\nPILOT_LIGHT_APP_ENV",
             dbPort: 0,
             dbSecretArn: "",
+            appSecretArn: "",
             mediaBucket: "My Bucket",
             mediaMountPath: "media",
+            siteUrl: "https://www.example.com/blog",
         })), {
             message: "renderUserData: invalid config:\n"
                 + "  - dbHost must not contain control characters (newline, tab, ...), got \"db\\nPILOT_LIGHT_APP_ENV\"\n"
                 + "  - dbSecretArn must be a non-empty string, got \"\"\n"
+                + "  - appSecretArn must be a non-empty string, got \"\"\n"
                 + "  - region must be an AWS region name such as \"us-east-1\", got \"us east 1\"\n"
                 + "  - dbPort must be an integer from 1 to 65535, got 0\n"
                 + "  - mediaBucket must be a valid S3 bucket name (3-63 of a-z 0-9 . -), got \"My Bucket\"\n"
-                + "  - mediaMountPath must be an absolute path of letters, digits and . _ - / (not ending in /), got \"media\"",
+                + "  - mediaMountPath must be an absolute path of letters, digits and . _ - / (not ending in /), got \"media\"\n"
+                + "  - siteUrl must be http:// or https:// and a DNS name, nothing after it, e.g. \"https://www.example.com\", got \"https://www.example.com/blog\"",
         });
-        assert.deepEqual(userDataProblems(config({ dbPort: 65536, mediaMountPath: "/a/../etc", cacheHost: "x\ty" })), [
+        assert.deepEqual(userDataProblems(config({ dbPort: 65536, mediaMountPath: "/a/../etc", cacheHost: "x\ty", siteUrl: "ftp://x.example.com" })), [
             "cacheHost must not contain control characters (newline, tab, ...), got \"x\\ty\"",
             "dbPort must be an integer from 1 to 65535, got 65536",
             "mediaMountPath must be an absolute path of letters, digits and . _ - / (not ending in /), got \"/a/../etc\"",
+            "siteUrl must be http:// or https:// and a DNS name, nothing after it, e.g. \"https://www.example.com\", got \"ftp://x.example.com\"",
         ]);
-        assert.deepEqual(userDataProblems(config({ mediaBucket: "a..b", mediaMountPath: "/media/" })), [
-            "mediaBucket must be a valid S3 bucket name (3-63 of a-z 0-9 . -), got \"a..b\"",
-            "mediaMountPath must be an absolute path of letters, digits and . _ - / (not ending in /), got \"/media/\"",
-        ]);
+    });
+});
+
+describe("app/encodeUserData", () => {
+    it("gzips the script for cloud-init and base64-encodes it, well under EC2's 16 KB", () => {
+        const script = renderUserData(config());
+        const encoded = encodeUserData(script);
+        const gzipped = Buffer.from(encoded, "base64");
+        assert.deepEqual([gzipped[0], gzipped[1]], [0x1f, 0x8b]);
+        assert.equal(gunzipSync(gzipped).toString("utf8"), script);
+        assert.ok(gzipped.length < 12 * 1024, `${gzipped.length} bytes gzipped leaves room to grow`);
+        assert.ok(Buffer.byteLength(script) > 16384, "uncompressed, it would not fit: the reason for gzip");
+    });
+
+    it("gives the same bytes every time (no timestamp), so a plan shows no change to the launch template", () => {
+        const script = renderUserData(config());
+        const gzipped = Buffer.from(encodeUserData(script), "base64");
+        assert.deepEqual([...gzipped.subarray(4, 8)], [0, 0, 0, 0], "gzip MTIME is zero");
+        assert.equal(encodeUserData(script), encodeUserData(renderUserData(config())));
+    });
+
+    it("refuses user data that is over 16 KB even gzipped", () => {
+        // Random bytes do not compress.
+        assert.throws(() => encodeUserData(`#!/bin/bash\n# ${randomBytes(20000).toString("base64")}\n`),
+            /^Error: encodeUserData: the user data is \d+ bytes gzipped, over EC2's 16384-byte limit$/);
     });
 });

@@ -1,0 +1,139 @@
+// The PHP the boot program installs (components/app/boot/*.php), run by a real PHP: lint, the
+// health endpoint, the deep check's refusals and its answer when its dependencies are down
+// (served by PHP's built-in web server, so status codes and headers are real), and what
+// wp-config.php defines. Needs php-cli (apt-get install php-cli; .ci/run installs it).
+import { strict as assert } from "assert";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+
+const BOOT = join(__dirname, "../../components/app/boot");
+const CHECK_TOKEN = "CheckTokenZyx987Wvu654Tsr321";
+const ADMIN_PASSWORD = "AdminPwQaz741Wsx852Edc963";
+const DB_PASSWORD = "Pw'\"$x`\\{}-9f3c1";
+const REDIS_TOKEN = "RedisTokenAbc123DefGhi456JklMno789PqrStu0";
+
+function php(args: string[], env: Record<string, string> = {}) {
+    const result = spawnSync("php", args, { encoding: "utf8", env: { ...process.env, ...env } });
+    if (result.error) assert.fail(`php-cli is required for this test (apt-get install php-cli): ${result.error.message}`);
+    return result;
+}
+
+/** An app config as boot.sh writes it, pointing at nothing that answers. */
+function appConfig(dir: string, mediaPath: string): string {
+    const entries: Record<string, string> = {
+        db_host: "127.0.0.1", db_port: "1", db_name: "wordpress",
+        db_secret: JSON.stringify({ username: "admin", password: DB_PASSWORD }),
+        redis_host: "127.0.0.1", redis_port: "1", redis_token: REDIS_TOKEN,
+        app_secret: JSON.stringify({ checkToken: CHECK_TOKEN, adminPassword: ADMIN_PASSWORD }),
+        media_path: mediaPath, site_url: "https://www.example.com", media_health: "pilot-light media health object",
+    };
+    const path = join(dir, "app-config.php");
+    writeFileSync(path, `<?php\nreturn [\n${Object.entries(entries)
+        .map(([k, v]) => `  '${k}' => <<<'PILOT_LIGHT_VALUE'\n${v}\nPILOT_LIGHT_VALUE,\n`).join("")}];\n`);
+    return path;
+}
+
+describe("app/boot PHP", () => {
+    let dir: string;
+    let server: ChildProcess;
+    let base: string;
+
+    before(async function () {
+        dir = mkdtempSync(join(tmpdir(), "pilot-light-php-"));
+        const web = join(dir, "web");
+        mkdirSync(join(dir, "media/pilot-light"), { recursive: true });
+        writeFileSync(join(dir, "media/pilot-light/health.txt"), "pilot-light media health object\n");
+        mkdirSync(web);
+        for (const f of ["health.php", "deep-check.php"]) copyFileSync(join(BOOT, f), join(web, f));
+        const config = appConfig(dir, join(dir, "media"));
+        const port = 20000 + Math.floor(Math.random() * 20000);
+        base = `http://127.0.0.1:${port}`;
+        server = spawn("php", ["-S", `127.0.0.1:${port}`, "-t", web], { env: { ...process.env, PILOT_LIGHT_APP_CONFIG: config }, stdio: "ignore" });
+        for (let i = 0; i < 100; i++) {
+            try {
+                await fetch(`${base}/health.php`);
+                return;
+            } catch {
+                await new Promise((r) => setTimeout(r, 50));
+            }
+        }
+        assert.fail("php -S did not start (is php-cli installed?)");
+    });
+    after(() => {
+        server?.kill();
+        rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("lints every PHP file", () => {
+        for (const f of ["health.php", "deep-check.php", "database.php", "wp-config.php"]) {
+            const lint = php(["-l", join(BOOT, f)]);
+            assert.equal(lint.status, 0, `${f}: ${lint.stdout}${lint.stderr}`);
+        }
+    });
+
+    it("health: 200 ok, not cached, without touching the database", async () => {
+        const res = await fetch(`${base}/health.php`);
+        assert.equal(res.status, 200);
+        assert.equal(await res.text(), "ok\n");
+        assert.equal(res.headers.get("cache-control"), "no-store");
+    });
+
+    it("deep check: 403 without the token or with a wrong one, before any check", async () => {
+        for (const headers of [{}, { "X-Pilot-Light-Token": "wrong" }, { "X-Pilot-Light-Token": `${CHECK_TOKEN}x` }]) {
+            const res = await fetch(`${base}/deep-check.php?marker=m1`, { headers });
+            assert.equal(res.status, 403);
+            assert.deepEqual(await res.json(), { status: "forbidden" });
+        }
+    });
+
+    it("deep check: 405 for other methods, 400 for a bad marker or value", async () => {
+        const headers = { "X-Pilot-Light-Token": CHECK_TOKEN };
+        assert.equal((await fetch(`${base}/deep-check.php`, { method: "PUT", headers })).status, 405);
+        const bad = await fetch(`${base}/deep-check.php?marker=${encodeURIComponent("a b")}`, { headers });
+        assert.equal(bad.status, 400);
+        assert.deepEqual(await bad.json(), { status: "bad request: marker must be 1-64 of A-Z a-z 0-9 . _ : -" });
+        const post = await fetch(`${base}/deep-check.php`, {
+            method: "POST", headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" }, body: "marker=m1&value=a%20b",
+        });
+        assert.equal(post.status, 400);
+        assert.deepEqual(await post.json(), { status: "bad request: value must be 1-128 of A-Z a-z 0-9 . _ : -" });
+    });
+
+    it("deep check: 503 naming each failed dependency, the media read ok, and no secret in the answer", async () => {
+        const res = await fetch(`${base}/deep-check.php?marker=m1`, { headers: { "X-Pilot-Light-Token": CHECK_TOKEN } });
+        assert.equal(res.status, 503);
+        const text = await res.text();
+        const body = JSON.parse(text);
+        assert.equal(body.status, "failed");
+        assert.deepEqual(Object.keys(body).sort(), ["checks", "marker", "php", "readOnly", "status"]);
+        assert.match(body.checks.database, /^failed: /);
+        assert.match(body.checks.redis, /^failed: cannot connect: /);
+        assert.equal(body.checks.media, "ok");
+        assert.equal(body.marker, null);
+        for (const secret of [CHECK_TOKEN, ADMIN_PASSWORD, DB_PASSWORD, REDIS_TOKEN]) assert.ok(!text.includes(secret));
+    });
+
+    it("wp-config defines the database, Redis over TLS, the site URL and the ALB's HTTPS from the app config", () => {
+        const abspath = join(dir, "wordpress");
+        mkdirSync(abspath, { recursive: true });
+        writeFileSync(join(abspath, "wp-settings.php"), `<?php\necho json_encode(['constants' => array_intersect_key(get_defined_constants(true)['user'],
+            array_flip(['DB_NAME','DB_USER','DB_PASSWORD','DB_HOST','MYSQL_CLIENT_FLAGS','WP_REDIS_SCHEME','WP_REDIS_HOST','WP_REDIS_PORT',
+            'WP_REDIS_PASSWORD','WP_REDIS_CLIENT','WP_HOME','WP_SITEURL','DISALLOW_FILE_MODS','AUTH_KEY'])),
+            'https' => $_SERVER['HTTPS'] ?? null, 'prefix' => $GLOBALS['table_prefix']]);\n`);
+        // Without php-mysql (Debian's php-cli has no mysqli) the constant is missing; 2048 is its value (CLIENT_SSL).
+        const run = php(["-r", `defined('MYSQLI_CLIENT_SSL') || define('MYSQLI_CLIENT_SSL', 2048); $_SERVER['HTTP_X_FORWARDED_PROTO'] = 'https'; define('ABSPATH', '${abspath}/'); require '${join(BOOT, "wp-config.php")}';`],
+            { PILOT_LIGHT_APP_CONFIG: appConfig(dir, "/var/www/html/wp-content/uploads") });
+        assert.equal(run.status, 0, run.stderr);
+        assert.deepEqual(JSON.parse(run.stdout), {
+            constants: {
+                DB_NAME: "wordpress", DB_USER: "admin", DB_PASSWORD, DB_HOST: "127.0.0.1:1", MYSQL_CLIENT_FLAGS: 2048,
+                WP_REDIS_SCHEME: "tls", WP_REDIS_HOST: "127.0.0.1", WP_REDIS_PORT: 1, WP_REDIS_PASSWORD: REDIS_TOKEN, WP_REDIS_CLIENT: "predis",
+                WP_HOME: "https://www.example.com", WP_SITEURL: "https://www.example.com", DISALLOW_FILE_MODS: true,
+            },
+            https: "on",
+            prefix: "wp_",
+        });
+    });
+});

@@ -1,6 +1,7 @@
 // AppTier under the offline engine: the composed children with and without a domain and high
 // availability, the wiring between them, and the safety inputs end to end.
 import { strict as assert } from "assert";
+import { gunzipSync } from "zlib";
 import { recordResources, Recording } from "../support/offline";
 import type { AppTier as AppTierClass, AppTierArgs } from "../../components/app/appTier";
 
@@ -13,6 +14,7 @@ const T = {
     group: "aws:elasticache/replicationGroup:ReplicationGroup",
     password: "random:index/randomPassword:RandomPassword",
     secret: "aws:secretsmanager/secret:Secret",
+    secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
     alb: "aws:lb/loadBalancer:LoadBalancer",
     tg: "aws:lb/targetGroup:TargetGroup",
     listener: "aws:lb/listener:Listener",
@@ -53,6 +55,12 @@ const args = (over: Partial<AppTierArgs> = {}): AppTierArgs => ({
     ...over,
 });
 
+/** The tier's own children: the four components and the app secret with its two generated values. */
+const TIER_CHILDREN = [T.cache, T.nat, T.servers, T.web, T.secret, T.secretVersion, T.password, T.password].sort();
+
+/** The launch template's user data as the instance gets it: base64 of gzip. */
+const userDataOf = (rec: Recording) => gunzipSync(Buffer.from(rec.one(T.lt).inputs.userData, "base64")).toString("utf8");
+
 const value = <V>(o: { apply: (f: (v: V) => void) => unknown }): Promise<V> => new Promise((resolve) => o.apply(resolve));
 
 async function build(name: string, a: AppTierArgs): Promise<{ rec: Recording; tier: AppTierClass }> {
@@ -69,9 +77,13 @@ describe("app/AppTier", () => {
         let tier: AppTierClass;
         before(async () => ({ rec, tier } = await build("prod-app", args())));
 
-        it("registers exactly the four child components, named from the tier", () => {
+        it("registers exactly the four child components and the app secret, named from the tier", () => {
             const t = rec.one(T.tier, "prod-app");
-            assert.deepEqual(rec.childTypes(t.urn), [T.cache, T.nat, T.servers, T.web].sort());
+            assert.deepEqual(rec.childTypes(t.urn), TIER_CHILDREN);
+            for (const [type, name] of [[T.secret, "prod-app-app-secret"], [T.secretVersion, "prod-app-app-secret"],
+                [T.password, "prod-app-check-token"], [T.password, "prod-app-admin-password"]]) {
+                assert.equal(rec.one(type, name).parent, t.urn);
+            }
             for (const [type, name] of [[T.nat, "prod-app-nat"], [T.cache, "prod-app-cache"], [T.web, "prod-app-web"], [T.servers, "prod-app-servers"]]) {
                 assert.equal(rec.one(type, name).parent, t.urn);
             }
@@ -115,26 +127,48 @@ describe("app/AppTier", () => {
             assert.deepEqual(lt.vpcSecurityGroupIds, ["sg-app"]);
         });
 
-        it("grants the instances exactly the DB secret, the cache token secret, the DB key and the bucket", () => {
+        it("keeps the deep-check token and the admin password in one regenerable secret, generated and secret", () => {
+            const version = rec.one(T.secretVersion, "prod-app-app-secret");
+            assert.equal(version.inputs.secretId, rec.one(T.secret, "prod-app-app-secret").id);
+            assert.ok(version.secretInputs.includes("secretString"));
+            const { checkToken, adminPassword } = JSON.parse(version.inputs.secretString);
+            assert.equal(checkToken, rec.one(T.password, "prod-app-check-token").outputs.result);
+            assert.equal(adminPassword, rec.one(T.password, "prod-app-admin-password").outputs.result);
+            for (const name of ["prod-app-check-token", "prod-app-admin-password"]) {
+                assert.deepEqual([rec.one(T.password, name).inputs.length, rec.one(T.password, name).inputs.special], [40, false]);
+            }
+            assert.equal(rec.one(T.secret, "prod-app-app-secret").inputs.tags["pilot-light:data-class"], "regenerable");
+        });
+
+        it("checks the targets on the cheap health endpoint, which needs no database", () => {
+            const hc = rec.one(T.tg).inputs.healthCheck;
+            assert.deepEqual([hc.path, hc.matcher, hc.protocol], ["/pilot-light/health", "200", "HTTP"]);
+        });
+
+        it("grants the instances exactly the DB secret, the cache token secret, the app secret, the DB key and the bucket", () => {
             const statements = JSON.parse(rec.one(T.policy).inputs.policy).Statement;
-            assert.deepEqual(statements.find((s: any) => s.Sid === "ReadAppSecrets").Resource, [DB_SECRET, rec.one(T.secret).outputs.arn]);
+            assert.deepEqual(statements.find((s: any) => s.Sid === "ReadAppSecrets").Resource,
+                [DB_SECRET, rec.one(T.secret, "prod-app-cache-auth-token").outputs.arn, rec.one(T.secret, "prod-app-app-secret").outputs.arn]);
             assert.equal(statements.find((s: any) => s.Sid === "DecryptDatabaseSecret").Resource, DB_KEY);
             assert.equal(statements.find((s: any) => s.Sid === "ListMediaBucket").Resource, "arn:aws:s3:::pilot-light-prod-media");
             assert.equal(statements.find((s: any) => s.Sid === "ReadWriteMedia").Resource, "arn:aws:s3:::pilot-light-prod-media/*");
         });
 
-        it("renders user data with the real endpoints and secret ARNs, and never the AUTH token", () => {
-            const script = Buffer.from(rec.one(T.lt).inputs.userData, "base64").toString("utf8");
+        it("renders user data with the real endpoints and secret ARNs and the domain as the site, and never a secret", () => {
+            const script = userDataOf(rec);
             assert.match(script, /^AWS_REGION='us-east-1'$/m);
             assert.match(script, /^DB_HOST='pilot-light-prod\.cabc\.us-east-1\.rds\.amazonaws\.com'$/m);
             assert.match(script, /^DB_PORT='3306'$/m);
             assert.ok(script.includes(`\nDB_SECRET_ARN='${DB_SECRET}'\n`));
             assert.ok(script.includes(`\nREDIS_HOST='${rec.one(T.group).outputs.primaryEndpointAddress}'\n`));
-            assert.ok(script.includes(`\nREDIS_AUTH_SECRET_ARN='${rec.one(T.secret).outputs.arn}'\n`));
+            assert.ok(script.includes(`\nREDIS_AUTH_SECRET_ARN='${rec.one(T.secret, "prod-app-cache-auth-token").outputs.arn}'\n`));
+            assert.ok(script.includes(`\nAPP_SECRET_ARN='${rec.one(T.secret, "prod-app-app-secret").outputs.arn}'\n`));
             assert.match(script, /^MEDIA_BUCKET='pilot-light-prod-media'$/m);
-            const token = rec.one(T.password).outputs.result;
-            assert.ok(token.length >= 16);
-            assert.ok(!script.includes(token), "the AUTH token is not in the user data");
+            assert.match(script, /^SITE_URL='https:\/\/app\.example\.com'$/m);
+            for (const password of rec.ofType(T.password)) {
+                assert.ok(password.outputs.result.length >= 16);
+                assert.ok(!script.includes(password.outputs.result), `${password.name} is not in the user data`);
+            }
         });
 
         it("exposes the contract's outputs from the children", async () => {
@@ -146,7 +180,8 @@ describe("app/AppTier", () => {
             assert.equal(await value(tier.launchTemplateId), rec.one(T.lt).id);
             assert.equal(await value(tier.cacheEndpoint), rec.one(T.group).outputs.primaryEndpointAddress);
             assert.equal(await value(tier.natGatewayId), rec.one(T.natGw).id);
-            assert.equal(await value(tier.cacheAuthSecretArn), rec.one(T.secret).outputs.arn);
+            assert.equal(await value(tier.cacheAuthSecretArn), rec.one(T.secret, "prod-app-cache-auth-token").outputs.arn);
+            assert.equal(await value(tier.appSecretArn), rec.one(T.secret, "prod-app-app-secret").outputs.arn);
         });
     });
 
@@ -157,8 +192,8 @@ describe("app/AppTier", () => {
             database: { address: "dr-db.example", port: 3306, credentialsSecretArn: DB_SECRET },
         }))));
 
-        it("registers the same four components, and the web tier has HTTP only", () => {
-            assert.deepEqual(rec.childTypes(rec.one(T.tier, "dr-app").urn), [T.cache, T.nat, T.servers, T.web].sort());
+        it("registers the same children, and the web tier has HTTP only", () => {
+            assert.deepEqual(rec.childTypes(rec.one(T.tier, "dr-app").urn), TIER_CHILDREN);
             assert.deepEqual(rec.childTypes(rec.one(T.web, "dr-app-web").urn), [T.alb, T.listener, T.tg].sort());
             assert.deepEqual(rec.ofType(T.cert), []);
             assert.deepEqual(rec.ofType(T.record), []);
@@ -171,6 +206,10 @@ describe("app/AppTier", () => {
             assert.deepEqual([g.numCacheClusters, g.automaticFailoverEnabled, g.multiAzEnabled], [1, false, false]);
             assert.equal(g.transitEncryptionEnabled, true);
             assert.equal(rec.one(T.alb).inputs.enableDeletionProtection, false);
+        });
+
+        it("serves WordPress under dr's own load balancer name", () => {
+            assert.ok(userDataOf(rec).includes(`\nSITE_URL='http://${rec.one(T.alb).outputs.dnsName}'\n`));
         });
 
         it("grants no kms:Decrypt when the database has no key", () => {
@@ -191,6 +230,10 @@ describe("app/AppTier", () => {
                 + "  - minSize (3) must be <= desiredCapacity (2)\n"
                 + "  - desiredCapacity (2) must be <= maxSize (1)\n"
                 + "  - domainName is set (\"app.example.com\") but hostedZoneId is not; set both for HTTPS, or neither for HTTP only",
+        });
+        assert.throws(() => new AppTier("prod-app", args({ domainName: "*.example.com" })), {
+            message: "AppTier \"prod-app\": invalid arguments:\n"
+                + "  - domainName must be the site's own name, not a wildcard (WordPress serves one address), got \"*.example.com\"",
         });
         assert.throws(() => new AppTier("dr-app", args({ domainName: undefined, hostedZoneId: "Z0123456789" })), {
             message: "AppTier \"dr-app\": invalid arguments:\n"

@@ -1,5 +1,6 @@
 // AppServers under the offline engine: IAM scope, launch template safety, ASG and scaling.
 import { strict as assert } from "assert";
+import { gunzipSync } from "zlib";
 import { recordResources, Recording } from "../support/offline";
 import type { AppServers as AppServersClass, AppServersArgs } from "../../components/app/servers";
 
@@ -99,7 +100,8 @@ describe("app/AppServers", () => {
         assert.deepEqual(lt.vpcSecurityGroupIds, ["sg-app"]);
         assert.deepEqual(lt.iamInstanceProfile, { arn: rec.one(T.profile).outputs.arn });
         assert.equal(lt.updateDefaultVersion, true);
-        assert.equal(Buffer.from(lt.userData, "base64").toString("utf8"), "#!/bin/bash\necho hello\n");
+        // Gzipped for cloud-init (the full WordPress boot is over 16 KB as text), then base64.
+        assert.equal(gunzipSync(Buffer.from(lt.userData, "base64")).toString("utf8"), "#!/bin/bash\necho hello\n");
         assert.deepEqual(lt.tagSpecifications, [
             { resourceType: "instance", tags: { Project: "pilot-light", Name: "prod-app-servers" } },
             { resourceType: "volume", tags: { Project: "pilot-light", Name: "prod-app-servers" } },
@@ -111,7 +113,8 @@ describe("app/AppServers", () => {
         const i = asg.inputs;
         assert.deepEqual(i.vpcZoneIdentifiers, ["subnet-priv-a", "subnet-priv-b", "subnet-priv-c"]);
         assert.equal(i.healthCheckType, "ELB");
-        assert.equal(i.healthCheckGracePeriod, 300);
+        // Longer than a slow first boot (boot.sh installs the web stack), or the group replaces instances in a loop.
+        assert.equal(i.healthCheckGracePeriod, 600);
         assert.deepEqual(i.targetGroupArns, ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/tg/0123"]);
         assert.equal(i.minSize, 2);
         assert.equal(i.maxSize, 6);
@@ -150,16 +153,16 @@ describe("app/AppServers", () => {
 
     it("grants no kms:Decrypt without a key, and honours the optional sizes", async () => {
         const other = await build("dr-app-servers", args({
-            kmsKeyArn: undefined, rootVolumeSize: 40, healthCheckGracePeriod: 600, cpuTargetUtilization: 50, minSize: 0, desiredCapacity: 0, maxSize: 1,
+            kmsKeyArn: undefined, rootVolumeSize: 40, healthCheckGracePeriod: 900, cpuTargetUtilization: 50, minSize: 0, desiredCapacity: 0, maxSize: 1,
         }));
         const statements = JSON.parse(other.rec.one(T.policy).inputs.policy).Statement;
         assert.deepEqual(statements.map((s: any) => s.Sid), ["ReadAppSecrets", "ListMediaBucket", "ReadWriteMedia"]);
         assert.equal(JSON.stringify(statements).includes("kms:"), false);
         assert.equal(other.rec.one(T.lt).inputs.blockDeviceMappings[0].ebs.volumeSize, 40);
-        assert.equal(other.rec.one(T.asg).inputs.healthCheckGracePeriod, 600);
+        assert.equal(other.rec.one(T.asg).inputs.healthCheckGracePeriod, 900);
         assert.deepEqual([other.rec.one(T.asg).inputs.minSize, other.rec.one(T.asg).inputs.desiredCapacity, other.rec.one(T.asg).inputs.maxSize], [0, 0, 1]);
         assert.equal(other.rec.one(T.scaling).inputs.targetTrackingConfiguration.targetValue, 50);
-        assert.equal(other.rec.one(T.scaling).inputs.estimatedInstanceWarmup, 600);
+        assert.equal(other.rec.one(T.scaling).inputs.estimatedInstanceWarmup, 900);
     });
 
     it("rejects bad arguments in one error, registering nothing", async () => {

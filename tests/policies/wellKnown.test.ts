@@ -1,6 +1,7 @@
 // The well-known rules (Checkov / Trivy / AWS Config equivalents): each case breaks one property
 // of the compliant prod stack and asserts the one violation of its policy.
 import { strict as assert } from "assert";
+import { gzipSync } from "zlib";
 import { compliantProd, findings, PROD_REGION, res, Stack } from "./support";
 
 interface Case {
@@ -81,6 +82,12 @@ const cases: Case[] = [
         title: "a master password flag and an access key in base64 launch template user data", policy: "secrets-not-in-user-data",
         breakIt: (s) => { s.get("web", LT).inputs.userData = b64("#!/bin/bash\naws rds modify-db-instance --master-user-password x\nexport AWS_ACCESS_KEY_ID=AKIAABCDEFGHIJKLMNOP\n"); },
         expected: [{ name: "web", message: "userData of launch template \"web\" holds literal secrets (line 2: --master-user-password …; line 3: an AWS access key ID); fetch them at boot from Secrets Manager or SSM Parameter Store instead" }],
+    },
+    {
+        // cloud-init gunzips gzip user data (components/app sends it so), so the policy must too.
+        title: "a literal token in gzipped base64 launch template user data", policy: "secrets-not-in-user-data",
+        breakIt: (s) => { s.get("web", LT).inputs.userData = gzipSync("#!/bin/bash\nREDIS_TOKEN=abc123\n").toString("base64"); },
+        expected: [{ name: "web", message: "userData of launch template \"web\" holds literal secrets (line 2: REDIS_TOKEN=…); fetch them at boot from Secrets Manager or SSM Parameter Store instead" }],
     },
     {
         title: "mysql -p with a literal password in userDataBase64", policy: "secrets-not-in-user-data",

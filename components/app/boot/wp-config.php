@@ -1,6 +1,6 @@
 <?php
 // WordPress configuration of a pilot-light app server (components/app/boot/wp-config.php),
-// installed one level above the document root. It holds no secret: every value comes from
+// installed one level above the document root. It holds no secret value; they all come from
 // /etc/pilot-light/app-config.php (owner apache, 0600), which boot.sh writes on every boot.
 // The authentication keys and salts are not defined here, so WordPress keeps them in the
 // database (wp_salt()): the same for every instance behind the ALB, and replicated to dr.

@@ -117,7 +117,7 @@ describe("report: cost estimate", function () {
     it("puts dr standby at exactly the share of prod the price table gives", () => {
         const [e, w] = [EAST, WEST];
         const prodByComponent = {
-            "app (AppTier)": e.publicIpv4Hour * H /* NAT EIP */ + e.secretMonth + e.natGatewayHour * H + e.albHour * H + e.albLcuHour * H
+            "app (AppTier)": e.publicIpv4Hour * H /* NAT EIP */ + 2 * e.secretMonth /* Redis AUTH token, app secret */ + e.natGatewayHour * H + e.albHour * H + e.albLcuHour * H
                 + 3 * H * e.publicIpv4Hour /* ALB, 3 AZs */ + 2 * H * e.elasticacheNodeHour["cache.t4g.small"]
                 + 2 * H * e.ec2InstanceHour["t3.medium"] + 40 * e.ebsVolumeGbMonth.gp3,
             "database (Database)": e.kmsKeyMonth + 2 * e.secretMonth /* credentials + replica in dr */

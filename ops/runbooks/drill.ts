@@ -1,11 +1,16 @@
-// The DR drill: proves dr could serve without failing over. It builds dr's app tier against the
-// still-replicating, read-only replica (`pilot-light:drill`), checks that the load balancer's
-// targets are healthy and that the site answers over HTTP, checks that the database is still a
-// replica and that prod was not touched, and then always tears the app tier down again, also
-// when a check failed. There is no DNS record in drill mode, so users never reach dr.
+// The DR drill: proves dr could serve without failing over. It writes a marker through prod's
+// app, builds dr's app tier against the still-replicating, read-only replica (`pilot-light:drill`),
+// checks that the load balancer's targets are healthy and that dr's app passes the deep check
+// (PHP, the replica, Redis, media) and reads prod's marker back from the replica, checks that
+// the database is still a replica and that prod's stack was not touched, and then always tears
+// the app tier down again, also when a check failed. There is no DNS record in drill mode, so
+// users never reach dr.
 //
-// The only call on the prod stack is reading its outputs (its region, and a before/after
-// comparison): a drill must not be able to change prod.
+// The prod stack is only read (its outputs, and a before/after comparison): a drill must not be
+// able to change prod's stack. The marker is the drill's one write to prod's data: one row in
+// the table `pilot_light_markers` of prod's WordPress database, through prod's own app.
+import { randomUUID } from "crypto";
+import { AppEndpoint, AppHttp, describeDeepCheck, nodeHttp, waitForDeepCheck } from "./appCheck";
 import { describeAwsError } from "./aws";
 import { describeChanges, diffText, KEYS, upWithProgress, waitTargetsHealthy } from "./failback";
 import { lastSegment, OfflinePlanner, PlanRequest } from "./failover";
@@ -15,25 +20,19 @@ import { PulumiWorkspace, StackOps } from "./workspace";
 // Type-only: index.ts imports this module at run time, so a value import back would be a cycle.
 import type { RunbookDefinition } from "./index";
 
-/** What the drill needs from an HTTP response. */
-export interface HttpResponseLike {
-    status: number;
-}
-
-/** Makes one HTTP GET. Defaults to the global `fetch`; tests inject a fake. */
-export type Fetcher = (url: string, init: { method: "GET"; redirect: "manual"; signal?: AbortSignal }) => Promise<HttpResponseLike>;
-
 /** Limits of the drill's waits. */
 export interface DrillTimeouts {
-    /** dr's ALB targets becoming healthy after the up. Defaults to 20 minutes (boot, user data, 300 s grace). */
+    /** dr's ALB targets becoming healthy after the up. Defaults to 20 minutes (boot, user data, 600 s grace). */
     targetsMs: number;
     /** One HTTP request. Defaults to 10 seconds. */
     httpMs: number;
+    /** An app passing the deep check (and the marker replicating to dr). Defaults to 10 minutes. */
+    appMs: number;
     /** How often waits poll, and the pause between HTTP attempts. Defaults to 30 seconds. */
     pollMs: number;
 }
 
-const DEFAULT_TIMEOUTS: DrillTimeouts = { targetsMs: 20 * 60_000, httpMs: 10_000, pollMs: 30_000 };
+const DEFAULT_TIMEOUTS: DrillTimeouts = { targetsMs: 20 * 60_000, httpMs: 10_000, appMs: 10 * 60_000, pollMs: 30_000 };
 
 /** Options of the drill runbook. */
 export interface DrillOptions {
@@ -46,10 +45,10 @@ export interface DrillOptions {
     drStack?: string;
     /** The replica may be at most this many seconds behind for the drill to start. Defaults to 300. */
     maxReplicaLagSeconds?: number;
-    /** HTTP GET used for the smoke test. Defaults to the global `fetch`. */
-    fetcher?: Fetcher;
-    /** HTTP attempts before the smoke test fails. Defaults to 3. */
-    httpAttempts?: number;
+    /** The HTTP client of the deep checks. Defaults to `nodeHttp`. */
+    http?: AppHttp;
+    /** The marker's id and value. Defaults to `drill-<ISO time>` and a random UUID. */
+    marker?: { id: string; value: string };
     /** Show what the drill would do and change nothing. Defaults to false. */
     dryRun?: boolean;
     /** The offline planner, for the dry run. Defaults to ops/diff (`offlinePlan`). */
@@ -67,14 +66,7 @@ interface InlineTeardown {
     record: StepRecord;
 }
 
-/** True for the statuses the smoke test accepts: 2xx, and 3xx (the app may redirect to its canonical name). */
-export function acceptableStatus(status: number): boolean {
-    return status >= 200 && status < 400;
-}
-
 const NOTHING_TO_TEAR_DOWN = "nothing to tear down: the drill was not started";
-
-const defaultFetcher: Fetcher = (url, init) => fetch(url, init);
 
 /**
  * The drill's steps, for the runner: the checks, then the teardown. The runner stops at the
@@ -88,19 +80,19 @@ export function drillSteps(opts: DrillOptions): Step[] {
 function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTeardown | undefined } {
     const t: DrillTimeouts = { ...DEFAULT_TIMEOUTS, ...(opts.timeouts ?? {}) };
     const maxLag = opts.maxReplicaLagSeconds ?? 300;
-    const attempts = opts.httpAttempts ?? 3;
-    if (!Number.isInteger(attempts) || attempts < 1) {
-        throw new Error(`httpAttempts ${attempts} is not allowed; expected a whole number of at least 1`);
-    }
     if (!Number.isFinite(maxLag) || maxLag < 0) {
         throw new Error(`--max-lag-seconds ${maxLag} is not allowed; expected a number of seconds, 0 or more`);
     }
-    const fetcher = opts.fetcher ?? defaultFetcher;
+    const send = opts.http ?? nodeHttp;
+    const wait = { send, timeoutMs: t.appMs, intervalMs: t.pollMs, requestTimeoutMs: t.httpMs };
     let dr: StackOps | undefined;
     let prod: StackOps | undefined;
     let drRegion = "";
     let prodBefore = "";
     let albDnsName = "";
+    let prodApp: AppEndpoint | undefined;
+    let drApp: AppEndpoint | undefined;
+    let marker: { id: string; value: string } | undefined;
     // Set once the drill config was touched: from then on the teardown must run.
     let touched = false;
 
@@ -130,6 +122,7 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
                 throw new Error(`${d.name} has ${KEYS.promote} true: dr is serving (failed over), so there is nothing to drill; `
                     + `a drill needs the standby replica (${KEYS.promote} false)`);
             }
+            prodApp = appEndpoint(p.name, prodOut, prodOut.domainName);
             const notes = [await checkCredentials(drRegion)];
             if (typeof prodOut.region === "string") notes.push(await checkBackendRegion(opts.workspace, prodOut.region));
             const id = await replicaIdentifier(d);
@@ -163,6 +156,8 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
             if (!albDnsName) {
                 throw new Error(`${d.name} has no albDnsName output after the drill update; the program did not build the app tier in drill mode`);
             }
+            const domain = (await d.getConfig(KEYS.hostedZoneId)) ? await d.getConfig(DOMAIN_KEY) : undefined;
+            drApp = appEndpoint(d.name, { ...up.outputs, region: drRegion }, domain);
             return `${describeChanges(up.changes)}; ALB ${albDnsName}, ASG ${up.outputs.asgName ?? "?"}`;
         },
     };
@@ -173,25 +168,26 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
         run: (ctx) => waitTargetsHealthy(ctx, drRegion, albDnsName, { timeoutMs: t.targetsMs, intervalMs: t.pollMs }),
     };
 
-    const http: Step = {
-        id: "drill.http",
-        title: "HTTP GET / on dr's load balancer",
+    const writeMarker: Step = {
+        id: "drill.marker",
+        title: "Write a marker through prod's app (deep check), for dr to read from its replica",
         async run(ctx) {
-            const url = `http://${albDnsName}/`;
-            let last = "";
-            for (let i = 1; i <= attempts; i++) {
-                try {
-                    const res = await fetcher(url, { method: "GET", redirect: "manual", signal: AbortSignal.timeout(t.httpMs) });
-                    if (acceptableStatus(res.status)) return `GET ${url} → ${res.status}`;
-                    last = `HTTP ${res.status}`;
-                } catch (e) {
-                    last = describeAwsError(e);
-                }
-                ctx.progress(`GET ${url} attempt ${i}/${attempts}: ${last}`);
-                if (i < attempts) await ctx.io.sleep(t.pollMs);
-            }
-            throw new Error(`GET ${url} failed ${attempts} time(s), last: ${last}; expected a 2xx or 3xx status. `
-                + `Check the app servers' logs (user data, DB connection to the read-only replica)`);
+            marker = opts.marker ?? { id: `drill-${new Date(ctx.io.now()).toISOString().replace(/[^0-9A-Za-z]/g, "")}`, value: randomUUID() };
+            const m = marker;
+            const result = await waitForDeepCheck(ctx, prodApp!, { method: "POST", marker: m.id, value: m.value },
+                (r) => (r.marker?.value === m.value ? undefined : `marker ${m.id} not read back after the write`), wait);
+            return `marker ${m.id} written to prod's database; ${describeDeepCheck(result)}`;
+        },
+    };
+
+    const deepCheck: Step = {
+        id: "drill.deepCheck",
+        title: "Deep check through dr's app: PHP, the replica, Redis, media, and prod's marker",
+        async run(ctx) {
+            const m = marker!;
+            const result = await waitForDeepCheck(ctx, drApp!, { method: "GET", marker: m.id },
+                (r) => (r.marker?.value === m.value ? undefined : `200 ok, but prod's marker ${m.id} is ${r.marker ? `"${r.marker.value}"` : "not"} in the replica yet`), wait);
+            return `${describeDeepCheck(result)}; prod's marker ${m.id} read from the replica`;
         },
     };
 
@@ -249,7 +245,8 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
             const { dr: d } = await stacks();
             const diff = await diffText(opts.planner, drillRequest(opts.projectDir ?? process.cwd(), d.name));
             ctx.io.log([`set ${KEYS.drill} true on ${d.name} and pulumi up (app tier against the replica, no DNS),`,
-                "wait for healthy targets, GET / on the ALB, verify the replica and prod, then remove the drill and pulumi up",
+                "wait for healthy targets, deep-check dr's app for a marker written through prod's app, verify the replica and prod,",
+                "then remove the drill and pulumi up",
                 diff.text].map((l) => `    ${l}`).join("\n"));
             return "dry run: nothing changed";
         },
@@ -283,7 +280,7 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
             }
         },
     });
-    return { steps: [...[preflight, build, targets, http, verify].map(guard), teardown], inline: () => inline };
+    return { steps: [...[preflight, writeMarker, build, targets, deepCheck, verify].map(guard), teardown], inline: () => inline };
 }
 
 /**
@@ -305,6 +302,18 @@ export async function runDrill(opts: DrillOptions, io: RunbookIO): Promise<Runbo
     return report;
 }
 
+const DOMAIN_KEY = "pilot-light:domainName";
+
+/** Where a stack's app answers, from its outputs; throws naming the missing output. */
+function appEndpoint(stack: string, outputs: Record<string, any>, domainName: string | undefined): AppEndpoint {
+    for (const key of ["region", "albDnsName", "appSecretArn"]) {
+        if (typeof outputs[key] !== "string" || outputs[key] === "") {
+            throw new Error(`stack ${stack} has no ${key} output, so its app cannot be deep-checked; run \`pulumi up\` on it with this version of the program`);
+        }
+    }
+    return { stack, region: outputs.region, albDnsName: outputs.albDnsName, appSecretArn: outputs.appSecretArn, ...(domainName ? { domainName } : {}) };
+}
+
 function sortKeys(value: Record<string, any>): Record<string, any> {
     return Object.fromEntries(Object.keys(value).sort().map((k) => [k, value[k]]));
 }
@@ -312,7 +321,8 @@ function sortKeys(value: Record<string, any>): Record<string, any> {
 /** The drill runbook as the CLI sees it (ops/runbooks/index.ts lists it). */
 export const drillRunbook: RunbookDefinition = {
     name: "drill",
-    summary: "Build dr's app tier against the un-promoted replica, check targets and HTTP, verify replica and prod untouched, always tear down",
+    summary: "Write a marker through prod's app, build dr's app tier against the un-promoted replica, check targets and the deep check "
+        + "(reading the marker from the replica), verify replica and prod untouched, always tear down",
     options: ["max-lag-seconds", "timeout-minutes"],
     steps: ({ workspace, settings: s, planner }) => drillSteps({
         workspace, planner, projectDir: s.dir, prodStack: s.prodStack, drStack: s.drStack, maxReplicaLagSeconds: s.maxLagSeconds,

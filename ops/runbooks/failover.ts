@@ -1,7 +1,8 @@
 // The failover runbook: move the workload from prod to the pilot-light dr stack. Read-only
 // preflight checks first (one timeline row each), then the one data-affecting step, promoting
 // the dr replica in place and building the app tier with `pilot-light:promote true` and
-// `pulumi up`, then verification that the new app tier serves and that DNS follows.
+// `pulumi up`, then verification that the new app tier serves (healthy targets, and the deep
+// check writing a marker on the promoted database and reading it back) and that DNS follows.
 // Re-running after a partial failure is safe: an already-promoted replica is detected and the
 // run resumes at the promote step, which converges the dr stack.
 import {
@@ -10,6 +11,8 @@ import {
 import type { PlanChangeRequest } from "../diff";
 import { runSteps, RunbookIO, RunbookReport, Step, StepContext, waitFor } from "./runner";
 import { PulumiWorkspace, StackOps } from "./workspace";
+import { randomUUID } from "crypto";
+import { AppEndpoint, AppHttp, describeDeepCheck, nodeHttp, waitForDeepCheck } from "./appCheck";
 import {
     checkBackendRegion, checkCredentials, checkImageAvailable, checkQuotas, checkReplicaAvailable, checkReplicaLag,
     describeDbInstance, isPromoted,
@@ -87,6 +90,10 @@ export interface FailoverOptions {
     intervalMs?: number;
     /** Offline planner for the promote step's plan. Defaults to `offlinePlan`. */
     planner?: OfflinePlanner;
+    /** The HTTP client of the deep check. Defaults to `nodeHttp`. */
+    http?: AppHttp;
+    /** The marker's id and value. Defaults to `failover-<ISO time>` and a random UUID. */
+    marker?: { id: string; value: string };
 }
 
 /** What the steps learn and pass on. Filled in by the first step. */
@@ -103,6 +110,8 @@ interface FailoverState {
     maxLagSeconds: number;
     domainName?: string;
     hostedZoneId?: string;
+    /** dr's own domain when dr's ALB serves HTTPS (domainName and hostedZoneId set on dr). */
+    drDomainName?: string;
     /** The replica was already promoted when the run started (a resumed failover). */
     alreadyPromoted: boolean;
     /** Route 53 health checkers still see prod healthy (DNS keeps answering with prod). */
@@ -209,6 +218,11 @@ export function failoverSteps(opts: FailoverOptions): Step[] {
             },
         },
         {
+            id: "verify.app",
+            title: "Deep check through dr's app: write a marker on the promoted database and read it back",
+            run: (ctx) => verifyApp(ctx, state(), drName, opts, { timeoutMs, intervalMs }),
+        },
+        {
             id: "verify.healthCheck",
             title: "Check what Route 53 health checkers see of prod",
             run: () => checkProdHealth(state(), prodName),
@@ -255,9 +269,11 @@ async function readStacks(opts: FailoverOptions, prodName: string, drName: strin
     const maxLagSeconds = opts.maxLagSeconds ?? await intConfig(dr, KEYS.replicaLagAlarmSeconds, DEFAULT_MAX_LAG_SECONDS);
     const domainName = (await dr.getConfig(KEYS.domainName)) ?? (await prod.getConfig(KEYS.domainName)) ?? prodOutputs.domainName;
     const hostedZoneId = (await dr.getConfig(KEYS.hostedZoneId)) ?? (await prod.getConfig(KEYS.hostedZoneId));
+    // dr's ALB has an HTTPS listener only when dr's own config has both keys (stacks/appTier.ts).
+    const drDomainName = (await dr.getConfig(KEYS.hostedZoneId)) ? await dr.getConfig(KEYS.domainName) : undefined;
     return {
         prod, dr, prodRegion, drRegion, prodOutputs, drOutputs, dbIdentifier, instanceType, maxSize, maxLagSeconds,
-        domainName, hostedZoneId, alreadyPromoted: false,
+        domainName, hostedZoneId, drDomainName, alreadyPromoted: false,
     };
 }
 
@@ -325,6 +341,29 @@ async function promote(ctx: StepContext, st: FailoverState, drName: string): Pro
 export async function restore(stack: StackOps, key: string, previous: string | undefined): Promise<void> {
     if (previous !== undefined) await stack.setConfig(key, previous);
     else if ((await stack.getConfig(key)) !== undefined) await stack.removeConfig(key);
+}
+
+/**
+ * The promoted app end to end: a marker written through dr's app (POST to the deep check, so the
+ * database must take writes) and read back by a second request (which may reach another
+ * instance). 200 with status "ok" only: a redirect or any failed dependency fails the step.
+ */
+async function verifyApp(ctx: StepContext, st: FailoverState, drName: string, opts: FailoverOptions,
+    timing: { timeoutMs: number; intervalMs: number }): Promise<string> {
+    const { albDnsName, appSecretArn } = st.drOutputs;
+    if (!albDnsName || !appSecretArn) {
+        throw new Error(`the ${drName} stack has no ${albDnsName ? "appSecretArn" : "albDnsName"} output after the update, so its app cannot be `
+            + "deep-checked; is pilot-light:promote true on it, and is it running this version of the program?");
+    }
+    const app: AppEndpoint = { stack: drName, region: st.drRegion, albDnsName, appSecretArn, ...(st.drDomainName ? { domainName: st.drDomainName } : {}) };
+    const marker = opts.marker ?? { id: `failover-${new Date(ctx.io.now()).toISOString().replace(/[^0-9A-Za-z]/g, "")}`, value: randomUUID() };
+    const wait = { send: opts.http ?? nodeHttp, ...timing, requestTimeoutMs: 10_000 };
+    const written = (r: { readOnly?: boolean | null; marker?: { value: string } | null }) => (r.readOnly
+        ? "200 ok, but the database is still read-only (promotion not finished?)"
+        : r.marker?.value === marker.value ? undefined : `marker ${marker.id} not read back`);
+    await waitForDeepCheck(ctx, app, { method: "POST", marker: marker.id, value: marker.value }, written, wait);
+    const read = await waitForDeepCheck(ctx, app, { method: "GET", marker: marker.id }, written, wait);
+    return `marker ${marker.id} written on the promoted database and read back; ${describeDeepCheck(read)}`;
 }
 
 /**

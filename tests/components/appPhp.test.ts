@@ -81,7 +81,7 @@ describe("app/boot PHP", () => {
     });
 
     it("deep check: 403 without the token or with a wrong one, before any check", async () => {
-        for (const headers of [{}, { "X-Pilot-Light-Token": "wrong" }, { "X-Pilot-Light-Token": `${CHECK_TOKEN}x` }]) {
+        for (const headers of [{}, { "X-Pilot-Light-Token": "wrong" }, { "X-Pilot-Light-Token": `${CHECK_TOKEN}x` }] as Record<string, string>[]) {
             const res = await fetch(`${base}/deep-check.php?marker=m1`, { headers });
             assert.equal(res.status, 403);
             assert.deepEqual(await res.json(), { status: "forbidden" });

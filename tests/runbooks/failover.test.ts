@@ -16,8 +16,10 @@ import {
 import {
     ChangeResourceRecordSetsCommand, GetHealthCheckStatusCommand, ListResourceRecordSetsCommand, TestDNSAnswerCommand,
 } from "@aws-sdk/client-route-53";
+import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { failoverSteps, FailoverOptions, OfflinePlanner, PlanRequest, runFailover } from "../../ops/runbooks/failover";
 import { fakeIO, FakeWorkspace, useAwsMocks } from "./support/fakeWorkspace";
+import { FakeApps, FakeDb } from "./support/fakeApps";
 import { main, CliEnv } from "../../ops/runbook";
 import { renderTimeline } from "../../ops/runbooks/runner";
 
@@ -25,20 +27,25 @@ const aws = useAwsMocks();
 const START = Date.UTC(2025, 0, 15, 3, 0, 0);
 const ALB_DNS = "pl-dr-alb-123456.us-west-2.elb.amazonaws.com";
 const ALB_ARN = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/pl-dr-alb/50dc6c495c0c9188";
+const DR_SECRET = "arn:aws:secretsmanager:us-west-2:123456789012:secret:pl-dr-app-app-secret-AbC";
 const PROMOTED_OUTPUTS = {
     region: "us-west-2", dbInstanceIdentifier: "pl-dr-db", appImageId: "ami-0123",
-    albDnsName: ALB_DNS, albZoneId: "Z1H1FL5HABSF5", asgName: "pl-dr-asg",
+    albDnsName: ALB_DNS, albZoneId: "Z1H1FL5HABSF5", asgName: "pl-dr-asg", appSecretArn: DR_SECRET,
 };
+const MARKER = { id: "failover-1", value: "v-1" };
 const STEP_IDS = [
     "preflight.stacks", "preflight.credentials", "preflight.backend", "preflight.replica", "preflight.lag",
-    "preflight.quotas", "preflight.image", "promote", "verify.targets", "verify.healthCheck", "fence", "verify.dns",
+    "preflight.quotas", "preflight.image", "promote", "verify.targets", "verify.app", "verify.healthCheck", "fence", "verify.dns",
 ];
 
 /** What AWS looks like: a healthy standby whose replica is promoted when dr's `up` runs. */
 let db: { promoted: boolean; exists: boolean };
+/** dr's app once built, on the promoted (writable) database. */
+let apps: FakeApps;
 
 function stageAws(opts: { lag?: number; quota?: number } = {}) {
     db = { promoted: false, exists: true };
+    apps = new FakeApps().add(aws, ALB_DNS, DR_SECRET, { token: "dr-token", db: new FakeDb() });
     aws.sts.on(GetCallerIdentityCommand).resolves({ Account: "123456789012", Arn: "arn:aws:iam::123456789012:user/ops" });
     aws.rds.on(DescribeDBInstancesCommand).callsFake(() => {
         if (!db.exists) throw new DBInstanceNotFoundFault({ message: "DBInstance pl-dr-db not found.", $metadata: {} });
@@ -76,6 +83,7 @@ function workspace(opts: { domain?: boolean; backend?: string } = {}) {
             outputs: { region: "us-west-2", dbInstanceIdentifier: "pl-dr-db", appImageId: "ami-0123" },
         },
     }, opts.backend);
+    if (opts.domain) apps.app(ALB_DNS).domainName = "www.example.com";
     ws.scriptUp("dr", { lines: ["Updating (dr)", "+ aws:lb:LoadBalancer alb created", "Resources: 31 created"], changes: { create: 31, update: 1, same: 40 }, outputs: PROMOTED_OUTPUTS });
     return ws;
 }
@@ -87,7 +95,7 @@ const planner: OfflinePlanner = async (request) => {
 };
 
 function options(ws: FakeWorkspace, extra: Partial<FailoverOptions> = {}): FailoverOptions {
-    return { workspace: ws, dir: "/work/main", planner, intervalMs: 15_000, timeoutMs: 5 * 60_000, ...extra };
+    return { workspace: ws, dir: "/work/main", planner, intervalMs: 15_000, timeoutMs: 5 * 60_000, http: apps.send, marker: MARKER, ...extra };
 }
 
 const statuses = (report: { steps: { id: string; status: string }[] }) => Object.fromEntries(report.steps.map((s) => [s.id, s.status]));
@@ -127,9 +135,47 @@ describe("runbooks: failover", () => {
         assert.equal(byId["preflight.quotas"].detail, "4 × t3.medium = 8 vCPUs fits: Standard (A, C, D, H, I, M, R, T, Z) quota 64, 0 in use, 64 available; Auto Scaling groups 0/500 + 1");
         assert.match(byId["verify.dns"].detail!, /^skipped: no domain is configured/);
         assert.match(byId["verify.healthCheck"].detail!, /^skipped: no domain is configured/);
+        // The app end to end: a marker written on the promoted database through dr's app, and read back.
+        assert.deepEqual(apps.lines(), [
+            `POST http://${ALB_DNS}/pilot-light/deep-check marker=failover-1&value=v-1`,
+            `GET http://${ALB_DNS}/pilot-light/deep-check?marker=failover-1`,
+        ]);
+        assert.deepEqual(apps.requests.map((r) => r.headers["X-Pilot-Light-Token"]), ["dr-token", "dr-token"]);
+        assert.equal(apps.app(ALB_DNS).db.markers.get("failover-1"), "v-1");
+        assert.equal(byId["verify.app"].detail, "marker failover-1 written on the promoted database and read back; "
+            + "200 ok (PHP 8.5.1; database ok, redis ok, media ok; database writable)");
         assert.equal(report.durationSeconds, 315);
         assert.equal(report.startedAt, new Date(START).toISOString());
         assert.match(renderTimeline(report), /failover: completed in 5m15s/);
+    });
+
+    it("the deep check fails the failover when dr's app cannot write to its database, after polling, naming what it saw", async () => {
+        stageAws();
+        apps.app(ALB_DNS).db = new FakeDb({ readOnly: true });
+        const ws = workspace();
+        ws.onUp("dr", () => { db.promoted = true; });
+        const report = await runFailover(options(ws, { timeoutMs: 60_000 }), fakeIO({ start: START }));
+        assert.equal(report.ok, false);
+        assert.deepEqual(report.steps.slice(9).map((s) => [s.id, s.status]),
+            [["verify.app", "failed"], ["verify.healthCheck", "not-run"], ["fence", "not-run"], ["verify.dns", "not-run"]]);
+        assert.equal(report.steps[9].error, "timed out after 1m00s waiting for the deep check of dr's app; last seen: "
+            + `POST http://${ALB_DNS}/pilot-light/deep-check answered 503: database failed: The MySQL server is running with the --read-only option`);
+        assert.equal(apps.requests.length, 5, "every 15 s for a minute");
+    });
+
+    it("the deep check goes over HTTPS as dr's domain, and reads dr's check token in dr's region", async () => {
+        stageAws();
+        const ws = workspace({ domain: true });
+        ws.onUp("dr", () => { db.promoted = true; });
+        await runFailover(options(ws, { timeoutMs: 60_000 }), fakeIO());
+        assert.deepEqual(apps.lines(), [
+            `POST https://${ALB_DNS}/pilot-light/deep-check sni=www.example.com marker=failover-1&value=v-1`,
+            `GET https://${ALB_DNS}/pilot-light/deep-check?marker=failover-1 sni=www.example.com`,
+        ]);
+        assert.deepEqual(apps.requests.map((r) => r.headers.Host), ["www.example.com", "www.example.com"]);
+        const reads = aws.secrets.commandCalls(GetSecretValueCommand);
+        assert.deepEqual(reads.map((c) => c.args[0].input), [{ SecretId: DR_SECRET }, { SecretId: DR_SECRET }]);
+        assert.deepEqual(await Promise.all(reads.map((c) => (c as any).thisValue.config.region())), ["us-west-2", "us-west-2"]);
     });
 
     it("a missing replica stops at the replica check; nothing is changed", async () => {
@@ -198,7 +244,7 @@ describe("runbooks: failover", () => {
             ["dr.setConfig pilot-light:promote=true", "dr.up", "dr.setConfig pilot-light:promote=false"]);
         const report = JSON.parse(cli.out.join("\n"));
         assert.equal(report.steps.find((s: any) => s.id === "promote").status, "failed");
-        assert.deepEqual(report.steps.slice(8).map((s: any) => s.status), ["not-run", "not-run", "not-run", "not-run"]);
+        assert.deepEqual(report.steps.slice(8).map((s: any) => s.status), ["not-run", "not-run", "not-run", "not-run", "not-run"]);
         assert.match(report.stoppedBecause, /pulumi up on dr failed: creating ALB: AccessDenied\. pl-dr-db is still a replica, so nothing irreversible happened; pilot-light:promote is restored to false/);
     });
 

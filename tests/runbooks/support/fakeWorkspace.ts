@@ -12,6 +12,7 @@ import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { Route53Client } from "@aws-sdk/client-route-53";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { PulumiWorkspace, StackOps, UpOutcome } from "../../../ops/runbooks/workspace";
 import { RunbookIO } from "../../../ops/runbooks/runner";
 
@@ -222,6 +223,7 @@ export interface AwsMocks {
     elb: AwsStub<any, any, any>;
     route53: AwsStub<any, any, any>;
     s3: AwsStub<any, any, any>;
+    secrets: AwsStub<any, any, any>;
     /** Resets every stub (call in beforeEach): no behaviour, no recorded calls. */
     reset(): void;
     /** Every command sent to any client, as its class name, in no particular cross-client order. */
@@ -238,6 +240,7 @@ export function useAwsMocks(): AwsMocks {
     const classes = {
         sts: STSClient, rds: RDSClient, cloudwatch: CloudWatchClient, quotas: ServiceQuotasClient, ec2: EC2Client,
         autoscaling: AutoScalingClient, elb: ElasticLoadBalancingV2Client, route53: Route53Client, s3: S3Client,
+        secrets: SecretsManagerClient,
     } as const;
     const keys = Object.keys(classes) as (keyof typeof classes)[];
     before(() => { for (const k of keys) (mocks as any)[k] = mockClient(classes[k] as any); });

@@ -165,6 +165,21 @@ export async function waitForDeepCheck(ctx: StepContext, endpoint: AppEndpoint, 
     }
 }
 
+/**
+ * Proves an app's database takes writes: writes the marker through the app (POST) and reads it
+ * back with a second request (which may reach another instance). Both must be 200 "ok" on a
+ * writable database with the marker's value.
+ */
+export async function writeAndReadMarker(ctx: StepContext, endpoint: AppEndpoint, marker: { id: string; value: string },
+    opts: { send: AppHttp; timeoutMs: number; intervalMs: number; requestTimeoutMs: number }): Promise<string> {
+    const written = (r: DeepCheckResult) => (r.readOnly
+        ? "200 ok, but the database is read-only (promotion not finished?)"
+        : r.marker?.value === marker.value ? undefined : `marker ${marker.id} not read back`);
+    await waitForDeepCheck(ctx, endpoint, { method: "POST", marker: marker.id, value: marker.value }, written, opts);
+    const read = await waitForDeepCheck(ctx, endpoint, { method: "GET", marker: marker.id }, written, opts);
+    return `marker ${marker.id} written on ${endpoint.stack}'s database and read back; ${describeDeepCheck(read)}`;
+}
+
 /** A one-line account of a passing deep check, for the timeline. */
 export function describeDeepCheck(result: DeepCheckResult): string {
     const checks = Object.entries(result.checks ?? {}).map(([k, v]) => `${k} ${v}`).join(", ");

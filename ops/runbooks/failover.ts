@@ -12,7 +12,7 @@ import type { PlanChangeRequest } from "../diff";
 import { runSteps, RunbookIO, RunbookReport, Step, StepContext, waitFor } from "./runner";
 import { PulumiWorkspace, StackOps } from "./workspace";
 import { randomUUID } from "crypto";
-import { AppEndpoint, AppHttp, describeDeepCheck, nodeHttp, waitForDeepCheck } from "./appCheck";
+import { AppEndpoint, AppHttp, nodeHttp, writeAndReadMarker } from "./appCheck";
 import {
     checkBackendRegion, checkCredentials, checkImageAvailable, checkQuotas, checkReplicaAvailable, checkReplicaLag,
     describeDbInstance, isPromoted,
@@ -357,13 +357,7 @@ async function verifyApp(ctx: StepContext, st: FailoverState, drName: string, op
     }
     const app: AppEndpoint = { stack: drName, region: st.drRegion, albDnsName, appSecretArn, ...(st.drDomainName ? { domainName: st.drDomainName } : {}) };
     const marker = opts.marker ?? { id: `failover-${new Date(ctx.io.now()).toISOString().replace(/[^0-9A-Za-z]/g, "")}`, value: randomUUID() };
-    const wait = { send: opts.http ?? nodeHttp, ...timing, requestTimeoutMs: 10_000 };
-    const written = (r: { readOnly?: boolean | null; marker?: { value: string } | null }) => (r.readOnly
-        ? "200 ok, but the database is still read-only (promotion not finished?)"
-        : r.marker?.value === marker.value ? undefined : `marker ${marker.id} not read back`);
-    await waitForDeepCheck(ctx, app, { method: "POST", marker: marker.id, value: marker.value }, written, wait);
-    const read = await waitForDeepCheck(ctx, app, { method: "GET", marker: marker.id }, written, wait);
-    return `marker ${marker.id} written on the promoted database and read back; ${describeDeepCheck(read)}`;
+    return writeAndReadMarker(ctx, app, marker, { send: opts.http ?? nodeHttp, ...timing, requestTimeoutMs: 10_000 });
 }
 
 /**

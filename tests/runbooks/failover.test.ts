@@ -142,7 +142,7 @@ describe("runbooks: failover", () => {
         ]);
         assert.deepEqual(apps.requests.map((r) => r.headers["X-Pilot-Light-Token"]), ["dr-token", "dr-token"]);
         assert.equal(apps.app(ALB_DNS).db.markers.get("failover-1"), "v-1");
-        assert.equal(byId["verify.app"].detail, "marker failover-1 written on the promoted database and read back; "
+        assert.equal(byId["verify.app"].detail, "marker failover-1 written on dr's database and read back; "
             + "200 ok (PHP 8.5.1; database ok, redis ok, media ok; database writable)");
         assert.equal(report.durationSeconds, 315);
         assert.equal(report.startedAt, new Date(START).toISOString());

@@ -23,6 +23,8 @@ export interface PrimaryOutputs {
     /** Absent while prod is rebuilt from dr during failback. */
     albDnsName?: string;
     albZoneId?: string;
+    /** The app tier's secret (the deep check's token): the drill writes its marker through prod's app with it. */
+    appSecretArn?: string;
 }
 
 /** What dr exports for prod. */
@@ -34,6 +36,8 @@ export interface DrOutputs {
     mediaBucketArn: string;
     /** Read when prod is rebuilt from dr during failback. */
     dbInstanceArn?: string;
+    /** Set while dr runs its app tier (promoted, or a drill): the runbooks' deep check reads its token with it. */
+    appSecretArn?: string;
 }
 
 const REQUIRED: Record<Role, string[]> = {

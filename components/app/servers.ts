@@ -36,7 +36,7 @@ export interface AppServersArgs {
     secretArns: pulumi.Input<string>[];
     /** The customer-managed KMS key that encrypts one of those secrets, if any; Decrypt is allowed via Secrets Manager only. */
     kmsKeyArn?: pulumi.Input<string>;
-    /** ARN of the media bucket: List on it, Get/Put/Delete on its objects. */
+    /** ARN of the media bucket: List on it, Get/Put/Delete/AbortMultipartUpload on its objects (Mountpoint's needs). */
     mediaBucketArn: pulumi.Input<string>;
     /** Root volume size in GiB. Defaults to `20`. */
     rootVolumeSize?: number;
@@ -103,8 +103,10 @@ export class AppServers extends pulumi.ComponentResource {
             { Sid: "ReadAppSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.secretArns },
             { Sid: "ListMediaBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: args.mediaBucketArn },
             {
+                // What Mountpoint needs to read, write and delete; AbortMultipartUpload cleans up
+                // a failed upload of a large file. https://github.com/awslabs/mountpoint-s3/blob/main/doc/CONFIGURATION.md#iam-permissions
                 Sid: "ReadWriteMedia", Effect: "Allow",
-                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
                 Resource: pulumi.interpolate`${args.mediaBucketArn}/*`,
             },
         ];

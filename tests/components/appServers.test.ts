@@ -77,7 +77,7 @@ describe("app/AppServers", () => {
             Statement: [
                 { Sid: "ReadAppSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [DB_SECRET, CACHE_SECRET] },
                 { Sid: "ListMediaBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: BUCKET },
-                { Sid: "ReadWriteMedia", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${BUCKET}/*` },
+                { Sid: "ReadWriteMedia", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], Resource: `${BUCKET}/*` },
                 {
                     Sid: "DecryptDatabaseSecret", Effect: "Allow", Action: "kms:Decrypt", Resource: KEY,
                     Condition: { StringEquals: { "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" } },

@@ -16,7 +16,7 @@ import {
     addUnpriced, CostItem, DEFAULT_DB_MONTHLY_CHANGE_GB, DEFAULT_MEDIA_MONTHLY_WRITE_GB, DEFAULT_MEDIA_STORAGE_GB, figureText, Run, UnpricedItem, usage,
 } from "./costLines";
 import { FREE_TYPES, HANDLERS } from "./costRules";
-import { Currency, currencyOf, HOURS_PER_MONTH, PRICES, PriceTable, regionPrices } from "./prices";
+import { Currency, currencyOf, currencySign, HOURS_PER_MONTH, PRICES, PriceTable, regionPrices } from "./prices";
 
 export type { CostItem, UnpricedItem } from "./costLines";
 export { DEFAULT_DB_MONTHLY_CHANGE_GB, DEFAULT_DB_STORAGE_GB, DEFAULT_MEDIA_MONTHLY_WRITE_GB, DEFAULT_MEDIA_STORAGE_GB, STACK_COMPONENT } from "./costLines";
@@ -175,8 +175,7 @@ export function roundMoney(amount: number): number {
 
 /** An amount with its currency's sign, e.g. `$1,234.50` or `¥1,234.50`. */
 export function formatMoney(amount: number, currency: Currency): string {
-    const sign = currency === "CNY" ? "¥" : "$";
-    return `${sign}${roundMoney(amount).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    return `${currencySign(currency)}${roundMoney(amount).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 /** A stack's total as shown in a table: `not priced` when nothing is, `+ N unpriced` when some is not. */

@@ -3,7 +3,7 @@
 // recorded as unpriced with the reason, never counted as 0.
 import type { RecordedResource } from "../offline/engine";
 import type { StackPlan } from "../offline/planner";
-import { PriceFigure, priceFigure, PriceRef, RegionPriceTable } from "./prices";
+import { currencySign, PriceFigure, priceFigure, PriceRef, RegionPriceTable } from "./prices";
 
 /** One line of an estimate. Amounts are in the estimate's currency. */
 export interface CostItem {
@@ -122,7 +122,7 @@ export function add(run: Run, r: RecordedResource, description: string, quantity
 /** A figure for a note, e.g. `¥0.277`, or `?` when the table lacks it. */
 export function figureText(run: Run, ref: PriceRef): string {
     const f = priceFigure(run.prices, ref);
-    return f === undefined ? "?" : `${run.prices!.currency === "CNY" ? "¥" : "$"}${f.value}`;
+    return f === undefined ? "?" : `${currencySign(run.prices!.currency)}${f.value}`;
 }
 
 /** A non-negative number from stack config, or the default (with a note when the value is unusable). */

@@ -124,6 +124,11 @@ export function currencyOf(region: string): Currency {
     return partitionOf(region) === "aws-cn" ? "CNY" : "USD";
 }
 
+/** The sign amounts in a currency are printed with: `$` or `¥`. */
+export function currencySign(currency: Currency): string {
+    return currency === "CNY" ? "¥" : "$";
+}
+
 /** Every problem of a table read from JSON, one line each (empty when valid). */
 export function priceTableProblems(table: unknown): string[] {
     if (table === null || typeof table !== "object" || Array.isArray(table)) return ["the price table is not a JSON object of regions"];

@@ -13,8 +13,10 @@
 // (--format markdown: one document for a pull-request comment).
 // Exit codes: 0 ok, 1 the program failed, 2 bad configuration or usage, 3 a mandatory policy
 // violation, 4 a change that would replace or delete data, 5 with --strict, an RTO/RPO
-// estimate that misses its target (without --strict a miss is only an advisory).
-// When several apply, the lowest of 4, 3, 5 wins: data loss first, then what blocks a deploy.
+// estimate that misses its target (without --strict a miss is only an advisory), 6 with
+// --strict, a planned item the cost estimate has no price for (without --strict the reports
+// list it and leave it out of the totals). When several apply, the first of 4, 3, 5, 6 wins:
+// data loss first, then what blocks a deploy, then the estimates.
 import * as path from "path";
 import { parseArgs } from "util";
 import { changesJson, diffPlans, PlannedChange, renderChanges } from "./diff";
@@ -23,7 +25,7 @@ import { loadProject } from "./offline/project";
 import { withProgramLogs } from "./offline/console";
 import { planJson, renderPlan } from "./offline/render";
 import { evaluatePolicies, formatViolationTable, loadPolicyConfig, Violation } from "./policy/evaluate";
-import { CostEstimate, costJson, estimateCost, renderCostTable, roundUsd } from "./report/cost";
+import { CostEstimate, costJson, estimateCost, formatTotal, pricesLabel, renderCostTable, renderUnpriced, unpricedCount, unpricedGroups } from "./report/cost";
 import { renderMarkdownReport } from "./report/markdown";
 import {
     assessResilience, effectiveAssumptions, renderResilienceTable, ResilienceAssumption, resilienceFailures, resilienceJson,
@@ -42,12 +44,14 @@ const USAGE = `usage: npm run plan -- --stack NAME [--promote] [--set KEY=VALUE]
                         json: one JSON object on stdout (adds "cost" and "resilience"); logs go to stderr;
                         markdown: one Markdown report (summary, policies, promotion diff, cost, RTO/RPO, diagram)
   --json                the same as --format json
-  --strict              fail (exit 5) when an RTO/RPO estimate misses pilot-light:rtoTargetMinutes/rpoTargetMinutes
+  --strict              fail (exit 5) when an RTO/RPO estimate misses pilot-light:rtoTargetMinutes/rpoTargetMinutes,
+                        and (exit 6) when the cost estimate has no price for a planned item
   --dir PATH            the Pulumi project folder (default: this repository)
   --policy-config FILE  policy pack config, in the format of pulumi's --policy-pack-config
 
 exit codes: 0 ok, 1 the program failed, 2 bad configuration or usage, 3 a mandatory policy violation,
-            4 a change that would replace or delete data, 5 an RTO/RPO miss with --strict`;
+            4 a change that would replace or delete data, 5 an RTO/RPO miss with --strict,
+            6 an unpriced item in the cost estimate with --strict`;
 
 /** The output formats of --format. */
 export const PLAN_FORMATS = ["text", "json", "markdown"] as const;
@@ -66,7 +70,7 @@ export interface PlanCliOptions {
     json: boolean;
     /** Present only when --format was given; read the effective format with outputFormat(). */
     format?: PlanFormat;
-    /** Present only with --strict: RTO/RPO misses fail the command (exit 5). */
+    /** Present only with --strict: RTO/RPO misses (exit 5) and unpriced items (exit 6) fail the command. */
     strict?: true;
     policyConfig?: string;
 }
@@ -284,8 +288,8 @@ async function main(argv: string[]): Promise<number> {
         if (reports.costs) {
             process.stdout.write(`\n${renderCostTable(reports.costs.prod, reports.costs.drStandby, reports.costs.drPromoted)}\n`);
         } else {
-            process.stdout.write(`\nESTIMATE of the monthly AWS cost of "${plan.stack}": $${roundUsd(reports.cost.monthlyUsd).toFixed(2)} `
-                + `(USD list prices as of ${reports.cost.priceTableDate}).\n`);
+            process.stdout.write(`\nESTIMATE of the monthly AWS cost of "${plan.stack}": ${formatTotal(reports.cost)} (${pricesLabel([reports.cost])}).\n`
+                + renderUnpriced([reports.cost]).map((l) => `${l}\n`).join(""));
         }
         process.stdout.write(`\n${renderResilienceTable(reports.resilience)}\n`);
     }
@@ -304,6 +308,14 @@ async function main(argv: string[]): Promise<number> {
             + `${strictMisses.length > 0 ? " (--strict)" : " (advisory; --strict fails on them)"}: `
             + `${misses.map((r) => `${r.disruption} / ${r.component}`).join(", ")}.\n`);
         if (strictMisses.length > 0) return 5;
+    }
+    const estimates = reports.costs ? [reports.costs.prod, reports.costs.drStandby, reports.costs.drPromoted] : [reports.cost];
+    const unpriced = unpricedCount(estimates);
+    if (unpriced > 0) {
+        process.stderr.write(`${unpriced} planned item${unpriced === 1 ? " has" : "s have"} no price in the cost estimate`
+            + `${opts.strict ? " (--strict)" : " (left out of the totals; --strict fails on them)"}: `
+            + `${unpricedGroups(estimates).map((g) => `${g.heading.split(":")[0]}: ${g.items.length}`).join(", ")}.\n`);
+        if (opts.strict) return 6;
     }
     return 0;
 }

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../components/basic/subnetPlan";
 import { SINGLETON_MODES, SingletonMode } from "../components/ha";
 import { AWS_REGIONS, isAwsRegion, partitionOf } from "./regions";
+import { unavailableServiceProblems } from "./services";
 
 export const NAMESPACE = "pilot-light";
 
@@ -325,6 +326,9 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
             p.problems.push(`${k}: is not a known key; expected one of ${KNOWN_KEYS.map(key).join(", ")}.`);
         }
     }
+
+    // Features the region's partition lacks (stacks/services.ts), refused before anything is planned.
+    if (region && isAwsRegion(region)) p.problems.push(...unavailableServiceProblems({ region, role, replicateToPeer, domainName, singletonMode }));
 
     if (p.problems.length > 0) {
         throw new ConfigError(stack, p.problems);

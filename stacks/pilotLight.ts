@@ -6,11 +6,13 @@ import { selectAvailabilityZones, stackTags } from "./context";
 import { deployDr } from "./dr";
 import { readPeer } from "./peer";
 import { deployPrimary } from "./primary";
+import { unverifiedServiceWarnings } from "./services";
 
 /** The stack program: what the Pulumi runtime calls; its result is the stack outputs. */
 export async function pilotLight(): Promise<Record<string, pulumi.Input<any>>> {
     const cfg = loadConfig();
     const stack = pulumi.getStack();
+    for (const warning of unverifiedServiceWarnings(cfg)) pulumi.log.warn(warning);
     const peer = cfg.role === "dr" || cfg.replicateToPeer || cfg.rebuildFromPeer ? await readPeer(cfg) : undefined;
     if (cfg.role === "primary" && cfg.rebuildFromPeer) {
         pulumi.log.warn(`FAILBACK: prod's database generation ${cfg.databaseGeneration} is a replica of the promoted dr database; `

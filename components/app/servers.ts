@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { encodeUserData } from "./userData";
 import { assertValid, capacityProblems, nonEmptyProblems, requiredTextProblems } from "./validate";
+import { servicePrincipal } from "../partition";
 
 export interface AppServersArgs {
     /** The AMI to launch (in this region). */
@@ -81,14 +82,15 @@ export class AppServers extends pulumi.ComponentResource {
         const rootVolumeSize = args.rootVolumeSize ?? 20;
         const healthCheckGracePeriod = args.healthCheckGracePeriod ?? 600;
         const cpuTargetUtilization = args.cpuTargetUtilization ?? 70;
-        const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const partitionInfo = aws.getPartitionOutput({}, { parent: this });
+        const partition = partitionInfo.partition;
         const region = aws.getRegionOutput({}, { parent: this }).region;
 
         const role = new aws.iam.Role(`${name}-role`, {
             description: `App servers of ${name}`,
             assumeRolePolicy: JSON.stringify({
                 Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                Statement: [{ Effect: "Allow", Principal: { Service: servicePrincipal("ec2") }, Action: "sts:AssumeRole" }],
             }),
             tags,
         }, { parent: this });
@@ -111,11 +113,12 @@ export class AppServers extends pulumi.ComponentResource {
             },
         ];
         if (args.kmsKeyArn !== undefined) {
-            // Only through Secrets Manager: the role cannot use the key on anything else.
+            // Only through Secrets Manager: the role cannot use the key on anything else. The value
+            // is the service's endpoint name, under the partition's DNS suffix (amazonaws.com.cn in China).
             // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
             statements.push({
                 Sid: "DecryptDatabaseSecret", Effect: "Allow", Action: "kms:Decrypt", Resource: args.kmsKeyArn,
-                Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`secretsmanager.${region}.amazonaws.com` } },
+                Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`secretsmanager.${region}.${partitionInfo.dnsSuffix}` } },
             });
         }
         const appPolicy = new aws.iam.RolePolicy(`${name}-app`, {

@@ -5,6 +5,7 @@ import * as path from "path";
 import * as esbuild from "esbuild";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { servicePrincipal } from "../partition";
 
 /** Tag key marking the instances of one singleton (IAM conditions match on it). */
 export const SINGLETON_TAG = "pilot-light:singleton";
@@ -65,7 +66,7 @@ export function instanceRole(parent: pulumi.Resource, name: string, env: Environ
         description: `Instances of ${name}`,
         assumeRolePolicy: JSON.stringify({
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            Statement: [{ Effect: "Allow", Principal: { Service: servicePrincipal("ec2") }, Action: "sts:AssumeRole" }],
         }),
         tags,
     }, { parent });
@@ -160,7 +161,7 @@ export function scopedFunction(parent: pulumi.Resource, name: string, args: {
         description: args.description,
         assumeRolePolicy: JSON.stringify({
             Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            Statement: [{ Effect: "Allow", Principal: { Service: servicePrincipal("lambda") }, Action: "sts:AssumeRole" }],
         }),
         tags: args.tags,
     }, { parent });

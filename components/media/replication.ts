@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { MediaBucket } from "./bucket";
 import { bucketArnProblems, storageClassProblems, throwIfProblems } from "./validate";
+import { servicePrincipal } from "../partition";
 
 /** Inputs of {@link MediaReplication}. */
 export interface MediaReplicationArgs {
@@ -59,7 +60,7 @@ export class MediaReplication extends pulumi.ComponentResource {
                 Version: "2012-10-17",
                 Statement: [{
                     Effect: "Allow",
-                    Principal: { Service: "s3.amazonaws.com" },
+                    Principal: { Service: servicePrincipal("s3") },
                     Action: "sts:AssumeRole",
                 }],
             }),

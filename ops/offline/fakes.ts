@@ -5,6 +5,8 @@
 // Determinism matters: the promotion diff compares two runs of the program, so the same
 // resource must get the same fake ID and ARN in both.
 import { createHash } from "crypto";
+import { dnsSuffix } from "../../components/partition";
+import { partitionOf } from "../../stacks/regions";
 
 /** The fake AWS account every offline run pretends to be in. */
 export const FAKE_ACCOUNT_ID = "123456789012";
@@ -134,15 +136,20 @@ export function setFakeScope(stack: string, region: string): void {
     defaultRegion = region;
 }
 
-/** A fake ARN in the given region, or undefined for types with no known ARN shape. */
+/** The DNS suffix of service endpoints in a region's partition (amazonaws.com.cn in China). */
+function suffixOf(region: string): string {
+    return dnsSuffix(partitionOf(region));
+}
+
+/** A fake ARN in the given region and its partition (`arn:aws-cn:` in China). */
 export function fakeArn(type: string, physical: string, id: string, region: string): string {
     const shape = ARN_SHAPES[type];
     if (!shape) {
-        return `arn:aws:pulumi-offline:${region}:${FAKE_ACCOUNT_ID}:${type.split(":")[1]}/${physical}`;
+        return `arn:${partitionOf(region)}:pulumi-offline:${region}:${FAKE_ACCOUNT_ID}:${type.split(":")[1]}/${physical}`;
     }
     const reg = shape.global ? "" : region;
     const account = shape.noAccount ? "" : FAKE_ACCOUNT_ID;
-    return `arn:aws:${shape.service}:${reg}:${account}:${shape.resource(physical, id)}`;
+    return `arn:${partitionOf(region)}:${shape.service}:${reg}:${account}:${shape.resource(physical, id)}`;
 }
 
 /**
@@ -159,19 +166,19 @@ export function computedState(type: string, name: string, inputs: Record<string,
     switch (type) {
         case "aws:rds/instance:Instance":
             state.identifier = physical;
-            state.address = `${physical}.c${h.slice(0, 12)}.${region}.rds.amazonaws.com`;
+            state.address = `${physical}.c${h.slice(0, 12)}.${region}.rds.${suffixOf(region)}`;
             state.port = inputs.port ?? 3306;
             state.endpoint = `${state.address}:${state.port}`;
             state.resourceId = `db-${h.slice(0, 26).toUpperCase()}`;
             break;
         case "aws:elasticache/replicationGroup:ReplicationGroup":
             state.replicationGroupId = physical;
-            state.primaryEndpointAddress = `master.${physical}.${h.slice(0, 6)}.${shortRegion(region)}.cache.amazonaws.com`;
-            state.readerEndpointAddress = `replica.${physical}.${h.slice(0, 6)}.${shortRegion(region)}.cache.amazonaws.com`;
+            state.primaryEndpointAddress = `master.${physical}.${h.slice(0, 6)}.${shortRegion(region)}.cache.${suffixOf(region)}`;
+            state.readerEndpointAddress = `replica.${physical}.${h.slice(0, 6)}.${shortRegion(region)}.cache.${suffixOf(region)}`;
             break;
         case "aws:lb/loadBalancer:LoadBalancer":
             state.name = physical;
-            state.dnsName = `${physical}-${parseInt(h.slice(0, 8), 16)}.${region}.elb.amazonaws.com`;
+            state.dnsName = `${physical}-${parseInt(h.slice(0, 8), 16)}.${region}.elb.${suffixOf(region)}`;
             state.zoneId = ALB_ZONE_IDS[region] ?? "Z35SXDOTRQ7X7K";
             state.arnSuffix = `app/${physical}/${id.slice(-16)}`;
             break;
@@ -182,7 +189,7 @@ export function computedState(type: string, name: string, inputs: Record<string,
         case "aws:s3/bucket:Bucket":
         case "aws:s3/bucketV2:BucketV2":
             state.bucket = physical;
-            state.bucketRegionalDomainName = `${physical}.s3.${region}.amazonaws.com`;
+            state.bucketRegionalDomainName = `${physical}.s3.${region}.${suffixOf(region)}`;
             break;
         case "aws:ec2/eip:Eip":
             state.allocationId = id;
@@ -264,18 +271,20 @@ export function fakeInvoke(token: string, inputs: Record<string, any>, region: s
             return { id: region, names, zoneIds, groupNames: [region], state: inputs.state };
         }
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: FAKE_ACCOUNT_ID, arn: `arn:aws:iam::${FAKE_ACCOUNT_ID}:user/offline`, userId: "AIDAOFFLINE", id: FAKE_ACCOUNT_ID };
+            return { accountId: FAKE_ACCOUNT_ID, arn: `arn:${partitionOf(region)}:iam::${FAKE_ACCOUNT_ID}:user/offline`, userId: "AIDAOFFLINE", id: FAKE_ACCOUNT_ID };
         case "aws:index/getRegion:getRegion":
-            return { name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+            return { name: region, region, id: region, endpoint: `ec2.${region}.${suffixOf(region)}`, description: region };
         case "aws:index/getPartition:getPartition":
-            return { partition: region.startsWith("cn-") ? "aws-cn" : "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+            // As the provider answers: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/data-sources/partition
+            return { partition: partitionOf(region), dnsSuffix: suffixOf(region), id: partitionOf(region),
+                reverseDnsPrefix: partitionOf(region) === "aws-cn" ? "cn.com.amazonaws" : "com.amazonaws" };
         case "aws:ssm/getParameter:getParameter":
             return {
                 name: inputs.name,
                 type: "String",
                 // An AMI ID that is stable per region and parameter, like the real public parameter.
                 value: `ami-${digest(region, String(inputs.name)).slice(0, 17)}`,
-                arn: `arn:aws:ssm:${region}::parameter${inputs.name}`,
+                arn: `arn:${partitionOf(region)}:ssm:${region}::parameter${inputs.name}`,
                 version: 1,
                 id: inputs.name,
                 insecureValue: "",

@@ -11,7 +11,7 @@ import { countByType } from "../offline/render";
 import type { StackPlan } from "../offline/planner";
 import type { Violation } from "../policy/evaluate";
 import { resourceLabel } from "../policy/table";
-import { compareCosts, CostEstimate, roundUsd } from "./cost";
+import { CostEstimate, formatMoney, formatTotal, pricesLabel, shareHeadline, unpricedCount, unpricedGroups } from "./cost";
 import { mermaidDiagram } from "./diagram";
 import { formatMinutes, ResilienceAssumption, ResilienceRow } from "./resilience";
 
@@ -47,19 +47,10 @@ export function markdownTable(headers: string[], rows: unknown[][], align: ("l" 
     return [headers.map(cell), sep, ...rows.map((r) => r.map(cell))].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 }
 
-function usd(n: number): string {
-    return `$${roundUsd(n).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
-
-function percent(share: number): string {
-    return `${(share * 100).toFixed(1)}%`;
-}
-
 const mark = (ok: boolean) => (ok ? "✅" : "⚠️");
 
 function summary(input: MarkdownReportInput): string[] {
     const { prod, drStandby, costs, resilience, promotion, policies } = input;
-    const cmp = compareCosts(costs.prod, costs.drStandby, costs.drPromoted);
     const mandatory = policies.reduce((n, p) => n + p.violations.filter((v) => v.level === "mandatory").length, 0);
     const total = policies.reduce((n, p) => n + p.violations.length, 0);
     const region = resilience.find((r) => r.disruption === "region failure" && r.criticalPath);
@@ -67,8 +58,8 @@ function summary(input: MarkdownReportInput): string[] {
     const t = resilience[0];
     const lines = [
         `- **Stacks:** ${prod.stack} (${prod.region}) and ${drStandby.stack} (${drStandby.region}); planned: \`${input.planned}\`.`,
-        `- **Cost (ESTIMATE):** dr standby costs **${percent(cmp.standbyShareOfProd)} of prod** (${usd(cmp.drStandbyUsd)} of ${usd(cmp.prodUsd)} per month); `
-        + `promoted, dr costs ${usd(cmp.drPromotedUsd)} per month. List prices as of ${costs.prod.priceTableDate}.`,
+        `- **Cost (ESTIMATE):** ${shareHeadline(costs.prod, costs.drStandby, costs.drPromoted).replace(/^(dr standby costs )([\d.]+% of prod)/, "$1**$2**")} `
+        + `${pricesLabel([costs.prod, costs.drStandby, costs.drPromoted])}.`,
         `- **Policies:** ${mark(mandatory === 0)} ${total} violation${total === 1 ? "" : "s"}, ${mandatory} mandatory `
         + `(${policies.map((p) => `${p.label}: ${p.violations.length}`).join(", ")}).`,
         promotion.unsafe.length === 0
@@ -129,13 +120,16 @@ function costSection(input: MarkdownReportInput): string[] {
     const { prod, drStandby, drPromoted } = input.costs;
     const estimates = [prod, drStandby, drPromoted];
     const components = [...new Set(estimates.flatMap((e) => Object.keys(e.byComponent)))].sort();
-    const rows: unknown[][] = components.map((c) => [c, ...estimates.map((e) => (c in e.byComponent ? usd(e.byComponent[c]) : "-"))]);
-    rows.push(["**total per month**", ...estimates.map((e) => `**${usd(e.monthlyUsd)}**`)]);
+    const rows: unknown[][] = components.map((c) => [c, ...estimates.map((e) => (c in e.byComponent ? formatMoney(e.byComponent[c], e.currency) : "-"))]);
+    rows.push(["**total per month**", ...estimates.map((e) => `**${formatTotal(e)}**`)]);
     const notes = [...new Set(estimates.flatMap((e) => e.notes))];
+    const unpriced = unpricedCount(estimates);
     return [
-        `**ESTIMATE** in USD per month, from list prices as of ${prod.priceTableDate}: not a bill (no data processing, requests, tax or free tier).`,
+        `**ESTIMATE** per month in each region's billing currency (${pricesLabel(estimates)}): not a bill (no data processing, requests, tax or free tier).`,
         "",
         markdownTable(["component", `prod (${prod.region})`, `dr standby (${drStandby.region})`, `dr promoted (${drPromoted.region})`], rows, ["l", "r", "r", "r"]),
+        ...(unpriced > 0 ? ["", `**Not priced** (${unpriced}; left out of the totals, \`--strict\` fails on them, exit 6):`, "",
+            ...unpricedGroups(estimates).flatMap((g) => [`- ${g.heading}`, ...g.items.map((i) => `  - \`${i.split(" ")[0]}\` ${i.split(" ").slice(1).join(" ")}`)])] : []),
         ...(notes.length ? ["", "<details>", "<summary>Cost notes</summary>", "", ...notes.map((n) => `- ${n}`), "", "</details>"] : []),
     ];
 }

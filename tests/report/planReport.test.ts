@@ -4,6 +4,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { outputFormat, parsePlanArgs } from "../../ops/plan";
+import { chinaProjectDir } from "../support/chinaProject";
 
 const ROOT = path.join(__dirname, "..", "..");
 const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
@@ -57,8 +58,8 @@ describe("ops: the plan command's cost and resilience reports", function () {
         assert.deepEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies", "changes", "dataSafety", "cost", "resilience"]);
         assert.equal(doc.stack, "dr");
         assert.deepEqual(doc.dataSafety, { problems: [] });
-        assert.deepEqual(Object.keys(doc.cost), ["monthlyUsd", "byComponent", "items"]);
-        assert.ok(doc.cost.monthlyUsd > 0);
+        assert.deepEqual(Object.keys(doc.cost), ["currency", "monthly", "monthlyUsd", "pricesAsOf", "byComponent", "items", "unpriced"]);
+        assert.deepEqual([doc.cost.currency, doc.cost.monthly, doc.cost.monthlyUsd, doc.cost.unpriced], ["USD", 210.05, 210.05, []]);
         assert.ok("app (AppTier)" in doc.cost.byComponent, "the promoted dr's own estimate");
         const site = doc.resilience.find((x: any) => x.disruption === "region failure" && x.component === "web tier");
         assert.equal(site.meetsRto, true);
@@ -74,5 +75,29 @@ describe("ops: the plan command's cost and resilience reports", function () {
         assert.match(r.stdout, /\nregion failure +web tier +[\d.]+ min ✗ +15 min +failure\n/);
         assert.match(r.stdout, /\nCritical path of the promotion: /);
         assert.match(r.stderr, /RTO\/RPO estimates miss the targets \(--strict\): .*region failure \/ web tier/);
+    });
+
+    it("exits 6 under --strict when a planned item has no price, and lists it (exit 0 without --strict)", () => {
+        const fixture = path.join(ROOT, "tests", "fixtures", "unpriced-region");
+        const strict = plan(["--dir", fixture, "--stack", "test", "--strict"]);
+        assert.equal(strict.code, 6, strict.stderr);
+        assert.match(strict.stdout, /\nESTIMATE of the monthly AWS cost of "test": not priced \(1 item\) \(no USD prices for eu-north-1\)\.\n/);
+        assert.match(strict.stdout, /\n  test \(eu-north-1\): the bundled price table has no prices for eu-north-1 .*\n    - aws:cloudwatch\/metricAlarm:MetricAlarm cpu-high: CloudWatch alarm\n/);
+        assert.match(strict.stderr, /1 planned item has no price in the cost estimate \(--strict\): test \(eu-north-1\): 1\.\n$/);
+        const json = plan(["--dir", fixture, "--stack", "test", "--json"]);
+        assert.equal(json.code, 0, json.stderr);
+        const cost = JSON.parse(json.stdout).cost;
+        assert.deepEqual([cost.currency, cost.monthly, cost.monthlyUsd, cost.pricesAsOf], ["USD", 0, 0, null]);
+        assert.deepEqual(cost.unpriced.map((u: any) => [u.type, u.name, u.region, u.missing]),
+            [["aws:cloudwatch/metricAlarm:MetricAlarm", "cpu-high", "eu-north-1", "CloudWatch alarm"]]);
+    });
+
+    it("estimates the source article's China regions in CNY, with no USD field, and lists what is unpriced", () => {
+        const r = plan(["--dir", chinaProjectDir(), "--stack", "dr", "--json"]);
+        assert.equal(r.code, 0, r.stderr);
+        const cost = JSON.parse(r.stdout).cost;
+        assert.deepEqual([cost.currency, cost.monthly, cost.pricesAsOf, "monthlyUsd" in cost], ["CNY", 10.3, "2019", false]);
+        assert.deepEqual(cost.unpriced.map((u: any) => u.missing), ["KMS key", "RDS MySQL instance class \"db.t4g.medium\"", "RDS storage type \"gp3\"", "CloudWatch alarm"]);
+        assert.match(r.stderr, /43 planned items have no price in the cost estimate \(left out of the totals; --strict fails on them\): prod \(cn-north-1\): 25, dr \(cn-northwest-1\): 4, dr promoted \(cn-northwest-1\): 14\.\n/);
     });
 });

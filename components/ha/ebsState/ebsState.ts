@@ -14,6 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Environment, handlerPath, scopedFunction, SINGLETON_TAG, Statement } from "../common";
 import { DATA_TAG, LAUNCH_TOKEN_TAG, RETIRED_TAG, TERMINATE_TOKEN_TAG } from "./lifecycle";
+import { servicePrincipal } from "../../partition";
 
 export interface EbsStateArgs {
     /** Name of the Auto Scaling group (set explicitly on the group, so IAM can name its ARN before it exists). */
@@ -141,7 +142,7 @@ export class EbsState extends pulumi.ComponentResource {
                 tags,
             }, { parent: this });
             new aws.lambda.Permission(`${name}-${h.key}`, {
-                action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn,
+                action: "lambda:InvokeFunction", function: fn.name, principal: servicePrincipal("events"), sourceArn: rule.arn,
             }, { parent: this });
             new aws.cloudwatch.EventTarget(`${name}-${h.key}`, { rule: rule.name, arn: fn.arn }, { parent: this });
             arns[h.key] = fn.arn;
@@ -151,7 +152,7 @@ export class EbsState extends pulumi.ComponentResource {
             description: `Scheduled snapshots of ${args.singleton}`,
             assumeRolePolicy: JSON.stringify({
                 Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "dlm.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                Statement: [{ Effect: "Allow", Principal: { Service: servicePrincipal("dlm") }, Action: "sts:AssumeRole" }],
             }),
             tags,
         }, { parent: this });

@@ -22,6 +22,7 @@ import * as aws from "@pulumi/aws";
 import { environment, handlerPath, instanceRole, scopedFunction, serviceSecurityGroup, SINGLETON_TAG } from "../common";
 import { assertValid, commonProblems, recoverabilityProblems, subnetProblems } from "../recoverability";
 import { RecoverableInstance } from "../recoverableInstance";
+import { servicePrincipal } from "../../partition";
 
 export interface StandbyFailoverArgs {
     vpcId: pulumi.Input<string>;
@@ -146,7 +147,7 @@ export class StandbyFailover extends pulumi.ComponentResource {
                 description: `Fail ${name} over to the standby (${key})`, eventPattern, tags,
             }, { parent: this });
             new aws.lambda.Permission(`${name}-on-${key}`, {
-                action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn,
+                action: "lambda:InvokeFunction", function: fn.name, principal: servicePrincipal("events"), sourceArn: rule.arn,
             }, { parent: this });
             new aws.cloudwatch.EventTarget(`${name}-on-${key}`, { rule: rule.name, arn: fn.arn }, { parent: this });
         }

@@ -1,0 +1,85 @@
+// The China regions (partition aws-cn): which features the config uses that AWS's China
+// documentation does not confirm or lacks, the partition's DNS suffix and service principals,
+// and a plan of prod in cn-north-1 whose ARNs, endpoints and policies are the partition's own.
+import * as assert from "node:assert/strict";
+import { dnsSuffix, servicePrincipal, servicePrincipalIn } from "../../components/partition";
+import { planStack, StackPlan } from "../../ops/offline/planner";
+import { evaluatePolicies } from "../../ops/policy/evaluate";
+import { ServiceFact, ServiceUse, unavailableServiceProblems, unverifiedServiceWarnings } from "../../stacks/services";
+import { chinaProjectDir } from "../support/chinaProject";
+
+const PROD: ServiceUse = { region: "cn-north-1", role: "primary", replicateToPeer: true, singletonMode: "recoverable-instance" };
+
+describe("stacks: services the China regions lack or do not confirm", function () {
+    this.timeout(180000);
+
+    it("refuses nothing the default China stacks use, and warns about S3 RTC, whose availability AWS does not state", () => {
+        assert.deepStrictEqual(unavailableServiceProblems(PROD), []);
+        assert.deepStrictEqual(unverifiedServiceWarnings(PROD), [
+            "pilot-light:replicateToPeer=true uses S3 cross-region replication with Replication Time Control (15 min) from prod to dr; "
+            + "not confirmed in cn-north-1: the China S3 guide documents S3 RTC and the source article replicates Beijing to Ningxia, but no "
+            + "page states that RTC is offered in the China regions; the media RPO of 15 minutes rests on it "
+            + "(https://docs.amazonaws.cn/en_us/AmazonS3/latest/userguide/replication-time-control.html). Check before `pulumi up`.",
+        ]);
+        assert.deepStrictEqual(unverifiedServiceWarnings({ ...PROD, region: "cn-northwest-1", role: "dr" }), [], "dr replicates nothing in standby");
+        assert.deepStrictEqual(unverifiedServiceWarnings({ ...PROD, region: "us-east-1", singletonMode: "multi-az-asg-ebs" }), [], "commercial regions");
+    });
+
+    it("warns about the Lambda runtime and DLM for the singleton modes that deploy them", () => {
+        const features = (mode: string) => unverifiedServiceWarnings({ ...PROD, replicateToPeer: false, singletonMode: mode }).map((w) => w.split(" uses ")[1].split(";")[0]);
+        assert.deepStrictEqual(features("standby-failover"), ["Lambda functions on the Node.js runtime (the singleton's lifecycle hooks or failover)"]);
+        assert.deepStrictEqual(features("multi-az-asg-ebs"), [
+            "Lambda functions on the Node.js runtime (the singleton's lifecycle hooks or failover)", "Data Lifecycle Manager hourly EBS snapshots"]);
+        assert.deepStrictEqual(features("multi-az-asg"), []);
+    });
+
+    it("names the key, value, feature and source when a feature is documented as unavailable", () => {
+        const facts: ServiceFact[] = [{
+            feature: "ACM public certificates with DNS validation (HTTPS on the ALB)",
+            usedBy: (u) => (u.domainName ? `pilot-light:domainName=${u.domainName}` : undefined),
+            "aws-cn": { status: "unavailable", source: "https://docs.amazonaws.cn/example.html", note: "not offered" },
+        }];
+        assert.deepStrictEqual(unavailableServiceProblems({ ...PROD, domainName: "www.example.cn" }, facts), [
+            "pilot-light:domainName: \"www.example.cn\" is not allowed in cn-north-1; it needs ACM public certificates with DNS validation "
+            + "(HTTPS on the ALB), which the China regions do not offer (not offered; https://docs.amazonaws.cn/example.html). Unset it or choose another value."]);
+        assert.deepStrictEqual(unavailableServiceProblems({ ...PROD, region: "us-east-1", domainName: "www.example.com" }, facts), []);
+    });
+
+    it("knows the partition's endpoint suffix and the service principals that differ in China", () => {
+        assert.deepStrictEqual([dnsSuffix("aws"), dnsSuffix("aws-cn"), dnsSuffix("aws-us-gov")], ["amazonaws.com", "amazonaws.com.cn", "amazonaws.com"]);
+        assert.deepStrictEqual(["ec2", "lambda", "events", "dlm", "s3"].map((s) => servicePrincipalIn(s, "aws-cn")),
+            ["ec2.amazonaws.com", "lambda.amazonaws.com", "events.amazonaws.com", "dlm.amazonaws.com", "s3.amazonaws.com"]);
+        assert.deepStrictEqual(["logs", "codedeploy", "elasticmapreduce"].map((s) => servicePrincipalIn(s, "aws-cn")),
+            ["logs.amazonaws.com.cn", "codedeploy.amazonaws.com.cn", "elasticmapreduce.amazonaws.com.cn"]);
+        assert.equal(servicePrincipalIn("logs", "aws"), "logs.amazonaws.com");
+        assert.equal(servicePrincipal("ec2"), servicePrincipalIn("ec2", "aws-cn"));
+    });
+
+    describe("prod planned in cn-north-1 with dr in cn-northwest-1", () => {
+        let prod: StackPlan;
+        before(async () => {
+            prod = await planStack({ dir: chinaProjectDir(), stack: "prod" });
+        });
+
+        it("has only arn:aws-cn: ARNs and amazonaws.com.cn endpoints (service principals aside)", () => {
+            const text = JSON.stringify([prod.resources.map((r) => [r.inputs, r.outputs]), prod.outputs]);
+            assert.deepStrictEqual(text.match(/arn:aws:/g), null);
+            assert.ok((text.match(/arn:aws-cn:/g) ?? []).length > 10);
+            const hosts = [...new Set(text.match(/[\w.-]+\.amazonaws\.com(\.cn)?/g))].filter((h) => !h.endsWith(".cn")).sort();
+            assert.deepStrictEqual(hosts, ["ec2.amazonaws.com", "s3.amazonaws.com"], "only the IAM service principals, which stay .com in aws-cn");
+            const db = prod.resources.find((r) => r.type === "aws:rds/instance:Instance")!;
+            assert.match(db.outputs.address, /\.cn-north-1\.rds\.amazonaws\.com\.cn$/);
+        });
+
+        it("lets the app servers decrypt only through Secrets Manager's China endpoint name", () => {
+            const policy = prod.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "app-servers-app")!;
+            const doc = JSON.parse(policy.inputs.policy);
+            const decrypt = doc.Statement.find((s: any) => s.Sid === "DecryptDatabaseSecret");
+            assert.deepStrictEqual(decrypt.Condition, { StringEquals: { "kms:ViaService": "secretsmanager.cn-north-1.amazonaws.com.cn" } });
+        });
+
+        it("has no policy violations", async () => {
+            assert.deepStrictEqual(await evaluatePolicies(prod.resources, { stackRegion: prod.region }), []);
+        });
+    });
+});

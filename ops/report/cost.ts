@@ -8,6 +8,7 @@
 // support, tax and the free tier are left out, and each estimate says so in its notes.
 import type { RecordedResource } from "../offline/engine";
 import type { StackPlan } from "../offline/planner";
+import { defaultOf } from "../../stacks/configSchema";
 import { HOURS_PER_MONTH, PRICE_TABLE_DATE, PRICES, PriceTable, regionPrices, RegionPrices } from "./prices";
 
 /** One priced line of an estimate. */
@@ -63,18 +64,10 @@ export interface CostOptions {
     prices?: PriceTable;
 }
 
-/** Default of `pilot-light:mediaStorageGb`: GB of media stored, the same in both regions once replicated. */
-export const DEFAULT_MEDIA_STORAGE_GB = 100;
-/** Default of `pilot-light:mediaMonthlyWriteGb`: GB of new media per month, which replication transfers. */
-export const DEFAULT_MEDIA_MONTHLY_WRITE_GB = 10;
-/** Default of `pilot-light:dbMonthlyChangeGb`: GB of binlog per month shipped to the cross-region replica. */
-export const DEFAULT_DB_MONTHLY_CHANGE_GB = 20;
 /** Default of {@link CostOptions.albLcus}. */
 export const DEFAULT_ALB_LCUS = 1;
 /** The byComponent key of resources outside any component. */
 export const STACK_COMPONENT = "stack";
-/** Storage an RDS replica inherits when neither its inputs nor any config says (Pulumi.yaml's default of dbAllocatedStorageGb). */
-export const DEFAULT_DB_STORAGE_GB = 50;
 
 // Types that cost nothing by themselves (their usage is billed elsewhere or never). Anything
 // else that no handler prices is named in a note, so a new billable type cannot slip by.
@@ -141,14 +134,9 @@ function add(run: Run, r: RecordedResource, description: string, quantity: numbe
     });
 }
 
-/** A non-negative number from stack config, or the default (with a note when the value is unusable). */
-function usage(run: Run, key: string, fallback: number): number {
-    const raw = run.plan.config?.[`${run.ns}:${key}`];
-    if (raw === undefined || raw === "") return fallback;
-    const n = Number(raw);
-    if (Number.isFinite(n) && n >= 0) return n;
-    run.notes.push(`${run.ns}:${key} = "${raw}" is not a non-negative number; the default ${fallback} is used.`);
-    return fallback;
+/** A usage figure from the stack's config (stacks/configSchema.ts), or its default for a plan without one. */
+function usage(run: Run, key: "mediaStorageGb" | "mediaMonthlyWriteGb" | "dbMonthlyChangeGb"): number {
+    return run.plan.settings?.[key] ?? defaultOf(key)!;
 }
 
 function num(v: unknown): number | undefined {
@@ -203,17 +191,14 @@ function otherPeers(run: Run): StackPlan["peers"] {
  * standby (replicating from prod), or prod while it is rebuilt from the promoted dr (failback).
  */
 function replicatingPeer(run: Run): { stack: string; region: string } | undefined {
-    const ns = run.ns;
-    const peer = otherPeers(run).find((p) => (p.config[`${ns}:role`] === "dr" && p.config[`${ns}:promote`] !== "true")
-        || (p.config[`${ns}:role`] === "primary" && p.config[`${ns}:rebuildFromPeer`] === "true"));
-    return peer ? { stack: peer.stack, region: peer.config["aws:region"] ?? "its region" } : undefined;
+    const peer = otherPeers(run).find((p) => (p.settings?.role === "dr" && !p.settings.promote) || p.settings?.rebuildFromPeer === true);
+    return peer ? { stack: peer.stack, region: peer.settings!.region } : undefined;
 }
 
-/** Storage of a replica that inherits it: the peer's dbAllocatedStorageGb, then this stack's, then Pulumi.yaml's default. */
+/** Storage of a replica that inherits it: the peer's dbAllocatedStorageGb, then this stack's, then the schema's default. */
 function inheritedStorageGb(run: Run): number {
-    const key = `${run.ns}:dbAllocatedStorageGb`;
-    const fromPeer = otherPeers(run).map((p) => num(p.config[key])).find((n) => n !== undefined);
-    return fromPeer ?? num(run.plan.config?.[key]) ?? DEFAULT_DB_STORAGE_GB;
+    const fromPeer = otherPeers(run).map((p) => p.settings?.dbAllocatedStorageGb).find((n) => n !== undefined);
+    return fromPeer ?? run.plan.settings?.dbAllocatedStorageGb ?? defaultOf("dbAllocatedStorageGb")!;
 }
 
 const HANDLERS: Record<string, Handler> = {
@@ -263,7 +248,7 @@ const HANDLERS: Record<string, Handler> = {
         add(run, r, `RDS ${storageType} storage ${gb} GB${own === undefined ? " (inherited from the source)" : ""}${multiAz ? " × 2 (Multi-AZ)" : ""}`,
             gb * copies, "GB-month", (p) => p.rdsStorageGbMonth[storageType], `RDS storage type "${storageType}"`);
         const retention = num(r.inputs.backupRetentionPeriod) ?? (source ? 0 : 1);
-        const changeGb = usage(run, "dbMonthlyChangeGb", DEFAULT_DB_MONTHLY_CHANGE_GB);
+        const changeGb = usage(run, "dbMonthlyChangeGb");
         if (retention > 0) {
             // Upper bound: the free allowance (100 % of provisioned storage) is taken to be used up
             // by the full backup of a full database, so only the retained daily changes are billed.
@@ -329,13 +314,13 @@ const HANDLERS: Record<string, Handler> = {
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": (r, run) => {
         const rules: any[] = (r.inputs.rules ?? []).filter((x: any) => x.status === "Enabled");
         if (rules.length === 0) return;
-        const writeGb = usage(run, "mediaMonthlyWriteGb", DEFAULT_MEDIA_MONTHLY_WRITE_GB);
+        const writeGb = usage(run, "mediaMonthlyWriteGb");
         const destinations = new Set(rules.map((x) => x.destination?.bucket));
         if (rules.some((x) => x.destination?.replicationTime?.status === "Enabled")) {
             add(run, r, `S3 Replication Time Control on ${writeGb} GB/month of new media`, writeGb * destinations.size, "GB",
                 (p) => p.s3RtcGb, "S3 Replication Time Control");
         }
-        const peerRegion = run.plan.config?.[`${run.ns}:peerRegion`] ?? otherPeers(run)[0]?.config["aws:region"];
+        const peerRegion = run.plan.settings?.peerRegion ?? otherPeers(run)[0]?.settings?.region;
         add(run, r, `Inter-region transfer of ${writeGb} GB/month of new media${peerRegion ? ` to ${peerRegion}` : ""} (assumes a bucket in another region)`,
             writeGb * destinations.size, "GB", (p) => p.interRegionTransferOutGb, "inter-region data transfer");
     },
@@ -385,7 +370,7 @@ const HANDLERS: Record<string, Handler> = {
 const S3_BUCKET_TYPES = new Set(["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
 
 function s3Storage(r: RecordedResource, run: Run): void {
-    const gb = usage(run, "mediaStorageGb", DEFAULT_MEDIA_STORAGE_GB);
+    const gb = usage(run, "mediaStorageGb");
     add(run, r, `S3 Standard storage: ${gb} GB (${run.ns}:mediaStorageGb)`, gb, "GB-month", (p) => p.s3StandardGbMonth, "S3 Standard storage");
 }
 
@@ -402,9 +387,9 @@ function generalNotes(run: Run): string[] {
         + `(Linux) at ${HOURS_PER_MONTH} h/month, without CPU credits of burstable (T) instances, support, tax or any Savings Plan or Reserved Instance discount.`,
         `Not priced: NAT gateway data processing (${usd(p?.natGatewayProcessedGb)}/GB), ALB LCUs above ${run.albLcus} per ALB `
         + `(${usd(p?.albLcuHour)}/LCU-hour), internet and cross-AZ data transfer, S3/KMS/Secrets Manager requests, CloudWatch Logs ingestion and storage.`,
-        `Usage assumptions from stack config: ${run.ns}:mediaStorageGb = ${usage(run, "mediaStorageGb", DEFAULT_MEDIA_STORAGE_GB)} GB, `
-        + `${run.ns}:mediaMonthlyWriteGb = ${usage(run, "mediaMonthlyWriteGb", DEFAULT_MEDIA_MONTHLY_WRITE_GB)} GB/month, `
-        + `${run.ns}:dbMonthlyChangeGb = ${usage(run, "dbMonthlyChangeGb", DEFAULT_DB_MONTHLY_CHANGE_GB)} GB/month.`,
+        `Usage assumptions from stack config: ${run.ns}:mediaStorageGb = ${usage(run, "mediaStorageGb")} GB, `
+        + `${run.ns}:mediaMonthlyWriteGb = ${usage(run, "mediaMonthlyWriteGb")} GB/month, `
+        + `${run.ns}:dbMonthlyChangeGb = ${usage(run, "dbMonthlyChangeGb")} GB/month.`,
         "Cross-region transfer (RDS binlog to a replica in the peer region, S3 replication) is counted on the sending side: in prod's "
         + "estimate in normal operation, in the promoted dr's during failback. Inbound transfer is free, so the receiving stack carries none of it.",
     ];
@@ -446,7 +431,7 @@ export function estimateCost(plan: StackPlan, options: CostOptions = {}): CostEs
     if (resources.filter((r) => S3_BUCKET_TYPES.has(r.type)).length > 1) {
         run.notes.push(`Every S3 bucket is priced as holding ${run.ns}:mediaStorageGb of media.`);
     }
-    if (plan.config?.[`${run.ns}:role`] === "dr") {
+    if (plan.settings?.role === "dr") {
         run.notes.push(`Media replicas arrive in the storage class of the primary's replication rule (STANDARD_IA by default, `
             + `$${run.prices?.s3StandardIaGbMonth ?? "?"}/GB-month with a 30-day minimum); the S3 line uses S3 Standard, an upper bound.`);
     }

@@ -11,6 +11,7 @@
 // the table `pilot_light_markers` of prod's WordPress database, through prod's own app.
 import { randomUUID } from "crypto";
 import { AppEndpoint, AppHttp, describeDeepCheck, nodeHttp, waitForDeepCheck } from "./appCheck";
+import { defaultOf } from "../../stacks/configSchema";
 import { describeAwsError } from "./aws";
 import { describeChanges, diffText, KEYS, upWithProgress, waitTargetsHealthy } from "./failback";
 import { lastSegment, OfflinePlanner, PlanRequest } from "./failover";
@@ -43,7 +44,7 @@ export interface DrillOptions {
     prodStack?: string;
     /** The dr stack. Defaults to `dr`. */
     drStack?: string;
-    /** The replica may be at most this many seconds behind for the drill to start. Defaults to 300. */
+    /** The replica may be at most this many seconds behind for the drill to start. Defaults to replicaLagAlarmSeconds' default. */
     maxReplicaLagSeconds?: number;
     /** The HTTP client of the deep checks. Defaults to `nodeHttp`. */
     http?: AppHttp;
@@ -79,7 +80,7 @@ export function drillSteps(opts: DrillOptions): Step[] {
 
 function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTeardown | undefined } {
     const t: DrillTimeouts = { ...DEFAULT_TIMEOUTS, ...(opts.timeouts ?? {}) };
-    const maxLag = opts.maxReplicaLagSeconds ?? 300;
+    const maxLag = opts.maxReplicaLagSeconds ?? defaultOf("replicaLagAlarmSeconds")!;
     if (!Number.isFinite(maxLag) || maxLag < 0) {
         throw new Error(`--max-lag-seconds ${maxLag} is not allowed; expected a number of seconds, 0 or more`);
     }

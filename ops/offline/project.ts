@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse } from "yaml";
-import { ConfigValue, mergeProjectConfig, ProjectConfigDecl, qualifyKey, readProjectConfig } from "./projectConfig";
+import { ConfigValue, goJson, mergeProjectConfig, ProjectConfigDecl, qualifyKey, readProjectConfig } from "./projectConfig";
 import { closestKey } from "../../stacks/closestKey";
 
 /**
@@ -37,12 +37,13 @@ export interface StackSettings {
     secretKeys: string[];
 }
 
-function readYaml(file: string): any {
+/** A YAML file; `intAsBigInt` keeps integers beyond 2^53 exact, as Go reads them. */
+function readYaml(file: string, intAsBigInt = false): any {
     if (!fs.existsSync(file)) {
         throw new ProjectFileError(`${file} does not exist`);
     }
     try {
-        return parse(fs.readFileSync(file, "utf8")) ?? {};
+        return parse(fs.readFileSync(file, "utf8"), { intAsBigInt }) ?? {};
     } catch (e: any) {
         throw new ProjectFileError(`${file} is not valid YAML: ${e.message}`);
     }
@@ -97,7 +98,7 @@ function storedValue(value: unknown): ConfigValue {
         // Offline there is no key to decrypt with; the program sees a marked placeholder.
         return { text: "[offline-secret]", secure: true, object: false };
     }
-    if (typeof value === "object") return { text: JSON.stringify(value), secure: false, object: true };
+    if (typeof value === "object") return { text: goJson(value), secure: false, object: true };
     return { text: String(value), secure: false, object: false };
 }
 
@@ -108,7 +109,7 @@ export function readStackFile(project: PulumiProject, stack: string): { file: st
         const known = fs.readdirSync(project.dir).filter((f) => /^Pulumi\..+\.yaml$/.test(f)).map((f) => f.slice(7, -5));
         throw new ProjectFileError(`no stack "${stack}": ${file} does not exist (stacks here: ${known.join(", ") || "none"})`);
     }
-    const doc = readYaml(file);
+    const doc = readYaml(file, true);
     const config = doc?.config ?? {};
     if (config === null || typeof config !== "object" || Array.isArray(config)) {
         throw new ProjectFileError(`${file}: \`config\` must be a map of keys to values`);

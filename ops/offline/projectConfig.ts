@@ -143,11 +143,11 @@ export function readProjectConfig(projectName: string, block: unknown, file: str
     };
 }
 
-/** JSON with object keys sorted, as Go's encoding/json writes maps. */
-function goJson(v: unknown): string {
+/** JSON with object keys sorted, as Go's encoding/json writes maps; big integers keep every digit. */
+export function goJson(v: unknown): string {
     if (Array.isArray(v)) return `[${v.map(goJson).join(",")}]`;
     if (isMap(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${goJson(v[k])}`).join(",")}}`;
-    return JSON.stringify(v);
+    return typeof v === "bigint" ? v.toString() : JSON.stringify(v);
 }
 
 /** createConfigValue: strings, whole numbers and booleans as text; anything else as a JSON object value. */

@@ -11,7 +11,7 @@
 // the table `pilot_light_markers` of prod's WordPress database, through prod's own app.
 import { randomUUID } from "crypto";
 import { AppEndpoint, AppHttp, describeDeepCheck, nodeHttp, waitForDeepCheck } from "./appCheck";
-import { defaultOf } from "../../stacks/configSchema";
+import { configKey, defaultOf } from "../../stacks/configSchema";
 import { describeAwsError } from "./aws";
 import { describeChanges, diffText, KEYS, upWithProgress, waitTargetsHealthy } from "./failback";
 import { lastSegment, OfflinePlanner, PlanRequest } from "./failover";
@@ -157,7 +157,7 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
             if (!albDnsName) {
                 throw new Error(`${d.name} has no albDnsName output after the drill update; the program did not build the app tier in drill mode`);
             }
-            const domain = (await d.getConfig(KEYS.hostedZoneId)) ? await d.getConfig(DOMAIN_KEY) : undefined;
+            const domain = (await d.getConfig(KEYS.hostedZoneId)) ? await d.getConfig(configKey("domainName")) : undefined;
             drApp = appEndpoint(d.name, { ...up.outputs, region: drRegion }, domain);
             return `${describeChanges(up.changes)}; ALB ${albDnsName}, ASG ${up.outputs.asgName ?? "?"}`;
         },
@@ -302,8 +302,6 @@ export async function runDrill(opts: DrillOptions, io: RunbookIO): Promise<Runbo
     }
     return report;
 }
-
-const DOMAIN_KEY = "pilot-light:domainName";
 
 /** Where a stack's app answers, from its outputs; throws naming the missing output. */
 function appEndpoint(stack: string, outputs: Record<string, any>, domainName: string | undefined): AppEndpoint {

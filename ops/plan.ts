@@ -21,7 +21,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { changesJson, diffPlans, PlannedChange, renderChanges } from "./diff";
 import { planStack, StackPlan } from "./offline/planner";
-import { loadProject } from "./offline/project";
+import { loadProject, ProjectFileError } from "./offline/project";
 import { withProgramLogs } from "./offline/console";
 import { planJson, renderPlan } from "./offline/render";
 import { evaluatePolicies, formatViolationTable, loadPolicyConfig, Violation } from "./policy/evaluate";
@@ -172,14 +172,12 @@ export interface StackTrio {
 /**
  * The trio the reports compare, reusing `plan` (and the --promote diff) where it is one of
  * them. The stack planned with --set keeps its overrides in every plan of it (dr's both
- * states); the peer is planned as configured. Undefined for a project without this project's
- * primary/dr convention (`<project>:role` and `<project>:peerStack`).
+ * states); the peer is planned as configured. Undefined for another project (no `settings`:
+ * it does not follow this project's config schema).
  */
 export async function planTrio(opts: PlanCliOptions, plan: StackPlan, change: PlannedChange | undefined): Promise<StackTrio | undefined> {
-    const ns = plan.project;
-    const role = plan.config[`${ns}:role`];
-    const peerStack = plan.config[`${ns}:peerStack`];
-    if (!peerStack || (role !== "primary" && role !== "dr")) return undefined;
+    if (!plan.settings) return undefined;
+    const { role, peerStack } = plan.settings;
     const peer = peerStack.split("/").pop()!;
     const overrides = qualify(opts);
     const planDr = (promote: boolean) => withProgramLogs("stderr", () => planStack({
@@ -217,6 +215,27 @@ export async function buildReports(opts: PlanCliOptions, plan: StackPlan, change
 }
 
 
+/** Bad input to the command (exit 2), as opposed to a program that failed (exit 1). */
+class BadInputError extends Error {}
+
+/**
+ * Exit 2: bad usage, a policy config, project or stack file the real tools would refuse, or a
+ * config the program refuses. The program's ConfigError is matched by name: a program planned
+ * with --dir throws its own copy of the class.
+ */
+function isBadInput(e: unknown): boolean {
+    return e instanceof UsageError || e instanceof BadInputError || e instanceof ProjectFileError || (e as Error)?.name === "ConfigError";
+}
+
+/** --policy-config FILE, read and validated; any problem with it is bad input. */
+function readPolicyConfig(file: string): Record<string, any> {
+    try {
+        return loadPolicyConfig(file);
+    } catch (e: any) {
+        throw new BadInputError(`--policy-config: ${e?.message ?? e}`);
+    }
+}
+
 /** --set keys with the project namespace added where missing. */
 function qualify(opts: PlanCliOptions): Record<string, string> {
     const ns = Object.keys(opts.set).some((k) => !k.includes(":")) ? loadProject(opts.dir).name : "";
@@ -238,7 +257,7 @@ async function main(argv: string[]): Promise<number> {
     let reports: Reports;
     let markdown: string | undefined;
     try {
-        const policyConfig = opts.policyConfig ? loadPolicyConfig(opts.policyConfig) : undefined;
+        const policyConfig = opts.policyConfig ? readPolicyConfig(opts.policyConfig) : undefined;
         plan = await runPlan(opts);
         violations = await evaluatePolicies(plan.resources, { stackRegion: plan.region, policyConfig });
         change = wantsDiff(opts) ? await runDiff(opts, plan) : undefined;
@@ -265,9 +284,9 @@ async function main(argv: string[]): Promise<number> {
             });
         }
     } catch (e: any) {
-        const configError = e?.name === "ConfigError" || /^(no stack|.*holds no Pulumi\.yaml|policy config)/i.test(e?.message ?? "");
-        process.stderr.write(`${configError ? "" : "plan failed: "}${e?.message ?? e}\n`);
-        return configError ? 2 : 1;
+        const badInput = isBadInput(e);
+        process.stderr.write(`${badInput ? "" : "plan failed: "}${e?.message ?? e}\n`);
+        return badInput ? 2 : 1;
     }
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     if (format === "markdown") {

@@ -13,10 +13,10 @@ import { MultiAzSingletonAsg } from "./multiAzAsg";
 import { RecoverableInstance } from "./recoverableInstance";
 import { assertValid, commonProblems, recoverabilityProblems, subnetProblems } from "./recoverability";
 import { StandbyFailover } from "./standby/standbyFailover";
+import { SINGLETON_MODES, SingletonMode } from "./modes";
 
-export type SingletonMode = "recoverable-instance" | "multi-az-asg" | "multi-az-asg-ebs" | "standby-failover";
-export const SINGLETON_MODES: readonly SingletonMode[] = Object.freeze(
-    ["recoverable-instance", "multi-az-asg", "multi-az-asg-ebs", "standby-failover"] as const);
+export { SINGLETON_MODES };
+export type { SingletonMode };
 
 export interface SingletonServiceArgs {
     /** The HA pattern; see the table above. Required. */

@@ -2,13 +2,19 @@
 // planning the peer stack first (in the bootstrap order a real deploy follows), then runs the
 // real program under the recording mocks.
 //
-// Peers follow this project's convention (`<project>:role` and `<project>:peerStack`):
+// Before running anything, the stack's config goes through what `pulumi up` checks first:
+// Pulumi's own rules (missing and mistyped keys, ./projectConfig.ts), the AWS provider's
+// required `aws:region` (there is no default region: a stack without one is refused, never
+// planned somewhere else), and, for this project, the program's own schema (stacks/config.ts).
+//
+// Peers follow this project's schema (`pilot-light:role` and `pilot-light:peerStack`):
 // - dr reads prod's outputs, so prod is planned first as in bootstrap step 1 (no replication,
 //   because dr does not exist yet), exactly what dr would see on its first deploy;
 // - prod in steady state reads dr's outputs, so dr is planned first (which plans prod step 1).
-// A project without these keys is planned on its own, with no peers.
+// Another project is planned on its own, with no peers.
+import { NAMESPACE, parseConfig, StackConfig } from "../../stacks/config";
 import { OfflineRun, runOffline } from "./engine";
-import { loadProject, loadStack, PulumiProject } from "./project";
+import { loadProject, loadStack, ProjectFileError, PulumiProject } from "./project";
 
 export interface PlanRequest {
     /** The folder holding Pulumi.yaml. */
@@ -27,11 +33,11 @@ export interface StackPlan extends OfflineRun {
     promote: boolean;
     /** The config the program saw. */
     config: Record<string, string>;
+    /** That config parsed through this project's schema; undefined for another project. */
+    settings?: StackConfig;
     /** Plans of the peer stacks this one referenced, in the order they were planned. */
-    peers: { stack: string; config: Record<string, string> }[];
+    peers: { stack: string; config: Record<string, string>; settings?: StackConfig }[];
 }
-
-const FALLBACK_REGION = "us-east-1";
 
 /**
  * Runs the program's entry module as a stack. An entry that exports a function (as
@@ -56,13 +62,22 @@ async function runEntry(main: string): Promise<any> {
 
 async function runStack(project: PulumiProject, stack: string, config: Record<string, string>, secretKeys: string[],
     stackOutputs: Record<string, Record<string, any>>): Promise<OfflineRun> {
-    const region = config["aws:region"] || FALLBACK_REGION;
-    return runOffline({ project: project.name, stack, region, config, secretKeys, stackOutputs }, () => runEntry(project.main));
+    return runOffline({ project: project.name, stack, region: config["aws:region"], config, secretKeys, stackOutputs }, () => runEntry(project.main));
 }
 
+/**
+ * The stack's config as `pulumi up` would hand it to the program, refused where Pulumi, the AWS
+ * provider or this project's schema would refuse it.
+ */
 function stackConfig(project: PulumiProject, stack: string, overrides: Record<string, string>) {
-    const settings = loadStack(project, stack);
-    return { config: { ...settings.config, ...overrides }, secretKeys: settings.secretKeys };
+    const settings = loadStack(project, stack, overrides);
+    if (!settings.config["aws:region"]) {
+        // The AWS provider's words (pulumi-aws, the region's schema description); the program refuses it too.
+        throw new ProjectFileError(`${settings.file}: missing required configuration key "aws:region": The region where AWS operations `
+            + `will take place. Examples are us-east-1, us-west-2, etc. Set a value using the command \`pulumi config set aws:region <value> --stack ${stack}\`.`);
+    }
+    const parsed = project.name === NAMESPACE ? parseConfig(settings.config, stack) : undefined;
+    return { config: settings.config, secretKeys: settings.secretKeys, settings: parsed };
 }
 
 /** The peer's stack name as used for its settings file: the last segment of org/project/stack. */
@@ -72,27 +87,23 @@ function peerFileName(peerStack: string): string {
 
 /** Plans `stack` after planning the peers it references; returns its outputs for the caller. */
 async function planWithPeers(project: PulumiProject, stack: string, overrides: Record<string, string>,
-    trail: StackPlan["peers"], depth: number): Promise<{ run: OfflineRun; config: Record<string, string> }> {
-    const ns = project.name;
-    const { config, secretKeys } = stackConfig(project, stack, overrides);
-    const role = config[`${ns}:role`];
-    const peerStack = config[`${ns}:peerStack`];
+    trail: StackPlan["peers"], depth: number): Promise<{ run: OfflineRun; config: Record<string, string>; settings?: StackConfig }> {
+    const { config, secretKeys, settings } = stackConfig(project, stack, overrides);
     const stackOutputs: Record<string, Record<string, any>> = {};
-    const rebuildFromPeer = role === "primary" && config[`${ns}:rebuildFromPeer`] === "true";
-    const wantsPeer = peerStack && (role === "dr" || rebuildFromPeer || (role === "primary" && config[`${ns}:replicateToPeer`] !== "false"));
-    if (wantsPeer && depth < 2) {
-        const peer = peerFileName(peerStack);
+    const wantsPeer = settings !== undefined && (settings.role === "dr" || settings.rebuildFromPeer || settings.replicateToPeer);
+    if (settings && wantsPeer && depth < 2) {
+        const peer = peerFileName(settings.peerStack);
         // The peer as it exists before this stack does: prod at bootstrap step 1 when planning
         // dr; dr in standby (from its own settings) when planning prod in steady state; dr
         // promoted when planning prod rebuilt from it (failback).
-        const peerOverrides = role === "dr" ? { [`${ns}:replicateToPeer`]: "false" }
-            : rebuildFromPeer ? { [`${ns}:promote`]: "true" } : {};
+        const peerOverrides: Record<string, string> = settings.role === "dr" ? { [`${NAMESPACE}:replicateToPeer`]: "false" }
+            : settings.rebuildFromPeer ? { [`${NAMESPACE}:promote`]: "true" } : {};
         const peerPlan = await planWithPeers(project, peer, peerOverrides, trail, depth + 1);
-        trail.push({ stack: peer, config: peerPlan.config });
-        stackOutputs[peerStack] = peerPlan.run.outputs;
+        trail.push({ stack: peer, config: peerPlan.config, settings: peerPlan.settings });
+        stackOutputs[settings.peerStack] = peerPlan.run.outputs;
     }
     const run = await runStack(project, stack, config, secretKeys, stackOutputs);
-    return { run, config };
+    return { run, config, settings };
 }
 
 export async function planStack(req: PlanRequest): Promise<StackPlan> {
@@ -102,14 +113,15 @@ export async function planStack(req: PlanRequest): Promise<StackPlan> {
         overrides[`${project.name}:promote`] = String(req.promote);
     }
     const peers: StackPlan["peers"] = [];
-    const { run, config } = await planWithPeers(project, req.stack, overrides, peers, 0);
+    const { run, config, settings } = await planWithPeers(project, req.stack, overrides, peers, 0);
     return {
         ...run,
         project: project.name,
         stack: req.stack,
-        region: config["aws:region"] || FALLBACK_REGION,
-        promote: config[`${project.name}:promote`] === "true",
+        region: config["aws:region"],
+        promote: settings?.promote ?? config[`${project.name}:promote`] === "true",
         config,
+        settings,
         peers,
     };
 }

@@ -73,7 +73,7 @@ export function renderPlan(plan: StackPlan): string {
     const custom = plan.resources.filter((r) => r.custom).length;
     const out: string[] = [];
     out.push(`Offline plan of stack "${plan.stack}" (project ${plan.project}) in ${plan.region}`
-        + `${plan.config[`${plan.project}:role`] === "dr" ? (plan.promote ? ", PROMOTED" : ", standby") : ""}: no AWS call was made.`);
+        + `${plan.settings?.role === "dr" ? (plan.promote ? ", PROMOTED" : ", standby") : ""}: no AWS call was made.`);
     if (plan.peers.length > 0) {
         out.push(`Peer outputs came from offline plans of: ${plan.peers.map((p) => p.stack).join(", ")}.`);
     }

@@ -13,13 +13,13 @@
 // different currencies are never added or compared.
 import type { StackPlan } from "../offline/planner";
 import {
-    addUnpriced, CostItem, DEFAULT_DB_MONTHLY_CHANGE_GB, DEFAULT_MEDIA_MONTHLY_WRITE_GB, DEFAULT_MEDIA_STORAGE_GB, figureText, Run, UnpricedItem, usage,
+    addUnpriced, CostItem, figureText, Run, UnpricedItem, usage,
 } from "./costLines";
 import { FREE_TYPES, HANDLERS } from "./costRules";
 import { Currency, currencyOf, currencySign, HOURS_PER_MONTH, PRICES, PriceTable, regionPrices } from "./prices";
 
 export type { CostItem, UnpricedItem } from "./costLines";
-export { DEFAULT_DB_MONTHLY_CHANGE_GB, DEFAULT_DB_STORAGE_GB, DEFAULT_MEDIA_MONTHLY_WRITE_GB, DEFAULT_MEDIA_STORAGE_GB, STACK_COMPONENT } from "./costLines";
+export { STACK_COMPONENT } from "./costLines";
 
 /** The monthly cost estimate of one planned stack. */
 export interface CostEstimate {
@@ -73,9 +73,9 @@ function generalNotes(run: Run, currency: Currency): string[] {
         + `(Linux) at ${HOURS_PER_MONTH} h/month, without CPU credits of burstable (T) instances, support, tax or any Savings Plan or Reserved Instance discount.`,
         `Not priced: NAT gateway data processing (${figureText(run, { field: "natGatewayProcessedGb" })}/GB), ALB LCUs above ${run.albLcus} per ALB `
         + `(${figureText(run, { field: "albLcuHour" })}/LCU-hour), internet and cross-AZ data transfer, S3/KMS/Secrets Manager requests, CloudWatch Logs ingestion and storage.`,
-        `Usage assumptions from stack config: ${run.ns}:mediaStorageGb = ${usage(run, "mediaStorageGb", DEFAULT_MEDIA_STORAGE_GB)} GB, `
-        + `${run.ns}:mediaMonthlyWriteGb = ${usage(run, "mediaMonthlyWriteGb", DEFAULT_MEDIA_MONTHLY_WRITE_GB)} GB/month, `
-        + `${run.ns}:dbMonthlyChangeGb = ${usage(run, "dbMonthlyChangeGb", DEFAULT_DB_MONTHLY_CHANGE_GB)} GB/month.`,
+        `Usage assumptions from stack config: ${run.ns}:mediaStorageGb = ${usage(run, "mediaStorageGb")} GB, `
+        + `${run.ns}:mediaMonthlyWriteGb = ${usage(run, "mediaMonthlyWriteGb")} GB/month, `
+        + `${run.ns}:dbMonthlyChangeGb = ${usage(run, "dbMonthlyChangeGb")} GB/month.`,
         "Cross-region transfer (RDS binlog to a replica in the peer region, S3 replication) is counted on the sending side: in prod's "
         + "estimate in normal operation, in the promoted dr's during failback. Inbound transfer is free, so the receiving stack carries none of it.",
     ];

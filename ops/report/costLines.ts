@@ -2,6 +2,7 @@
 // (./costRules.ts) and the estimate (./cost.ts). A line whose figure the price table lacks is
 // recorded as unpriced with the reason, never counted as 0.
 import type { RecordedResource } from "../offline/engine";
+import { defaultOf } from "../../stacks/configSchema";
 import type { StackPlan } from "../offline/planner";
 import { currencySign, PriceFigure, priceFigure, PriceRef, RegionPriceTable } from "./prices";
 
@@ -64,16 +65,8 @@ export type Pricing = PriceRef | { negligible: true } | { noRule: string };
 
 export type Handler = (r: RecordedResource, run: Run) => void;
 
-/** Default of `pilot-light:mediaStorageGb`: GB of media stored, the same in both regions once replicated. */
-export const DEFAULT_MEDIA_STORAGE_GB = 100;
-/** Default of `pilot-light:mediaMonthlyWriteGb`: GB of new media per month, which replication transfers. */
-export const DEFAULT_MEDIA_MONTHLY_WRITE_GB = 10;
-/** Default of `pilot-light:dbMonthlyChangeGb`: GB of binlog per month shipped to the cross-region replica. */
-export const DEFAULT_DB_MONTHLY_CHANGE_GB = 20;
 /** The byComponent key of resources outside any component. */
 export const STACK_COMPONENT = "stack";
-/** Storage an RDS replica inherits when neither its inputs nor any config says (Pulumi.yaml's default of dbAllocatedStorageGb). */
-export const DEFAULT_DB_STORAGE_GB = 50;
 
 /** The top-level component of `r` as `name (Type)`, or STACK_COMPONENT. */
 export function componentOf(r: RecordedResource, byUrn: Map<string, RecordedResource>): string {
@@ -125,14 +118,9 @@ export function figureText(run: Run, ref: PriceRef): string {
     return f === undefined ? "?" : `${currencySign(run.prices!.currency)}${f.value}`;
 }
 
-/** A non-negative number from stack config, or the default (with a note when the value is unusable). */
-export function usage(run: Run, key: string, fallback: number): number {
-    const raw = run.plan.config?.[`${run.ns}:${key}`];
-    if (raw === undefined || raw === "") return fallback;
-    const n = Number(raw);
-    if (Number.isFinite(n) && n >= 0) return n;
-    run.notes.push(`${run.ns}:${key} = "${raw}" is not a non-negative number; the default ${fallback} is used.`);
-    return fallback;
+/** A usage figure from the stack's config (stacks/configSchema.ts), or its default for a plan without one. */
+export function usage(run: Run, key: "mediaStorageGb" | "mediaMonthlyWriteGb" | "dbMonthlyChangeGb"): number {
+    return run.plan.settings?.[key] ?? defaultOf(key)!;
 }
 
 export function num(v: unknown): number | undefined {

@@ -3,11 +3,11 @@
 // ops/report/cost.ts runs them over a plan; a line whose figure the table lacks, and a
 // billable type with no rule here, are reported as unpriced, never counted as 0.
 import { DEFAULT_REPLICA_STORAGE_CLASS } from "../../components/media/replication";
+import { defaultOf } from "../../stacks/configSchema";
 import type { RecordedResource } from "../offline/engine";
 import type { StackPlan } from "../offline/planner";
 import {
-    add, componentOf, DEFAULT_DB_MONTHLY_CHANGE_GB, DEFAULT_DB_STORAGE_GB, DEFAULT_MEDIA_MONTHLY_WRITE_GB, DEFAULT_MEDIA_STORAGE_GB,
-    figureText, Handler, num, Run, usage,
+    add, componentOf, figureText, Handler, num, Run, usage,
 } from "./costLines";
 import { HOURS_PER_MONTH } from "./prices";
 
@@ -80,17 +80,14 @@ function otherPeers(run: Run): StackPlan["peers"] {
  * standby (replicating from prod), or prod while it is rebuilt from the promoted dr (failback).
  */
 function replicatingPeer(run: Run): { stack: string; region: string } | undefined {
-    const ns = run.ns;
-    const peer = otherPeers(run).find((p) => (p.config[`${ns}:role`] === "dr" && p.config[`${ns}:promote`] !== "true")
-        || (p.config[`${ns}:role`] === "primary" && p.config[`${ns}:rebuildFromPeer`] === "true"));
-    return peer ? { stack: peer.stack, region: peer.config["aws:region"] ?? "its region" } : undefined;
+    const peer = otherPeers(run).find((p) => (p.settings?.role === "dr" && !p.settings.promote) || p.settings?.rebuildFromPeer === true);
+    return peer ? { stack: peer.stack, region: peer.settings!.region } : undefined;
 }
 
-/** Storage of a replica that inherits it: the peer's dbAllocatedStorageGb, then this stack's, then Pulumi.yaml's default. */
+/** Storage of a replica that inherits it: the peer's dbAllocatedStorageGb, then this stack's, then the schema's default. */
 function inheritedStorageGb(run: Run): number {
-    const key = `${run.ns}:dbAllocatedStorageGb`;
-    const fromPeer = otherPeers(run).map((p) => num(p.config[key])).find((n) => n !== undefined);
-    return fromPeer ?? num(run.plan.config?.[key]) ?? DEFAULT_DB_STORAGE_GB;
+    const fromPeer = otherPeers(run).map((p) => p.settings?.dbAllocatedStorageGb).find((n) => n !== undefined);
+    return fromPeer ?? run.plan.settings?.dbAllocatedStorageGb ?? defaultOf("dbAllocatedStorageGb")!;
 }
 
 /**
@@ -98,8 +95,8 @@ function inheritedStorageGb(run: Run): number {
  * the storage class the primary's replication rule writes them in (MediaReplication's default).
  */
 function s3Storage(r: RecordedResource, run: Run): void {
-    const gb = usage(run, "mediaStorageGb", DEFAULT_MEDIA_STORAGE_GB);
-    const replicas = run.plan.config?.[`${run.ns}:role`] === "dr" && DEFAULT_REPLICA_STORAGE_CLASS === "STANDARD_IA";
+    const gb = usage(run, "mediaStorageGb");
+    const replicas = run.plan.settings?.role === "dr" && DEFAULT_REPLICA_STORAGE_CLASS === "STANDARD_IA";
     if (replicas) {
         add(run, r, `S3 Standard-IA storage: ${gb} GB of replicas (${run.ns}:mediaStorageGb; the primary's replication rule stores them as STANDARD_IA)`,
             gb, "GB-month", { field: "s3StandardIaGbMonth" }, "S3 Standard-IA storage");
@@ -125,7 +122,7 @@ function rdsInstance(r: RecordedResource, run: Run): void {
     add(run, r, `RDS ${storageType} storage ${gb} GB${own === undefined ? " (inherited from the source)" : ""}${multiAz ? " × 2 (Multi-AZ)" : ""}`,
         gb * copies, "GB-month", { field: "rdsStorageGbMonth", key: storageType }, `RDS storage type "${storageType}"`);
     const retention = num(r.inputs.backupRetentionPeriod) ?? (source ? 0 : 1);
-    const changeGb = usage(run, "dbMonthlyChangeGb", DEFAULT_DB_MONTHLY_CHANGE_GB);
+    const changeGb = usage(run, "dbMonthlyChangeGb");
     if (retention > 0) {
         // Upper bound: the free allowance (100 % of provisioned storage) is taken to be used up
         // by the full backup of a full database, so only the retained daily changes are billed.
@@ -222,13 +219,13 @@ export const HANDLERS: Record<string, Handler> = {
     "aws:s3/bucketReplicationConfig:BucketReplicationConfig": (r, run) => {
         const rules: any[] = (r.inputs.rules ?? []).filter((x: any) => x.status === "Enabled");
         if (rules.length === 0) return;
-        const writeGb = usage(run, "mediaMonthlyWriteGb", DEFAULT_MEDIA_MONTHLY_WRITE_GB);
+        const writeGb = usage(run, "mediaMonthlyWriteGb");
         const destinations = new Set(rules.map((x) => x.destination?.bucket));
         if (rules.some((x) => x.destination?.replicationTime?.status === "Enabled")) {
             add(run, r, `S3 Replication Time Control on ${writeGb} GB/month of new media`, writeGb * destinations.size, "GB",
                 { field: "s3RtcGb" }, "S3 Replication Time Control");
         }
-        const peerRegion = run.plan.config?.[`${run.ns}:peerRegion`] ?? otherPeers(run)[0]?.config["aws:region"];
+        const peerRegion = run.plan.settings?.peerRegion ?? otherPeers(run)[0]?.settings?.region;
         add(run, r, `Inter-region transfer of ${writeGb} GB/month of new media${peerRegion ? ` to ${peerRegion}` : ""} (assumes a bucket in another region)`,
             writeGb * destinations.size, "GB", { field: "interRegionTransferOutGb" }, "inter-region data transfer");
     },

@@ -266,7 +266,7 @@ export function mermaidDiagram(input: DiagramInput): string {
 
     const out = ["flowchart LR"];
     for (const s of stacks) {
-        const role = s.plan.config?.[`${s.plan.project ?? "pilot-light"}:role`];
+        const role = s.plan.settings?.role;
         const state = role === "dr" ? (s.plan.promote ? ", promoted" : drPromoted ? ", standby + what promotion creates (dashed)" : ", standby") : "";
         out.push(`    subgraph ${mermaidId(`sg_${s.plan.stack}`)}["${mermaidLabel([`${s.plan.stack} · ${s.plan.region}${state}`])}"]`);
         out.push("        direction TB");

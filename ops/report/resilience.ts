@@ -11,6 +11,7 @@
 import type { ResourceChange } from "../diff";
 import type { RecordedResource } from "../offline/engine";
 import type { StackPlan } from "../offline/planner";
+import { defaultOf, NAMESPACE } from "../../stacks/configSchema";
 
 /** One named duration the estimates are built from. */
 export interface ResilienceAssumption {
@@ -276,7 +277,7 @@ export interface ResilienceInput {
     drPromoted: StackPlan;
     /** The changes from drStandby to drPromoted (ops/diff diffPlans(...).changes). */
     promotion: ResourceChange[];
-    /** Defaults to `rtoTargetMinutes`/`rpoTargetMinutes` of prod's config (60 and 15 when unset). */
+    /** Defaults to `rtoTargetMinutes`/`rpoTargetMinutes` of prod's config (targetsFromConfig). */
     targets?: ResilienceTargets;
     /** Misses become failures instead of advisories. Defaults to `false`. */
     strict?: boolean;
@@ -290,8 +291,6 @@ export interface ResilienceTargets {
     rpoMinutes: number;
 }
 
-/** The documented defaults of `pilot-light:rtoTargetMinutes` and `pilot-light:rpoTargetMinutes` (Pulumi.yaml). */
-export const DEFAULT_TARGETS: Readonly<ResilienceTargets> = Object.freeze({ rtoMinutes: 60, rpoMinutes: 15 });
 
 /** Rounds minutes to hundredths, so float noise never shows in a report. */
 export function roundMinutes(m: number): number {
@@ -299,20 +298,14 @@ export function roundMinutes(m: number): number {
 }
 
 function ns(plan: StackPlan): string {
-    return plan.project ?? "pilot-light";
+    return plan.project ?? NAMESPACE;
 }
 
-function configNumber(plan: StackPlan, key: string): number | undefined {
-    const raw = plan.config?.[`${ns(plan)}:${key}`];
-    const n = raw === undefined || raw === "" ? NaN : Number(raw);
-    return Number.isFinite(n) ? n : undefined;
-}
-
-/** The targets a plan's config declares, with the documented defaults for keys it leaves unset. */
+/** The targets a plan's config sets, with the schema's defaults for a plan planned without it. */
 export function targetsFromConfig(plan: StackPlan): ResilienceTargets {
     return {
-        rtoMinutes: configNumber(plan, "rtoTargetMinutes") ?? DEFAULT_TARGETS.rtoMinutes,
-        rpoMinutes: configNumber(plan, "rpoTargetMinutes") ?? DEFAULT_TARGETS.rpoMinutes,
+        rtoMinutes: plan.settings?.rtoTargetMinutes ?? defaultOf("rtoTargetMinutes")!,
+        rpoMinutes: plan.settings?.rpoTargetMinutes ?? defaultOf("rpoTargetMinutes")!,
     };
 }
 
@@ -365,7 +358,7 @@ export function effectiveAssumptions(input: Pick<ResilienceInput, "prod" | "drSt
     targetHealth(drPromoted, "healthyThreshold", "alb-target-healthy");
     const lagAlarm = byType(drStandby, ALARM).find((r) => r.inputs.metricName === "ReplicaLag");
     const lagSeconds = lagAlarm && Number.isFinite(Number(lagAlarm.inputs.threshold)) ? Number(lagAlarm.inputs.threshold)
-        : configNumber(drStandby, "replicaLagAlarmSeconds");
+        : drStandby.settings?.replicaLagAlarmSeconds;
     if (lagSeconds !== undefined) {
         found["replica-lag"] = {
             minutes: lagSeconds / 60,
@@ -488,7 +481,7 @@ export function criticalPath(changes: ResourceChange[], after: StackPlan,
 
 /** The singleton's HA pattern: from config, else from the component the plan recorded. */
 function singletonMode(prod: StackPlan): string | undefined {
-    const configured = prod.config?.[`${ns(prod)}:singletonMode`];
+    const configured = prod.settings?.singletonMode;
     if (configured) return configured;
     const types = new Set(prod.resources.map((r) => r.type));
     if (types.has("pilot-light:ha:StandbyFailover")) return "standby-failover";

@@ -11,6 +11,7 @@
 // the table `pilot_light_markers` of prod's WordPress database, through prod's own app.
 import { randomUUID } from "crypto";
 import { AppEndpoint, AppHttp, describeDeepCheck, nodeHttp, waitForDeepCheck } from "./appCheck";
+import { configKey, defaultOf } from "../../stacks/configSchema";
 import { describeAwsError } from "./aws";
 import { describeChanges, diffText, KEYS, upWithProgress, waitTargetsHealthy } from "./failback";
 import { lastSegment, OfflinePlanner, PlanRequest } from "./failover";
@@ -43,7 +44,7 @@ export interface DrillOptions {
     prodStack?: string;
     /** The dr stack. Defaults to `dr`. */
     drStack?: string;
-    /** The replica may be at most this many seconds behind for the drill to start. Defaults to 300. */
+    /** The replica may be at most this many seconds behind for the drill to start. Defaults to replicaLagAlarmSeconds' default. */
     maxReplicaLagSeconds?: number;
     /** The HTTP client of the deep checks. Defaults to `nodeHttp`. */
     http?: AppHttp;
@@ -79,7 +80,7 @@ export function drillSteps(opts: DrillOptions): Step[] {
 
 function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTeardown | undefined } {
     const t: DrillTimeouts = { ...DEFAULT_TIMEOUTS, ...(opts.timeouts ?? {}) };
-    const maxLag = opts.maxReplicaLagSeconds ?? 300;
+    const maxLag = opts.maxReplicaLagSeconds ?? defaultOf("replicaLagAlarmSeconds")!;
     if (!Number.isFinite(maxLag) || maxLag < 0) {
         throw new Error(`--max-lag-seconds ${maxLag} is not allowed; expected a number of seconds, 0 or more`);
     }
@@ -156,7 +157,7 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
             if (!albDnsName) {
                 throw new Error(`${d.name} has no albDnsName output after the drill update; the program did not build the app tier in drill mode`);
             }
-            const domain = (await d.getConfig(KEYS.hostedZoneId)) ? await d.getConfig(DOMAIN_KEY) : undefined;
+            const domain = (await d.getConfig(KEYS.hostedZoneId)) ? await d.getConfig(configKey("domainName")) : undefined;
             drApp = appEndpoint(d.name, { ...up.outputs, region: drRegion }, domain);
             return `${describeChanges(up.changes)}; ALB ${albDnsName}, ASG ${up.outputs.asgName ?? "?"}`;
         },
@@ -301,8 +302,6 @@ export async function runDrill(opts: DrillOptions, io: RunbookIO): Promise<Runbo
     }
     return report;
 }
-
-const DOMAIN_KEY = "pilot-light:domainName";
 
 /** Where a stack's app answers, from its outputs; throws naming the missing output. */
 function appEndpoint(stack: string, outputs: Record<string, any>, domainName: string | undefined): AppEndpoint {

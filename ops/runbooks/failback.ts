@@ -18,6 +18,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { CONFIG_SCHEMA, ConfigKey, configKey, defaultOf, parseValue } from "../../stacks/configSchema";
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
 import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import {
@@ -35,15 +36,19 @@ import { lastSegment, offlinePlan, OfflinePlanner, PlanRequest } from "./failove
 // Type-only: index.ts imports this module at run time, so a value import back would be a cycle.
 import type { RunbookDefinition } from "./index";
 
-const NS = "pilot-light";
-/** Fully qualified config keys this runbook changes. */
+/** A config value as text, or the key's default (stacks/configSchema.ts) when the stack leaves it unset. */
+function orDefault(key: ConfigKey, text: string | undefined): string {
+    return text ?? String(defaultOf(key));
+}
+
+/** Fully qualified config keys this runbook changes (stacks/configSchema.ts). */
 export const KEYS = {
-    promote: `${NS}:promote`,
-    drill: `${NS}:drill`,
-    reverseReplication: `${NS}:reverseReplication`,
-    rebuildFromPeer: `${NS}:rebuildFromPeer`,
-    databaseGeneration: `${NS}:databaseGeneration`,
-    hostedZoneId: `${NS}:hostedZoneId`,
+    promote: configKey("promote"),
+    drill: configKey("drill"),
+    reverseReplication: configKey("reverseReplication"),
+    rebuildFromPeer: configKey("rebuildFromPeer"),
+    databaseGeneration: configKey("databaseGeneration"),
+    hostedZoneId: configKey("hostedZoneId"),
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -284,10 +289,10 @@ export function failbackDryRunPlans(dir: string, prodStack: string, drStack: str
     const drConfig = readStackFile(dir, drStack);
     const k = parseGeneration(prodStack, prodConfig[KEYS.databaseGeneration]);
     const m = parseGeneration(drStack, drConfig[KEYS.databaseGeneration]);
-    const reverse = drConfig[KEYS.reverseReplication] ?? "false";
+    const reverse = orDefault("reverseReplication", drConfig[KEYS.reverseReplication]);
     return [
         { what: `steps 1-2: retire ${instanceLogicalName(k)}, rebuild ${prodStack}'s database as a replica of dr in generation ${k + 1}`,
-            request: prodRebuildRequest(dir, prodStack, k, prodConfig[KEYS.rebuildFromPeer] ?? "false", instanceLogicalName(k)) },
+            request: prodRebuildRequest(dir, prodStack, k, orDefault("rebuildFromPeer", prodConfig[KEYS.rebuildFromPeer]), instanceLogicalName(k)) },
         { what: `step 3: ${KEYS.reverseReplication} ${reverse}→true on ${drStack}`, request: reverseMediaRequest(dir, drStack, reverse) },
         { what: `step 4: ${KEYS.rebuildFromPeer} true→false on ${prodStack} (promote the replica, start the parked app servers)`,
             request: switchoverRequest(dir, prodStack, k + 1) },
@@ -306,15 +311,15 @@ interface Env {
     drRegion: string;
 }
 
-/** A database generation from config: 1 when unset; 1 to 98 so that the next one (≤ 99) is allowed. */
+/** A database generation from config: the schema's default when unset; below its maximum so that the next one is allowed. */
 export function parseGeneration(stack: string, raw: string | undefined): number {
-    if (raw === undefined || raw === "") return 1;
-    const n = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || n < 1 || n > 98) {
-        throw new Error(`${stack}: ${KEYS.databaseGeneration} is ${JSON.stringify(raw)}; expected a whole number from 1 to 98 `
-            + `(the next generation must stay within 99)`);
+    const { min, max } = CONFIG_SCHEMA.databaseGeneration;
+    const { value, problem } = parseValue("databaseGeneration", raw);
+    if (problem !== undefined || value! >= max) {
+        throw new Error(`${stack}: ${KEYS.databaseGeneration} is ${JSON.stringify(raw)}; expected a whole number from ${min} to ${max - 1} `
+            + `(the next generation must stay within ${max})`);
     }
-    return n;
+    return value!;
 }
 
 /**
@@ -389,7 +394,7 @@ export function failbackSteps(opts: FailbackOptions): Step[] {
         const k = parseGeneration(prod.name, await prod.getConfig(KEYS.databaseGeneration));
         const urn = findInstanceUrn(await prod.exportState(), identifier, `stack ${prod.name}`);
         const diff = await diffText(opts.planner,
-            prodRebuildRequest(dir, prod.name, k, (await prod.getConfig(KEYS.rebuildFromPeer)) ?? "false", logicalName(urn)));
+            prodRebuildRequest(dir, prod.name, k, orDefault("rebuildFromPeer", await prod.getConfig(KEYS.rebuildFromPeer)), logicalName(urn)));
         return { identifier, k, urn, diff, snapshot: retireSnapshotName(identifier, ctx.io.now()), prodRegion,
             next: generationIdentifier(identifier, k + 1) };
     };
@@ -400,7 +405,7 @@ export function failbackSteps(opts: FailbackOptions): Step[] {
         const m = parseGeneration(dr.name, await dr.getConfig(KEYS.databaseGeneration));
         const urn = findInstanceUrn(await dr.exportState(), identifier, `stack ${dr.name}`);
         const diff = await diffText(opts.planner,
-            drRebuildRequest(dir, dr.name, m, (await dr.getConfig(KEYS.reverseReplication)) ?? "false", logicalName(urn)));
+            drRebuildRequest(dir, dr.name, m, orDefault("reverseReplication", await dr.getConfig(KEYS.reverseReplication)), logicalName(urn)));
         return { identifier, m, urn, diff, snapshot: retireSnapshotName(identifier, ctx.io.now()), next: generationIdentifier(identifier, m + 1) };
     };
 
@@ -557,7 +562,7 @@ export function failbackSteps(opts: FailbackOptions): Step[] {
         dataAffecting: true,
         async plan() {
             const { prod, dr, prodRegion, drRegion } = await env();
-            const diff = await diffText(opts.planner, reverseMediaRequest(dir, dr.name, (await dr.getConfig(KEYS.reverseReplication)) ?? "false"));
+            const diff = await diffText(opts.planner, reverseMediaRequest(dir, dr.name, orDefault("reverseReplication", await dr.getConfig(KEYS.reverseReplication))));
             shown.set("reverse-media", diff);
             const source = { bucket: await output(dr, "mediaBucketName"), region: drRegion };
             const destination = { bucket: await output(prod, "mediaBucketName"), region: prodRegion };

@@ -8,6 +8,7 @@
 import {
     GetHealthCheckStatusCommand, Route53Client, TestDNSAnswerCommand,
 } from "@aws-sdk/client-route-53";
+import { configKey, parseValue, ValueOf } from "../../stacks/configSchema";
 import type { PlanChangeRequest } from "../diff";
 import { runSteps, RunbookIO, RunbookReport, Step, StepContext, waitFor } from "./runner";
 import { PulumiWorkspace, StackOps } from "./workspace";
@@ -21,23 +22,18 @@ import {
     aliasPrimaryRecord, describeAwsError, findLoadBalancerByDns, loadBalancerAddresses, normaliseDns, targetHealth,
 } from "./aws";
 
-/** Config keys this runbook reads or sets, fully qualified. */
+/** Config keys this runbook reads or sets, fully qualified (stacks/configSchema.ts). */
 export const KEYS = {
     region: "aws:region",
-    promote: "pilot-light:promote",
-    appInstanceType: "pilot-light:appInstanceType",
-    appMaxSize: "pilot-light:appMaxSize",
-    replicaLagAlarmSeconds: "pilot-light:replicaLagAlarmSeconds",
-    peerStack: "pilot-light:peerStack",
-    domainName: "pilot-light:domainName",
-    hostedZoneId: "pilot-light:hostedZoneId",
-    replicateToPeer: "pilot-light:replicateToPeer",
+    promote: configKey("promote"),
+    appInstanceType: configKey("appInstanceType"),
+    appMaxSize: configKey("appMaxSize"),
+    replicaLagAlarmSeconds: configKey("replicaLagAlarmSeconds"),
+    peerStack: configKey("peerStack"),
+    domainName: configKey("domainName"),
+    hostedZoneId: configKey("hostedZoneId"),
+    replicateToPeer: configKey("replicateToPeer"),
 } as const;
-
-/** Program defaults the runbook needs when a key is not set (stacks/config.ts). */
-const DEFAULT_INSTANCE_TYPE = "t3.medium";
-const DEFAULT_MAX_SIZE = 4;
-const DEFAULT_MAX_LAG_SECONDS = 300;
 
 // ---------------------------------------------------------------------------------------------
 // Offline plans (ops/diff), loaded lazily: the planner pulls in the whole offline engine, which
@@ -264,9 +260,9 @@ async function readStacks(opts: FailoverOptions, prodName: string, drName: strin
     const dbIdentifier = drOutputs.dbInstanceIdentifier;
     if (!dbIdentifier) throw new Error(`the ${drName} stack has no dbInstanceIdentifier output; deploy it in standby first (bootstrap)`);
 
-    const instanceType = (await dr.getConfig(KEYS.appInstanceType)) ?? DEFAULT_INSTANCE_TYPE;
-    const maxSize = await intConfig(dr, KEYS.appMaxSize, DEFAULT_MAX_SIZE);
-    const maxLagSeconds = opts.maxLagSeconds ?? await intConfig(dr, KEYS.replicaLagAlarmSeconds, DEFAULT_MAX_LAG_SECONDS);
+    const instanceType = await configValue(dr, "appInstanceType");
+    const maxSize = await configValue(dr, "appMaxSize");
+    const maxLagSeconds = opts.maxLagSeconds ?? await configValue(dr, "replicaLagAlarmSeconds");
     const domainName = (await dr.getConfig(KEYS.domainName)) ?? (await prod.getConfig(KEYS.domainName)) ?? prodOutputs.domainName;
     const hostedZoneId = (await dr.getConfig(KEYS.hostedZoneId)) ?? (await prod.getConfig(KEYS.hostedZoneId));
     // dr's ALB has an HTTPS listener only when dr's own config has both keys (stacks/appTier.ts).
@@ -277,14 +273,11 @@ async function readStacks(opts: FailoverOptions, prodName: string, drName: strin
     };
 }
 
-async function intConfig(stack: StackOps, key: string, fallback: number): Promise<number> {
-    const raw = await stack.getConfig(key);
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0) {
-        throw new Error(`${stack.name}'s ${key} is ${JSON.stringify(raw)}; it must be a whole number (default ${fallback})`);
-    }
-    return n;
+/** A key of the stack's config parsed through the schema: its default when unset, an error naming it when bad. */
+async function configValue<K extends "appInstanceType" | "appMaxSize" | "replicaLagAlarmSeconds">(stack: StackOps, key: K): Promise<ValueOf<K>> {
+    const { value, problem } = parseValue(key, await stack.getConfig(configKey(key)));
+    if (problem !== undefined) throw new Error(`${stack.name}'s ${problem}`);
+    return value!;
 }
 
 /** `dr` of `org/pilot-light/dr`. */

@@ -111,11 +111,12 @@ describe("ops: the plan command", function () {
         assert.match(r.stdout, /\n {4}1 {2}aws:rds\/instance:Instance\n/);
     });
 
-    it("exits 2 with every config problem, and plans nothing, on bad config", () => {
+    it("exits 2 with every config problem, printed once, and plans nothing, on bad config", () => {
         const dir = projectWith([
             "config:",
             "  aws:region: us-east-1",
             "  pilot-light:role: primary",
+            "  pilot-light:peerStack: dr",
             "  pilot-light:promote: \"true\"",
             "  pilot-light:azCount: \"5\"",
             "  pilot-light:vpcCidr: 10.10.0.0/16",
@@ -125,7 +126,39 @@ describe("ops: the plan command", function () {
         const r = plan(["--stack", "bad", "--dir", dir, "--json"]);
         assert.strictEqual(r.code, 2);
         assert.strictEqual(r.stdout, "");
-        assert.match(r.stderr, /Invalid configuration for stack "bad" \(2 problems\):\n {2}- pilot-light:promote: true is not allowed on a primary stack; promote only the dr stack \(role dr\)\.\n {2}- pilot-light:azCount: "5" is not allowed; expected a whole number from 2 to 3\./);
+        assert.strictEqual(r.stderr, 'Invalid configuration for stack "bad" (2 problems):\n'
+            + "  - pilot-light:promote: true is not allowed on a primary stack; promote only the dr stack (role dr).\n"
+            + '  - pilot-light:azCount: "5" is not allowed; expected a whole number from 2 to 3.\n');
+    });
+
+    it("exits 2 in Pulumi's words on a missing declared key, with a \"did you mean\" for a key in another namespace", () => {
+        const dir = projectWith([
+            "config:",
+            "  aws:region: us-west-2",
+            "  pilot-light:role: dr",
+            "  pilot-light:peerStack: prod",
+            "  pilot-lite:vpcCidr: 10.20.0.0/16",
+        ].join("\n"));
+        const r = plan(["--stack", "bad", "--dir", dir]);
+        assert.strictEqual(r.code, 2, r.stderr);
+        assert.strictEqual(r.stderr, `validating stack config (${path.join(dir, "Pulumi.bad.yaml")}):\n`
+            + "  - Stack 'bad' is missing configuration value 'vpcCidr'\n"
+            + "  - Pulumi.bad.yaml sets pilot-lite:vpcCidr: did you mean pilot-light:vpcCidr?\n");
+    });
+
+    it("exits 2 on a stack file without aws:region, on invalid YAML, and on a bad --policy-config", () => {
+        const noRegion = projectWith("config:\n  pilot-light:role: dr\n  pilot-light:peerStack: prod\n  pilot-light:vpcCidr: 10.20.0.0/16\n");
+        const r1 = plan(["--stack", "bad", "--dir", noRegion]);
+        assert.strictEqual(r1.code, 2, r1.stderr);
+        assert.match(r1.stderr, /^\/.*\/Pulumi\.bad\.yaml: missing required configuration key "aws:region": /);
+        const r2 = plan(["--stack", "bad", "--dir", projectWith("config:\n  aws:region: [us-east-1\n")]);
+        assert.strictEqual(r2.code, 2, r2.stderr);
+        assert.match(r2.stderr, /^\/.*\/Pulumi\.bad\.yaml is not valid YAML: /);
+        const policyConfig = path.join(noRegion, "policy.json");
+        fs.writeFileSync(policyConfig, "{ not json");
+        const r3 = plan(["--stack", "prod", "--policy-config", policyConfig]);
+        assert.strictEqual(r3.code, 2, r3.stderr);
+        assert.match(r3.stderr, /^--policy-config: \/.*\/policy\.json: not valid JSON: /);
     });
 
     it("exits 2 when dr and prod are in the same region", () => {
@@ -138,6 +171,7 @@ describe("ops: the plan command", function () {
         ].join("\n"));
         const r = plan(["--stack", "bad", "--dir", dir]);
         assert.strictEqual(r.code, 2);
+        assert.strictEqual(r.stderr.split('Invalid configuration for stack "bad"').length, 2, `the error is printed once: ${r.stderr}`);
         assert.match(r.stderr, /aws:region: "us-east-1" is also the region of the peer stack "prod"/);
         assert.match(r.stderr, /pilot-light:vpcCidr: "10\.10\.0\.0\/16" overlaps the peer stack "prod"'s VPC CIDR "10\.10\.0\.0\/16"/);
     });

@@ -24,8 +24,10 @@ export interface RecoverableInstanceArgs {
     /** The AMI; it must boot from EBS only. */
     imageId: pulumi.Input<string>;
     /**
-     * Instance type. Defaults to `t3.small`. Must be recoverable: a family EC2 recovery supports,
-     * EBS only, not metal. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-configuration-recovery.html
+     * Instance type. Defaults to `t3.small`. Must be recoverable by the CloudWatch recover action:
+     * a family in policies/lib/recoverableTypes.ts (AWS's list, metal sizes included) and EBS only
+     * unless AWS supports the family with instance store.
+     * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cloudwatch-recovery.html
      */
     instanceType?: string;
     /** `default` or `dedicated`; `host` is rejected (the recover action does not support Dedicated Hosts). Defaults to `default`. */

@@ -154,9 +154,9 @@ describe("ha: components offline", function () {
     it("rejects a non-recoverable type or host tenancy before registering anything", () => {
         const before = rec.records.length;
         const cases: [string, string, string][] = [
-            ["m5d.large", "default", 'instanceType "m5d.large": family "m5d" has instance store volumes; EC2 recovery needs EBS-only instances (e.g. "m5")'],
-            ["i3.large", "default", 'instanceType "i3.large": family "i3" has instance store volumes; EC2 recovery needs EBS-only instances (e.g. "t3", "m6i")'],
-            ["c5.metal", "default", 'instanceType "c5.metal": metal sizes cannot be recovered by EC2; use a virtualized size such as "c5.large"'],
+            ["m5d.large", "default", 'instanceType "m5d.large": family "m5d" has instance store volumes, which the recover action supports only on m3, c3, r3, x1, x1e, x2idn, x2iedn; use an EBS-only family (e.g. "m5")'],
+            ["i3.large", "default", 'instanceType "i3.large": family "i3" has instance store volumes, which the recover action supports only on m3, c3, r3, x1, x1e, x2idn, x2iedn; use an EBS-only family (e.g. "t3", "m7i")'],
+            ["p2.xlarge", "default", 'instanceType "p2.xlarge": family "p2" is not one the recover action supports (AWS\'s list as read 2026-12-01: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cloudwatch-recovery.html#requirements-for-cloudwatch-action-based-recovery)'],
             ["t3.small", "host", 'tenancy "host": must be "default" or "dedicated" for EC2 recovery (Dedicated Hosts use host recovery instead)'],
         ];
         for (const [instanceType, tenancy, message] of cases) {

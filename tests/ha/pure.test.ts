@@ -10,25 +10,20 @@ import { SINGLETON_MODES, singletonServiceProblems } from "../../components/ha/s
 import { singletonUserData } from "../../components/ha/userData";
 
 describe("ha: recoverabilityProblems", () => {
-    it("accepts recoverable types with default or dedicated tenancy", () => {
-        for (const type of ["t3.small", "m5.large", "c6i.xlarge", "r7i.2xlarge", "t4g.medium", "m7i-flex.large"]) {
+    it("accepts recoverable types, metal sizes included, with default or dedicated tenancy", () => {
+        for (const type of ["t3.small", "m5.large", "c6i.xlarge", "r7i.2xlarge", "t4g.medium", "m7i-flex.large", "m7i.large", "c5.metal", "u-6tb1.112xlarge"]) {
             assert.deepEqual(recoverabilityProblems(type, "default"), [], type);
         }
         assert.deepEqual(recoverabilityProblems("m5.large", "dedicated"), []);
     });
 
-    it("rejects instance-store families, naming the EBS-only sibling", () => {
+    it("accepts the instance-store families AWS recovers with their instance store (x2idn), and refuses the others, naming the EBS-only sibling", () => {
+        assert.deepEqual(recoverabilityProblems("x2idn.16xlarge", "default"), []);
         assert.deepEqual(recoverabilityProblems("m5d.large", "default"), [
-            'instanceType "m5d.large": family "m5d" has instance store volumes; EC2 recovery needs EBS-only instances (e.g. "m5")',
+            'instanceType "m5d.large": family "m5d" has instance store volumes, which the recover action supports only on m3, c3, r3, x1, x1e, x2idn, x2iedn; use an EBS-only family (e.g. "m5")',
         ]);
         assert.deepEqual(recoverabilityProblems("i3.large", "default"), [
-            'instanceType "i3.large": family "i3" has instance store volumes; EC2 recovery needs EBS-only instances (e.g. "t3", "m6i")',
-        ]);
-    });
-
-    it("rejects metal sizes", () => {
-        assert.deepEqual(recoverabilityProblems("c5.metal", "default"), [
-            'instanceType "c5.metal": metal sizes cannot be recovered by EC2; use a virtualized size such as "c5.large"',
+            'instanceType "i3.large": family "i3" has instance store volumes, which the recover action supports only on m3, c3, r3, x1, x1e, x2idn, x2iedn; use an EBS-only family (e.g. "t3", "m7i")',
         ]);
     });
 
@@ -36,9 +31,10 @@ describe("ha: recoverabilityProblems", () => {
         assert.deepEqual(recoverabilityProblems("t3.small", "host"), [
             'tenancy "host": must be "default" or "dedicated" for EC2 recovery (Dedicated Hosts use host recovery instead)',
         ]);
-        const problems = recoverabilityProblems("z1x.large", "host");
-        assert.equal(problems.length, 2);
-        assert.match(problems[0], /^instanceType "z1x.large": family "z1x" is not recoverable; allowed families: a1, m4, /);
+        assert.deepEqual(recoverabilityProblems("z1x.large", "host"), [
+            'instanceType "z1x.large": family "z1x" is not one the recover action supports (AWS\'s list as read 2026-12-01: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cloudwatch-recovery.html#requirements-for-cloudwatch-action-based-recovery)',
+            'tenancy "host": must be "default" or "dedicated" for EC2 recovery (Dedicated Hosts use host recovery instead)',
+        ]);
         assert.deepEqual(recoverabilityProblems("large", "default"), ['instanceType "large": expected <family>.<size>, e.g. "t3.small"']);
     });
 });

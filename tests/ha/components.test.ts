@@ -107,7 +107,7 @@ describe("ha: components offline", function () {
         });
         for (const key of ["launch", "terminate"]) {
             const fn = rec.one("aws:lambda/function:Function", `p3-multi-az-asg-ebs-ebs-${key}-fn`);
-            assert.equal(fn.inputs.runtime, "nodejs20.x");
+            assert.equal(fn.inputs.runtime, "nodejs24.x");
             const archive = fn.inputs.code;
             assert.ok(archive?.assets?.["index.js"]?.text?.includes("CompleteLifecycleActionCommand"), `${key}: bundled index.js`);
             const logs = rec.one("aws:cloudwatch/logGroup:LogGroup", `p3-multi-az-asg-ebs-ebs-${key}-logs`);
@@ -150,6 +150,27 @@ describe("ha: components offline", function () {
     });
 
     it("no IAM statement grants * or ec2:*, or a mutating action on every resource", () => assertScopedIam(rec));
+
+    it("every Lambda runs on nodejs24.x, bundled for node24, which the pack's runtime policies pass on 2026-12-01 and fail from its create block", async () => {
+        const { BUNDLE_TARGET, LAMBDA_RUNTIME } = await import("../../components/ha/common");
+        const { evaluatePolicies } = await import("../../ops/policy/evaluate");
+        assert.equal(LAMBDA_RUNTIME, "nodejs24.x");
+        assert.equal(BUNDLE_TARGET, "node24");
+        const fns = rec.ofType("aws:lambda/function:Function");
+        assert.deepEqual(fns.map((f) => f.name).sort(), [
+            "p3-multi-az-asg-ebs-ebs-launch-fn", "p3-multi-az-asg-ebs-ebs-terminate-fn", "p4-standby-failover-failover-fn",
+        ]);
+        assert.deepEqual([...new Set(fns.map((f) => f.inputs.runtime))], ["nodejs24.x"]);
+        const lifecycle = async (today: string) => (await evaluatePolicies(fns, { stackRegion: "us-east-1", policyConfig: {
+            "lambda-runtime-not-blocked": { today }, "lambda-runtime-deprecation": { today },
+        } })).map((v) => `${v.level} ${v.policy} ${v.urn.split("::").pop()}`);
+        assert.deepEqual(await lifecycle("2026-12-01"), []);
+        assert.deepEqual(await lifecycle("2028-06-01"), [
+            "mandatory lambda-runtime-not-blocked p3-multi-az-asg-ebs-ebs-launch-fn",
+            "mandatory lambda-runtime-not-blocked p3-multi-az-asg-ebs-ebs-terminate-fn",
+            "mandatory lambda-runtime-not-blocked p4-standby-failover-failover-fn",
+        ]);
+    });
 
     it("rejects a non-recoverable type or host tenancy before registering anything", () => {
         const before = rec.records.length;

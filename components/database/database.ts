@@ -122,6 +122,18 @@ export interface DatabaseArgs {
     tags?: Record<string, string>;
 }
 
+/**
+ * What deleting the instance leaves behind. A read replica cannot have a final snapshot: for a
+ * replica, DeleteDBInstance requires SkipFinalSnapshot and refuses FinalDBSnapshotIdentifier
+ * (InvalidParameterCombination), so a standby replica skips it (its source holds the data).
+ * Every standalone DB keeps one: the primary, and a replica once promoted, which may then hold
+ * the only copy of the data. Neither input forces a new resource, so promotion stays an
+ * in-place update. https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html
+ */
+export function finalSnapshot(standbyReplica: boolean, instanceIdentifier: string): Pick<aws.rds.InstanceArgs, "skipFinalSnapshot" | "finalSnapshotIdentifier"> {
+    return standbyReplica ? { skipFinalSnapshot: true } : { skipFinalSnapshot: false, finalSnapshotIdentifier: `${instanceIdentifier}-final` };
+}
+
 /** The pilot-light database: prod's primary, or dr's cross-region replica. */
 export class Database extends pulumi.ComponentResource {
     /** The RDS instance (`${name}-mysql` in both modes, so promotion keeps its URN; `-gN` from generation 2). */
@@ -181,7 +193,7 @@ export class Database extends pulumi.ComponentResource {
         }, parent);
 
         const maxAllocatedStorage = args.maxAllocatedStorageGb ?? Math.min(2 * args.allocatedStorageGb, MAX_STORAGE_GB);
-        // Identical in both modes, and for a replica identical standby and promoted.
+        // Identical in both modes and, but for the final snapshot, for a replica standby and promoted.
         const common: aws.rds.InstanceArgs = {
             identifier: instanceIdentifier,
             instanceClass: args.instanceClass,
@@ -197,11 +209,7 @@ export class Database extends pulumi.ComponentResource {
             parameterGroupName: parameterGroup.name,
             publiclyAccessible: false,
             deletionProtection: true,
-            // AWS refuses a final snapshot when deleting a replica, so a standby replica cannot be
-            // destroyed as is; that is intended (it is protected anyway), and keeping the setting
-            // keeps the promotion diff minimal and the promoted DB's last snapshot guaranteed.
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: `${instanceIdentifier}-final`,
+            ...finalSnapshot(standby, instanceIdentifier),
             // Automated backups outlive the instance, so a deleted DB can still be restored.
             deleteAutomatedBackups: false,
             enabledCloudwatchLogsExports: LOG_EXPORTS,

@@ -218,8 +218,9 @@ describe("Database (replica)", () => {
         assert.equal(rec.one(T.pg, "dr-db-mysql80").inputs.family, "mysql8.0");
         assert.equal(i.publiclyAccessible, false);
         assert.equal(i.deletionProtection, true);
-        assert.equal(i.skipFinalSnapshot, false);
-        assert.equal(i.finalSnapshotIdentifier, "pilot-light-dr-final");
+        // AWS refuses a final snapshot of a replica (DeleteDBInstance: SkipFinalSnapshot required, no identifier).
+        assert.equal(i.skipFinalSnapshot, true);
+        assert.ok(!("finalSnapshotIdentifier" in i), "a replica must not name a final snapshot");
         assert.deepEqual(i.enabledCloudwatchLogsExports, ["error", "general", "slowquery"]);
         for (const inherited of ["engine", "engineVersion", "username", "password", "dbName", "allocatedStorage"]) {
             assert.ok(!(inherited in i), `${inherited} is inherited from the source, not set`);
@@ -254,13 +255,16 @@ describe("Database (replica)", () => {
         assert.equal(await value(standby.db.kmsKeyArn), standby.rec.one(T.key, "dr-db-kms-key").outputs.arn);
     });
 
-    it("promotes in place: same URN, and only replicateSourceDb removed and backupRetentionPeriod set", () => {
+    it("promotes in place: same URN, replicateSourceDb removed, backupRetentionPeriod and the final snapshot set", () => {
         const before = standby.rec.one(T.instance, "dr-db-mysql");
         const after = promoted.rec.one(T.instance, "dr-db-mysql");
         assert.equal(after.urn, before.urn);
         const keys = [...new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)])];
         const differing = keys.filter((k) => JSON.stringify(before.inputs[k]) !== JSON.stringify(after.inputs[k])).sort();
-        assert.deepEqual(differing, ["backupRetentionPeriod", "replicateSourceDb"]);
+        assert.deepEqual(differing, ["backupRetentionPeriod", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"]);
+        // Promoted, it may hold the only copy of the data: deleting it must leave a snapshot.
+        assert.equal(after.inputs.skipFinalSnapshot, false);
+        assert.equal(after.inputs.finalSnapshotIdentifier, "pilot-light-dr-final");
         assert.equal(before.inputs.replicateSourceDb, SOURCE_ARN);
         assert.ok(!("replicateSourceDb" in after.inputs));
         assert.equal(after.inputs.backupRetentionPeriod, 7);

@@ -26,6 +26,7 @@ describe("classic mistakes fixture", () => {
             "ec2-recoverable-instance-type web",        // ... which is not a recoverable family either
             "rds-backup-retention db",                  // backupRetentionPeriod: 0 (Terraform DR scripts)
             "rds-deletion-protection db",
+            "rds-final-snapshot db",                    // skipFinalSnapshot: true: a delete loses the data
             "rds-not-public db",
             "rds-replica-source-backups db",            // no backups: no dr replica can be made
             "rds-storage-encrypted db",

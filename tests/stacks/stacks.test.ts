@@ -47,6 +47,7 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
             assert.strictEqual(db.inputs.deletionProtection, true);
             assert.strictEqual(db.inputs.publiclyAccessible, false);
             assert.strictEqual(db.inputs.skipFinalSnapshot, false);
+            assert.strictEqual(db.inputs.finalSnapshotIdentifier, "pilot-light-prod-final");
             assert.strictEqual(db.inputs.replicateSourceDb, undefined);
             assert.ok(db.secretInputs.includes("password"), "the master password must be a secret input");
             assert.strictEqual(db.protect, true);
@@ -165,7 +166,7 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
     });
 
     describe("dr promoted", () => {
-        it("promotes the same replica resource in place: only replicateSourceDb is dropped and backups are set", () => {
+        it("promotes the same replica resource in place: replicateSourceDb is dropped, backups and the final snapshot are set", () => {
             const before = one(standby, "aws:rds/instance:Instance");
             const after = one(promoted, "aws:rds/instance:Instance");
             assert.strictEqual(after.urn, before.urn);
@@ -173,7 +174,9 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
             assert.strictEqual(after.inputs.backupRetentionPeriod, 7);
             const keys = new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)]);
             const changed = [...keys].filter((k) => JSON.stringify(before.inputs[k]) !== JSON.stringify(after.inputs[k])).sort();
-            assert.deepStrictEqual(changed, ["backupRetentionPeriod", "replicateSourceDb"]);
+            assert.deepStrictEqual(changed, ["backupRetentionPeriod", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"]);
+            assert.deepStrictEqual([before.inputs.skipFinalSnapshot, before.inputs.finalSnapshotIdentifier], [true, undefined]);
+            assert.deepStrictEqual([after.inputs.skipFinalSnapshot, after.inputs.finalSnapshotIdentifier], [false, "pilot-light-dr-final"]);
         });
 
         it("keeps every standby data resource, with the same URN and inputs", () => {

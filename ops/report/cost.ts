@@ -9,6 +9,8 @@
 import type { RecordedResource } from "../offline/engine";
 import type { StackPlan } from "../offline/planner";
 import { HOURS_PER_MONTH, PRICE_TABLE_DATE, PRICES, PriceTable, regionPrices, RegionPrices } from "./prices";
+import { extendedSupportCharge } from "./extendedSupport";
+import { currentDate } from "../../policies/lib/lifecycle";
 
 /** One priced line of an estimate. */
 export interface CostItem {
@@ -61,6 +63,11 @@ export interface CostOptions {
     albLcus?: number;
     /** The price table. Default: the bundled PRICES. Tests pass their own. */
     prices?: PriceTable;
+    /**
+     * The day the estimate is for, `YYYY-MM-DD`: it decides which RDS engine versions are billed
+     * for Extended Support (ops/report/extendedSupport.ts). Default: today (UTC).
+     */
+    today?: string;
 }
 
 /** Default of `pilot-light:mediaStorageGb`: GB of media stored, the same in both regions once replicated. */
@@ -110,6 +117,8 @@ interface Run {
     notes: string[];
     /** IDs of instances an InstanceState keeps stopped: no compute charge. */
     stopped: Set<string>;
+    /** CostOptions.today. */
+    today: string;
 }
 
 type Handler = (r: RecordedResource, run: Run) => void;
@@ -257,6 +266,12 @@ const HANDLERS: Record<string, Handler> = {
         const role = source ? ` read replica of ${source}` : "";
         add(run, r, `RDS MySQL ${cls} ${multiAz ? "Multi-AZ (primary + standby: 2×)" : "Single-AZ"}${role}`, copies * HOURS_PER_MONTH,
             "instance-hours", (p) => p.rdsMysqlInstanceHour[cls], `RDS MySQL instance class "${cls}"`);
+        const extended = extendedSupportCharge(r, run.byUrn, run.plan.region, run.today, copies, HOURS_PER_MONTH);
+        if (extended?.kind === "line") {
+            add(run, r, extended.description, extended.quantity, extended.unit, () => extended.unitUsd, extended.what);
+        } else if (extended?.kind === "note") {
+            run.notes.push(extended.note);
+        }
         const storageType = String(r.inputs.storageType ?? "gp2");
         const own = num(r.inputs.allocatedStorage);
         const gb = own ?? inheritedStorageGb(run);
@@ -425,6 +440,7 @@ export function estimateCost(plan: StackPlan, options: CostOptions = {}): CostEs
         byUrn: new Map(resources.map((r) => [r.urn, r])),
         items: [],
         notes: [],
+        today: options.today ?? currentDate(),
         stopped: new Set(resources.filter((r) => r.type === "aws:ec2transitgateway/instanceState:InstanceState" && r.inputs.state === "stopped")
             .map((r) => String(r.inputs.instanceId))),
     };

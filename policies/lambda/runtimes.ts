@@ -7,7 +7,7 @@
 // Mirrors tflint-ruleset-aws's aws_lambda_function_deprecated_runtime, with dates instead of a list.
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
-import { daysBetween, todayOf, TODAY_SCHEMA, warnDaysSchema } from "../lib/lifecycle";
+import { datesFrom, daysBetween, todayOf, TODAY_SCHEMA, warnDaysSchema } from "../lib/lifecycle";
 import { q } from "../lib/resources";
 
 /** One managed runtime's published dates (`YYYY-MM-DD`), with where and when they were read. */
@@ -83,7 +83,7 @@ export const lambdaRuntimeNotBlocked: ResourceValidationPolicy = {
                 : `and will block updating them on ${row.blockUpdate}`;
             reportViolation(`function ${q(args.name)} uses runtime ${runtime}: on ${today.date} AWS Lambda blocks creating functions `
                 + `with it (since ${row.blockCreate}) ${update}; deprecated ${row.deprecation}. Use a supported runtime `
-                + `(dates read ${row.read} from ${row.source})`);
+                + `(${datesFrom(row)})`);
         }
     }),
 };
@@ -111,7 +111,7 @@ export const lambdaRuntimeDeprecation: ResourceValidationPolicy = {
             : `has been deprecated since ${row.deprecation}`;
         reportViolation(`function ${q(args.name)} uses runtime ${runtime}, which ${when}; AWS Lambda blocks creating functions `
             + `with it from ${row.blockCreate} and updating them from ${row.blockUpdate}. Move to a newer runtime `
-            + `(dates read ${row.read} from ${row.source})`);
+            + `(${datesFrom(row)})`);
     }),
 };
 

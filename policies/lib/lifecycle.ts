@@ -54,3 +54,8 @@ export function warnDaysSchema(what: string) {
         description: `Warn this many days before ${what}. Defaults to 180.`,
     };
 }
+
+/** How a lifecycle message cites its table row: `dates read <read> from <source>`. */
+export function datesFrom(row: { read: string; source: string }): string {
+    return `dates read ${row.read} from ${row.source}`;
+}

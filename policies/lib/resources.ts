@@ -17,6 +17,7 @@ export const T = {
     asg: "aws:autoscaling/group:Group",
     subnet: "aws:ec2/subnet:Subnet",
     db: "aws:rds/instance:Instance",
+    parameterGroup: "aws:rds/parameterGroup:ParameterGroup",
     bucket: "aws:s3/bucket:Bucket",
     bucketV2: "aws:s3/bucketV2:BucketV2",
     replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",

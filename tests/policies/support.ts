@@ -101,7 +101,7 @@ export function compliantProd(): Stack {
     });
     link(recover, "dimensions", bastion);
     const db = res("aws:rds/instance:Instance", "db", {
-        engine: "mysql", instanceClass: "db.t3.medium", storageEncrypted: true, multiAz: true, backupRetentionPeriod: 7,
+        engine: "mysql", engineVersion: "8.4", instanceClass: "db.t3.medium", storageEncrypted: true, multiAz: true, backupRetentionPeriod: 7,
         deletionProtection: true, publiclyAccessible: false, skipFinalSnapshot: false, finalSnapshotIdentifier: "db-final", tags: TAGS,
     });
     const cache = res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {

@@ -40,6 +40,10 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
             const db = one(prod, "aws:rds/instance:Instance");
             assert.strictEqual(db.name, "database-mysql");
             assert.strictEqual(db.inputs.engine, "mysql");
+            // MySQL 8.4 (LTS): 8.0 left RDS standard support on 2026-07-31.
+            assert.strictEqual(db.inputs.engineVersion, "8.4");
+            assert.strictEqual(db.inputs.engineLifecycleSupport, "open-source-rds-extended-support");
+            assert.strictEqual(one(prod, "aws:rds/parameterGroup:ParameterGroup").inputs.family, "mysql8.4");
             assert.strictEqual(db.inputs.multiAz, true);
             assert.strictEqual(db.inputs.storageEncrypted, true);
             assert.match(db.inputs.kmsKeyId, /^arn:aws:kms:us-east-1:/);
@@ -117,6 +121,9 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
             assert.strictEqual(db.inputs.storageEncrypted, true);
             assert.match(db.inputs.kmsKeyId, /^arn:aws:kms:us-west-2:/);
             assert.strictEqual(db.inputs.backupRetentionPeriod, 0);
+            // The replica inherits prod's lifecycle setting and version: the same value, a group of the same family.
+            assert.strictEqual(db.inputs.engineLifecycleSupport, "open-source-rds-extended-support");
+            assert.strictEqual(one(standby, "aws:rds/parameterGroup:ParameterGroup").inputs.family, "mysql8.4");
             assert.strictEqual(db.protect, true);
             const alarm = one(standby, "aws:cloudwatch/metricAlarm:MetricAlarm");
             assert.strictEqual(alarm.inputs.metricName, "ReplicaLag");

@@ -138,7 +138,11 @@ describe("ha: components offline", function () {
             assert.equal(instance.inputs.metadataOptions.httpTokens, "required");
             assertRecoverAlarm(rec, `p4-standby-failover-${role}`, instance.urn);
         }
-        assert.equal(rec.one("aws:ec2/instance:Instance", "p4-standby-failover-standby-instance").inputs.subnetId, "subnet-b");
+        const standbyInstance = rec.one("aws:ec2/instance:Instance", "p4-standby-failover-standby-instance");
+        assert.equal(standbyInstance.inputs.subnetId, "subnet-b");
+        // Stopped as soon as it exists, the standby finishes its setup at the failover start: its user data runs at every boot.
+        assert.match(standbyInstance.inputs.userData, /\n#cloud-config\ncloud_final_modules:\n- \[scripts-user, always\]\n/);
+        assert.match(standbyInstance.inputs.userData, /\nmount_data_volume\nstart_service\n/);
         assert.equal(rec.ofType("aws:ec2/eipAssociation:EipAssociation").filter((r) => r.name.startsWith("p4-")).length, 1);
         const onStop = JSON.parse(rec.one("aws:cloudwatch/eventRule:EventRule", "p4-standby-failover-on-stopped").inputs.eventPattern);
         assert.deepEqual(onStop.detail.state, ["stopped", "terminated"]);

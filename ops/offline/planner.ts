@@ -7,7 +7,7 @@
 //   because dr does not exist yet), exactly what dr would see on its first deploy;
 // - prod in steady state reads dr's outputs, so dr is planned first (which plans prod step 1).
 // A project without these keys is planned on its own, with no peers.
-import { OfflineRun, runOffline } from "./engine";
+import { OfflineRun, OfflineRunOptions, runOffline } from "./engine";
 import { loadProject, loadStack, PulumiProject } from "./project";
 
 export interface PlanRequest {
@@ -18,6 +18,8 @@ export interface PlanRequest {
     promote?: boolean;
     /** Fully qualified config overrides, applied last. */
     configOverrides?: Record<string, string>;
+    /** The stack's prior state (for this stack only) and fake SSM answers (for every stack planned); see OfflineRunOptions. */
+    engine?: Pick<OfflineRunOptions, "priorResources" | "ssmParameters">;
 }
 
 export interface StackPlan extends OfflineRun {
@@ -55,9 +57,9 @@ async function runEntry(main: string): Promise<any> {
 }
 
 async function runStack(project: PulumiProject, stack: string, config: Record<string, string>, secretKeys: string[],
-    stackOutputs: Record<string, Record<string, any>>): Promise<OfflineRun> {
+    stackOutputs: Record<string, Record<string, any>>, engine: PlanRequest["engine"] = {}): Promise<OfflineRun> {
     const region = config["aws:region"] || FALLBACK_REGION;
-    return runOffline({ project: project.name, stack, region, config, secretKeys, stackOutputs }, () => runEntry(project.main));
+    return runOffline({ project: project.name, stack, region, config, secretKeys, stackOutputs, ...engine }, () => runEntry(project.main));
 }
 
 function stackConfig(project: PulumiProject, stack: string, overrides: Record<string, string>) {
@@ -72,7 +74,7 @@ function peerFileName(peerStack: string): string {
 
 /** Plans `stack` after planning the peers it references; returns its outputs for the caller. */
 async function planWithPeers(project: PulumiProject, stack: string, overrides: Record<string, string>,
-    trail: StackPlan["peers"], depth: number): Promise<{ run: OfflineRun; config: Record<string, string> }> {
+    trail: StackPlan["peers"], depth: number, engine: PlanRequest["engine"] = {}): Promise<{ run: OfflineRun; config: Record<string, string> }> {
     const ns = project.name;
     const { config, secretKeys } = stackConfig(project, stack, overrides);
     const role = config[`${ns}:role`];
@@ -87,11 +89,11 @@ async function planWithPeers(project: PulumiProject, stack: string, overrides: R
         // promoted when planning prod rebuilt from it (failback).
         const peerOverrides = role === "dr" ? { [`${ns}:replicateToPeer`]: "false" }
             : rebuildFromPeer ? { [`${ns}:promote`]: "true" } : {};
-        const peerPlan = await planWithPeers(project, peer, peerOverrides, trail, depth + 1);
+        const peerPlan = await planWithPeers(project, peer, peerOverrides, trail, depth + 1, { ssmParameters: engine.ssmParameters });
         trail.push({ stack: peer, config: peerPlan.config });
         stackOutputs[peerStack] = peerPlan.run.outputs;
     }
-    const run = await runStack(project, stack, config, secretKeys, stackOutputs);
+    const run = await runStack(project, stack, config, secretKeys, stackOutputs, engine);
     return { run, config };
 }
 
@@ -102,7 +104,7 @@ export async function planStack(req: PlanRequest): Promise<StackPlan> {
         overrides[`${project.name}:promote`] = String(req.promote);
     }
     const peers: StackPlan["peers"] = [];
-    const { run, config } = await planWithPeers(project, req.stack, overrides, peers, 0);
+    const { run, config } = await planWithPeers(project, req.stack, overrides, peers, 0, req.engine);
     return {
         ...run,
         project: project.name,

@@ -52,8 +52,13 @@ describe("ha: components offline", function () {
             "aws:ec2/instance:Instance", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/volumeAttachment:VolumeAttachment",
             "aws:iam/instanceProfile:InstanceProfile", "aws:iam/role:Role", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
             "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+            "pulumi:index:Stash",
         ]);
         const instance = rec.one("aws:ec2/instance:Instance", "p1-recoverable-instance-instance");
+        // The AMI comes from the stash, which keeps the value it was created with.
+        const ami = rec.one("pulumi:index:Stash", "p1-recoverable-instance-ami");
+        assert.deepEqual([ami.inputs.input, ami.outputs.output, instance.inputs.ami], ["ami-1", "ami-1", "ami-1"]);
+        assert.deepEqual(instance.propertyDependencies.ami, [ami.urn]);
         assert.equal(instance.inputs.metadataOptions.httpTokens, "required");
         assert.equal(instance.inputs.rootBlockDevice.encrypted, true);
         assert.equal(instance.inputs.monitoring, true);

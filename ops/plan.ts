@@ -141,8 +141,11 @@ export function parsePlanArgs(argv: string[]): PlanCliOptions {
  * Runs the plan with console output routed to stderr: the program's own logs must never mix
  * with the JSON on stdout.
  */
-export async function runPlan(opts: PlanCliOptions): Promise<StackPlan> {
-    return withProgramLogs("stderr", () => planStack({ dir: opts.dir, stack: opts.stack, promote: opts.promote, configOverrides: qualify(opts) }));
+export async function runPlan(opts: PlanCliOptions, prior?: StackPlan): Promise<StackPlan> {
+    return withProgramLogs("stderr", () => planStack({
+        dir: opts.dir, stack: opts.stack, promote: opts.promote, configOverrides: qualify(opts),
+        ...(prior ? { engine: { priorResources: prior.resources } } : {}),
+    }));
 }
 
 /** Whether the options ask for a diff: a promotion, or config values that differ from the stack's. */
@@ -151,14 +154,13 @@ export function wantsDiff(opts: PlanCliOptions): boolean {
 }
 
 /**
- * The plan of the stack as it is now (--promote: in standby; --set: without the new values)
- * diffed against `after`, with the data-safety check.
+ * The plan of the stack as it is now (--promote: in standby; --set: without the new values): the
+ * state the asked-for plan starts from, and the "before" of its diff.
  */
-export async function runDiff(opts: PlanCliOptions, after: StackPlan): Promise<PlannedChange> {
-    const before = await withProgramLogs("stderr", () => planStack({
+export async function planCurrent(opts: PlanCliOptions): Promise<StackPlan> {
+    return withProgramLogs("stderr", () => planStack({
         dir: opts.dir, stack: opts.stack, promote: opts.promote ? false : undefined,
     }));
-    return diffPlans(before, after, opts.allowRetire);
 }
 
 /** prod, dr in standby, dr promoted, and the promotion between the last two. */
@@ -258,9 +260,10 @@ async function main(argv: string[]): Promise<number> {
     let markdown: string | undefined;
     try {
         const policyConfig = opts.policyConfig ? readPolicyConfig(opts.policyConfig) : undefined;
-        plan = await runPlan(opts);
+        const current = wantsDiff(opts) ? await planCurrent(opts) : undefined;
+        plan = await runPlan(opts, current);
         violations = await evaluatePolicies(plan.resources, { stackRegion: plan.region, policyConfig });
-        change = wantsDiff(opts) ? await runDiff(opts, plan) : undefined;
+        change = current ? diffPlans(current, plan, opts.allowRetire) : undefined;
         reports = await buildReports(opts, plan, change);
         if (format === "markdown") {
             const { trio, costs } = reports;

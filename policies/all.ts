@@ -9,6 +9,8 @@ import { ec2InstancePolicies } from "./ec2/instances";
 import { sgNoSshRdpFromInternet } from "./ec2/securityGroups";
 import { secretsNotInUserData } from "./ec2/userData";
 import { rdsPolicies } from "./rds/instances";
+import { rdsEngineLifecyclePolicies } from "./rds/engineLifecycle";
+import { lambdaPolicies } from "./lambda/runtimes";
 import { s3Policies } from "./s3/buckets";
 import { albPolicies } from "./alb/loadBalancers";
 import { elasticachePolicies } from "./elasticache/replicationGroups";
@@ -24,6 +26,8 @@ export const allPolicies: Policies = [
     sgNoSshRdpFromInternet,
     secretsNotInUserData,
     ...rdsPolicies,
+    ...rdsEngineLifecyclePolicies,
+    ...lambdaPolicies,
     ...s3Policies,
     ...albPolicies,
     ...elasticachePolicies,

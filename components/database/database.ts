@@ -1,6 +1,6 @@
 // Database: the database layer of the original Terraform split (its `database` folder: a
 // parameter group and a DB instance), extended for pilot-light DR. Creates a customer-managed
-// KMS key, a `mysql8.0` parameter group and an RDS for MySQL instance, and then either
+// KMS key, a MySQL 8.4 parameter group and an RDS for MySQL 8.4 instance, and then either
 //  - primary (prod): a generated master password and the Secrets Manager secret holding it,
 //    replicated to the dr region; or
 //  - replica (dr): an encrypted cross-region read replica of prod's instance with a ReplicaLag
@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { createDatabaseCredentials, MASTER_USERNAME, MYSQL_PORT } from "./credentials";
+import { ENGINE_LIFECYCLE_SUPPORT, MYSQL_MAJOR_VERSION, PARAMETER_GROUP_FAMILY } from "./engine";
 import { createDatabaseKey } from "./kmsKey";
 import { assertValidDatabaseArgs, MAX_STORAGE_GB } from "./validate";
 
@@ -57,7 +58,7 @@ export interface DatabaseArgs {
      */
     identifier: string;
     /**
-     * The DB instance class, e.g. `"db.t4g.medium"`. Required. Must be offered for MySQL 8.0 in
+     * The DB instance class, e.g. `"db.t4g.medium"`. Required. Must be offered for MySQL 8.4 in
      * the region. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.html
      */
     instanceClass: string;
@@ -122,6 +123,18 @@ export interface DatabaseArgs {
     tags?: Record<string, string>;
 }
 
+/**
+ * What deleting the instance leaves behind. A read replica cannot have a final snapshot: for a
+ * replica, DeleteDBInstance requires SkipFinalSnapshot and refuses FinalDBSnapshotIdentifier
+ * (InvalidParameterCombination), so a standby replica skips it (its source holds the data).
+ * Every standalone DB keeps one: the primary, and a replica once promoted, which may then hold
+ * the only copy of the data. Neither input forces a new resource, so promotion stays an
+ * in-place update. https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html
+ */
+export function finalSnapshot(standbyReplica: boolean, instanceIdentifier: string): Pick<aws.rds.InstanceArgs, "skipFinalSnapshot" | "finalSnapshotIdentifier"> {
+    return standbyReplica ? { skipFinalSnapshot: true } : { skipFinalSnapshot: false, finalSnapshotIdentifier: `${instanceIdentifier}-final` };
+}
+
 /** The pilot-light database: prod's primary, or dr's cross-region replica. */
 export class Database extends pulumi.ComponentResource {
     /** The RDS instance (`${name}-mysql` in both modes, so promotion keeps its URN; `-gN` from generation 2). */
@@ -164,9 +177,11 @@ export class Database extends pulumi.ComponentResource {
         }, this);
 
         // A cross-region replica cannot use the source's parameter group, so both modes own one.
-        const parameterGroup = new aws.rds.ParameterGroup(`${name}-mysql80`, {
-            family: "mysql8.0",
-            description: `MySQL 8.0 parameters for ${args.identifier}`,
+        // The logical name carries no version: a new major version replaces the group (its family
+        // forces a new one, created before the old one is deleted) under the same URN.
+        const parameterGroup = new aws.rds.ParameterGroup(`${name}-mysql-params`, {
+            family: PARAMETER_GROUP_FAMILY,
+            description: `MySQL ${MYSQL_MAJOR_VERSION} parameters for ${args.identifier}`,
             parameters: [
                 // Refuse unencrypted client connections.
                 // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/mysql-ssl-connections.html
@@ -177,11 +192,11 @@ export class Database extends pulumi.ComponentResource {
                 { name: "long_query_time", value: "2", applyMethod: "immediate" },
                 { name: "log_output", value: "FILE", applyMethod: "immediate" },
             ],
-            tags: tagged(`${args.identifier}-mysql80`),
-        }, parent);
+            tags: tagged(`${args.identifier}-mysql-params`),
+        }, { parent: this, aliases: [{ name: `${name}-mysql80` }] });
 
         const maxAllocatedStorage = args.maxAllocatedStorageGb ?? Math.min(2 * args.allocatedStorageGb, MAX_STORAGE_GB);
-        // Identical in both modes, and for a replica identical standby and promoted.
+        // Identical in both modes and, but for the final snapshot, for a replica standby and promoted.
         const common: aws.rds.InstanceArgs = {
             identifier: instanceIdentifier,
             instanceClass: args.instanceClass,
@@ -197,11 +212,8 @@ export class Database extends pulumi.ComponentResource {
             parameterGroupName: parameterGroup.name,
             publiclyAccessible: false,
             deletionProtection: true,
-            // AWS refuses a final snapshot when deleting a replica, so a standby replica cannot be
-            // destroyed as is; that is intended (it is protected anyway), and keeping the setting
-            // keeps the promotion diff minimal and the promoted DB's last snapshot guaranteed.
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: `${instanceIdentifier}-final`,
+            engineLifecycleSupport: ENGINE_LIFECYCLE_SUPPORT,
+            ...finalSnapshot(standby, instanceIdentifier),
             // Automated backups outlive the instance, so a deleted DB can still be restored.
             deleteAutomatedBackups: false,
             enabledCloudwatchLogsExports: LOG_EXPORTS,
@@ -233,7 +245,7 @@ export class Database extends pulumi.ComponentResource {
             this.instance = new aws.rds.Instance(instanceName, {
                 ...common,
                 engine: "mysql",
-                engineVersion: "8.0",
+                engineVersion: MYSQL_MAJOR_VERSION,
                 allocatedStorage: args.allocatedStorageGb,
                 port: MYSQL_PORT,
                 username: MASTER_USERNAME,

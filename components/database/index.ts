@@ -6,6 +6,7 @@ export { Database, DEFAULT_REPLICA_LAG_THRESHOLD_SECONDS, LOG_EXPORTS } from "./
 export type { DatabaseArgs } from "./database";
 export { secretReplicaArn, MASTER_USERNAME, MYSQL_PORT, PASSWORD_SPECIALS } from "./credentials";
 export { KEY_DELETION_WINDOW_DAYS } from "./kmsKey";
+export { ENGINE_LIFECYCLE_SUPPORT, MYSQL_MAJOR_VERSION, PARAMETER_GROUP_FAMILY } from "./engine";
 export {
     validateDatabaseArgs, isRegionName,
     MIN_BACKUP_RETENTION_DAYS, MAX_BACKUP_RETENTION_DAYS, MIN_STORAGE_GB, MAX_STORAGE_GB,

@@ -118,17 +118,29 @@ export function recoverAlarm(parent: pulumi.Resource, name: string, args: {
     }, { parent });
 }
 
+/**
+ * The Lambda runtime of every HA function: the generally available Node.js runtime with the
+ * longest support left (deprecation 2028-04-30, per the pack's dated table in
+ * policies/lambda/runtimes.ts, which fails a blocked runtime and warns 180 days ahead).
+ * `nodejs26.x` is public preview only, without an SLA, and not in @pulumi/aws 7.48's `Runtime`.
+ * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+ */
+export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS24dX;
+
+/** esbuild's target for the bundles: the Node.js major of LAMBDA_RUNTIME (`nodejs24.x` → `node24`). */
+export const BUNDLE_TARGET = `node${/^nodejs(\d+)\.x$/.exec(LAMBDA_RUNTIME)![1]}`;
+
 const bundles = new Map<string, string>();
 
 /**
  * Bundles a TypeScript handler and its imports into one CommonJS file. The AWS SDK v3 stays
- * external: the nodejs20.x+ runtimes ship it.
+ * external: every Node.js runtime from nodejs18.x on ships it.
  */
 export function bundleHandler(entry: string): pulumi.asset.AssetArchive {
     let code = bundles.get(entry);
     if (code === undefined) {
         const result = esbuild.buildSync({
-            entryPoints: [entry], bundle: true, platform: "node", target: "node20", format: "cjs",
+            entryPoints: [entry], bundle: true, platform: "node", target: BUNDLE_TARGET, format: "cjs",
             write: false, external: ["@aws-sdk/*"], logLevel: "silent",
         });
         code = result.outputFiles[0].text;
@@ -177,7 +189,7 @@ export function scopedFunction(parent: pulumi.Resource, name: string, args: {
     }, { parent });
     const fn = new aws.lambda.Function(`${name}-fn`, {
         description: args.description,
-        runtime: "nodejs20.x",
+        runtime: LAMBDA_RUNTIME,
         handler: "index.handler",
         role: role.arn,
         code: bundleHandler(args.entry),

@@ -10,5 +10,5 @@ export { EbsState } from "./ebsState/ebsState";
 export type { EbsStateArgs } from "./ebsState/ebsState";
 export { StandbyFailover } from "./standby/standbyFailover";
 export type { StandbyFailoverArgs } from "./standby/standbyFailover";
-export { singletonUserData } from "./userData";
+export { EVERY_BOOT_CLOUD_CONFIG, singletonBootScript, singletonUserData } from "./userData";
 export type { SingletonUserDataOptions } from "./userData";

@@ -1,54 +1,40 @@
 // Pure validation for the HA patterns: which instances EC2 can recover, and the shape of the
 // arguments every pattern shares. No Pulumi resources here, so it is unit-tested without mocks.
 //
-// Recoverable families: the instance types AWS lists for simplified automatic recovery, which
-// CloudWatch action based recovery (the `arn:aws:automate:<region>:ec2:recover` alarm action)
-// also supports, minus metal sizes and instance-store families, which the recover action does
-// not support:
-//   https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-configuration-recovery.html
-//   https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cloudwatch-recovery.html
-// The authoritative, always-current answer for an account is
-//   aws ec2 describe-instance-types --filters Name=auto-recovery-supported,Values=true
-// The previous-generation C3/M3/R3/X1/X1e are left out on purpose: AWS supports them only when
-// no instance store volume is mapped, which an AMI's own block device mapping can undo.
+// Which instance types the recover action supports is one list, kept in the policy pack
+// (policies/lib/recoverableTypes.ts, with its AWS source and the date it was read), so that this
+// validator and the pack's ec2-recoverable-* policies can never disagree on a type.
+import {
+    INSTANCE_STORE_RECOVERABLE_FAMILIES, instanceTypeRecoverability, RECOVERABLE_FAMILIES, RECOVERABLE_TYPES_SOURCE,
+} from "../../policies/lib/recoverableTypes";
 
-/** EBS-only instance families that EC2 can recover with the CloudWatch recover action. */
-export const RECOVERABLE_FAMILIES: readonly string[] = Object.freeze([
-    // General purpose
-    "a1", "m4", "m5", "m5a", "m5n", "m5zn", "m6a", "m6g", "m6i", "m6in", "m7a", "m7g", "m7i", "m7i-flex",
-    "t2", "t3", "t3a", "t4g",
-    // Compute optimized
-    "c4", "c5", "c5a", "c5n", "c6a", "c6g", "c6gn", "c6i", "c6in", "c7a", "c7g", "c7gn", "c7i", "c7i-flex", "hpc6a",
-    // Memory optimized
-    "r4", "r5", "r5a", "r5b", "r5n", "r6a", "r6g", "r6i", "r6in", "r7a", "r7g", "r7i", "r7iz",
-    // Accelerated computing
-    "g3", "g5g", "inf1", "p2", "p3", "vt1",
-]);
+/** Instance families the recover action supports (the pack's list). */
+export { RECOVERABLE_FAMILIES };
 
 /** Tenancies the recover action supports; `host` (Dedicated Hosts) uses host auto recovery instead. */
 export const RECOVERABLE_TENANCIES: readonly string[] = Object.freeze(["default", "dedicated"]);
 
-const INSTANCE_TYPE = /^([a-z][a-z0-9-]*)\.([a-z0-9-]+)$/;
-
 /**
- * Problems with an instance type and tenancy for EC2 automatic recovery: recoverable family,
- * EBS only (no `d` variants such as `m5d`, no storage-optimized `i`/`d`/`h` families), no metal
- * size, `default` or `dedicated` tenancy. Empty when recoverable.
+ * Problems with an instance type and tenancy for EC2 recovery by the CloudWatch recover action:
+ * a family AWS lists (metal sizes included), no instance-store family unless AWS supports it
+ * with instance store, `default` or `dedicated` tenancy. Empty when recoverable.
  */
 export function recoverabilityProblems(instanceType: string, tenancy: string): string[] {
     const problems: string[] = [];
-    const match = INSTANCE_TYPE.exec(instanceType ?? "");
-    if (!match) {
-        problems.push(`instanceType "${instanceType}": expected <family>.<size>, e.g. "t3.small"`);
-    } else {
-        const [, family, size] = match;
-        if (size.startsWith("metal")) {
-            problems.push(`instanceType "${instanceType}": metal sizes cannot be recovered by EC2; use a virtualized size such as "${family}.large"`);
-        } else if (/^[a-z]+\d+[a-z-]*d[a-z-]*$/.test(family) && !RECOVERABLE_FAMILIES.includes(family)
-            || /^(i|d|h)\d/.test(family)) {
-            problems.push(`instanceType "${instanceType}": family "${family}" has instance store volumes; EC2 recovery needs EBS-only instances (e.g. ${suggest(family)})`);
-        } else if (!RECOVERABLE_FAMILIES.includes(family)) {
-            problems.push(`instanceType "${instanceType}": family "${family}" is not recoverable; allowed families: ${RECOVERABLE_FAMILIES.join(", ")}`);
+    const verdict = instanceTypeRecoverability(instanceType);
+    if (!verdict.ok) {
+        switch (verdict.reason) {
+            case "malformed":
+                problems.push(`instanceType "${instanceType}": expected <family>.<size>, e.g. "t3.small"`);
+                break;
+            case "instance-store":
+                problems.push(`instanceType "${instanceType}": family "${verdict.family}" has instance store volumes, which the recover `
+                    + `action supports only on ${INSTANCE_STORE_RECOVERABLE_FAMILIES.join(", ")}; use an EBS-only family (e.g. ${suggest(verdict.family)})`);
+                break;
+            case "family":
+                problems.push(`instanceType "${instanceType}": family "${verdict.family}" is not one the recover action supports `
+                    + `(AWS's list as read ${RECOVERABLE_TYPES_SOURCE.read}: ${RECOVERABLE_TYPES_SOURCE.url})`);
+                break;
         }
     }
     if (!RECOVERABLE_TENANCIES.includes(tenancy)) {
@@ -57,10 +43,10 @@ export function recoverabilityProblems(instanceType: string, tenancy: string): s
     return problems;
 }
 
-/** An EBS-only family to suggest instead of an instance-store one: `m5d` → `m5`, else `t3`. */
+/** An EBS-only family to suggest instead of an instance-store one: `m5d` → `m5`, else `t3` or `m7i`. */
 function suggest(family: string): string {
     const ebsOnly = family.replace(/d(?=[a-z-]*$)/, "");
-    return RECOVERABLE_FAMILIES.includes(ebsOnly) && ebsOnly !== family ? `"${ebsOnly}"` : `"t3", "m6i"`;
+    return RECOVERABLE_FAMILIES.includes(ebsOnly) && ebsOnly !== family ? `"${ebsOnly}"` : `"t3", "m7i"`;
 }
 
 /** The arguments every pattern shares, as the validators see them. */

@@ -21,11 +21,18 @@ export interface RecoverableInstanceArgs {
     vpcId: pulumi.Input<string>;
     /** The public subnet to launch in, with its AZ name (the data volume must be created in that AZ). */
     subnet: { az: string; subnetId: pulumi.Input<string> };
-    /** The AMI; it must boot from EBS only. */
+    /**
+     * The AMI; it must boot from EBS only. Read once: the instance keeps the AMI it was created
+     * with (stashed in state as `${name}-ami`) even when this input changes, e.g. when the public
+     * Amazon Linux parameter names a new release, because `ami` forces a new instance. To move
+     * to the current value on purpose: `pulumi up --replace <URN of ${name}-ami>`.
+     */
     imageId: pulumi.Input<string>;
     /**
-     * Instance type. Defaults to `t3.small`. Must be recoverable: a family EC2 recovery supports,
-     * EBS only, not metal. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-configuration-recovery.html
+     * Instance type. Defaults to `t3.small`. Must be recoverable by the CloudWatch recover action:
+     * a family in policies/lib/recoverableTypes.ts (AWS's list, metal sizes included) and EBS only
+     * unless AWS supports the family with instance store.
+     * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cloudwatch-recovery.html
      */
     instanceType?: string;
     /** `default` or `dedicated`; `host` is rejected (the recover action does not support Dedicated Hosts). Defaults to `default`. */
@@ -87,8 +94,21 @@ export class RecoverableInstance extends pulumi.ComponentResource {
         }).id;
         const profileName = args.instanceProfileName ?? instanceRole(this, name, env, tags).profile.name;
 
+        // A changed `ami` replaces the instance (Terraform ForceNew), so a new Amazon Linux
+        // release published to the SSM parameter would destroy and recreate this server on the
+        // next `pulumi up`. The Stash, a builtin resource, keeps the value it was created with:
+        // an update only records the new input, and only a replace of the stash takes it
+        // (pulumi/pulumi pkg/resource/deploy/builtins.go; Pulumi CLI 3.208 or later).
+        const ami = new pulumi.Stash(`${name}-ami`, { input: args.imageId }, { parent: this });
+        pulumi.all([ami.input, ami.output, ami.urn]).apply(([latest, pinned, urn]) => {
+            if (latest !== undefined && pinned !== undefined && latest !== pinned) {
+                pulumi.log.info(`${name} keeps AMI ${pinned} although its image is now ${latest}. To move to it on purpose `
+                    + `(a new instance; the data volume and Elastic IP stay): pulumi up --replace '${urn}'`, this);
+            }
+        });
+
         const instance = new aws.ec2.Instance(`${name}-instance`, {
-            ami: args.imageId,
+            ami: ami.output,
             instanceType,
             tenancy,
             subnetId: args.subnet.subnetId,

@@ -28,8 +28,9 @@ export interface SingletonServiceArgs {
     imageId: pulumi.Input<string>;
     /**
      * Instance type. Defaults to `"t3.small"`. For `recoverable-instance` and `standby-failover`
-     * it must be recoverable (family EC2 recovery supports, EBS only, not metal):
-     * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-configuration-recovery.html
+     * it must be recoverable by the CloudWatch recover action (a family in
+     * policies/lib/recoverableTypes.ts, EBS only unless AWS supports the family with instance store):
+     * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cloudwatch-recovery.html
      */
     instanceType: string;
     /** Instance tenancy. Defaults to `"default"`. `host` is rejected by every mode. */

@@ -28,6 +28,9 @@ export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
     "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
     // A new value is a new version of the same secret, not a new secret.
     "aws:secretsmanager/secretVersion:SecretVersion": ["secretId"],
+    // The engine's builtin: a new input is an update that keeps the stashed output; only a
+    // replace (`pulumi up --replace <urn>`) stashes the new input (pulumi/pulumi builtins.go).
+    "pulumi:index:Stash": [],
     "random:index/randomPassword:RandomPassword": [
         "length", "lower", "upper", "numeric", "special", "minLower", "minUpper", "minNumeric", "minSpecial",
         "overrideSpecial", "keepers",

@@ -26,10 +26,13 @@ export interface PlannedChange {
     unsafe: string[];
 }
 
-/** Plans the stack in both configurations offline and diffs them. Touches nothing. */
+/**
+ * Plans the stack in both configurations offline and diffs them. Touches nothing. The second
+ * plan starts from the first one's state, as `pulumi up` would (a stashed value keeps its output).
+ */
 export async function planChange(req: PlanChangeRequest): Promise<PlannedChange> {
     const before = await planStack({ dir: req.dir, stack: req.stack, configOverrides: req.from });
-    const after = await planStack({ dir: req.dir, stack: req.stack, configOverrides: req.to });
+    const after = await planStack({ dir: req.dir, stack: req.stack, configOverrides: req.to, engine: { priorResources: before.resources } });
     return diffPlans(before, after, req.allowRetire);
 }
 

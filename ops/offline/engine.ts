@@ -53,7 +53,19 @@ export interface OfflineRunOptions {
     secretKeys?: string[];
     /** Outputs of the stacks a StackReference may name, keyed by the referenced stack name. */
     stackOutputs?: Record<string, Record<string, any>>;
+    /**
+     * The stack as a previous run recorded it, standing for its state: a `pulumi:index:Stash`
+     * found there keeps its recorded output, as the engine's builtin provider keeps it on update
+     * (pulumi/pulumi pkg/resource/deploy/builtins.go, Update: output = old output). Default: a
+     * new stack.
+     */
+    priorResources?: RecordedResource[];
+    /** Values the fake `aws:ssm/getParameter` returns by parameter name, e.g. a new Amazon Linux release. */
+    ssmParameters?: Record<string, string>;
 }
+
+/** The engine's builtin resource that saves a value in state: created with output = input, updated keeping its output. */
+export const STASH_TYPE = "pulumi:index:Stash";
 
 /** The result of running a program offline. */
 export interface OfflineRun {
@@ -143,7 +155,8 @@ class RecordingMonitor extends MockMonitor {
 
 /** The mocks: fake provider answers, and peer stacks' outputs for StackReferences. */
 export class OfflineMocks implements pulumi.runtime.Mocks {
-    constructor(private readonly region: string, private readonly stackOutputs: Record<string, Record<string, any>> = {}) {}
+    constructor(private readonly region: string, private readonly stackOutputs: Record<string, Record<string, any>> = {},
+        private readonly prior: RecordedResource[] = [], private readonly ssmParameters: Record<string, string> = {}) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         if (args.type === "pulumi:pulumi:StackReference") {
@@ -158,6 +171,12 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         if (!args.custom) {
             return { id: undefined, state: {} };
         }
+        if (args.type === STASH_TYPE) {
+            // Names are unique per type within one stack, so the name finds the same resource.
+            const old = this.prior.find((r) => r.type === STASH_TYPE && r.name === args.name);
+            const output = old ? old.outputs.output : args.inputs.input;
+            return { id: old?.id ?? `stash-${args.name}`, state: { input: args.inputs.input, output } };
+        }
         const { id, state } = computedState(args.type, args.name, unwrapSecrets(args.inputs));
         // Keep the caller's secret wrappers so secret inputs come back as secret outputs.
         for (const [k, v] of Object.entries(args.inputs)) {
@@ -168,7 +187,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         const inputs = unwrapSecrets(args.inputs);
-        return fakeInvoke(args.token, inputs, typeof inputs.region === "string" && inputs.region ? inputs.region : this.region);
+        return fakeInvoke(args.token, inputs, typeof inputs.region === "string" && inputs.region ? inputs.region : this.region, this.ssmParameters);
     }
 }
 
@@ -178,7 +197,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
  */
 export async function startOffline(opts: OfflineRunOptions): Promise<{ records: RecordedResource[]; monitor: RecordingMonitor; settle: () => Promise<void> }> {
     setFakeScope(opts.stack, opts.region);
-    const mocks = new OfflineMocks(opts.region, opts.stackOutputs);
+    const mocks = new OfflineMocks(opts.region, opts.stackOutputs, opts.priorResources, opts.ssmParameters);
     // The recording monitor takes the mock monitor's place. setMockOptions resets the runtime's
     // feature flags, so they are turned on again afterwards, as setMocks itself does: secrets
     // must stay secret, or a test could not tell a secret input from a plain one.

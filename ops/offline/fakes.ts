@@ -261,8 +261,8 @@ const AZ_LETTERS: Record<string, string[]> = {
     "cn-north-1": ["a", "b", "d"],
 };
 
-/** Answers to the provider functions the programs call. */
-export function fakeInvoke(token: string, inputs: Record<string, any>, region: string): Record<string, any> {
+/** Answers to the provider functions the programs call; `ssmParameters` overrides parameter values by name. */
+export function fakeInvoke(token: string, inputs: Record<string, any>, region: string, ssmParameters: Record<string, string> = {}): Record<string, any> {
     switch (token) {
         case "aws:index/getAvailabilityZones:getAvailabilityZones": {
             const letters = AZ_LETTERS[region] ?? ["a", "b", "c"];
@@ -283,7 +283,7 @@ export function fakeInvoke(token: string, inputs: Record<string, any>, region: s
                 name: inputs.name,
                 type: "String",
                 // An AMI ID that is stable per region and parameter, like the real public parameter.
-                value: `ami-${digest(region, String(inputs.name)).slice(0, 17)}`,
+                value: ssmParameters[String(inputs.name)] ?? `ami-${digest(region, String(inputs.name)).slice(0, 17)}`,
                 arn: `arn:${partitionOf(region)}:ssm:${region}::parameter${inputs.name}`,
                 version: 1,
                 id: inputs.name,

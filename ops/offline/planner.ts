@@ -13,7 +13,7 @@
 // - prod in steady state reads dr's outputs, so dr is planned first (which plans prod step 1).
 // Another project is planned on its own, with no peers.
 import { NAMESPACE, parseConfig, StackConfig } from "../../stacks/config";
-import { OfflineRun, runOffline } from "./engine";
+import { OfflineRun, OfflineRunOptions, runOffline } from "./engine";
 import { loadProject, loadStack, ProjectFileError, PulumiProject } from "./project";
 
 export interface PlanRequest {
@@ -24,6 +24,8 @@ export interface PlanRequest {
     promote?: boolean;
     /** Fully qualified config overrides, applied last. */
     configOverrides?: Record<string, string>;
+    /** The stack's prior state (for this stack only) and fake SSM answers (for every stack planned); see OfflineRunOptions. */
+    engine?: Pick<OfflineRunOptions, "priorResources" | "ssmParameters">;
 }
 
 export interface StackPlan extends OfflineRun {
@@ -61,8 +63,8 @@ async function runEntry(main: string): Promise<any> {
 }
 
 async function runStack(project: PulumiProject, stack: string, config: Record<string, string>, secretKeys: string[],
-    stackOutputs: Record<string, Record<string, any>>): Promise<OfflineRun> {
-    return runOffline({ project: project.name, stack, region: config["aws:region"], config, secretKeys, stackOutputs }, () => runEntry(project.main));
+    stackOutputs: Record<string, Record<string, any>>, engine: PlanRequest["engine"] = {}): Promise<OfflineRun> {
+    return runOffline({ project: project.name, stack, region: config["aws:region"], config, secretKeys, stackOutputs, ...engine }, () => runEntry(project.main));
 }
 
 /**
@@ -87,7 +89,7 @@ function peerFileName(peerStack: string): string {
 
 /** Plans `stack` after planning the peers it references; returns its outputs for the caller. */
 async function planWithPeers(project: PulumiProject, stack: string, overrides: Record<string, string>,
-    trail: StackPlan["peers"], depth: number): Promise<{ run: OfflineRun; config: Record<string, string>; settings?: StackConfig }> {
+    trail: StackPlan["peers"], depth: number, engine: PlanRequest["engine"] = {}): Promise<{ run: OfflineRun; config: Record<string, string>; settings?: StackConfig }> {
     const { config, secretKeys, settings } = stackConfig(project, stack, overrides);
     const stackOutputs: Record<string, Record<string, any>> = {};
     const wantsPeer = settings !== undefined && (settings.role === "dr" || settings.rebuildFromPeer || settings.replicateToPeer);
@@ -98,11 +100,11 @@ async function planWithPeers(project: PulumiProject, stack: string, overrides: R
         // promoted when planning prod rebuilt from it (failback).
         const peerOverrides: Record<string, string> = settings.role === "dr" ? { [`${NAMESPACE}:replicateToPeer`]: "false" }
             : settings.rebuildFromPeer ? { [`${NAMESPACE}:promote`]: "true" } : {};
-        const peerPlan = await planWithPeers(project, peer, peerOverrides, trail, depth + 1);
+        const peerPlan = await planWithPeers(project, peer, peerOverrides, trail, depth + 1, { ssmParameters: engine.ssmParameters });
         trail.push({ stack: peer, config: peerPlan.config, settings: peerPlan.settings });
         stackOutputs[settings.peerStack] = peerPlan.run.outputs;
     }
-    const run = await runStack(project, stack, config, secretKeys, stackOutputs);
+    const run = await runStack(project, stack, config, secretKeys, stackOutputs, engine);
     return { run, config, settings };
 }
 
@@ -113,7 +115,7 @@ export async function planStack(req: PlanRequest): Promise<StackPlan> {
         overrides[`${project.name}:promote`] = String(req.promote);
     }
     const peers: StackPlan["peers"] = [];
-    const { run, config, settings } = await planWithPeers(project, req.stack, overrides, peers, 0);
+    const { run, config, settings } = await planWithPeers(project, req.stack, overrides, peers, 0, req.engine);
     return {
         ...run,
         project: project.name,

@@ -47,6 +47,10 @@ function schemaProblem(value: unknown, schema: PolicyConfigJSONSchema): string |
         if (schema.minimum !== undefined && value < schema.minimum) return `must be at least ${schema.minimum}`;
         if (schema.maximum !== undefined && value > schema.maximum) return `must be at most ${schema.maximum}`;
     }
+    // JSON Schema patterns are ECMA-262 regular expressions, not anchored unless they say so.
+    if (typeof value === "string" && schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) {
+        return `must match ${schema.pattern}`;
+    }
     if (Array.isArray(value) && isObject(schema.items)) {
         const bad = value.findIndex((item) => schemaProblem(item, schema.items as PolicyConfigJSONSchema) !== undefined);
         if (bad >= 0) {

@@ -17,6 +17,7 @@ import {
 } from "./costLines";
 import { FREE_TYPES, HANDLERS } from "./costRules";
 import { Currency, currencyOf, currencySign, HOURS_PER_MONTH, PRICES, PriceTable, regionPrices } from "./prices";
+import { currentDate } from "../../policies/lib/lifecycle";
 
 export type { CostItem, UnpricedItem } from "./costLines";
 export { STACK_COMPONENT } from "./costLines";
@@ -54,6 +55,11 @@ export interface CostOptions {
     albLcus?: number;
     /** The price table. Default: the bundled PRICES. Tests pass their own. */
     prices?: PriceTable;
+    /**
+     * The day the estimate is for, `YYYY-MM-DD`: it decides which RDS engine versions are billed
+     * for Extended Support (ops/report/extendedSupport.ts). Default: today (UTC).
+     */
+    today?: string;
 }
 
 /** Default of {@link CostOptions.albLcus}. */
@@ -100,6 +106,7 @@ export function estimateCost(plan: StackPlan, options: CostOptions = {}): CostEs
         items: [],
         unpriced: [],
         notes: [],
+        today: options.today ?? currentDate(),
         stopped: new Set(resources.filter((r) => r.type === "aws:ec2transitgateway/instanceState:InstanceState" && r.inputs.state === "stopped")
             .map((r) => String(r.inputs.instanceId))),
     };

@@ -58,10 +58,14 @@ export interface Run {
     notes: string[];
     /** IDs of instances an InstanceState keeps stopped: no compute charge. */
     stopped: Set<string>;
+    /** CostOptions.today: the day that decides which RDS engine versions are in Extended Support. */
+    today: string;
 }
 
 /** How a line is priced: a figure of the table, deliberately nothing, or no rule yet. */
-export type Pricing = PriceRef | { negligible: true } | { noRule: string };
+export type Pricing = PriceRef | { negligible: true } | { noRule: string }
+    /** A figure from a dated table of its own (e.g. ./extendedSupport.ts); `reason` says why it may be missing. */
+    | { fixed: PriceFigure | undefined; reason: string };
 
 export type Handler = (r: RecordedResource, run: Run) => void;
 
@@ -101,6 +105,9 @@ export function add(run: Run, r: RecordedResource, description: string, quantity
         figure = { value: 0, source: "negligible by design (see the description)" };
     } else if ("noRule" in pricing) {
         addUnpriced(run, r, what, pricing.noRule);
+    } else if ("fixed" in pricing) {
+        figure = pricing.fixed;
+        if (!figure) addUnpriced(run, r, what, pricing.reason);
     } else {
         figure = priceFigure(run.prices, pricing);
         if (!figure) addUnpriced(run, r, what, missingReason(run));

@@ -9,6 +9,7 @@ import type { StackPlan } from "../offline/planner";
 import {
     add, componentOf, figureText, Handler, num, Run, usage,
 } from "./costLines";
+import { extendedSupportCharge } from "./extendedSupport";
 import { HOURS_PER_MONTH } from "./prices";
 
 /** Types that cost nothing by themselves (their usage is billed elsewhere or never). */
@@ -116,6 +117,12 @@ function rdsInstance(r: RecordedResource, run: Run): void {
     const role = source ? ` read replica of ${source}` : "";
     add(run, r, `RDS MySQL ${cls} ${multiAz ? "Multi-AZ (primary + standby: 2×)" : "Single-AZ"}${role}`, copies * HOURS_PER_MONTH,
         "instance-hours", { field: "rdsMysqlInstanceHour", key: cls }, `RDS MySQL instance class "${cls}"`);
+    const extended = extendedSupportCharge(r, run.byUrn, run.plan.region, run.today, copies, HOURS_PER_MONTH);
+    if (extended?.kind === "line") {
+        add(run, r, extended.description, extended.quantity, extended.unit, { fixed: extended.figure, reason: extended.missing }, extended.what);
+    } else if (extended?.kind === "note") {
+        run.notes.push(extended.note);
+    }
     const storageType = String(r.inputs.storageType ?? "gp2");
     const own = num(r.inputs.allocatedStorage);
     const gb = own ?? inheritedStorageGb(run);

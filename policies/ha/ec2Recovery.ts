@@ -1,54 +1,17 @@
 // In-place HA for standalone EC2 instances: a CloudWatch alarm on StatusCheckFailed_System with
 // the `ec2:recover` action moves the instance to healthy hardware, keeping its ID, IPs and EBS
-// volumes. AWS only honours that action for some instance types, tenancies and storage layouts:
-// https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html
+// volumes. AWS only honours that action for some instance types, tenancies and storage layouts,
+// listed in ../lib/recoverableTypes.ts (with its source and the date it was read), which
+// components/ha validates against too:
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cloudwatch-recovery.html
 // No Checkov/Trivy/AWS Config rule covers these; they mirror AWS's documented requirements.
-import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType, PolicyResource } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
-import { isRecoverAlarm, parseInstanceType, q, recoverActions, regionOf, arnRegion, T, watchedInstances } from "../lib/resources";
-
-/**
- * Families that support the CloudWatch `recover` action, as AWS's EC2 User Guide lists them
- * ("Recover your instance": simplified automatic recovery types, all of which CloudWatch action
- * based recovery supports, plus M3, C3, R3, X1 and X1e without instance store). `u-*` stands for
- * the virtualized high-memory types. X2idn/X2iedn are left out: they always carry instance store,
- * whose data the recovery loses. AWS keeps adding families; the authoritative answer for an
- * account is `aws ec2 describe-instance-types --filters Name=auto-recovery-supported,Values=true`.
- * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-instance-recover.html
- */
-export const DEFAULT_RECOVERABLE_FAMILIES: readonly string[] = [
-    // General purpose
-    "a1", "m3", "m4", "m5", "m5a", "m5n", "m5zn", "m6a", "m6g", "m6i", "t1", "t2", "t3", "t3a", "t4g",
-    // Compute optimized
-    "c3", "c4", "c5", "c5a", "c5n", "c6a", "c6g", "c6gn", "c6i", "c7g", "hpc6a",
-    // Memory optimized
-    "r3", "r4", "r5", "r5a", "r5b", "r5n", "r6g", "r6i", "x1", "x1e", "u-*",
-    // Accelerated computing
-    "g3", "g5g", "inf1", "p2", "p3", "vt1",
-];
-
-/**
- * Instance classes whose every type carries instance store (storage optimized I, D and H
- * families); other families mark instance store with a `d` attribute (m5d, c6gd, r5dn, z1d).
- */
-export const DEFAULT_INSTANCE_STORE_CLASSES: readonly string[] = ["i", "im", "is", "d", "h"];
-
-function familyMatches(family: string, patterns: readonly string[]): boolean {
-    return patterns.some((p) => {
-        const pattern = p.toLowerCase();
-        return pattern.endsWith("*") ? family.startsWith(pattern.slice(0, -1)) : family === pattern;
-    });
-}
-
-/** True when the instance type always has instance-store volumes. */
-export function isInstanceStoreType(instanceType: unknown, classes: readonly string[] = DEFAULT_INSTANCE_STORE_CLASSES): boolean {
-    const parts = parseInstanceType(instanceType);
-    if (!parts || parts.family.startsWith("u-")) {
-        return false;
-    }
-    return classes.includes(parts.cls) || parts.attributes.includes("d");
-}
+import { isRecoverAlarm, q, recoverActions, regionOf, arnRegion, T, watchedInstances } from "../lib/resources";
+import {
+    familyMatches, INSTANCE_STORE_CLASSES, INSTANCE_STORE_RECOVERABLE_FAMILIES, isInstanceStoreType,
+    parseInstanceType, RECOVERABLE_FAMILIES, RECOVERABLE_TYPES_SOURCE,
+} from "../lib/recoverableTypes";
 
 /** Each instance watched by a recover alarm, once, with the first alarm that watches it. */
 function recoveredInstances(resources: PolicyResource[]): { instance: PolicyResource; alarm: PolicyResource }[] {
@@ -66,13 +29,14 @@ function recoveredInstances(resources: PolicyResource[]): { instance: PolicyReso
 export const ec2RecoverableInstanceType: StackValidationPolicy = {
     name: "ec2-recoverable-instance-type",
     description: "An EC2 instance with a CloudWatch recover alarm must be of a family that supports the recover action, "
-        + "and not a metal size (AWS EC2 User Guide, \"Recover your instance\"; no Checkov/Trivy equivalent).",
+        + `as AWS lists them (${RECOVERABLE_TYPES_SOURCE.url}, read ${RECOVERABLE_TYPES_SOURCE.read}; no Checkov/Trivy equivalent).`,
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             recoverableFamilies: {
-                type: "array", items: { type: "string" }, default: [...DEFAULT_RECOVERABLE_FAMILIES],
-                description: "Instance families (lower case, `u-*` style prefixes allowed) that support the recover action.",
+                type: "array", items: { type: "string" }, default: [...RECOVERABLE_FAMILIES],
+                description: "Instance families (lower case, `u-*` style prefixes allowed) that support the recover action. "
+                    + "Defaults to AWS's list as of the date in policies/lib/recoverableTypes.ts.",
             },
         },
     },
@@ -84,9 +48,6 @@ export const ec2RecoverableInstanceType: StackValidationPolicy = {
             if (!parts) {
                 reportViolation(`instance ${q(instance.name)} is watched by recover alarm ${q(alarm.name)} but its instanceType `
                     + `${JSON.stringify(instanceType)} is not a known type`, instance.urn);
-            } else if (parts.size.includes("metal")) {
-                reportViolation(`instance ${q(instance.name)} is watched by recover alarm ${q(alarm.name)} but ${instanceType} `
-                    + "is a metal size, which the recover action does not support", instance.urn);
             } else if (!familyMatches(parts.family, recoverableFamilies)) {
                 reportViolation(`instance ${q(instance.name)} is watched by recover alarm ${q(alarm.name)} but its family `
                     + `${parts.family} (${instanceType}) does not support the recover action`, instance.urn);
@@ -113,13 +74,14 @@ export const ec2RecoverableTenancy: StackValidationPolicy = {
 
 export const ec2RecoverableEbsOnly: StackValidationPolicy = {
     name: "ec2-recoverable-ebs-only",
-    description: "An EC2 instance with a CloudWatch recover alarm must use EBS storage only: no instance-store "
-        + "volumes and no instance-store family (AWS EC2 User Guide, \"Recover your instance\").",
+    description: "An EC2 instance with a CloudWatch recover alarm uses EBS storage only, unless its family is one the recover "
+        + `action supports with instance store (${INSTANCE_STORE_RECOVERABLE_FAMILIES.join(", ")}): no instance-store volumes `
+        + `and no instance-store family (${RECOVERABLE_TYPES_SOURCE.url}).`,
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             instanceStoreClasses: {
-                type: "array", items: { type: "string" }, default: [...DEFAULT_INSTANCE_STORE_CLASSES],
+                type: "array", items: { type: "string" }, default: [...INSTANCE_STORE_CLASSES],
                 description: "Instance classes (the letters before the generation) whose every type has instance store.",
             },
         },
@@ -127,6 +89,10 @@ export const ec2RecoverableEbsOnly: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const { instanceStoreClasses } = args.getConfig<{ instanceStoreClasses: string[] }>();
         for (const { instance, alarm } of recoveredInstances(args.resources)) {
+            const family = parseInstanceType(instance.props.instanceType)?.family ?? "";
+            if (familyMatches(family, INSTANCE_STORE_RECOVERABLE_FAMILIES)) {
+                continue;
+            }
             const ephemeral: any[] = Array.isArray(instance.props.ephemeralBlockDevices) ? instance.props.ephemeralBlockDevices : [];
             if (ephemeral.some((d) => d?.noDevice !== true)) {
                 reportViolation(`instance ${q(instance.name)} is watched by recover alarm ${q(alarm.name)} but declares `

@@ -1,6 +1,6 @@
-// Shared helpers for the pack: tag and role lookup, region resolution, recover-alarm detection
-// and instance-type parsing. Pure functions over policy resource shapes, so they can be tested
-// without the engine.
+// Shared helpers for the pack: tag and role lookup, region resolution and recover-alarm detection
+// (instance types are in ./recoverableTypes). Pure functions over policy resource shapes, so they
+// can be tested without the engine.
 import { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
 
 /** The tag every resource of our stacks carries: `primary` or `dr`. */
@@ -17,6 +17,7 @@ export const T = {
     asg: "aws:autoscaling/group:Group",
     subnet: "aws:ec2/subnet:Subnet",
     db: "aws:rds/instance:Instance",
+    parameterGroup: "aws:rds/parameterGroup:ParameterGroup",
     bucket: "aws:s3/bucket:Bucket",
     bucketV2: "aws:s3/bucketV2:BucketV2",
     replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
@@ -106,27 +107,6 @@ export function isRecoverAlarm(r: { type: string; props: Record<string, any> }):
 /** The instances an alarm watches, matched through its `dimensions` property dependencies. */
 export function watchedInstances(alarm: PolicyResource): PolicyResource[] {
     return (alarm.propertyDependencies.dimensions ?? []).filter((d) => d.type === T.instance);
-}
-
-/** An EC2 instance type split into its parts: `m5d.large` is class `m`, generation 5, attributes `d`. */
-export interface InstanceTypeParts {
-    family: string;
-    size: string;
-    cls: string;
-    attributes: string;
-}
-
-/** Splits `m5d.large`; undefined for anything that is not `<family>.<size>`. */
-export function parseInstanceType(instanceType: unknown): InstanceTypeParts | undefined {
-    if (typeof instanceType !== "string") {
-        return undefined;
-    }
-    const [family, size] = instanceType.toLowerCase().split(".", 2);
-    if (!family || !size) {
-        return undefined;
-    }
-    const m = /^([a-z]+)(\d+)([a-z0-9-]*)$/.exec(family);
-    return { family, size, cls: m?.[1] ?? family, attributes: m?.[3] ?? "" };
 }
 
 /** The resource's logical name in quotes, for messages. */

@@ -82,5 +82,24 @@ export const rdsNotPublic: ResourceValidationPolicy = {
     }),
 };
 
+export const rdsFinalSnapshot: ResourceValidationPolicy = {
+    name: "rds-final-snapshot",
+    description: "A standalone RDS instance takes a final snapshot when deleted (skipFinalSnapshot false, finalSnapshotIdentifier set); "
+        + "a read replica skips it, because DeleteDBInstance refuses a final snapshot of a replica "
+        + "(https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html).",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
+        const name = q(args.name);
+        if (db.replicateSourceDb) {
+            if (db.skipFinalSnapshot !== true || db.finalSnapshotIdentifier !== undefined) {
+                reportViolation(`read replica ${name} cannot be deleted with a final snapshot (AWS answers InvalidParameterCombination); `
+                    + "set skipFinalSnapshot to true and leave finalSnapshotIdentifier unset");
+            }
+        } else if (db.skipFinalSnapshot === true || !db.finalSnapshotIdentifier) {
+            reportViolation(`database ${name} would be deleted without a final snapshot; set skipFinalSnapshot to false and a finalSnapshotIdentifier`);
+        }
+    }),
+};
+
 /** The RDS policies. */
-export const rdsPolicies = [rdsStorageEncrypted, rdsMultiAz, rdsBackupRetention, rdsDeletionProtection, rdsNotPublic];
+export const rdsPolicies = [rdsStorageEncrypted, rdsMultiAz, rdsBackupRetention, rdsDeletionProtection, rdsNotPublic, rdsFinalSnapshot];

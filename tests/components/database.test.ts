@@ -70,7 +70,7 @@ describe("Database (primary)", () => {
         const component = rec.one(T.component, "prod-db");
         assert.deepEqual(rec.childTypes(component.urn),
             [T.instance, T.pg, T.key, T.alias, T.secret, T.secretVersion, T.password].sort());
-        for (const [type, child] of [[T.instance, "prod-db-mysql"], [T.pg, "prod-db-mysql80"], [T.key, "prod-db-kms-key"],
+        for (const [type, child] of [[T.instance, "prod-db-mysql"], [T.pg, "prod-db-mysql-params"], [T.key, "prod-db-kms-key"],
             [T.alias, "prod-db-kms-alias"], [T.secret, "prod-db-credentials"], [T.secretVersion, "prod-db-credentials-version"],
             [T.password, "prod-db-password"]]) {
             assert.equal(rec.one(type, child).parent, component.urn, `${child} is parented to the component`);
@@ -86,9 +86,9 @@ describe("Database (primary)", () => {
         assert.equal(alias.inputs.targetKeyId, key.outputs.arn);
     });
 
-    it("creates a mysql8.0 parameter group requiring TLS and logging slow queries to a file", () => {
-        const pg = rec.one(T.pg, "prod-db-mysql80");
-        assert.equal(pg.inputs.family, "mysql8.0");
+    it("creates a mysql8.4 parameter group requiring TLS and logging slow queries to a file", () => {
+        const pg = rec.one(T.pg, "prod-db-mysql-params");
+        assert.equal(pg.inputs.family, "mysql8.4");
         const params = Object.fromEntries(pg.inputs.parameters.map((p: any) => [p.name, p.value]));
         assert.deepEqual(params, { require_secure_transport: "1", slow_query_log: "1", long_query_time: "2", log_output: "FILE" });
     });
@@ -96,11 +96,13 @@ describe("Database (primary)", () => {
     it("configures the instance safely: encrypted gp3 with the CMK, Multi-AZ, backups, no public access, final snapshot", () => {
         const db = rec.one(T.instance, "prod-db-mysql");
         const key = rec.one(T.key, "prod-db-kms-key");
-        const pg = rec.one(T.pg, "prod-db-mysql80");
+        const pg = rec.one(T.pg, "prod-db-mysql-params");
         const i = db.inputs;
         assert.equal(i.identifier, "pilot-light-prod");
         assert.equal(i.engine, "mysql");
-        assert.equal(i.engineVersion, "8.0");
+        assert.equal(i.engineVersion, "8.4");
+        // Explicit, and the value a replica of it inherits (CreateDBInstanceReadReplica has no such parameter).
+        assert.equal(i.engineLifecycleSupport, "open-source-rds-extended-support");
         assert.equal(i.instanceClass, "db.t4g.medium");
         assert.equal(i.storageType, "gp3");
         assert.equal(i.allocatedStorage, 50);
@@ -214,12 +216,14 @@ describe("Database (replica)", () => {
         assert.equal(i.backupRetentionPeriod, 0);
         assert.equal(i.dbSubnetGroupName, "dr-db-subnets");
         assert.deepEqual(i.vpcSecurityGroupIds, ["sg-0fedcba9876543210"]);
-        assert.equal(i.parameterGroupName, rec.one(T.pg, "dr-db-mysql80").outputs.name);
-        assert.equal(rec.one(T.pg, "dr-db-mysql80").inputs.family, "mysql8.0");
+        assert.equal(i.parameterGroupName, rec.one(T.pg, "dr-db-mysql-params").outputs.name);
+        assert.equal(rec.one(T.pg, "dr-db-mysql-params").inputs.family, "mysql8.4");
+        assert.equal(i.engineLifecycleSupport, "open-source-rds-extended-support");
         assert.equal(i.publiclyAccessible, false);
         assert.equal(i.deletionProtection, true);
-        assert.equal(i.skipFinalSnapshot, false);
-        assert.equal(i.finalSnapshotIdentifier, "pilot-light-dr-final");
+        // AWS refuses a final snapshot of a replica (DeleteDBInstance: SkipFinalSnapshot required, no identifier).
+        assert.equal(i.skipFinalSnapshot, true);
+        assert.ok(!("finalSnapshotIdentifier" in i), "a replica must not name a final snapshot");
         assert.deepEqual(i.enabledCloudwatchLogsExports, ["error", "general", "slowquery"]);
         for (const inherited of ["engine", "engineVersion", "username", "password", "dbName", "allocatedStorage"]) {
             assert.ok(!(inherited in i), `${inherited} is inherited from the source, not set`);
@@ -254,13 +258,16 @@ describe("Database (replica)", () => {
         assert.equal(await value(standby.db.kmsKeyArn), standby.rec.one(T.key, "dr-db-kms-key").outputs.arn);
     });
 
-    it("promotes in place: same URN, and only replicateSourceDb removed and backupRetentionPeriod set", () => {
+    it("promotes in place: same URN, replicateSourceDb removed, backupRetentionPeriod and the final snapshot set", () => {
         const before = standby.rec.one(T.instance, "dr-db-mysql");
         const after = promoted.rec.one(T.instance, "dr-db-mysql");
         assert.equal(after.urn, before.urn);
         const keys = [...new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)])];
         const differing = keys.filter((k) => JSON.stringify(before.inputs[k]) !== JSON.stringify(after.inputs[k])).sort();
-        assert.deepEqual(differing, ["backupRetentionPeriod", "replicateSourceDb"]);
+        assert.deepEqual(differing, ["backupRetentionPeriod", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"]);
+        // Promoted, it may hold the only copy of the data: deleting it must leave a snapshot.
+        assert.equal(after.inputs.skipFinalSnapshot, false);
+        assert.equal(after.inputs.finalSnapshotIdentifier, "pilot-light-dr-final");
         assert.equal(before.inputs.replicateSourceDb, SOURCE_ARN);
         assert.ok(!("replicateSourceDb" in after.inputs));
         assert.equal(after.inputs.backupRetentionPeriod, 7);

@@ -22,6 +22,7 @@ function record(type: string, name: string, inputs: Record<string, any>, extra: 
 
 /** Only the changes to data resources, as `op name [diff]`, sorted. */
 const dataChanges = (c: PlannedChange) => c.changes.filter((x) => x.data).map((x) => `${x.op} ${x.name}${x.diff.length ? ` [${x.diff.join(", ")}]` : ""}`).sort();
+const pick = (i: Record<string, any>) => Object.fromEntries(["skipFinalSnapshot", "finalSnapshotIdentifier"].filter((k) => k in i).map((k) => [k, i[k]]));
 const ns = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`pilot-light:${k}`, v]));
 
 describe("diff: classifying changes", () => {
@@ -143,16 +144,19 @@ describe("diff: the real transitions, planned offline", function () {
         }
     });
 
-    it("promotion keeps the replica's URN, drops only replicateSourceDb and sets backups; nothing else touches data", async () => {
+    it("promotion keeps the replica's URN, drops replicateSourceDb, sets backups and the final snapshot; nothing else touches data", async () => {
         const c = await planChange({ dir: ROOT, stack: "dr", from: {}, to: ns({ promote: "true" }) });
         assert.deepStrictEqual(c.unsafe, []);
-        assert.deepStrictEqual(dataChanges(c), ["update database-mysql [backupRetentionPeriod, replicateSourceDb]"]);
+        assert.deepStrictEqual(dataChanges(c), ["update database-mysql [backupRetentionPeriod, finalSnapshotIdentifier, replicateSourceDb, skipFinalSnapshot]"]);
         const db = c.changes.find((x) => x.type === DB)!;
         assert.strictEqual(db.urn, "urn:pulumi:dr::pilot-light::pilot-light:database:Database$aws:rds/instance:Instance::database-mysql");
         const after = c.after.resources.find((r) => r.urn === db.urn)!;
         assert.strictEqual(after.inputs.replicateSourceDb, undefined);
         assert.strictEqual(after.inputs.backupRetentionPeriod, 7);
         assert.strictEqual(c.before.resources.find((r) => r.urn === db.urn)!.inputs.backupRetentionPeriod, 0);
+        // A replica cannot have a final snapshot; the promoted DB may hold the only copy of the data, so it keeps one.
+        assert.deepStrictEqual(pick(c.before.resources.find((r) => r.urn === db.urn)!.inputs), { skipFinalSnapshot: true });
+        assert.deepStrictEqual(pick(after.inputs), { skipFinalSnapshot: false, finalSnapshotIdentifier: "pilot-light-dr-final" });
         // Only the replica-lag alarm goes away; the rest is the new app tier.
         assert.deepStrictEqual(c.changes.filter((x) => x.op === "delete").map((x) => x.name), ["database-replica-lag"]);
         assert.deepStrictEqual(c.changes.filter((x) => x.op === "replace"), []);
@@ -201,7 +205,7 @@ describe("diff: the real transitions, planned offline", function () {
                 to: ns({ databaseGeneration: "2" }),
             });
             assert.deepStrictEqual(c.unsafe, []);
-            assert.deepStrictEqual(dataChanges(c), ["update database-mysql-g2 [backupRetentionPeriod, replicateSourceDb]"]);
+            assert.deepStrictEqual(dataChanges(c), ["update database-mysql-g2 [backupRetentionPeriod, finalSnapshotIdentifier, replicateSourceDb, skipFinalSnapshot]"]);
             const asg = c.changes.find((x) => x.type === "aws:autoscaling/group:Group")!;
             assert.deepStrictEqual([asg.op, asg.diff], ["update", ["maxSize", "minSize"]]);
             assert.deepStrictEqual(c.changes.filter((x) => x.op === "replace"), []);

@@ -52,8 +52,13 @@ describe("ha: components offline", function () {
             "aws:ec2/instance:Instance", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/volumeAttachment:VolumeAttachment",
             "aws:iam/instanceProfile:InstanceProfile", "aws:iam/role:Role", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
             "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+            "pulumi:index:Stash",
         ]);
         const instance = rec.one("aws:ec2/instance:Instance", "p1-recoverable-instance-instance");
+        // The AMI comes from the stash, which keeps the value it was created with.
+        const ami = rec.one("pulumi:index:Stash", "p1-recoverable-instance-ami");
+        assert.deepEqual([ami.inputs.input, ami.outputs.output, instance.inputs.ami], ["ami-1", "ami-1", "ami-1"]);
+        assert.deepEqual(instance.propertyDependencies.ami, [ami.urn]);
         assert.equal(instance.inputs.metadataOptions.httpTokens, "required");
         assert.equal(instance.inputs.rootBlockDevice.encrypted, true);
         assert.equal(instance.inputs.monitoring, true);
@@ -107,7 +112,7 @@ describe("ha: components offline", function () {
         });
         for (const key of ["launch", "terminate"]) {
             const fn = rec.one("aws:lambda/function:Function", `p3-multi-az-asg-ebs-ebs-${key}-fn`);
-            assert.equal(fn.inputs.runtime, "nodejs20.x");
+            assert.equal(fn.inputs.runtime, "nodejs24.x");
             const archive = fn.inputs.code;
             assert.ok(archive?.assets?.["index.js"]?.text?.includes("CompleteLifecycleActionCommand"), `${key}: bundled index.js`);
             const logs = rec.one("aws:cloudwatch/logGroup:LogGroup", `p3-multi-az-asg-ebs-ebs-${key}-logs`);
@@ -138,7 +143,11 @@ describe("ha: components offline", function () {
             assert.equal(instance.inputs.metadataOptions.httpTokens, "required");
             assertRecoverAlarm(rec, `p4-standby-failover-${role}`, instance.urn);
         }
-        assert.equal(rec.one("aws:ec2/instance:Instance", "p4-standby-failover-standby-instance").inputs.subnetId, "subnet-b");
+        const standbyInstance = rec.one("aws:ec2/instance:Instance", "p4-standby-failover-standby-instance");
+        assert.equal(standbyInstance.inputs.subnetId, "subnet-b");
+        // Stopped as soon as it exists, the standby finishes its setup at the failover start: its user data runs at every boot.
+        assert.match(standbyInstance.inputs.userData, /\n#cloud-config\ncloud_final_modules:\n- \[scripts-user, always\]\n/);
+        assert.match(standbyInstance.inputs.userData, /\nmount_data_volume\nstart_service\n/);
         assert.equal(rec.ofType("aws:ec2/eipAssociation:EipAssociation").filter((r) => r.name.startsWith("p4-")).length, 1);
         const onStop = JSON.parse(rec.one("aws:cloudwatch/eventRule:EventRule", "p4-standby-failover-on-stopped").inputs.eventPattern);
         assert.deepEqual(onStop.detail.state, ["stopped", "terminated"]);
@@ -151,12 +160,33 @@ describe("ha: components offline", function () {
 
     it("no IAM statement grants * or ec2:*, or a mutating action on every resource", () => assertScopedIam(rec));
 
+    it("every Lambda runs on nodejs24.x, bundled for node24, which the pack's runtime policies pass on 2026-12-01 and fail from its create block", async () => {
+        const { BUNDLE_TARGET, LAMBDA_RUNTIME } = await import("../../components/ha/common");
+        const { evaluatePolicies } = await import("../../ops/policy/evaluate");
+        assert.equal(LAMBDA_RUNTIME, "nodejs24.x");
+        assert.equal(BUNDLE_TARGET, "node24");
+        const fns = rec.ofType("aws:lambda/function:Function");
+        assert.deepEqual(fns.map((f) => f.name).sort(), [
+            "p3-multi-az-asg-ebs-ebs-launch-fn", "p3-multi-az-asg-ebs-ebs-terminate-fn", "p4-standby-failover-failover-fn",
+        ]);
+        assert.deepEqual([...new Set(fns.map((f) => f.inputs.runtime))], ["nodejs24.x"]);
+        const lifecycle = async (today: string) => (await evaluatePolicies(fns, { stackRegion: "us-east-1", policyConfig: {
+            "lambda-runtime-not-blocked": { today }, "lambda-runtime-deprecation": { today },
+        } })).map((v) => `${v.level} ${v.policy} ${v.urn.split("::").pop()}`);
+        assert.deepEqual(await lifecycle("2026-12-01"), []);
+        assert.deepEqual(await lifecycle("2028-06-01"), [
+            "mandatory lambda-runtime-not-blocked p3-multi-az-asg-ebs-ebs-launch-fn",
+            "mandatory lambda-runtime-not-blocked p3-multi-az-asg-ebs-ebs-terminate-fn",
+            "mandatory lambda-runtime-not-blocked p4-standby-failover-failover-fn",
+        ]);
+    });
+
     it("rejects a non-recoverable type or host tenancy before registering anything", () => {
         const before = rec.records.length;
         const cases: [string, string, string][] = [
-            ["m5d.large", "default", 'instanceType "m5d.large": family "m5d" has instance store volumes; EC2 recovery needs EBS-only instances (e.g. "m5")'],
-            ["i3.large", "default", 'instanceType "i3.large": family "i3" has instance store volumes; EC2 recovery needs EBS-only instances (e.g. "t3", "m6i")'],
-            ["c5.metal", "default", 'instanceType "c5.metal": metal sizes cannot be recovered by EC2; use a virtualized size such as "c5.large"'],
+            ["m5d.large", "default", 'instanceType "m5d.large": family "m5d" has instance store volumes, which the recover action supports only on m3, c3, r3, x1, x1e, x2idn, x2iedn; use an EBS-only family (e.g. "m5")'],
+            ["i3.large", "default", 'instanceType "i3.large": family "i3" has instance store volumes, which the recover action supports only on m3, c3, r3, x1, x1e, x2idn, x2iedn; use an EBS-only family (e.g. "t3", "m7i")'],
+            ["p2.xlarge", "default", 'instanceType "p2.xlarge": family "p2" is not one the recover action supports (AWS\'s list as read 2026-12-01: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cloudwatch-recovery.html#requirements-for-cloudwatch-action-based-recovery)'],
             ["t3.small", "host", 'tenancy "host": must be "default" or "dedicated" for EC2 recovery (Dedicated Hosts use host recovery instead)'],
         ];
         for (const [instanceType, tenancy, message] of cases) {

@@ -62,7 +62,7 @@ describe("ops: the plan command", function () {
         const db = promoted.changes.find((c: any) => c.type === "aws:rds/instance:Instance");
         assert.deepStrictEqual(db, {
             urn: "urn:pulumi:dr::pilot-light::pilot-light:database:Database$aws:rds/instance:Instance::database-mysql",
-            type: "aws:rds/instance:Instance", op: "update", diff: ["backupRetentionPeriod", "replicateSourceDb"],
+            type: "aws:rds/instance:Instance", op: "update", diff: ["backupRetentionPeriod", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"],
         });
         assert.deepStrictEqual(promoted.dataSafety, { problems: [] });
         const r = plan(["--stack", "prod", "--set", "rebuildFromPeer=true", "--set", "databaseGeneration=2"]);

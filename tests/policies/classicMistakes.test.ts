@@ -26,6 +26,8 @@ describe("classic mistakes fixture", () => {
             "ec2-recoverable-instance-type web",        // ... which is not a recoverable family either
             "rds-backup-retention db",                  // backupRetentionPeriod: 0 (Terraform DR scripts)
             "rds-deletion-protection db",
+            "rds-engine-standard-support db",           // MySQL 8.0, billed in RDS Extended Support since 2026-08-01
+            "rds-final-snapshot db",                    // skipFinalSnapshot: true: a delete loses the data
             "rds-not-public db",
             "rds-replica-source-backups db",            // no backups: no dr replica can be made
             "rds-storage-encrypted db",

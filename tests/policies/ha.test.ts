@@ -1,6 +1,6 @@
 // HA policies: EC2 recovery (alarm ↔ instance through property dependencies) and Auto Scaling.
 import { strict as assert } from "assert";
-import { isInstanceStoreType } from "../../policies/ha/ec2Recovery";
+import { isInstanceStoreType } from "../../policies/lib/recoverableTypes";
 import { compliantProd, findings, link, PROD_REGION, res, Stack } from "./support";
 
 async function only(stack: Stack, policy: string): Promise<{ name: string; message: string }[]> {
@@ -9,22 +9,26 @@ async function only(stack: Stack, policy: string): Promise<{ name: string; messa
 
 describe("HA policies", () => {
     describe("EC2 recovery", () => {
-        it("ec2-recoverable-instance-type passes a t3 and fails an unsupported family and a metal size", async () => {
+        it("ec2-recoverable-instance-type passes a t3, an m7i and a metal size, and fails an unlisted family", async () => {
             const s = compliantProd();
             assert.deepEqual(await only(s, "ec2-recoverable-instance-type"), []);
-            s.get("bastion").inputs.instanceType = "m7i.large";
+            for (const type of ["m7i.large", "m5.metal"]) {
+                s.get("bastion").inputs.instanceType = type;
+                assert.deepEqual(await only(s, "ec2-recoverable-instance-type"), [], type);
+            }
+            s.get("bastion").inputs.instanceType = "p2.xlarge";
             assert.deepEqual(await only(s, "ec2-recoverable-instance-type"), [{ name: "bastion",
-                message: "instance \"bastion\" is watched by recover alarm \"bastion-recover\" but its family m7i (m7i.large) does not support the recover action" }]);
-            s.get("bastion").inputs.instanceType = "m5.metal";
+                message: "instance \"bastion\" is watched by recover alarm \"bastion-recover\" but its family p2 (p2.xlarge) does not support the recover action" }]);
+            s.get("bastion").inputs.instanceType = "large";
             assert.deepEqual(await only(s, "ec2-recoverable-instance-type"), [{ name: "bastion",
-                message: "instance \"bastion\" is watched by recover alarm \"bastion-recover\" but m5.metal is a metal size, which the recover action does not support" }]);
+                message: "instance \"bastion\" is watched by recover alarm \"bastion-recover\" but its instanceType \"large\" is not a known type" }]);
         });
 
         it("ec2-recoverable-instance-type reads the family list from config", async () => {
             const s = compliantProd();
-            s.get("bastion").inputs.instanceType = "m7i.large";
+            s.get("bastion").inputs.instanceType = "z9q.large";
             const out = await findings(s, PROD_REGION, "ec2-recoverable-instance-type",
-                { "ec2-recoverable-instance-type": { recoverableFamilies: ["t3", "m7i"] } });
+                { "ec2-recoverable-instance-type": { recoverableFamilies: ["t3", "z9*"] } });
             assert.deepEqual(out, []);
         });
 
@@ -36,16 +40,20 @@ describe("HA policies", () => {
                 message: "instance \"bastion\" is watched by recover alarm \"bastion-recover\" but has tenancy \"host\"; the recover action needs \"default\" or \"dedicated\"" }]);
         });
 
-        it("ec2-recoverable-ebs-only fails instance-store volumes and instance-store families", async () => {
+        it("ec2-recoverable-ebs-only fails instance-store volumes and instance-store families, except those AWS recovers with instance store", async () => {
             const s = compliantProd();
             assert.deepEqual(await only(s, "ec2-recoverable-ebs-only"), []);
             s.get("bastion").inputs.ephemeralBlockDevices = [{ deviceName: "/dev/sdb", virtualName: "ephemeral0" }];
             assert.deepEqual(await only(s, "ec2-recoverable-ebs-only"), [{ name: "bastion",
                 message: "instance \"bastion\" is watched by recover alarm \"bastion-recover\" but declares instance-store volumes (ephemeralBlockDevices); the recover action needs EBS-only storage" }]);
+            s.get("bastion").inputs.instanceType = "m3.medium";
+            assert.deepEqual(await only(s, "ec2-recoverable-ebs-only"), []);
             const t = compliantProd();
             t.get("bastion").inputs.instanceType = "c5d.large";
             assert.deepEqual(await only(t, "ec2-recoverable-ebs-only"), [{ name: "bastion",
                 message: "instance \"bastion\" is watched by recover alarm \"bastion-recover\" but c5d.large is an instance-store type; the recover action needs EBS-only storage" }]);
+            t.get("bastion").inputs.instanceType = "x2idn.16xlarge";
+            assert.deepEqual(await only(t, "ec2-recoverable-ebs-only"), []);
         });
 
         it("classifies instance-store types by the d attribute and the I/D/H classes", () => {

@@ -101,8 +101,8 @@ export function compliantProd(): Stack {
     });
     link(recover, "dimensions", bastion);
     const db = res("aws:rds/instance:Instance", "db", {
-        engine: "mysql", instanceClass: "db.t3.medium", storageEncrypted: true, multiAz: true, backupRetentionPeriod: 7,
-        deletionProtection: true, publiclyAccessible: false, tags: TAGS,
+        engine: "mysql", engineVersion: "8.4", instanceClass: "db.t3.medium", storageEncrypted: true, multiAz: true, backupRetentionPeriod: 7,
+        deletionProtection: true, publiclyAccessible: false, skipFinalSnapshot: false, finalSnapshotIdentifier: "db-final", tags: TAGS,
     });
     const cache = res("aws:elasticache/replicationGroup:ReplicationGroup", "cache", {
         description: "sessions", atRestEncryptionEnabled: true, transitEncryptionEnabled: true,
@@ -155,7 +155,7 @@ export function compliantDrStandby(): Stack {
     const replica = res("aws:rds/instance:Instance", "db-replica", {
         instanceClass: "db.t3.medium", replicateSourceDb: `arn:aws:rds:${PROD_REGION}:${ACCOUNT}:db:prod-db`,
         storageEncrypted: true, kmsKeyId: `arn:aws:kms:${DR_REGION}:${ACCOUNT}:key/2222`,
-        deletionProtection: true, publiclyAccessible: false, tags: DR_TAGS,
+        deletionProtection: true, publiclyAccessible: false, skipFinalSnapshot: true, tags: DR_TAGS,
     }, "dr");
     return new Stack([replica, ...bucketSet("media-dr", DR_TAGS, false, "dr")]).clone();
 }

@@ -120,6 +120,21 @@ const cases: Case[] = [
         expected: [{ name: "db", message: "database \"db\" is publicly accessible; set publiclyAccessible to false" }],
     },
     {
+        title: "a primary deleted without a final snapshot", policy: "rds-final-snapshot",
+        breakIt: (s) => { s.get("db").inputs.skipFinalSnapshot = true; },
+        expected: [{ name: "db", message: "database \"db\" would be deleted without a final snapshot; set skipFinalSnapshot to false and a finalSnapshotIdentifier" }],
+    },
+    {
+        title: "a primary with no final snapshot name", policy: "rds-final-snapshot",
+        breakIt: (s) => { delete s.get("db").inputs.finalSnapshotIdentifier; },
+        expected: [{ name: "db", message: "database \"db\" would be deleted without a final snapshot; set skipFinalSnapshot to false and a finalSnapshotIdentifier" }],
+    },
+    {
+        title: "a replica that asks for a final snapshot (the provider's default)", policy: "rds-final-snapshot",
+        breakIt: (s) => { const db = s.get("db").inputs; db.replicateSourceDb = "arn:aws:rds:us-west-2:123456789012:db:source"; delete db.skipFinalSnapshot; },
+        expected: [{ name: "db", message: "read replica \"db\" cannot be deleted with a final snapshot (AWS answers InvalidParameterCombination); set skipFinalSnapshot to true and leave finalSnapshotIdentifier unset" }],
+    },
+    {
         title: "suspended versioning", policy: "s3-versioning-enabled",
         breakIt: (s) => { s.get("media", "aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration.status = "Suspended"; },
         expected: [{ name: "media", message: "bucket \"media\" has no BucketVersioning with status \"Enabled\"" }],

@@ -185,6 +185,37 @@ describe("report: cost estimate", function () {
         assert.ok(renderCostTable(nowhere, nowhere, nowhere).includes("not priced (1 item)"));
     });
 
+    it("adds the RDS Extended Support charge while a version is in it: per vCPU-hour, standby included, year 3 rate later", () => {
+        const group = { type: "aws:rds/parameterGroup:ParameterGroup", name: "params", inputs: { family: "mysql8.0" } };
+        const resources = (engineVersion: string) => [group,
+            { type: "aws:rds/instance:Instance", name: "db", inputs: { engine: "mysql", engineVersion, instanceClass: "db.t4g.medium", multiAz: true, allocatedStorage: 20, storageType: "gp3", backupRetentionPeriod: 0 } },
+            { type: "aws:rds/instance:Instance", name: "replica", inputs: { replicateSourceDb: "arn:aws:rds:us-west-2:123456789012:db:src", instanceClass: "db.t4g.medium", storageType: "gp3" },
+                propertyDependencies: { parameterGroupName: ["urn:pulumi:test::pilot-light::aws:rds/parameterGroup:ParameterGroup::params"] } },
+        ];
+        const lines = (e: CostEstimate) => e.items.filter((i) => i.unit === "vCPU-hours").map((i) => [i.name, i.description, i.quantity, i.unitPrice, i.monthly]);
+        assert.deepStrictEqual(lines(estimateCost(syntheticPlan("us-east-1", resources("8.0")), { today: "2026-12-01" })), [
+            ["db", "RDS Extended Support for mysql 8.0 (standard support ended 2026-07-31; year 1-2 rate on 2026-12-01): 2 vCPU × 2 (Multi-AZ standby billed too)", 2920, 0.1, 292],
+            ["replica", "RDS Extended Support for mysql 8.0 (standard support ended 2026-07-31; year 1-2 rate on 2026-12-01): 2 vCPU", 1460, 0.1, 146],
+        ]);
+        assert.deepStrictEqual(lines(estimateCost(syntheticPlan("us-east-1", resources("8.0")), { today: "2028-08-01" })).map((l) => l[4]), [584, 292]);
+        // In standard support: no charge (the replica's group says 8.4 too).
+        group.inputs.family = "mysql8.4";
+        assert.deepStrictEqual(lines(estimateCost(syntheticPlan("us-east-1", resources("8.4")), { today: "2026-12-01" })), []);
+        assert.deepStrictEqual(lines(estimateCost(syntheticPlan("us-east-1", resources("8.0")), { today: "2026-07-31" })), []);
+    });
+
+    it("says so when it cannot price an Extended Support charge", () => {
+        const e = estimateCost(syntheticPlan("us-east-1", [
+            { type: "aws:rds/instance:Instance", name: "big", inputs: { engine: "mysql", engineVersion: "8.0.39", instanceClass: "db.x2g.16xlarge", allocatedStorage: 20, storageType: "gp3" } },
+        ]), { today: "2026-12-01" });
+        assert.ok(e.notes.includes("big: mysql 8.0 is in RDS Extended Support on 2026-12-01, but the vCPU count of db.x2g.16xlarge is not in "
+            + "ops/report/extendedSupport.ts; its Extended Support charge is not counted."), e.notes.join("\n"));
+        const nowhere = estimateCost(syntheticPlan("eu-north-9", [
+            { type: "aws:rds/instance:Instance", name: "db", inputs: { engine: "mysql", engineVersion: "8.0", instanceClass: "db.t4g.medium" } },
+        ]), { today: "2026-12-01" });
+        assert.deepStrictEqual(nowhere.items.filter((i) => i.unit === "vCPU-hours").map((i) => [i.quantity, i.unitPrice, i.monthly]), [[1460, null, 0]]);
+    });
+
     it("finds the launch template by dependency and skips a stopped instance's compute", () => {
         const lt = { type: "aws:ec2/launchTemplate:LaunchTemplate", name: "lt", id: "lt-real", inputs: { instanceType: "t4g.small" } };
         const e = estimateCost(syntheticPlan("us-west-2", [

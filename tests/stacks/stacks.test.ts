@@ -40,6 +40,10 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
             const db = one(prod, "aws:rds/instance:Instance");
             assert.strictEqual(db.name, "database-mysql");
             assert.strictEqual(db.inputs.engine, "mysql");
+            // MySQL 8.4 (LTS): 8.0 left RDS standard support on 2026-07-31.
+            assert.strictEqual(db.inputs.engineVersion, "8.4");
+            assert.strictEqual(db.inputs.engineLifecycleSupport, "open-source-rds-extended-support");
+            assert.strictEqual(one(prod, "aws:rds/parameterGroup:ParameterGroup").inputs.family, "mysql8.4");
             assert.strictEqual(db.inputs.multiAz, true);
             assert.strictEqual(db.inputs.storageEncrypted, true);
             assert.match(db.inputs.kmsKeyId, /^arn:aws:kms:us-east-1:/);
@@ -47,6 +51,7 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
             assert.strictEqual(db.inputs.deletionProtection, true);
             assert.strictEqual(db.inputs.publiclyAccessible, false);
             assert.strictEqual(db.inputs.skipFinalSnapshot, false);
+            assert.strictEqual(db.inputs.finalSnapshotIdentifier, "pilot-light-prod-final");
             assert.strictEqual(db.inputs.replicateSourceDb, undefined);
             assert.ok(db.secretInputs.includes("password"), "the master password must be a secret input");
             assert.strictEqual(db.protect, true);
@@ -116,6 +121,9 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
             assert.strictEqual(db.inputs.storageEncrypted, true);
             assert.match(db.inputs.kmsKeyId, /^arn:aws:kms:us-west-2:/);
             assert.strictEqual(db.inputs.backupRetentionPeriod, 0);
+            // The replica inherits prod's lifecycle setting and version: the same value, a group of the same family.
+            assert.strictEqual(db.inputs.engineLifecycleSupport, "open-source-rds-extended-support");
+            assert.strictEqual(one(standby, "aws:rds/parameterGroup:ParameterGroup").inputs.family, "mysql8.4");
             assert.strictEqual(db.protect, true);
             const alarm = one(standby, "aws:cloudwatch/metricAlarm:MetricAlarm");
             assert.strictEqual(alarm.inputs.metricName, "ReplicaLag");
@@ -165,7 +173,7 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
     });
 
     describe("dr promoted", () => {
-        it("promotes the same replica resource in place: only replicateSourceDb is dropped and backups are set", () => {
+        it("promotes the same replica resource in place: replicateSourceDb is dropped, backups and the final snapshot are set", () => {
             const before = one(standby, "aws:rds/instance:Instance");
             const after = one(promoted, "aws:rds/instance:Instance");
             assert.strictEqual(after.urn, before.urn);
@@ -173,7 +181,9 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
             assert.strictEqual(after.inputs.backupRetentionPeriod, 7);
             const keys = new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)]);
             const changed = [...keys].filter((k) => JSON.stringify(before.inputs[k]) !== JSON.stringify(after.inputs[k])).sort();
-            assert.deepStrictEqual(changed, ["backupRetentionPeriod", "replicateSourceDb"]);
+            assert.deepStrictEqual(changed, ["backupRetentionPeriod", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"]);
+            assert.deepStrictEqual([before.inputs.skipFinalSnapshot, before.inputs.finalSnapshotIdentifier], [true, undefined]);
+            assert.deepStrictEqual([after.inputs.skipFinalSnapshot, after.inputs.finalSnapshotIdentifier], [false, "pilot-light-dr-final"]);
         });
 
         it("keeps every standby data resource, with the same URN and inputs", () => {

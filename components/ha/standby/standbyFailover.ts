@@ -90,6 +90,9 @@ export class StandbyFailover extends pulumi.ComponentResource {
         };
         const primary = new RecoverableInstance(`${name}-primary`, { ...common, subnet: primarySubnet, elasticIp: { eip, associate: true } }, { parent: this });
         const standby = new RecoverableInstance(`${name}-standby`, { ...common, subnet: standbySubnet, elasticIp: { eip, associate: false } }, { parent: this });
+        // This stops the standby as soon as it exists, which can be before its data volume is
+        // attached or its first-boot setup has run (or finished). That is safe because the setup
+        // runs at every boot (components/ha/userData.ts): the failover start finishes it.
         new aws.ec2transitgateway.InstanceState(`${name}-standby-state`, {
             instanceId: standby.instanceId, state: args.standbyState ?? "stopped",
         }, { parent: this });

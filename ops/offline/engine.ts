@@ -12,6 +12,7 @@ import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 // getStore is internal (absent from the typings) but is what setMocks itself uses.
 const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): any };
 import { computedState, fakeInvoke, setFakeScope } from "./fakes";
+import { duplicateUrnProblem, inheritedOption, RegistrationError, typeTokenProblem } from "./pulumiRules";
 
 /** One resource registration, as the engine saw it. */
 export interface RecordedResource {
@@ -90,9 +91,19 @@ function containsSecret(v: any): boolean {
     return false;
 }
 
-/** Records what it sees, then lets the SDK's own mock monitor answer. */
+/** A gRPC-style error as the engine's resource monitor answers it (grpc-js puts code and name before the details). */
+function rpcError(code: number, name: string, details: string): Error {
+    return Object.assign(new Error(`${code} ${name}: ${details}`), { code, details });
+}
+
+/**
+ * Records what it sees, then lets the SDK's own mock monitor answer. It first applies the
+ * engine's registration rules the mock monitor skips (pulumiRules.ts): type tokens, duplicate
+ * URNs, and protect/retainOnDelete inherited from the parent.
+ */
 class RecordingMonitor extends MockMonitor {
     readonly records: RecordedResource[] = [];
+    private readonly byUrn = new Map<string, RecordedResource>();
     /** The stack's registered outputs, secret wrappers kept. */
     stackOutputs: Record<string, any> = {};
 
@@ -109,6 +120,11 @@ class RecordingMonitor extends MockMonitor {
         const parent: string = req.getParent();
         // The URN the SDK mock monitor will assign (its newUrn is private in the typings).
         const urn: string = (this as any).newUrn(parent, type, name);
+        const invalid = typeTokenProblem(type, req.getCustom(), req.getRemote?.() ?? false);
+        if (invalid) return callback(rpcError(3, "INVALID_ARGUMENT", invalid), undefined);
+        const duplicate = duplicateUrnProblem(urn, this.byUrn);
+        if (duplicate) return callback(new RegistrationError(duplicate), undefined);
+        const parentRecord = parent ? this.byUrn.get(parent) : undefined;
         const raw = req.getObject()?.toJavaScript() ?? {};
         const propertyDependencies: Record<string, string[]> = {};
         req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
@@ -123,14 +139,15 @@ class RecordingMonitor extends MockMonitor {
             outputs: {},
             dependencies: req.getDependenciesList(),
             propertyDependencies,
-            protect: req.getProtect?.() ?? false,
-            retainOnDelete: req.getRetainondelete?.() ?? false,
+            protect: inheritedOption(req.hasProtect?.() ? req.getProtect() : undefined, parentRecord?.protect),
+            retainOnDelete: inheritedOption(req.hasRetainondelete?.() ? req.getRetainondelete() : undefined, parentRecord?.retainOnDelete),
             deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
             ignoreChanges: req.getIgnorechangesList?.() ?? [],
             replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
             provider: req.getProvider() || undefined,
         };
         this.records.push(record);
+        this.byUrn.set(urn, record);
         return super.registerResource(req, (err: any, resp: any) => {
             if (!err && resp) {
                 record.id = resp.getId() || undefined;

@@ -8,7 +8,7 @@
 //   attribute forces replacement through a `RequiresReplace()` plan modifier;
 //   https://developer.hashicorp.com/terraform/plugin/framework/resources/plan-modification#requiresreplace
 // Conditional replacement (`RequiresReplaceIf...`) is reported as such, never as force-new.
-import { bodyTokens, Call, Composite, composites, Expr, exprText, field, returned, tokenize } from "./goSyntax";
+import { bodyTokens, Call, Composite, composites, Expr, exprText, field, parseExpr, returned, Token, tokenize } from "./goSyntax";
 import { GoDecl } from "./providerSource";
 
 /** One attribute or nested block of a resource schema. */
@@ -37,6 +37,20 @@ export interface SchemaContext {
     constant(ident: string): string | undefined;
     /** Names of helpers the reader could not follow (other packages); recorded in the table. */
     external: Set<string>;
+    /** Closures the declaration defines (`shared := func() *schema.Schema {...}`), filled by readSchema. */
+    locals?: Map<string, Token[]>;
+}
+
+/** The `name := func(...) ... {...}` closures declared in `toks`, by name. */
+function closures(toks: Token[]): Map<string, Token[]> {
+    const out = new Map<string, Token[]>();
+    for (let i = 0; i + 2 < toks.length; i++) {
+        if (toks[i].kind === "ident" && toks[i + 1].text === ":=" && toks[i + 2].text === "func") {
+            const { expr } = parseExpr(toks, i + 2);
+            if (expr.node === "opaque") out.set(toks[i].text, expr.tokens);
+        }
+    }
+    return out;
 }
 
 const isSchemaMap = (t: string) => /^map\[string\]\*?schema\.Schema$/.test(t);
@@ -69,6 +83,8 @@ function resolve(expr: Expr | undefined, match: (t: string) => boolean, ctx: Sch
     if (expr.node === "opaque" && expr.tokens[0]?.text === "func") {
         return { lit: returned(bodyTokens(expr.tokens), match) };
     }
+    const local = ctx.locals?.get(name);
+    if (local) return { lit: returned(bodyTokens(local), match) };
     if (/^[A-Za-z_]\w*$/.test(name)) {
         const d = ctx.decl(name);
         if (d) return { lit: literalIn(d, match), decl: d };
@@ -170,6 +186,7 @@ function fwAttrs(obj: Composite, d: GoDecl, ctx: SchemaContext, blocks: boolean)
  */
 export function readSchema(d: GoDecl, ctx: SchemaContext): SchemaAttr[] {
     const toks = bodyTokens(tokenize(d.text));
+    ctx.locals = closures(toks);
     const fw = composites(toks, (t) => t === "schema.Schema")[0];
     if (fw) return fwAttrs(fw, d, ctx, true);
     const resource = composites(toks, (t) => /^&?schema\.Resource$/.test(t))[0];

@@ -36,6 +36,20 @@ export function duplicateUrnProblem(urn: string, seen: { has(urn: string): boole
     return seen.has(urn) ? `Duplicate resource URN '${urn}'; try giving it a unique name` : undefined;
 }
 
+/**
+ * The URN the engine gives a resource: `urn:pulumi:<stack>::<project>::<type>::<name>`, where
+ * the type is prefixed with the parent's whole qualified type and `$`, unless the parent is the
+ * stack. pkg/resource/deploy/deployment.go `generateURN`, sdk/go/common/resource/urn/urn.go
+ * `New`. Test: pkg/engine/lifecycletest/alias_test.go TestSplitUpdateComponentAliases
+ * (`pkgA:m:typA$pkgA:m:typB$pkgA:m:typC::resC`). The SDK's MockMonitor differs: it always
+ * prefixes, the stack too, and with only the last type of the parent's.
+ */
+export function engineUrn(stack: string, project: string, parentUrn: string | undefined, type: string, name: string): string {
+    const parentType = parentUrn ? parentUrn.split("::")[2] : undefined;
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
 // A resource name may contain `::`: the URN's name is everything after its third `::`
 // (sdk/go/common/resource/urn/urn.go `Name`; urn_test.go registers
 // "a-swell-resource::with_awkward$names"). The engine does not refuse it, so neither do we.

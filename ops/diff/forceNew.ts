@@ -5,7 +5,7 @@
 // ops/diff/forceNew/generate.ts into ops/diff/forceNew/table.json, with the file and line of
 // every attribute; this module only loads it. Replacements the providers decide in code
 // (CustomizeDiff, ModifyPlan) are listed there as `conditional` and modelled in
-// conditional.ts.
+// conditional.ts, with the one every AWS resource has: its per-resource `region`.
 //
 // A type missing from the table fails the test that plans every stack
 // (tests/diff/forceNewTable.test.ts), so a new resource type cannot slip into the promotion
@@ -44,14 +44,6 @@ export const TABLE_FILE = path.join(__dirname, "forceNew", "table.json");
 
 /** The generated table, as committed. */
 export const TABLE: ForceNewTable = JSON.parse(fs.readFileSync(TABLE_FILE, "utf8"));
-
-/**
- * Inputs that force replacement on every resource of @pulumi/aws v7: the per-resource
- * `region` the provider adds to every schema in v6 (its `forceNewIfRegionChanges`
- * CustomizeDiff; conditional.ts models its one exception).
- * https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/enhanced-region-support
- */
-export const FORCE_NEW_EVERYWHERE: readonly string[] = ["region"];
 
 /** One force-new input: the whole input, or only the nested paths listed. */
 export interface ForceNewInput {

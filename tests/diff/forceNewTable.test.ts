@@ -19,8 +19,8 @@ describe("diff: the force-new table, generated from the providers' source", func
 
     it("says which provider versions it was read from and whose input names it uses", () => {
         assert.deepStrictEqual(TABLE.providers, {
-            aws: { repository: "hashicorp/terraform-provider-aws", version: "v6.58.0", readFrom: "git repo @ v6.58.0", sdk: "@pulumi/aws 7.48.0" },
-            random: { repository: "hashicorp/terraform-provider-random", version: "v3.9.0", readFrom: "git repo @ v3.9.0", sdk: "@pulumi/random 4.21.2" },
+            aws: { repository: "hashicorp/terraform-provider-aws", version: "v6.58.0", readFrom: "lonegunmanb/terraform-provider-aws-index @ v6.58.0", sdk: "@pulumi/aws 7.48.0" },
+            random: { repository: "hashicorp/terraform-provider-random", version: "v3.9.0", readFrom: "hashicorp/terraform-provider-random source tree @ v3.9.0", sdk: "@pulumi/random 4.21.2" },
         });
         assert.strictEqual(TABLE.generatedBy, "ops/diff/forceNew/generate.ts");
         assert.deepStrictEqual(Object.keys(TABLE.types).sort(), Object.keys(RESOURCES).sort());

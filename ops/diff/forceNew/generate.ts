@@ -166,7 +166,8 @@ async function main(argv: string[]): Promise<number> {
     for (const [key, p] of Object.entries(PROVIDERS)) {
         const sdk = sdks[key] = new SdkTypings(path.join(root, "node_modules", p.sdkPackage));
         const s = sources[key as keyof typeof sources];
-        providers[key] = { repository: p.repository, version: s.ref ?? "(checkout)", readFrom: s.src.origin.replace(/^(git|dir) \/.*\/([^/]+?)(\/repo)?( @ .*)?$/, "$1 $2$4"), sdk: `${p.sdkPackage} ${sdk.version()}` };
+        const layout = s.src.layout === "index" ? "lonegunmanb/terraform-provider-aws-index" : `${p.repository} source tree`;
+        providers[key] = { repository: p.repository, version: s.ref ?? "(checkout)", readFrom: `${layout} @ ${s.ref ?? "(checkout)"}`, sdk: `${p.sdkPackage} ${sdk.version()}` };
     }
     const names = loadNames(v.names, sources.aws.src);
     const types: ForceNewTable["types"] = {};

@@ -22,8 +22,10 @@ export interface GoDecl {
 }
 
 export interface ProviderSource {
-    /** Human-readable origin, recorded in the generated table (`git <dir> @ <ref>`). */
+    /** Human-readable origin, for error messages (`git <dir> @ <ref>`). */
     readonly origin: string;
+    /** The index's one-declaration-per-file layout, or the provider's own tree. */
+    readonly layout: "index" | "tree";
     /** The function or method `name` (`resourceBucket`, `securityGroupRuleResource.Schema`) declared in `dir`. */
     decl(dir: string, name: string): GoDecl | undefined;
     /** The value of a package-level string constant (`routeDestinationCIDRBlock = "destination_cidr_block"`) in `dir`. */
@@ -69,6 +71,7 @@ function source(origin: string, r: Reader): ProviderSource {
     const goFiles = (dir: string) => r.list(dir).filter((x) => x.endsWith(".go") && !x.endsWith("_test.go")).sort();
     return {
         origin,
+        layout: r.list("index").length > 0 ? "index" : "tree",
         file: (p) => r.read(p),
         constant(dir, ident) {
             const re = new RegExp(`^\\s*(?:const\\s+)?${ident}\\s*=\\s*"([^"]*)"`, "m");

@@ -67,6 +67,9 @@ function keyName(key: Expr | undefined, ctx: SchemaContext): string {
 
 const isTrue = (e: Expr | undefined) => exprText(e) === "true";
 
+/** Whether a shared schema helper makes an input: `...Optional...`/`...Required...`, or anything not `...Computed`/`...ComputedOnly`. */
+const isInputHelper = (name: string) => /Optional|Required/.test(name) || !/Computed(Only)?$/.test(name);
+
 /** The composite a declaration returns or assigns, of the wanted type. */
 function literalIn(d: GoDecl, match: (t: string) => boolean): Composite | undefined {
     return returned(bodyTokens(tokenize(d.text)), match);
@@ -108,7 +111,7 @@ function sdkAttr(tf: string, value: Expr, line: number, d: GoDecl, ctx: SchemaCo
     if (!lit) {
         // A helper from another package (tags, a shared JSON-policy schema, ...): its name says whether it forces new.
         const name = value.node === "call" ? value.callee : exprText(value);
-        return { tf, at: at(d, line), kind: "value", maxItemsOne: false, input: !/Computed(Only)?$/.test(name), forceNew: /ForceNew/.test(name), children: [] };
+        return { tf, at: at(d, line), kind: "value", maxItemsOne: false, input: isInputHelper(name), forceNew: /ForceNew/.test(name), children: [] };
     }
     const type = exprText(field(lit, "Type"));
     const kind = type.endsWith("TypeList") ? "list" : type.endsWith("TypeSet") ? "set" : type.endsWith("TypeMap") ? "map" : "value";
@@ -161,7 +164,7 @@ function fwAttrs(obj: Composite, d: GoDecl, ctx: SchemaContext, blocks: boolean)
             const value = resolve(e.value, (t) => /^schema\.\w+(Attribute|Block)$/.test(t), ctx);
             if (!value.lit) {
                 const callee = e.value.node === "call" ? e.value.callee : exprText(e.value);
-                out.push({ tf, at: at(d, e.key.line), kind: "value", maxItemsOne: false, input: !/Computed(Only)?$|IDAttribute/.test(callee), forceNew: false, children: [] });
+                out.push({ tf, at: at(d, e.key.line), kind: "value", maxItemsOne: false, input: isInputHelper(callee) && !/IDAttribute/.test(callee), forceNew: false, children: [] });
                 continue;
             }
             const lit = value.lit;

@@ -1,10 +1,11 @@
 // Replacements the providers decide in code from old and new values (SDKv2 CustomizeDiff,
 // framework ModifyPlan and RequiresReplaceIf plan modifiers), which the generated table lists
 // under `conditional` with file and line. Each one is either modelled here as the provider's
-// rule, or declared unreachable for this project with a guard that every planned stack is
-// checked against (tests/diff/conditional.test.ts): if the stacks ever set what would make
-// it reachable, the test fails and the rule must be modelled. Sources: the provider files the
-// table cites (hashicorp/terraform-provider-aws v6.58.0, terraform-provider-random v3.9.0).
+// rule (cases in tests/diff/conditional.test.ts), or declared unreachable for this project with
+// a guard that every planned stack is checked against (tests/diff/forceNewTable.test.ts): if
+// the stacks ever set what would make it reachable, that test fails and the rule must be
+// modelled. Sources: the provider files the table cites (hashicorp/terraform-provider-aws
+// v6.58.0, terraform-provider-random v3.9.0).
 import { RecordedResource } from "../offline/engine";
 
 type Inputs = Record<string, any>;

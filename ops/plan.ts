@@ -15,8 +15,9 @@
 // violation, 4 a change that would replace or delete data, 5 with --strict, an RTO/RPO
 // estimate that misses its target (without --strict a miss is only an advisory), 6 with
 // --strict, a planned item the cost estimate has no price for (without --strict the reports
-// list it and leave it out of the totals). When several apply, the first of 4, 3, 5, 6 wins:
-// data loss first, then what blocks a deploy, then the estimates.
+// list it and leave it out of the totals), 7 a change `pulumi up` itself would refuse (a
+// protected resource deleted or replaced, a provider rule). When several apply, the first of
+// 4, 7, 3, 5, 6 wins: data loss first, then what blocks a deploy, then the estimates.
 import * as path from "path";
 import { parseArgs } from "util";
 import { changesJson, diffPlans, PlannedChange, renderChanges } from "./diff";
@@ -39,7 +40,8 @@ const USAGE = `usage: npm run plan -- --stack NAME [--promote] [--set KEY=VALUE]
   --promote             plan the dr stack promoted, and diff it against standby
   --set KEY=VALUE       plan with this config value (KEY without a namespace means the project's),
                         and diff it against the stack as configured now
-  --allow-retire NAME   allow the delete of this retained data resource (a retired DB generation)
+  --allow-retire NAME   allow the delete of this retained data resource (a retired DB generation),
+                        snapshotted and unprotected in the state first (the failback runbook does both)
   --format FORMAT       text (default): tree, policies, diff, cost and RTO/RPO tables;
                         json: one JSON object on stdout (adds "cost" and "resilience"); logs go to stderr;
                         markdown: one Markdown report (summary, policies, promotion diff, cost, RTO/RPO, diagram)
@@ -51,7 +53,7 @@ const USAGE = `usage: npm run plan -- --stack NAME [--promote] [--set KEY=VALUE]
 
 exit codes: 0 ok, 1 the program failed, 2 bad configuration or usage, 3 a mandatory policy violation,
             4 a change that would replace or delete data, 5 an RTO/RPO miss with --strict,
-            6 an unpriced item in the cost estimate with --strict`;
+            6 an unpriced item in the cost estimate with --strict, 7 a change pulumi up would refuse`;
 
 /** The output formats of --format. */
 export const PLAN_FORMATS = ["text", "json", "markdown"] as const;
@@ -295,7 +297,7 @@ async function main(argv: string[]): Promise<number> {
     if (format === "markdown") {
         process.stdout.write(markdown!);
     } else if (format === "json") {
-        const diff = change ? { changes: changesJson(change.changes), dataSafety: { problems: change.unsafe } } : {};
+        const diff = change ? { changes: changesJson(change.changes), dataSafety: { problems: change.unsafe }, refused: change.refused } : {};
         process.stdout.write(`${JSON.stringify({
             ...planJson(plan), policies: { violations }, ...diff,
             cost: costJson(reports.cost), resilience: resilienceJson(reports.resilience),
@@ -319,6 +321,10 @@ async function main(argv: string[]): Promise<number> {
     if (change && change.unsafe.length > 0) {
         process.stderr.write(`plan failed: unsafe data change (${change.unsafe.length}):\n${change.unsafe.map((p) => `  - ${p}`).join("\n")}\n`);
         return 4;
+    }
+    if (change && change.refused.length > 0) {
+        process.stderr.write(`plan failed: pulumi up would refuse (${change.refused.length}):\n${change.refused.map((p) => `  - ${p.replace(/\n/g, "\n    ")}`).join("\n")}\n`);
+        return 7;
     }
     if (mandatory > 0) {
         process.stderr.write(`${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"}: the real engine would block this deployment.\n`);

@@ -1,105 +1,69 @@
-// Which input changes make the AWS provider replace a resource instead of updating it, for the
-// resource types this project creates. @pulumi/aws is bridged from the Terraform AWS provider,
-// so these are the attributes its schema marks ForceNew (RequiresReplace in the plugin
-// framework), which the provider docs list as "Forces new resource":
-// https://registry.terraform.io/providers/hashicorp/aws/latest/docs and
-// https://www.pulumi.com/registry/packages/aws/api-docs/ (one page per type below).
+// Which input changes make a provider replace a resource instead of updating it, for the
+// resource types this project creates. @pulumi/aws and @pulumi/random are bridged from the
+// Terraform providers, so this is their schemas' `ForceNew` (SDKv2) / `RequiresReplace`
+// (plugin framework). The table is generated from the providers' source by
+// ops/diff/forceNew/generate.ts into ops/diff/forceNew/table.json, with the file and line of
+// every attribute; this module only loads it. Replacements the providers decide in code
+// (CustomizeDiff, ModifyPlan) are listed there as `conditional` and modelled in
+// conditional.ts, with the one every AWS resource has: its per-resource `region`.
 //
-// The table is deliberately explicit: a type the diff does not know fails the test that
-// plans every stack (tests/diff/diff.test.ts), so a new resource type cannot slip into the
-// promotion diff without someone deciding which of its inputs force replacement.
+// A type missing from the table fails the test that plans every stack
+// (tests/diff/forceNewTable.test.ts), so a new resource type cannot slip into the promotion
+// diff without being added to manifest.ts and regenerated.
+import * as fs from "fs";
+import * as path from "path";
 
-/** Inputs that force replacement on every resource of @pulumi/aws v7: the per-resource region. */
-export const FORCE_NEW_EVERYWHERE = ["region"];
+/** The inputs of one type whose change forces a new resource. */
+export interface TableEntry {
+    provider: string;
+    /** The Terraform resource, e.g. `aws_db_instance`. */
+    terraform: string;
+    /** The provider package folder and the file (or index stem) of the schema declaration. */
+    declaredIn: string;
+    /**
+     * Input → where it forces replacement. Without `paths` any change of the input replaces the
+     * resource; with `paths` only a change of the value at one of those nested paths
+     * (`encrypted` under `rootBlockDevice`) does.
+     */
+    forceNew: Record<string, { paths?: string[]; at: string[] }>;
+    /** Replacements decided in code: the Terraform attribute, its input where it has one, and where. */
+    conditional: { terraform: string; input?: string; site: string; at: string }[];
+    /** Force-new Terraform attributes with no input in the installed SDK (a schema newer than the SDK). */
+    notInSdk: string[];
+}
 
-/** Type token → inputs whose change replaces the resource. */
-export const FORCE_NEW: Readonly<Record<string, readonly string[]>> = {
-    // Data. An RDS instance is replaced when its name, engine, encryption, key, AZ or creation
-    // source changes; `replicateSourceDb` is NOT force-new (removing it promotes in place).
-    "aws:rds/instance:Instance": [
-        "identifier", "identifierPrefix", "engine", "storageEncrypted", "kmsKeyId", "availabilityZone",
-        "username", "dbName", "characterSetName", "ncharCharacterSetName", "timezone",
-        "snapshotIdentifier", "restoreToPointInTime", "s3Import", "customIamInstanceProfile",
-    ],
-    "aws:rds/parameterGroup:ParameterGroup": ["name", "namePrefix", "family", "description"],
-    "aws:rds/subnetGroup:SubnetGroup": ["name", "namePrefix"],
-    "aws:kms/key:Key": ["customerMasterKeySpec", "keyUsage", "multiRegion", "customKeyStoreId", "xksKeyId"],
-    "aws:kms/alias:Alias": ["name", "namePrefix"],
-    "aws:secretsmanager/secret:Secret": ["name", "namePrefix"],
-    // A new value is a new version of the same secret, not a new secret.
-    "aws:secretsmanager/secretVersion:SecretVersion": ["secretId"],
-    // The engine's builtin: a new input is an update that keeps the stashed output; only a
-    // replace (`pulumi up --replace <urn>`) stashes the new input (pulumi/pulumi builtins.go).
-    "pulumi:index:Stash": [],
-    "random:index/randomPassword:RandomPassword": [
-        "length", "lower", "upper", "numeric", "special", "minLower", "minUpper", "minNumeric", "minSpecial",
-        "overrideSpecial", "keepers",
-    ],
-    "aws:s3/bucket:Bucket": ["bucket", "bucketPrefix", "objectLockEnabled"],
-    "aws:s3/bucketVersioning:BucketVersioning": ["bucket", "expectedBucketOwner"],
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": ["bucket", "expectedBucketOwner"],
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": ["bucket"],
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": ["bucket"],
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": ["bucket", "expectedBucketOwner"],
-    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": ["bucket"],
-    "aws:ebs/volume:Volume": ["availabilityZone", "encrypted", "kmsKeyId", "snapshotId", "outpostArn"],
-    "aws:ec2/volumeAttachment:VolumeAttachment": ["deviceName", "instanceId", "volumeId"],
-    "aws:ec2/amiCopy:AmiCopy": ["name", "sourceAmiId", "sourceAmiRegion", "encrypted", "kmsKeyId", "destinationOutpostArn"],
+export interface ForceNewTable {
+    generatedBy: string;
+    /** Per provider: its repository, the version read, how it was read, and the SDK whose names were used. */
+    providers: Record<string, { repository: string; version: string; readFrom: string; sdk: string }>;
+    types: Record<string, TableEntry>;
+}
 
-    // Network.
-    "aws:ec2/vpc:Vpc": ["cidrBlock", "ipv4IpamPoolId", "ipv4NetmaskLength"],
-    "aws:ec2/subnet:Subnet": ["vpcId", "cidrBlock", "availabilityZone", "availabilityZoneId", "outpostArn"],
-    "aws:ec2/internetGateway:InternetGateway": [],
-    "aws:ec2/routeTable:RouteTable": ["vpcId"],
-    "aws:ec2/route:Route": ["routeTableId", "destinationCidrBlock", "destinationIpv6CidrBlock", "destinationPrefixListId"],
-    "aws:ec2/routeTableAssociation:RouteTableAssociation": ["subnetId", "gatewayId"],
-    "aws:ec2/natGateway:NatGateway": ["allocationId", "subnetId", "connectivityType", "privateIp"],
-    "aws:ec2/eip:Eip": ["domain", "customerOwnedIpv4Pool", "publicIpv4Pool", "networkBorderGroup", "address"],
-    "aws:ec2/eipAssociation:EipAssociation": ["allocationId", "instanceId", "networkInterfaceId", "privateIpAddress", "publicIp", "allowReassociation"],
-    "aws:ec2/securityGroup:SecurityGroup": ["name", "namePrefix", "description", "vpcId"],
-    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": ["vpcId"],
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ["securityGroupId"],
-    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ["securityGroupId"],
-    "aws:elasticache/subnetGroup:SubnetGroup": ["name"],
+/** The generated table's path. */
+export const TABLE_FILE = path.join(__dirname, "forceNew", "table.json");
 
-    // App.
-    "aws:elasticache/replicationGroup:ReplicationGroup": [
-        "replicationGroupId", "atRestEncryptionEnabled", "kmsKeyId", "port", "subnetGroupName",
-        "snapshotArns", "snapshotName", "preferredCacheClusterAzs", "dataTieringEnabled", "networkType",
-    ],
-    "aws:lb/loadBalancer:LoadBalancer": ["name", "namePrefix", "internal", "loadBalancerType", "customerOwnedIpv4Pool"],
-    "aws:lb/targetGroup:TargetGroup": ["name", "namePrefix", "port", "protocol", "protocolVersion", "vpcId", "targetType", "ipAddressType"],
-    "aws:lb/listener:Listener": ["loadBalancerArn"],
-    "aws:acm/certificate:Certificate": ["domainName", "subjectAlternativeNames", "keyAlgorithm", "certificateAuthorityArn"],
-    "aws:acm/certificateValidation:CertificateValidation": ["certificateArn", "validationRecordFqdns"],
-    "aws:ec2/launchTemplate:LaunchTemplate": ["name", "namePrefix"],
-    "aws:autoscaling/group:Group": ["name", "namePrefix"],
-    "aws:autoscaling/policy:Policy": ["name", "autoscalingGroupName"],
-    "aws:autoscaling/lifecycleHook:LifecycleHook": ["name", "autoscalingGroupName"],
-    "aws:ec2/instance:Instance": [
-        "ami", "availabilityZone", "subnetId", "keyName", "privateIp", "associatePublicIpAddress",
-        "tenancy", "hostId", "placementGroup", "ipv6AddressCount", "ipv6Addresses", "networkInterfaces",
-        "cpuOptions", "ebsBlockDevices", "ephemeralBlockDevices", "launchTemplate",
-    ],
-    "aws:ec2transitgateway/instanceState:InstanceState": ["instanceId"],
-    "aws:dlm/lifecyclePolicy:LifecyclePolicy": [],
-    "aws:route53/record:Record": ["zoneId", "name", "setIdentifier"],
-    "aws:route53/healthCheck:HealthCheck": ["type", "requestInterval", "measureLatency", "referenceName", "routingControlArn"],
+/** The generated table, as committed. */
+export const TABLE: ForceNewTable = JSON.parse(fs.readFileSync(TABLE_FILE, "utf8"));
 
-    // Identity, events and functions.
-    "aws:iam/role:Role": ["name", "namePrefix", "path"],
-    "aws:iam/rolePolicy:RolePolicy": ["name", "namePrefix", "role"],
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["role", "policyArn"],
-    "aws:iam/instanceProfile:InstanceProfile": ["name", "namePrefix", "path"],
-    "aws:lambda/function:Function": ["name", "packageType"],
-    "aws:lambda/permission:Permission": [
-        "action", "function", "principal", "sourceArn", "sourceAccount", "statementId", "statementIdPrefix", "qualifier",
-        "eventSourceToken", "functionUrlAuthType", "principalOrgId",
-    ],
-    "aws:cloudwatch/metricAlarm:MetricAlarm": ["name"],
-    "aws:cloudwatch/logGroup:LogGroup": ["name", "namePrefix", "logGroupClass"],
-    "aws:cloudwatch/eventRule:EventRule": ["name", "namePrefix", "eventBusName"],
-    "aws:cloudwatch/eventTarget:EventTarget": ["rule", "targetId", "eventBusName"],
+/** One force-new input: the whole input, or only the nested paths listed. */
+export interface ForceNewInput {
+    input: string;
+    paths?: readonly string[];
+}
+
+/**
+ * Resources the Pulumi engine implements itself, with no provider schema to generate from.
+ * `pulumi:index:Stash`: a new input is an update that keeps the stashed output; only a replace
+ * (`pulumi up --replace <urn>`) stashes the new input (pulumi/pulumi pkg/resource/deploy/builtins.go).
+ */
+export const ENGINE_BUILTINS: Readonly<Record<string, readonly ForceNewInput[]>> = { "pulumi:index:Stash": [] };
+
+/** Type token → its force-new inputs: the generated provider table plus the engine's builtins. */
+export const FORCE_NEW: Readonly<Record<string, readonly ForceNewInput[]>> = {
+    ...Object.fromEntries(
+        Object.entries(TABLE.types).map(([type, e]) => [type, Object.entries(e.forceNew).map(([input, f]) => (f.paths ? { input, paths: f.paths } : { input }))]),
+    ),
+    ...ENGINE_BUILTINS,
 };
 
 /**

@@ -2,9 +2,11 @@
 // it could lose data. Used by `npm run plan -- --promote/--set` and by every runbook's --dry-run.
 import { planStack, StackPlan } from "../offline/planner";
 import { checkDataSafety, diffResources, ResourceChange } from "./diff";
+import { refusals } from "./refusals";
 
 export * from "./diff";
-export { DATA_TYPES, FORCE_NEW, FORCE_NEW_EVERYWHERE } from "./forceNew";
+export { refusals } from "./refusals";
+export { DATA_TYPES, FORCE_NEW, TABLE } from "./forceNew";
 
 export interface PlanChangeRequest {
     /** The folder holding Pulumi.yaml. */
@@ -14,7 +16,10 @@ export interface PlanChangeRequest {
     from: Record<string, string>;
     /** Config overrides of the configuration to go to. */
     to: Record<string, string>;
-    /** Logical names of retained data resources whose delete is an intended retirement. */
+    /**
+     * Logical names of retained data resources whose delete is an intended retirement: the
+     * runbook snapshots each and unprotects it in the state before `pulumi up`.
+     */
     allowRetire?: string[];
 }
 
@@ -24,6 +29,8 @@ export interface PlannedChange {
     changes: ResourceChange[];
     /** Data-safety problems (checkDataSafety); empty when safe. */
     unsafe: string[];
+    /** What `pulumi up` would refuse (refusals.ts), in the engine's or provider's words; empty when it would run. */
+    refused: string[];
 }
 
 /**
@@ -36,8 +43,15 @@ export async function planChange(req: PlanChangeRequest): Promise<PlannedChange>
     return diffPlans(before, after, req.allowRetire);
 }
 
-/** Diffs two plans of one stack and checks data safety. */
+/**
+ * Diffs two plans of one stack, checks data safety and what `pulumi up` would refuse. The
+ * resources named in `allowRetire` count as unprotected in the state (the runbook does that).
+ */
 export function diffPlans(before: StackPlan, after: StackPlan, allowRetire?: string[]): PlannedChange {
-    const changes = diffResources(before.resources, after.resources);
-    return { before, after, changes, unsafe: checkDataSafety(changes, { allowRetire }) };
+    const changes = diffResources(before.resources, after.resources, { region: after.region });
+    return {
+        before, after, changes,
+        unsafe: checkDataSafety(changes, { allowRetire }),
+        refused: refusals(changes, before.resources, after.resources, { unprotected: allowRetire }),
+    };
 }

@@ -12,6 +12,7 @@ import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 // getStore is internal (absent from the typings) but is what setMocks itself uses.
 const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): any };
 import { computedState, fakeInvoke, setFakeScope } from "./fakes";
+import { duplicateUrnProblem, engineUrn, inheritedOption, RegistrationError, typeTokenProblem } from "./pulumiRules";
 
 /** One resource registration, as the engine saw it. */
 export interface RecordedResource {
@@ -102,9 +103,21 @@ function containsSecret(v: any): boolean {
     return false;
 }
 
-/** Records what it sees, then lets the SDK's own mock monitor answer. */
+/** A gRPC-style error as the engine's resource monitor answers it (grpc-js puts code and name before the details). */
+function rpcError(code: number, name: string, details: string): Error {
+    return Object.assign(new Error(`${code} ${name}: ${details}`), { code, details });
+}
+
+/**
+ * Records what it sees, then lets the SDK's own mock monitor answer. It first applies the
+ * engine's registration rules the mock monitor skips (pulumiRules.ts): type tokens, duplicate
+ * URNs, and protect/retainOnDelete inherited from the parent.
+ */
 class RecordingMonitor extends MockMonitor {
     readonly records: RecordedResource[] = [];
+    /** Registrations the engine would have refused, in its words: any of them fails the run, as it fails `pulumi up`. */
+    readonly refused: string[] = [];
+    private readonly byUrn = new Map<string, RecordedResource>();
     /** The stack's registered outputs, secret wrappers kept. */
     stackOutputs: Record<string, any> = {};
 
@@ -115,12 +128,30 @@ class RecordingMonitor extends MockMonitor {
         super.registerResourceOutputs(req, callback);
     }
 
+    constructor(mocks: pulumi.runtime.Mocks) {
+        super(mocks);
+        // The URN as the engine makes it; the SDK mock monitor's own (private, so replaced here)
+        // differs for resources at the root and nested two deep.
+        (this as any).newUrn = (parent: string, type: string, name: string) =>
+            engineUrn(settings.getStack(), settings.getProject(), parent || undefined, type, name);
+    }
+
     async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
         const type: string = req.getType();
         const name: string = req.getName();
         const parent: string = req.getParent();
-        // The URN the SDK mock monitor will assign (its newUrn is private in the typings).
         const urn: string = (this as any).newUrn(parent, type, name);
+        const invalid = typeTokenProblem(type, req.getCustom(), req.getRemote?.() ?? false);
+        if (invalid) {
+            this.refused.push(invalid);
+            return callback(rpcError(3, "INVALID_ARGUMENT", invalid), undefined);
+        }
+        const duplicate = duplicateUrnProblem(urn, this.byUrn);
+        if (duplicate) {
+            this.refused.push(duplicate);
+            return callback(new RegistrationError(duplicate), undefined);
+        }
+        const parentRecord = parent ? this.byUrn.get(parent) : undefined;
         const raw = req.getObject()?.toJavaScript() ?? {};
         const propertyDependencies: Record<string, string[]> = {};
         req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
@@ -135,14 +166,15 @@ class RecordingMonitor extends MockMonitor {
             outputs: {},
             dependencies: req.getDependenciesList(),
             propertyDependencies,
-            protect: req.getProtect?.() ?? false,
-            retainOnDelete: req.getRetainondelete?.() ?? false,
+            protect: inheritedOption(req.hasProtect?.() ? req.getProtect() : undefined, parentRecord?.protect),
+            retainOnDelete: inheritedOption(req.hasRetainondelete?.() ? req.getRetainondelete() : undefined, parentRecord?.retainOnDelete),
             deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
             ignoreChanges: req.getIgnorechangesList?.() ?? [],
             replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
             provider: req.getProvider() || undefined,
         };
         this.records.push(record);
+        this.byUrn.set(urn, record);
         return super.registerResource(req, (err: any, resp: any) => {
             if (!err && resp) {
                 record.id = resp.getId() || undefined;
@@ -193,7 +225,8 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
 /**
  * Points the Pulumi runtime at a fresh recording mock monitor. Use it directly for component
- * tests; use `runOffline` for whole programs.
+ * tests; use `runOffline` for whole programs. `settle` waits for every registration and throws
+ * the engine's messages when it would have refused any.
  */
 export async function startOffline(opts: OfflineRunOptions): Promise<{ records: RecordedResource[]; monitor: RecordingMonitor; settle: () => Promise<void> }> {
     setFakeScope(opts.stack, opts.region);
@@ -210,12 +243,18 @@ export async function startOffline(opts: OfflineRunOptions): Promise<{ records: 
     store.supportsDeletedWith = true;
     store.supportsAliasSpecs = true;
     pulumi.runtime.setAllConfig({ "aws:region": opts.region, ...opts.config }, opts.secretKeys ?? []);
-    return { records: monitor.records, monitor, settle: () => (settings as any).waitForRPCs() };
+    const settle = async () => {
+        await (settings as any).waitForRPCs();
+        // The SDK only rejects the refused resource's own promises; the engine fails the deployment.
+        if (monitor.refused.length > 0) throw new RegistrationError(monitor.refused.join("\n"));
+    };
+    return { records: monitor.records, monitor, settle };
 }
 
 /**
  * Runs `program` as a stack (it is the body of the stack, like a Pulumi entry module) and
- * resolves once every registration has completed.
+ * resolves once every registration has completed; rejects when the engine would have refused
+ * a registration (pulumiRules.ts).
  */
 export async function runOffline(opts: OfflineRunOptions, program: () => any): Promise<OfflineRun> {
     const { records, monitor, settle } = await startOffline(opts);

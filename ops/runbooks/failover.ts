@@ -56,7 +56,9 @@ export type OfflinePlanner = (request: PlanRequest) => Promise<OfflinePlan>;
 export const offlinePlan: OfflinePlanner = async (request) => {
     const diff = await import("../diff");
     const result = await diff.planChange(request);
-    return { changes: result.changes, unsafe: result.unsafe, text: diff.renderChanges(result.changes) };
+    // What `pulumi up` would refuse stops a runbook step the same way as a data-safety problem.
+    const refused = result.refused.map((r) => `pulumi up would refuse: ${r}`);
+    return { changes: result.changes, unsafe: [...result.unsafe, ...refused], text: diff.renderChanges(result.changes) };
 };
 
 /** The config change a failover makes on dr, as planChange overrides. */

@@ -4,21 +4,13 @@
 import * as assert from "assert";
 import * as path from "path";
 import {
-    checkDataSafety, DATA_TYPES, diffResources, FORCE_NEW, planChange, PlannedChange, renderChanges, ResourceChange,
+    checkDataSafety, diffResources, planChange, PlannedChange, renderChanges, ResourceChange,
 } from "../../ops/diff";
-import { RecordedResource } from "../../ops/offline/engine";
-import { planStack } from "../../ops/offline/planner";
+import { protectedDeleteError } from "../../ops/offline/pulumiRules";
+import { record, urnOf } from "../support/records";
 
 const ROOT = path.join(__dirname, "..", "..");
 const DB = "aws:rds/instance:Instance";
-
-function record(type: string, name: string, inputs: Record<string, any>, extra: Partial<RecordedResource> = {}): RecordedResource {
-    return {
-        urn: `urn:pulumi:s::p::${type}::${name}`, type, name, custom: true, parent: undefined, id: name, inputs,
-        secretInputs: [], outputs: {}, dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false,
-        deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], provider: undefined, ...extra,
-    } as unknown as RecordedResource;
-}
 
 /** Only the changes to data resources, as `op name [diff]`, sorted. */
 const dataChanges = (c: PlannedChange) => c.changes.filter((x) => x.data).map((x) => `${x.op} ${x.name}${x.diff.length ? ` [${x.diff.join(", ")}]` : ""}`).sort();
@@ -60,27 +52,43 @@ describe("diff: classifying changes", () => {
 
     it("refuses to guess for a changed resource of an unknown type", () => {
         assert.throws(() => diffResources([record("aws:foo/bar:Bar", "x", { a: 1 })], [record("aws:foo/bar:Bar", "x", { a: 2 })]),
-            /^Error: diff: aws:foo\/bar:Bar \(x\) changed \[a\] but ops\/diff\/forceNew.ts does not say which of its inputs force replacement; add the type from the provider docs\.$/);
+            { message: "diff: aws:foo/bar:Bar (x) changed [a] but ops/diff/forceNew/table.json does not say which of its inputs force replacement; "
+                + "add the type to ops/diff/forceNew/manifest.ts and regenerate the table (ops/diff/forceNew/generate.ts)." });
     });
 
     it("renders one line per change with the changed inputs", () => {
-        const changes = diffResources([record(DB, "db", { identifier: "a" })], [record(DB, "db", { identifier: "b" })]);
+        const changes = diffResources([record(DB, "db", { kmsKeyId: "a" })], [record(DB, "db", { kmsKeyId: "b" })]);
         assert.strictEqual(renderChanges(changes),
             "0 to create, 0 to update, 1 to replace, 0 to delete\n"
-            + "  +- replace aws:rds/instance:Instance  db [data] [identifier] (replaced because of identifier)");
+            + "  +- replace aws:rds/instance:Instance  db [data] [kmsKeyId] (replaced because of kmsKeyId)");
         assert.strictEqual(renderChanges([]), "0 to create, 0 to update, 0 to replace, 0 to delete (no changes)");
+    });
+
+    it("replaces on a nested force-new field only: the bucket's object lock switch, not its retention rule", () => {
+        const bucket = (lock: Record<string, any>) => record("aws:s3/bucket:Bucket", "media", { objectLockConfiguration: lock });
+        const [rule] = diffResources([bucket({ objectLockEnabled: "Enabled", rule: { defaultRetention: { days: 1 } } })],
+            [bucket({ objectLockEnabled: "Enabled", rule: { defaultRetention: { days: 7 } } })]);
+        assert.deepStrictEqual([rule.op, rule.replaceKeys], ["update", []]);
+        const [lock] = diffResources([bucket({})], [bucket({ objectLockEnabled: "Enabled" })]);
+        assert.deepStrictEqual([lock.op, lock.replaceKeys], ["replace", ["objectLockConfiguration"]]);
     });
 });
 
 describe("diff: data safety", () => {
-    const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
+    const urn = urnOf;
 
-    it("fails a replace of each data type, naming the resource and the inputs that force it", () => {
+    it("fails a replace of each data type, naming the resource and the inputs that force it, also those the old table missed", () => {
         const cases: [string, Record<string, any>, Record<string, any>, string][] = [
             [DB, { kmsKeyId: "k1" }, { kmsKeyId: "k2" }, "kmsKeyId"],
+            [DB, {}, { backupTarget: "outposts" }, "backupTarget"],
             ["aws:s3/bucket:Bucket", { bucket: "a" }, { bucket: "b" }, "bucket"],
+            ["aws:s3/bucket:Bucket", {}, { objectLockConfiguration: { objectLockEnabled: "Enabled" } }, "objectLockConfiguration"],
+            ["aws:s3/bucket:Bucket", {}, { bucketNamespace: "account-regional" }, "bucketNamespace"],
             ["aws:kms/key:Key", { multiRegion: false }, { multiRegion: true }, "multiRegion"],
             ["aws:secretsmanager/secret:Secret", { name: "a" }, { name: "b" }, "name"],
+            ["aws:secretsmanager/secret:Secret", {}, { type: "rds" }, "type"],
+            ["aws:ebs/volume:Volume", { multiAttachEnabled: false }, { multiAttachEnabled: true }, "multiAttachEnabled"],
+            ["aws:ebs/volume:Volume", { availabilityZone: "us-east-1a" }, { availabilityZone: "us-east-1b" }, "availabilityZone"],
         ];
         for (const [type, from, to, key] of cases) {
             const problems = checkDataSafety(diffResources([record(type, "x", from)], [record(type, "x", to)]));
@@ -96,6 +104,20 @@ describe("diff: data safety", () => {
         assert.deepStrictEqual(checkDataSafety(retained), [`DELETE of ${DB} "old" (${urn(DB, "old")}): it is retained in AWS, but retiring it must be explicit; `
             + "snapshot it first and allow it with --allow-retire old (the failback runbook does both)."]);
         assert.deepStrictEqual(checkDataSafety(retained, { allowRetire: ["old"] }), []);
+    });
+
+    it("says what happens to a retained resource that is replaced: the old one stays in AWS, outside the state", () => {
+        const changes = diffResources([record(DB, "db", { kmsKeyId: "k1" }, { retainOnDelete: true })], [record(DB, "db", { kmsKeyId: "k2" }, { retainOnDelete: true })]);
+        assert.deepStrictEqual(checkDataSafety(changes), [`REPLACE of ${DB} "db" (${urn(DB, "db")}): [kmsKeyId] force a new resource, `
+            + "and the stack would go on with a new, empty one (the old one is retained in AWS, outside the state)."]);
+    });
+
+    it("renames a DB instance in place (provider v5+), and fails it: its endpoint and ARN change under the app and its replicas", () => {
+        const changes = diffResources([record(DB, "db", { identifier: "pilot-light-prod" })], [record(DB, "db", { identifier: "pilot-light-prod-2" })]);
+        assert.deepStrictEqual([changes[0].op, changes[0].replaceKeys, changes[0].renamed], ["update", [], { from: "pilot-light-prod", to: "pilot-light-prod-2" }]);
+        assert.deepStrictEqual(checkDataSafety(changes), [`UPDATE of ${DB} "db" (${urn(DB, "db")}) renames the DB instance in place `
+            + "(identifier pilot-light-prod → pilot-light-prod-2): its endpoint and ARN change, so the app and any replica of it lose their source; "
+            + "raise pilot-light:databaseGeneration to build a new instance beside it instead."]);
     });
 
     it("fails turning a standalone database back into a replica in place", () => {
@@ -125,28 +147,10 @@ describe("diff: data safety", () => {
 describe("diff: the real transitions, planned offline", function () {
     this.timeout(300000);
 
-    it("knows the force-new inputs of every resource type any stack or mode creates", async () => {
-        const variants: [string, Record<string, string>][] = [
-            ["prod", ns({ domainName: "www.example.com", hostedZoneId: "Z0123456789ABC" })],
-            ["dr", ns({ promote: "true", reverseReplication: "true", domainName: "www.example.com", hostedZoneId: "Z0123456789ABC" })],
-            ["prod", ns({ singletonMode: "multi-az-asg-ebs", customAmiId: "ami-0123456789abcdef0" })],
-            ["prod", ns({ singletonMode: "standby-failover" })],
-            ["prod", ns({ singletonMode: "multi-az-asg" })],
-        ];
-        const unknown = new Set<string>();
-        for (const [stack, configOverrides] of variants) {
-            const plan = await planStack({ dir: ROOT, stack, configOverrides });
-            plan.resources.filter((r) => r.custom && !(r.type in FORCE_NEW)).forEach((r) => unknown.add(r.type));
-        }
-        assert.deepStrictEqual([...unknown], []);
-        for (const t of DATA_TYPES) {
-            if (t !== "aws:rds/cluster:Cluster") assert.ok(t in FORCE_NEW, t);
-        }
-    });
-
     it("promotion keeps the replica's URN, drops replicateSourceDb, sets backups and the final snapshot; nothing else touches data", async () => {
         const c = await planChange({ dir: ROOT, stack: "dr", from: {}, to: ns({ promote: "true" }) });
         assert.deepStrictEqual(c.unsafe, []);
+        assert.deepStrictEqual(c.refused, []);
         assert.deepStrictEqual(dataChanges(c), ["update database-mysql [backupRetentionPeriod, finalSnapshotIdentifier, replicateSourceDb, skipFinalSnapshot]"]);
         const db = c.changes.find((x) => x.type === DB)!;
         assert.strictEqual(db.urn, "urn:pulumi:dr::pilot-light::pilot-light:database:Database$aws:rds/instance:Instance::database-mysql");
@@ -165,6 +169,7 @@ describe("diff: the real transitions, planned offline", function () {
     it("a drill builds the app tier without touching any data resource", async () => {
         const c = await planChange({ dir: ROOT, stack: "dr", from: {}, to: ns({ drill: "true" }) });
         assert.deepStrictEqual(c.unsafe, []);
+        assert.deepStrictEqual(c.refused, []);
         assert.deepStrictEqual(dataChanges(c), []);
         assert.deepStrictEqual(c.changes.filter((x) => x.op !== "create"), []);
         assert.ok(!c.after.resources.some((r) => r.type === "aws:route53/record:Record" && r.name === "dns-a"));
@@ -179,8 +184,13 @@ describe("diff: the real transitions, planned offline", function () {
                 `DELETE of ${DB} "database-mysql" (urn:pulumi:prod::pilot-light::pilot-light:database:Database$${DB}::database-mysql): it is retained in AWS, `
                 + "but retiring it must be explicit; snapshot it first and allow it with --allow-retire database-mysql (the failback runbook does both).",
             ]);
+            // And `pulumi up` itself refuses it while it is protected in the state.
+            const retiredUrn = `urn:pulumi:prod::pilot-light::pilot-light:database:Database$${DB}::database-mysql`;
+            assert.deepStrictEqual(c.refused, [protectedDeleteError(retiredUrn)]);
             const allowed = await planChange({ dir: ROOT, stack: "prod", from: {}, to, allowRetire: ["database-mysql"] });
             assert.deepStrictEqual(allowed.unsafe, []);
+            // The runbook snapshots it and unprotects it in the state first.
+            assert.deepStrictEqual(allowed.refused, []);
             // The fleet is parked, not deleted: no healthy target, so DNS stays on dr.
             const asg = c.changes.find((x) => x.type === "aws:autoscaling/group:Group")!;
             assert.deepStrictEqual([asg.op, asg.diff], ["update", ["maxSize", "minSize"]]);
@@ -205,6 +215,7 @@ describe("diff: the real transitions, planned offline", function () {
                 to: ns({ databaseGeneration: "2" }),
             });
             assert.deepStrictEqual(c.unsafe, []);
+            assert.deepStrictEqual(c.refused, []);
             assert.deepStrictEqual(dataChanges(c), ["update database-mysql-g2 [backupRetentionPeriod, finalSnapshotIdentifier, replicateSourceDb, skipFinalSnapshot]"]);
             const asg = c.changes.find((x) => x.type === "aws:autoscaling/group:Group")!;
             assert.deepStrictEqual([asg.op, asg.diff], ["update", ["maxSize", "minSize"]]);
@@ -215,11 +226,15 @@ describe("diff: the real transitions, planned offline", function () {
             const from = ns({ promote: "true" });
             const wrong = await planChange({ dir: ROOT, stack: "dr", from, to: {} });
             assert.match(wrong.unsafe.join("\n"), /UPDATE of aws:rds\/instance:Instance "database-mysql" .* would make a standalone database a replica again/);
+            // The provider refuses it too.
+            assert.deepStrictEqual(wrong.refused, [`updating urn:pulumi:dr::pilot-light::pilot-light:database:Database$${DB}::database-mysql: `
+                + "cannot elect new source database for replication"]);
             const right = await planChange({ dir: ROOT, stack: "dr", from, to: ns({ databaseGeneration: "2" }), allowRetire: ["database-mysql"] });
             assert.deepStrictEqual(right.changes.filter((x) => x.type === DB).map((x) => `${x.op} ${x.name}`), ["create database-mysql-g2", "delete database-mysql"]);
             assert.ok(right.changes.find((x) => x.name === "database-mysql")!.retained);
             // The app tier goes away with it; its cache token secret is declared regenerable, so that is not data loss.
             assert.deepStrictEqual(right.unsafe, []);
+            assert.deepStrictEqual(right.refused, []);
             assert.ok(right.changes.some((x) => x.op === "delete" && x.name === "app-cache-auth-token" && !x.data));
         });
     });

@@ -43,13 +43,14 @@ describe("ops: the plan command", function () {
         const r = plan(["--stack", "dr", "--promote", "--json"]);
         assert.strictEqual(r.code, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
-        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies", "changes", "dataSafety", "cost", "resilience"]);
+        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies", "changes", "dataSafety", "refused", "cost", "resilience"]);
         assert.strictEqual(doc.stack, "dr");
         assert.strictEqual(doc.promote, true);
         const db = doc.resources.find((x: any) => x.type === "aws:rds/instance:Instance");
         assert.deepStrictEqual(Object.keys(db), ["urn", "type", "name", "parent", "inputs"]);
         assert.strictEqual(db.urn, "urn:pulumi:dr::pilot-light::pilot-light:database:Database$aws:rds/instance:Instance::database-mysql");
-        assert.strictEqual(db.parent, "urn:pulumi:dr::pilot-light::pulumi:pulumi:Stack$pilot-light:database:Database::database");
+        // As the engine builds it: a resource at the root has no `pulumi:pulumi:Stack$` prefix.
+        assert.strictEqual(db.parent, "urn:pulumi:dr::pilot-light::pilot-light:database:Database::database");
         const token = doc.resources.find((x: any) => x.type === "random:index/randomPassword:RandomPassword");
         assert.ok(token, "the promoted dr creates the cache AUTH token");
         assert.strictEqual(doc.outputs.role, "dr");
@@ -65,12 +66,27 @@ describe("ops: the plan command", function () {
             type: "aws:rds/instance:Instance", op: "update", diff: ["backupRetentionPeriod", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"],
         });
         assert.deepStrictEqual(promoted.dataSafety, { problems: [] });
+        assert.deepStrictEqual(promoted.refused, []);
         const r = plan(["--stack", "prod", "--set", "rebuildFromPeer=true", "--set", "databaseGeneration=2"]);
         assert.strictEqual(r.code, 4, r.stderr);
         assert.match(r.stderr, /plan failed: unsafe data change \(1\):\n  - DELETE of aws:rds\/instance:Instance "database-mysql" .*--allow-retire database-mysql/);
         assert.match(r.stdout, /- +delete +aws:rds\/instance:Instance +database-mysql \[data\] \(retained in AWS, removed from state\)/);
         const allowed = plan(["--stack", "prod", "--set", "rebuildFromPeer=true", "--set", "databaseGeneration=2", "--allow-retire", "database-mysql"]);
         assert.strictEqual(allowed.code, 0, allowed.stderr);
+    });
+
+    it("exits 7 with the engine's message when `pulumi up` would refuse: a protected resource replaced or deleted", () => {
+        const dir = path.join(ROOT, "tests", "fixtures", "protected-resource");
+        const urn = "urn:pulumi:dev::protected-resource::aws:ec2/vpc:Vpc::network";
+        const replaced = plan(["--dir", dir, "--stack", "dev", "--set", "cidr=10.1.0.0/16"]);
+        assert.strictEqual(replaced.code, 7, replaced.stderr);
+        assert.ok(replaced.stderr.includes(`plan failed: pulumi up would refuse (1):\n  - unable to replace resource "${urn}"\n    as it is currently marked `
+            + "for protection. To unprotect the resource, remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`\n"), replaced.stderr);
+        const deleted = plan(["--dir", dir, "--stack", "dev", "--set", "keep=false", "--json"]);
+        assert.strictEqual(deleted.code, 7, deleted.stderr);
+        assert.deepStrictEqual(JSON.parse(deleted.stdout).refused, [`resource "${urn}" cannot be deleted\nbecause it is protected. To unprotect the resource, `
+            + "either remove the `protect` flag from the resource in your Pulumi program and run `pulumi up`, or use the command:\n"
+            + `\`pulumi state unprotect '${urn}'\``]);
     });
 
     it("prints only JSON through npm too, with the policy results", () => {

@@ -8,10 +8,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 // getStore is internal (absent from the typings) but is what setMocks itself uses.
 const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): any };
-import { computedState, fakeInvoke, setFakeScope } from "./fakes";
+import { computedState, fakeInvoke, PHYSICAL_NAME_INPUTS, setFakeScope } from "./fakes";
 
 /** One resource registration, as the engine saw it. */
 export interface RecordedResource {
@@ -28,18 +29,42 @@ export interface RecordedResource {
     inputs: Record<string, any>;
     /** Top-level input keys whose value is secret. */
     secretInputs: string[];
-    /** Inputs plus the fake provider-computed attributes. */
+    /**
+     * Inputs plus the fake provider-computed attributes; for a component or the stack, what it
+     * registered with registerOutputs (the engine keeps nothing else).
+     */
     outputs: Record<string, any>;
+    /** Top-level output keys whose value is secret. */
+    secretOutputs?: string[];
     /** URNs this resource depends on. */
     dependencies: string[];
     /** For each input key, the URNs its value came from. */
     propertyDependencies: Record<string, string[]>;
+    /** After the engine's inheritance: a resource that does not set protect takes its parent's. */
     protect: boolean;
+    /** After the engine's inheritance, like protect. */
     retainOnDelete: boolean;
     deleteBeforeReplace: boolean;
+    /** True when the program set deleteBeforeReplace (the engine passes the flag on only then). */
+    deleteBeforeReplaceDefined?: boolean;
     ignoreChanges: string[];
     replaceOnChanges: string[];
+    /** The provider reference `<provider URN>::<provider ID>`; undefined for the package's default provider. */
     provider?: string;
+    /** The provider plugin version the SDK asked for (e.g. "7.48.0"): it names the default provider. */
+    version?: string;
+    /** Outputs the program (or the SDK's resource class) asked to keep secret. */
+    additionalSecretOutputs?: string[];
+}
+
+/**
+ * A preview, as `pulumi preview` runs the program: resources that do not exist yet (planned
+ * creates) get no ID and their provider-computed outputs are unknown, so everything derived
+ * from them is unknown too. Existing resources keep their known outputs.
+ */
+export interface PreviewOptions {
+    /** URNs of the resources the stack already holds; every other resource is a planned create. */
+    existing: ReadonlySet<string>;
 }
 
 /** What an offline run needs to know about the stack it pretends to deploy. */
@@ -53,11 +78,19 @@ export interface OfflineRunOptions {
     secretKeys?: string[];
     /** Outputs of the stacks a StackReference may name, keyed by the referenced stack name. */
     stackOutputs?: Record<string, Record<string, any>>;
+    /** Run as a preview (Pulumi's dry run) instead of an update. */
+    preview?: PreviewOptions;
 }
 
 /** The result of running a program offline. */
 export interface OfflineRun {
     resources: RecordedResource[];
+    /**
+     * Resources the program read rather than registered (StackReferences): the engine keeps
+     * them in the stack's state, so stack policies see them, but never analyzes them one by one.
+     * Absent from hand-built plans.
+     */
+    reads?: RecordedResource[];
     /** The program's stack outputs, with secrets unwrapped. */
     outputs: Record<string, any>;
     /** Top-level stack output keys whose value is secret. */
@@ -90,51 +123,122 @@ function containsSecret(v: any): boolean {
     return false;
 }
 
+/** Attributes a provider knows while planning a create: the per-resource region (filled from its configuration) and the auto-names Check assigns. */
+const KNOWN_WHILE_PLANNING = new Set(["region", ...PHYSICAL_NAME_INPUTS]);
+
+/**
+ * What a preview holds for a planned create (the provider's planned state): its inputs as sent,
+ * and every attribute only the provider computes on create as unknown.
+ */
+function plannedCreateState(inputs: Record<string, any>, computed: Record<string, any>): Record<string, any> {
+    const state: Record<string, any> = { ...inputs };
+    for (const k of Object.keys(computed)) {
+        if (!(k in state)) {
+            state[k] = KNOWN_WHILE_PLANNING.has(k) ? computed[k] : unknownValue;
+        }
+    }
+    return state;
+}
+
 /** Records what it sees, then lets the SDK's own mock monitor answer. */
 class RecordingMonitor extends MockMonitor {
     readonly records: RecordedResource[] = [];
+    readonly reads: RecordedResource[] = [];
     /** The stack's registered outputs, secret wrappers kept. */
     stackOutputs: Record<string, any> = {};
+    private readonly byUrn = new Map<string, RecordedResource>();
+
+    constructor(mocks: pulumi.runtime.Mocks, private readonly preview?: PreviewOptions) {
+        super(mocks);
+    }
 
     registerResourceOutputs(req: any, callback: (err: any, resp: any) => void): void {
+        const raw = req.getOutputs()?.toJavaScript() ?? {};
         if (String(req.getUrn()).split("::")[2] === "pulumi:pulumi:Stack") {
-            this.stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
+            this.stackOutputs = raw;
+        }
+        const record = this.byUrn.get(req.getUrn());
+        if (record) {
+            record.outputs = unwrapSecrets(raw);
+            record.secretOutputs = Object.keys(raw).filter((k) => containsSecret(raw[k]));
         }
         super.registerResourceOutputs(req, callback);
     }
 
-    async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+    /** A registration or read as the engine records it, with protect, retainOnDelete and provider inherited from the parent as the engine does. */
+    private record(req: any, urn: string, raw: Record<string, any>, custom: boolean): RecordedResource {
         const type: string = req.getType();
-        const name: string = req.getName();
-        const parent: string = req.getParent();
-        // The URN the SDK mock monitor will assign (its newUrn is private in the typings).
-        const urn: string = (this as any).newUrn(parent, type, name);
-        const raw = req.getObject()?.toJavaScript() ?? {};
+        const parentUrn: string = req.getParent();
+        const parent = parentUrn ? this.byUrn.get(parentUrn) : undefined;
         const propertyDependencies: Record<string, string[]> = {};
-        req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+        req.getPropertydependenciesMap?.().forEach((deps: any, key: string) => {
             propertyDependencies[key] = deps.getUrnsList();
         });
+        // The engine's inheritFromParent (pkg/resource/deploy/source_eval.go, v3.248.0): an unset
+        // protect or retainOnDelete takes the parent's; an unset provider takes the parent's when
+        // the child is a local component or the provider is for the child's own package.
+        let provider: string | undefined = req.getProvider() || undefined;
+        if (!provider && parent?.provider) {
+            const parentPackage = parent.provider.split("::")[2]?.replace(/^pulumi:providers:/, "");
+            if ((!custom && !req.getRemote?.()) || parentPackage === type.split(":")[0]) {
+                provider = parent.provider;
+            }
+        }
         const record: RecordedResource = {
-            urn, type, name,
-            custom: req.getCustom(),
-            parent: parent || undefined,
+            urn, type, name: req.getName(), custom,
+            parent: parentUrn || undefined,
             inputs: unwrapSecrets(raw),
             secretInputs: Object.keys(raw).filter((k) => containsSecret(raw[k])),
             outputs: {},
             dependencies: req.getDependenciesList(),
             propertyDependencies,
-            protect: req.getProtect?.() ?? false,
-            retainOnDelete: req.getRetainondelete?.() ?? false,
+            protect: req.getProtect?.() ?? parent?.protect ?? false,
+            retainOnDelete: req.getRetainondelete?.() ?? parent?.retainOnDelete ?? false,
             deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
+            deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined?.() ?? false,
             ignoreChanges: req.getIgnorechangesList?.() ?? [],
             replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
-            provider: req.getProvider() || undefined,
+            provider,
+            version: req.getVersion?.() || undefined,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList?.() ?? [],
         };
+        this.byUrn.set(urn, record);
+        return record;
+    }
+
+    async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+        // The URN the SDK mock monitor will assign (its newUrn is private in the typings).
+        const urn: string = (this as any).newUrn(req.getParent(), req.getType(), req.getName());
+        const raw = req.getObject()?.toJavaScript() ?? {};
+        const record = this.record(req, urn, raw, req.getCustom());
         this.records.push(record);
+        const plannedCreate = this.preview !== undefined && record.custom && !record.type.startsWith("pulumi:providers:")
+            && !this.preview.existing.has(urn);
         return super.registerResource(req, (err: any, resp: any) => {
             if (!err && resp) {
+                if (plannedCreate) {
+                    resp.setId("");
+                    resp.setObject(Struct.fromJavaScript(plannedCreateState(raw, resp.getObject()?.toJavaScript() ?? {})));
+                }
+                const state = resp.getObject()?.toJavaScript() ?? {};
                 record.id = resp.getId() || undefined;
-                record.outputs = unwrapSecrets(resp.getObject()?.toJavaScript() ?? {});
+                record.outputs = unwrapSecrets(state);
+                record.secretOutputs = Object.keys(state).filter((k) => containsSecret(state[k]));
+            }
+            callback(err, resp);
+        });
+    }
+
+    async readResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+        const urn: string = (this as any).newUrn(req.getParent(), req.getType(), req.getName());
+        const record = this.record(req, urn, req.getProperties()?.toJavaScript() ?? {}, true);
+        record.id = req.getId() || undefined;
+        this.reads.push(record);
+        return super.readResource(req, (err: any, resp: any) => {
+            if (!err && resp) {
+                const state = resp.getProperties()?.toJavaScript() ?? {};
+                record.outputs = unwrapSecrets(state);
+                record.secretOutputs = Object.keys(state).filter((k) => containsSecret(state[k]));
             }
             callback(err, resp);
         });
@@ -176,14 +280,14 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
  * Points the Pulumi runtime at a fresh recording mock monitor. Use it directly for component
  * tests; use `runOffline` for whole programs.
  */
-export async function startOffline(opts: OfflineRunOptions): Promise<{ records: RecordedResource[]; monitor: RecordingMonitor; settle: () => Promise<void> }> {
+export async function startOffline(opts: OfflineRunOptions): Promise<{ records: RecordedResource[]; reads: RecordedResource[]; monitor: RecordingMonitor; settle: () => Promise<void> }> {
     setFakeScope(opts.stack, opts.region);
     const mocks = new OfflineMocks(opts.region, opts.stackOutputs);
     // The recording monitor takes the mock monitor's place. setMockOptions resets the runtime's
     // feature flags, so they are turned on again afterwards, as setMocks itself does: secrets
     // must stay secret, or a test could not tell a secret input from a plain one.
-    const monitor = new RecordingMonitor(mocks);
-    settings.setMockOptions(monitor, opts.project, opts.stack, false);
+    const monitor = new RecordingMonitor(mocks, opts.preview);
+    settings.setMockOptions(monitor, opts.project, opts.stack, opts.preview !== undefined);
     const store = getStore();
     store.supportsSecrets = true;
     store.supportsResourceReferences = true;
@@ -191,7 +295,7 @@ export async function startOffline(opts: OfflineRunOptions): Promise<{ records: 
     store.supportsDeletedWith = true;
     store.supportsAliasSpecs = true;
     pulumi.runtime.setAllConfig({ "aws:region": opts.region, ...opts.config }, opts.secretKeys ?? []);
-    return { records: monitor.records, monitor, settle: () => (settings as any).waitForRPCs() };
+    return { records: monitor.records, reads: monitor.reads, monitor, settle: () => (settings as any).waitForRPCs() };
 }
 
 /**
@@ -199,12 +303,13 @@ export async function startOffline(opts: OfflineRunOptions): Promise<{ records: 
  * resolves once every registration has completed.
  */
 export async function runOffline(opts: OfflineRunOptions, program: () => any): Promise<OfflineRun> {
-    const { records, monitor, settle } = await startOffline(opts);
+    const { records, reads, monitor, settle } = await startOffline(opts);
     await pulumi.runtime.runInPulumiStack(async () => program());
     await settle();
     const outputs = monitor.stackOutputs;
     return {
         resources: records,
+        reads,
         outputs: unwrapSecrets(outputs),
         secretOutputs: Object.keys(outputs).filter((k) => containsSecret(outputs[k])),
     };

@@ -7,7 +7,7 @@
 //   because dr does not exist yet), exactly what dr would see on its first deploy;
 // - prod in steady state reads dr's outputs, so dr is planned first (which plans prod step 1).
 // A project without these keys is planned on its own, with no peers.
-import { OfflineRun, runOffline } from "./engine";
+import { OfflineRun, PreviewOptions, runOffline } from "./engine";
 import { loadProject, loadStack, PulumiProject } from "./project";
 
 export interface PlanRequest {
@@ -18,6 +18,8 @@ export interface PlanRequest {
     promote?: boolean;
     /** Fully qualified config overrides, applied last. */
     configOverrides?: Record<string, string>;
+    /** Plan this stack as `pulumi preview` sees it (its peers are deployed stacks: never previews). */
+    preview?: PreviewOptions;
 }
 
 export interface StackPlan extends OfflineRun {
@@ -55,9 +57,9 @@ async function runEntry(main: string): Promise<any> {
 }
 
 async function runStack(project: PulumiProject, stack: string, config: Record<string, string>, secretKeys: string[],
-    stackOutputs: Record<string, Record<string, any>>): Promise<OfflineRun> {
+    stackOutputs: Record<string, Record<string, any>>, preview?: PreviewOptions): Promise<OfflineRun> {
     const region = config["aws:region"] || FALLBACK_REGION;
-    return runOffline({ project: project.name, stack, region, config, secretKeys, stackOutputs }, () => runEntry(project.main));
+    return runOffline({ project: project.name, stack, region, config, secretKeys, stackOutputs, preview }, () => runEntry(project.main));
 }
 
 function stackConfig(project: PulumiProject, stack: string, overrides: Record<string, string>) {
@@ -72,7 +74,7 @@ function peerFileName(peerStack: string): string {
 
 /** Plans `stack` after planning the peers it references; returns its outputs for the caller. */
 async function planWithPeers(project: PulumiProject, stack: string, overrides: Record<string, string>,
-    trail: StackPlan["peers"], depth: number): Promise<{ run: OfflineRun; config: Record<string, string> }> {
+    trail: StackPlan["peers"], depth: number, preview?: PreviewOptions): Promise<{ run: OfflineRun; config: Record<string, string> }> {
     const ns = project.name;
     const { config, secretKeys } = stackConfig(project, stack, overrides);
     const role = config[`${ns}:role`];
@@ -91,7 +93,7 @@ async function planWithPeers(project: PulumiProject, stack: string, overrides: R
         trail.push({ stack: peer, config: peerPlan.config });
         stackOutputs[peerStack] = peerPlan.run.outputs;
     }
-    const run = await runStack(project, stack, config, secretKeys, stackOutputs);
+    const run = await runStack(project, stack, config, secretKeys, stackOutputs, preview);
     return { run, config };
 }
 
@@ -102,7 +104,7 @@ export async function planStack(req: PlanRequest): Promise<StackPlan> {
         overrides[`${project.name}:promote`] = String(req.promote);
     }
     const peers: StackPlan["peers"] = [];
-    const { run, config } = await planWithPeers(project, req.stack, overrides, peers, 0);
+    const { run, config } = await planWithPeers(project, req.stack, overrides, peers, 0, req.preview);
     return {
         ...run,
         project: project.name,

@@ -206,6 +206,12 @@ class RecordingMonitor extends MockMonitor {
         return record;
     }
 
+    /** The region of the explicit provider a reference (`<URN>::<ID>`) names, if it sets one. */
+    providerRegion(ref: string): string | undefined {
+        const region = this.byUrn.get(ref.slice(0, ref.lastIndexOf("::")))?.inputs.region;
+        return typeof region === "string" && region ? region : undefined;
+    }
+
     async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
         // The URN the SDK mock monitor will assign (its newUrn is private in the typings).
         const urn: string = (this as any).newUrn(req.getParent(), req.getType(), req.getName());
@@ -247,7 +253,18 @@ class RecordingMonitor extends MockMonitor {
 
 /** The mocks: fake provider answers, and peer stacks' outputs for StackReferences. */
 export class OfflineMocks implements pulumi.runtime.Mocks {
+    /** Resolves an explicit provider's region: a resource or invoke on it lives there unless it names its own. */
+    providerRegion: (ref: string) => string | undefined = () => undefined;
+
     constructor(private readonly region: string, private readonly stackOutputs: Record<string, Record<string, any>> = {}) {}
+
+    /** The region a resource or invoke lives in: its own, else its explicit provider's, else the stack's. */
+    private regionFor(inputs: Record<string, any>, provider: string | undefined): string {
+        if (typeof inputs.region === "string" && inputs.region) {
+            return inputs.region;
+        }
+        return (provider ? this.providerRegion(provider) : undefined) ?? this.region;
+    }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         if (args.type === "pulumi:pulumi:StackReference") {
@@ -262,7 +279,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         if (!args.custom) {
             return { id: undefined, state: {} };
         }
-        const { id, state } = computedState(args.type, args.name, unwrapSecrets(args.inputs));
+        const inputs = unwrapSecrets(args.inputs);
+        const region = this.regionFor(inputs, args.provider);
+        const { id, state } = computedState(args.type, args.name, region === this.region ? inputs : { ...inputs, region });
         // Keep the caller's secret wrappers so secret inputs come back as secret outputs.
         for (const [k, v] of Object.entries(args.inputs)) {
             if (containsSecret(v)) state[k] = v;
@@ -272,7 +291,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         const inputs = unwrapSecrets(args.inputs);
-        return fakeInvoke(args.token, inputs, typeof inputs.region === "string" && inputs.region ? inputs.region : this.region);
+        return fakeInvoke(args.token, inputs, this.regionFor(inputs, args.provider));
     }
 }
 
@@ -287,6 +306,7 @@ export async function startOffline(opts: OfflineRunOptions): Promise<{ records: 
     // feature flags, so they are turned on again afterwards, as setMocks itself does: secrets
     // must stay secret, or a test could not tell a secret input from a plain one.
     const monitor = new RecordingMonitor(mocks, opts.preview);
+    mocks.providerRegion = (ref) => monitor.providerRegion(ref);
     settings.setMockOptions(monitor, opts.project, opts.stack, opts.preview !== undefined);
     const store = getStore();
     store.supportsSecrets = true;

@@ -197,12 +197,12 @@ function defaultProvider(pkg: string, version: string | undefined, id: StackIden
  * of the stack's state but are never analyzed one by one.
  */
 export function analyzerRequests(resources: RecordedResource[], reads: RecordedResource[], id: StackIdentity): AnalyzerRequests {
-    const providers = new Map<string, RecordedResource>();
+    // The engine registers a provider before its users; hand-built records may list it later.
+    const providers = new Map<string, RecordedResource>(resources.filter((r) => isProviderType(r.type)).map((r) => [r.urn, r]));
     const providerOf = new Map<RecordedResource, RecordedResource>();
     /** Resolves a resource's provider; returns a default provider the engine registers for it first, if any. */
     const resolve = (r: RecordedResource): RecordedResource | undefined => {
         if (isProviderType(r.type)) {
-            providers.set(r.urn, r);
             return undefined;
         }
         if (r.provider) {

@@ -1,9 +1,8 @@
 // Cross-region DR for the data layer: the dr stack's standby is an encrypted cross-region RDS
-// read replica, the prod database keeps the automated backups replicas depend on, and every prod
-// bucket replicates to the dr region with Replication Time Control.
-import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
-import { arnRegion, BOOTSTRAP_TAG, BUCKET_TYPES, isDrStack, isPrimaryRole, q, regionOf, T, tagsOf } from "../lib/resources";
+// read replica, and every prod bucket replicates to the dr region with Replication Time Control.
+// (The automated backups a replica's source needs are rds-backup-retention's: policies/rds.)
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { arnRegion, BOOTSTRAP_TAG, BUCKET_TYPES, isDrStack, q, regionOf, T, tagsOf } from "../lib/resources";
 
 export const rdsDrReplica: StackValidationPolicy = {
     name: "rds-dr-replica",
@@ -40,25 +39,6 @@ export const rdsDrReplica: StackValidationPolicy = {
             }
         }
     },
-};
-
-export const rdsReplicaSourceBackups: ResourceValidationPolicy = {
-    name: "rds-replica-source-backups",
-    description: "A primary database that read replicas are made from keeps automated backups on "
-        + "(backupRetentionPeriod >= 1): RDS refuses to create a replica of a DB without them "
-        + "(AWS Config db-instance-backup-enabled).",
-    enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
-        if (db.replicateSourceDb || !isPrimaryRole(db)) {
-            return;
-        }
-        // Unset means the RDS API default of one day.
-        const retention = db.backupRetentionPeriod ?? 1;
-        if (retention < 1) {
-            reportViolation(`database ${q(args.name)} is a replica source but backupRetentionPeriod is ${retention}; `
-                + "keep automated backups on (at least 1 day) so the dr replica can be created");
-        }
-    }),
 };
 
 /** Problems with the replication configs of one bucket; empty when it is replicated correctly. */
@@ -118,4 +98,4 @@ export const s3ReplicationEnabled: StackValidationPolicy = {
 };
 
 /** The data-layer DR policies. */
-export const drReplicationPolicies = [rdsDrReplica, rdsReplicaSourceBackups, s3ReplicationEnabled];
+export const drReplicationPolicies = [rdsDrReplica, s3ReplicationEnabled];

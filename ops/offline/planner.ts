@@ -20,7 +20,15 @@ export interface PlanRequest {
     configOverrides?: Record<string, string>;
     /** Plan this stack as `pulumi preview` sees it (its peers are deployed stacks: never previews). */
     preview?: PreviewOptions;
+    /**
+     * Peer plans to reuse across requests (the program is deterministic, so a peer planned with
+     * the same overrides has the same outputs); pass the same map to several planStack calls.
+     */
+    peerPlans?: PeerPlanCache;
 }
+
+/** Peer plans by stack, overrides and depth: their outputs, config and the peers they planned. */
+export type PeerPlanCache = Map<string, { outputs: Record<string, any>; config: Record<string, string>; trail: StackPlan["peers"] }>;
 
 export interface StackPlan extends OfflineRun {
     project: string;
@@ -74,7 +82,7 @@ function peerFileName(peerStack: string): string {
 
 /** Plans `stack` after planning the peers it references; returns its outputs for the caller. */
 async function planWithPeers(project: PulumiProject, stack: string, overrides: Record<string, string>,
-    trail: StackPlan["peers"], depth: number, preview?: PreviewOptions): Promise<{ run: OfflineRun; config: Record<string, string> }> {
+    trail: StackPlan["peers"], depth: number, preview?: PreviewOptions, cache: PeerPlanCache = new Map()): Promise<{ run: OfflineRun; config: Record<string, string> }> {
     const ns = project.name;
     const { config, secretKeys } = stackConfig(project, stack, overrides);
     const role = config[`${ns}:role`];
@@ -89,9 +97,16 @@ async function planWithPeers(project: PulumiProject, stack: string, overrides: R
         // promoted when planning prod rebuilt from it (failback).
         const peerOverrides = role === "dr" ? { [`${ns}:replicateToPeer`]: "false" }
             : rebuildFromPeer ? { [`${ns}:promote`]: "true" } : {};
-        const peerPlan = await planWithPeers(project, peer, peerOverrides, trail, depth + 1);
-        trail.push({ stack: peer, config: peerPlan.config });
-        stackOutputs[peerStack] = peerPlan.run.outputs;
+        const key = JSON.stringify([peer, peerOverrides, depth + 1]);
+        let cached = cache.get(key);
+        if (!cached) {
+            const peerTrail: StackPlan["peers"] = [];
+            const peerPlan = await planWithPeers(project, peer, peerOverrides, peerTrail, depth + 1, undefined, cache);
+            cached = { outputs: peerPlan.run.outputs, config: peerPlan.config, trail: [...peerTrail, { stack: peer, config: peerPlan.config }] };
+            cache.set(key, cached);
+        }
+        trail.push(...cached.trail);
+        stackOutputs[peerStack] = cached.outputs;
     }
     const run = await runStack(project, stack, config, secretKeys, stackOutputs, preview);
     return { run, config };
@@ -104,7 +119,7 @@ export async function planStack(req: PlanRequest): Promise<StackPlan> {
         overrides[`${project.name}:promote`] = String(req.promote);
     }
     const peers: StackPlan["peers"] = [];
-    const { run, config } = await planWithPeers(project, req.stack, overrides, peers, 0, req.preview);
+    const { run, config } = await planWithPeers(project, req.stack, overrides, peers, 0, req.preview, req.peerPlans);
     return {
         ...run,
         project: project.name,

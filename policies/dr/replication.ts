@@ -32,6 +32,17 @@ export const rdsDrReplica: StackValidationPolicy = {
             if (db.props.storageEncrypted !== true) {
                 reportViolation(`replica ${name} is not encrypted; set storageEncrypted to true`, db.urn);
             }
+            // A key of this stack is judged by its own region: its ARN is unknown in a preview of
+            // its creation, the property dependency is not.
+            const keyResource = (db.propertyDependencies.kmsKeyId ?? []).find((d) => d.type === "aws:kms/key:Key");
+            if (keyResource) {
+                const keyRegion = regionOf(keyResource.props, keyResource.provider);
+                if (region && keyRegion !== region) {
+                    reportViolation(`replica ${name} is encrypted with KMS key ${q(keyResource.name)} in ${keyRegion}; `
+                        + `a cross-region replica needs a key in its own region ${region}`, db.urn);
+                }
+                continue;
+            }
             const key = db.props.kmsKeyId;
             if (typeof key !== "string" || !/^arn:aws[a-z-]*:kms:/.test(key) || (region && arnRegion(key) !== region)) {
                 reportViolation(`replica ${name} needs kmsKeyId set to a KMS key ARN in ${region ?? "the dr region"} `

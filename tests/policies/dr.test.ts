@@ -1,6 +1,6 @@
 // DR policies: the dr standby replica, S3 replication, region pinning and a minimal standby.
 import { strict as assert } from "assert";
-import { compliantDrStandby, compliantProd, DR_REGION, findings, PROD_REGION, res, Stack } from "./support";
+import { compliantDrStandby, compliantProd, DR_REGION, findings, link, PROD_REGION, res, Stack } from "./support";
 
 async function only(stack: Stack, region: string, policy: string): Promise<{ name: string; message: string }[]> {
     return (await findings(stack, region, policy)).map(({ name, message }) => ({ name, message }));
@@ -36,6 +36,19 @@ describe("DR policies", () => {
             t.get("db-replica").inputs.kmsKeyId = "arn:aws:kms:us-east-1:123456789012:key/2222";
             assert.deepEqual(await only(t, DR_REGION, "rds-dr-replica"), [{ name: "db-replica",
                 message: "replica \"db-replica\" needs kmsKeyId set to a KMS key ARN in us-west-2 (got \"arn:aws:kms:us-east-1:123456789012:key/2222\")" }]);
+        });
+
+        it("judges a key of the stack by the key resource's region (its ARN is unknown in a preview)", async () => {
+            const s = compliantDrStandby();
+            const key = res("aws:kms/key:Key", "replica-key", { region: "us-east-1" }, "dr");
+            s.add(key);
+            const replica = s.get("db-replica");
+            replica.inputs.kmsKeyId = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+            link(replica, "kmsKeyId", key);
+            assert.deepEqual(await only(s, DR_REGION, "rds-dr-replica"), [{ name: "db-replica",
+                message: "replica \"db-replica\" is encrypted with KMS key \"replica-key\" in us-east-1; a cross-region replica needs a key in its own region us-west-2" }]);
+            key.inputs.region = DR_REGION;
+            assert.deepEqual(await only(s, DR_REGION, "rds-dr-replica"), []);
         });
 
         it("fails a dr stack without any database", async () => {

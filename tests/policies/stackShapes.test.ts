@@ -62,6 +62,9 @@ const EXPECTED: Record<string, string[][]> = {
         ["rds-storage-encrypted", "mandatory", "database-mysql", "database \"database-mysql\" is not encrypted at rest; set storageEncrypted to true"],
         ["region-pinning", "mandatory", "database-replica-lag", "aws:cloudwatch/metricAlarm:MetricAlarm \"database-replica-lag\" is on provider \"prod-region\" in us-east-1, but this dr stack's region is us-west-2; keep every resource in the stack's region"],
     ],
+    "dr standby without its replica": [
+        ["rds-dr-replica", "mandatory", "pilot-light-dr", "the dr stack holds no RDS instance; a pilot-light standby needs a cross-region read replica of the prod database"],
+    ],
     // A preview cannot read what only exists once created: the policies that need such a value
     // report an advisory instead of a verdict, exactly as the real policy server does.
     "prod, preview of a first deploy": [

@@ -144,9 +144,17 @@ async function drStandbyBroken(): Promise<StackShape> {
     return { label: "dr standby, broken", plan };
 }
 
+/** dr in standby whose replica is gone: a finding of the whole stack, shown against the root stack. */
+async function drWithoutReplica(): Promise<StackShape> {
+    const plan = copy(await bases.drStandby());
+    remove(plan, "database-replica-lag");
+    remove(plan, "database-mysql");
+    return { label: "dr standby without its replica", plan };
+}
+
 /** The broken variants: together they make every policy of the pack fire. */
-export function brokenShapes(): Promise<StackShape[]> {
-    return Promise.all([prodBroken(), prodUnwatched(), prodDomainForwarding(), drStandbyBroken()]);
+export async function brokenShapes(): Promise<StackShape[]> {
+    return [await prodBroken(), await prodUnwatched(), await prodDomainForwarding(), await drStandbyBroken(), await drWithoutReplica()];
 }
 
 /** The compliant stacks: prod in every singleton mode and with a domain, dr standby and promoted. */

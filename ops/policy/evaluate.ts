@@ -12,6 +12,7 @@ import {
 } from "@pulumi/policy";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { RecordedResource } from "../offline/engine";
+import type { StackPlan } from "../offline/planner";
 import { ALL_POLICIES_PACK, allPolicies } from "../../policies/all";
 import { AnalyzeRequest, analyzerRequests, AnalyzeStackResource, AnalyzerOptions, AnalyzerProvider } from "./analyzerRequests";
 import { parsePolicyConfig, PolicyConfigEntry, policyInfos, reconcilePolicyConfig } from "./config";
@@ -229,4 +230,11 @@ export async function evaluatePolicies(resources: RecordedResource[], opts: Eval
             () => p.validateStack(args, reporter(p, enforcementLevel, violations, shown)));
     }
     return violations;
+}
+
+/** Evaluates the pack over a planned stack, with everything the plan knows about it. */
+export function evaluatePlan(plan: StackPlan, policyConfig?: Record<string, any>, policies: Policies = allPolicies): Promise<Violation[]> {
+    return evaluatePolicies(plan.resources, {
+        stackRegion: plan.region, config: plan.config, reads: plan.reads, project: plan.project, stack: plan.stack, policyConfig,
+    }, policies);
 }

@@ -13,7 +13,7 @@ import { runOffline } from "../../ops/offline/engine";
 import { AnalyzerInfo, PolicyPackProcess, StackContext } from "../../ops/policy/analyzerHost";
 import { analyzerRequests } from "../../ops/policy/analyzerRequests";
 import { parsePolicyConfig, reconcilePolicyConfig } from "../../ops/policy/config";
-import { evaluatePolicies } from "../../ops/policy/evaluate";
+import { evaluatePlan } from "../../ops/policy/evaluate";
 import { ALL_POLICIES_PACK, allPolicies } from "../../policies/all";
 import { ROOT } from "../support/plans";
 import { brokenShapes, cleanShapes, previewShapes, StackShape } from "./stackShapes";
@@ -50,10 +50,7 @@ describe("conformance: the real policy pack, run as the CLI runs it, agrees with
             assert.equal(`${d.packName}@v${d.packVersion}`, `${ALL_POLICIES_PACK.name}@v${ALL_POLICIES_PACK.version}`, shape.label);
             assert.equal(d.description, allPolicies.find((p) => p.name === d.policy)?.description, `${shape.label}: ${d.policy}`);
         }
-        const offline = await evaluatePolicies(plan.resources, {
-            stackRegion: plan.region, config: plan.config, reads: plan.reads, project: plan.project, stack: plan.stack,
-            policyConfig: shape.policyConfig,
-        });
+        const offline = await evaluatePlan(plan, shape.policyConfig);
         const realRows = sorted(real.map((d): Shown => [d.policy, d.level, d.urn, d.message]));
         assert.deepEqual(sorted(offline.map((v): Shown => [v.policy, v.level, v.urn, v.cliMessage])), realRows, shape.label);
         return realRows;

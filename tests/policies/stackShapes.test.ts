@@ -2,16 +2,13 @@
 // mistake at a time (tests/policies/stackShapes.ts), with the exact findings each reports. The
 // compliant stacks report nothing, and a preview reports only what it cannot know yet.
 import { strict as assert } from "assert";
-import { evaluatePolicies } from "../../ops/policy/evaluate";
+import { evaluatePlan } from "../../ops/policy/evaluate";
 import { allPolicies } from "../../policies/all";
 import { brokenShapes, cleanShapes, previewShapes, StackShape } from "./stackShapes";
 
 /** [policy, level, resource name, message] per finding, sorted. */
 async function evaluate(shape: StackShape): Promise<string[][]> {
-    const { plan } = shape;
-    const violations = await evaluatePolicies(plan.resources, {
-        stackRegion: plan.region, config: plan.config, reads: plan.reads, policyConfig: shape.policyConfig,
-    });
+    const violations = await evaluatePlan(shape.plan, shape.policyConfig);
     return violations.map((v) => [v.policy, v.level, v.urn.split("::").pop()!, v.message]).sort((a, b) => a.join("|").localeCompare(b.join("|")));
 }
 

@@ -56,14 +56,14 @@ async function childBaseline(awsModules: string[]): Promise<ChildReport> {
 async function childPlan(): Promise<ChildReport> {
     const t0 = performance.now();
     const { planStack } = require("./offline/planner") as typeof import("./offline/planner");
-    const { evaluatePolicies } = require("./policy/evaluate") as typeof import("./policy/evaluate");
+    const { evaluatePlan } = require("./policy/evaluate") as typeof import("./policy/evaluate");
     const loadMs = performance.now() - t0;
     const plans: NonNullable<ChildReport["plans"]> = [];
     const types = new Set<string>();
     for (const [stack, promote] of [["prod", undefined], ["dr", false], ["dr", true]] as const) {
         const start = performance.now();
         const plan = await withProgramLogs("stderr", () => planStack({ dir: ROOT, stack, promote }));
-        const violations = await evaluatePolicies(plan.resources, { stackRegion: plan.region });
+        const violations = await evaluatePlan(plan);
         plans.push({ stack, promote: plan.promote, ms: performance.now() - start, resources: plan.resources.filter((r) => r.custom).length, violations: violations.length });
         for (const r of plan.resources) types.add(r.type);
     }

@@ -1,10 +1,11 @@
-// `npm run plan -- --stack prod|dr [--promote] [--set KEY=VALUE]... [--format text|json|markdown] [--strict] [--dir PATH]`
+// `npm run plan -- --stack prod|dr [--promote] [--set KEY=VALUE]... [--preview] [--format text|json|markdown] [--strict] [--dir PATH]`
 //
 // Runs the real stack program in-process under Pulumi's mock runtime and prints what it would
 // deploy, then evaluates the CrossGuard pack (policies/) over the recorded resources as
 // `pulumi preview --policy-pack policies` would. With --promote or --set it also plans the
 // stack as configured now and prints the diff between the two (ops/diff), failing on any
-// change that could lose data. No Pulumi CLI, no AWS account and no network are needed.
+// change that could lose data. With --preview the pack sees the stack as `pulumi preview` does:
+// outputs of planned creates are unknown. No Pulumi CLI, no AWS account and no network are needed.
 //
 // The reports (ops/report) need prod, dr in standby and dr promoted side by side, because a
 // pilot light is judged by both what it costs idle and how fast it recovers: for a project
@@ -25,7 +26,7 @@ import { planStack, StackPlan } from "./offline/planner";
 import { loadProject, ProjectFileError } from "./offline/project";
 import { withProgramLogs } from "./offline/console";
 import { planJson, renderPlan } from "./offline/render";
-import { evaluatePolicies, formatViolationTable, loadPolicyConfig, Violation } from "./policy/evaluate";
+import { evaluatePlan, formatViolationTable, loadPolicyConfig, Violation } from "./policy/evaluate";
 import { CostEstimate, costJson, estimateCost, formatTotal, pricesLabel, renderCostTable, renderUnpriced, unpricedCount, unpricedGroups } from "./report/cost";
 import { renderMarkdownReport } from "./report/markdown";
 import {
@@ -33,8 +34,8 @@ import {
     ResilienceRow, targetsFromConfig,
 } from "./report/resilience";
 
-const USAGE = `usage: npm run plan -- --stack NAME [--promote] [--set KEY=VALUE]... [--allow-retire NAME]... [--format text|json|markdown] [--json]
-                     [--strict] [--dir PATH] [--policy-config FILE]
+const USAGE = `usage: npm run plan -- --stack NAME [--promote] [--set KEY=VALUE]... [--allow-retire NAME]... [--preview]
+                     [--format text|json|markdown] [--json] [--strict] [--dir PATH] [--policy-config FILE]
 
   --stack NAME          the stack to plan: reads Pulumi.NAME.yaml (prod or dr here)
   --promote             plan the dr stack promoted, and diff it against standby
@@ -42,6 +43,8 @@ const USAGE = `usage: npm run plan -- --stack NAME [--promote] [--set KEY=VALUE]
                         and diff it against the stack as configured now
   --allow-retire NAME   allow the delete of this retained data resource (a retired DB generation),
                         snapshotted and unprotected in the state first (the failback runbook does both)
+  --preview             evaluate the policies as \`pulumi preview\` sees the stack: outputs of planned creates are
+                        unknown (with --promote/--set, what the stack holds now is known; else all is created)
   --format FORMAT       text (default): tree, policies, diff, cost and RTO/RPO tables;
                         json: one JSON object on stdout (adds "cost" and "resilience"); logs go to stderr;
                         markdown: one Markdown report (summary, policies, promotion diff, cost, RTO/RPO, diagram)
@@ -74,6 +77,8 @@ export interface PlanCliOptions {
     format?: PlanFormat;
     /** Present only with --strict: RTO/RPO misses (exit 5) and unpriced items (exit 6) fail the command. */
     strict?: true;
+    /** Present only with --preview: the pack sees outputs of planned creates as unknown. */
+    preview?: true;
     policyConfig?: string;
 }
 
@@ -100,6 +105,7 @@ export function parsePlanArgs(argv: string[]): PlanCliOptions {
                 json: { type: "boolean" },
                 format: { type: "string" },
                 strict: { type: "boolean" },
+                preview: { type: "boolean" },
                 "policy-config": { type: "string" },
                 help: { type: "boolean", short: "h" },
             },
@@ -135,6 +141,7 @@ export function parsePlanArgs(argv: string[]): PlanCliOptions {
         // Only when given, so callers that never use them see the options they always did.
         ...(format !== undefined ? { format: format as PlanFormat } : {}),
         ...(v.strict ? { strict: true as const } : {}),
+        ...(v.preview ? { preview: true as const } : {}),
         policyConfig: v["policy-config"] ? path.resolve(v["policy-config"]) : undefined,
     };
 }
@@ -162,6 +169,19 @@ export function wantsDiff(opts: PlanCliOptions): boolean {
 export async function planCurrent(opts: PlanCliOptions): Promise<StackPlan> {
     return withProgramLogs("stderr", () => planStack({
         dir: opts.dir, stack: opts.stack, promote: opts.promote ? false : undefined,
+    }));
+}
+
+/**
+ * A stack as `pulumi preview` sees it: resources of `before` (the stack as it is now, also its
+ * prior state, as in runPlan) keep their outputs; every other resource is a planned create whose
+ * outputs are unknown. Without `before` the stack is planned as a first deploy.
+ */
+export function planPreview(opts: Pick<PlanCliOptions, "dir">, req: { stack: string; promote?: boolean; configOverrides?: Record<string, string> },
+    before?: StackPlan): Promise<StackPlan> {
+    const existing = new Set((before?.resources ?? []).map((r) => r.urn));
+    return withProgramLogs("stderr", () => planStack({
+        dir: opts.dir, ...req, preview: { existing }, ...(before ? { engine: { priorResources: before.resources } } : {}),
     }));
 }
 
@@ -264,8 +284,11 @@ async function main(argv: string[]): Promise<number> {
         const policyConfig = opts.policyConfig ? readPolicyConfig(opts.policyConfig) : undefined;
         const current = wantsDiff(opts) ? await planCurrent(opts) : undefined;
         plan = await runPlan(opts, current);
-        violations = await evaluatePolicies(plan.resources, { stackRegion: plan.region, policyConfig });
         change = current ? diffPlans(current, plan, opts.allowRetire) : undefined;
+        const evaluated = opts.preview
+            ? await planPreview(opts, { stack: opts.stack, promote: opts.promote, configOverrides: qualify(opts) }, current)
+            : plan;
+        violations = await evaluatePlan(evaluated, policyConfig);
         reports = await buildReports(opts, plan, change);
         if (format === "markdown") {
             const { trio, costs } = reports;
@@ -275,15 +298,24 @@ async function main(argv: string[]): Promise<number> {
                 return 2;
             }
             // Every stack's policy results, not only the planned one's: the report shows all three.
-            const evaluate = async (p: StackPlan) => (p === plan ? violations : evaluatePolicies(p.resources, { stackRegion: p.region, policyConfig }));
+            // With --preview, as a preview sees each: prod and dr standby as first deploys, dr
+            // promoted from standby.
+            const seenAs = opts.preview ? " (preview)" : "";
+            const evaluate = async (p: StackPlan) => {
+                if (p === plan) return violations;
+                if (!opts.preview) return evaluatePlan(p, policyConfig);
+                const before = p === trio.drPromoted ? trio.drStandby : undefined;
+                const overrides = p.stack === opts.stack ? qualify(opts) : {};
+                return evaluatePlan(await planPreview(opts, { stack: p.stack, promote: p.promote, configOverrides: overrides }, before), policyConfig);
+            };
             markdown = renderMarkdownReport({
                 planned: [opts.stack, opts.promote ? "--promote" : "", ...Object.entries(opts.set).map(([k, v]) => `--set ${k}=${v}`)].filter(Boolean).join(" "),
                 prod: trio.prod, drStandby: trio.drStandby, drPromoted: trio.drPromoted,
                 promotion: trio.promotion,
                 policies: [
-                    { label: trio.prod.stack, violations: await evaluate(trio.prod) },
-                    { label: `${trio.drStandby.stack} standby`, violations: await evaluate(trio.drStandby) },
-                    { label: `${trio.drPromoted.stack} promoted`, violations: await evaluate(trio.drPromoted) },
+                    { label: `${trio.prod.stack}${seenAs}`, violations: await evaluate(trio.prod) },
+                    { label: `${trio.drStandby.stack} standby${seenAs}`, violations: await evaluate(trio.drStandby) },
+                    { label: `${trio.drPromoted.stack} promoted${seenAs}`, violations: await evaluate(trio.drPromoted) },
                 ],
                 costs, resilience: reports.resilience, assumptions: reports.assumptions,
             });
@@ -299,11 +331,12 @@ async function main(argv: string[]): Promise<number> {
     } else if (format === "json") {
         const diff = change ? { changes: changesJson(change.changes), dataSafety: { problems: change.unsafe }, refused: change.refused } : {};
         process.stdout.write(`${JSON.stringify({
-            ...planJson(plan), policies: { violations }, ...diff,
+            ...planJson(plan), policies: { ...(opts.preview ? { preview: true } : {}), violations }, ...diff,
             cost: costJson(reports.cost), resilience: resilienceJson(reports.resilience),
         }, null, 2)}\n`);
     } else {
-        process.stdout.write(`${renderPlan(plan)}\n\nPolicies (policies/, ${violations.length} violation${violations.length === 1 ? "" : "s"}, ${mandatory} mandatory):\n`
+        const seen = opts.preview ? ", as a preview sees the stack: outputs of planned creates unknown" : "";
+        process.stdout.write(`${renderPlan(plan)}\n\nPolicies (policies/${seen}, ${violations.length} violation${violations.length === 1 ? "" : "s"}, ${mandatory} mandatory):\n`
             + `${formatViolationTable(violations)}\n`);
         if (change) {
             const label = opts.promote ? "standby → promoted" : `as configured → with ${Object.entries(opts.set).map(([k, v]) => `${k}=${v}`).join(", ")}`;

@@ -1,5 +1,7 @@
 // The whole pack, in report order: DR and HA rules first, then the well-known rules by service.
 // Tests and tools import this (never ./index, which starts the policy server).
+import * as fs from "fs";
+import * as path from "path";
 import { Policies } from "@pulumi/policy";
 import { ec2RecoveryPolicies } from "./ha/ec2Recovery";
 import { asgPolicies } from "./ha/asg";
@@ -33,3 +35,16 @@ export const allPolicies: Policies = [
     ...elasticachePolicies,
     iamNoWildcardMutatingActions,
 ];
+
+/** The pack's name: the analyzer quotes it in messages, and pack config files are per pack. */
+export const PACK_NAME = "pilot-light-policies";
+
+/**
+ * The pack's name and version as the analyzer quotes them (`name@vversion`). The policy server
+ * reads the version from package.json in its working directory, which the CLI sets to the
+ * pack's folder, so it is this folder's package.json.
+ */
+export const ALL_POLICIES_PACK: { name: string; version: string } = {
+    name: PACK_NAME,
+    version: String(JSON.parse(fs.readFileSync(path.join(__dirname, "package.json"), "utf8")).version),
+};

@@ -2,9 +2,9 @@
 // starts the analyzer's gRPC server (and a second one in the same process exits it), so this
 // file does nothing else; everything else imports ./all.
 import { PolicyPack } from "@pulumi/policy";
-import { allPolicies } from "./all";
+import { allPolicies, PACK_NAME } from "./all";
 
-new PolicyPack("pilot-light-policies", {
+new PolicyPack(PACK_NAME, {
     description: "Keeps every change to the pilot-light prod and dr stacks recoverable and safe.",
     policies: allPolicies,
 });

@@ -8,10 +8,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 // getStore is internal (absent from the typings) but is what setMocks itself uses.
 const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): any };
-import { computedState, fakeInvoke, setFakeScope } from "./fakes";
+import { computedState, fakeInvoke, PHYSICAL_NAME_INPUTS, setFakeScope } from "./fakes";
 import { duplicateUrnProblem, engineUrn, inheritedOption, RegistrationError, typeTokenProblem } from "./pulumiRules";
 
 /** One resource registration, as the engine saw it. */
@@ -29,18 +30,42 @@ export interface RecordedResource {
     inputs: Record<string, any>;
     /** Top-level input keys whose value is secret. */
     secretInputs: string[];
-    /** Inputs plus the fake provider-computed attributes. */
+    /**
+     * Inputs plus the fake provider-computed attributes; for a component or the stack, what it
+     * registered with registerOutputs (the engine keeps nothing else).
+     */
     outputs: Record<string, any>;
+    /** Top-level output keys whose value is secret. */
+    secretOutputs?: string[];
     /** URNs this resource depends on. */
     dependencies: string[];
     /** For each input key, the URNs its value came from. */
     propertyDependencies: Record<string, string[]>;
+    /** After the engine's inheritance: a resource that does not set protect takes its parent's. */
     protect: boolean;
+    /** After the engine's inheritance, like protect. */
     retainOnDelete: boolean;
     deleteBeforeReplace: boolean;
+    /** True when the program set deleteBeforeReplace (the engine passes the flag on only then). */
+    deleteBeforeReplaceDefined?: boolean;
     ignoreChanges: string[];
     replaceOnChanges: string[];
+    /** The provider reference `<provider URN>::<provider ID>`; undefined for the package's default provider. */
     provider?: string;
+    /** The provider plugin version the SDK asked for (e.g. "7.48.0"): it names the default provider. */
+    version?: string;
+    /** Outputs the program (or the SDK's resource class) asked to keep secret. */
+    additionalSecretOutputs?: string[];
+}
+
+/**
+ * A preview, as `pulumi preview` runs the program: resources that do not exist yet (planned
+ * creates) get no ID and their provider-computed outputs are unknown, so everything derived
+ * from them is unknown too. Existing resources keep their known outputs.
+ */
+export interface PreviewOptions {
+    /** URNs of the resources the stack already holds; every other resource is a planned create. */
+    existing: ReadonlySet<string>;
 }
 
 /** What an offline run needs to know about the stack it pretends to deploy. */
@@ -63,6 +88,8 @@ export interface OfflineRunOptions {
     priorResources?: RecordedResource[];
     /** Values the fake `aws:ssm/getParameter` returns by parameter name, e.g. a new Amazon Linux release. */
     ssmParameters?: Record<string, string>;
+    /** Run as a preview (Pulumi's dry run) instead of an update. */
+    preview?: PreviewOptions;
 }
 
 /** The engine's builtin resource that saves a value in state: created with output = input, updated keeping its output. */
@@ -71,6 +98,12 @@ export const STASH_TYPE = "pulumi:index:Stash";
 /** The result of running a program offline. */
 export interface OfflineRun {
     resources: RecordedResource[];
+    /**
+     * Resources the program read rather than registered (StackReferences): the engine keeps
+     * them in the stack's state, so stack policies see them, but never analyzes them one by one.
+     * Absent from hand-built plans.
+     */
+    reads?: RecordedResource[];
     /** The program's stack outputs, with secrets unwrapped. */
     outputs: Record<string, any>;
     /** Top-level stack output keys whose value is secret. */
@@ -108,27 +141,41 @@ function rpcError(code: number, name: string, details: string): Error {
     return Object.assign(new Error(`${code} ${name}: ${details}`), { code, details });
 }
 
+/** Attributes a provider knows while planning a create: the per-resource region (filled from its configuration) and the auto-names Check assigns. */
+const KNOWN_WHILE_PLANNING = new Set(["region", ...PHYSICAL_NAME_INPUTS]);
+
+/**
+ * What a preview holds for a planned create (the provider's planned state): its inputs as sent,
+ * and every attribute only the provider computes on create as unknown. The engine's Stash is
+ * the exception: its builtin provider answers a preview Create with output = input, known
+ * (pulumi/pulumi pkg/resource/deploy/builtins.go, Create, v3.248.0).
+ */
+function plannedCreateState(type: string, inputs: Record<string, any>, computed: Record<string, any>): Record<string, any> {
+    if (type === STASH_TYPE) return computed;
+    const state: Record<string, any> = { ...inputs };
+    for (const k of Object.keys(computed)) {
+        if (!(k in state)) {
+            state[k] = KNOWN_WHILE_PLANNING.has(k) ? computed[k] : unknownValue;
+        }
+    }
+    return state;
+}
+
 /**
  * Records what it sees, then lets the SDK's own mock monitor answer. It first applies the
  * engine's registration rules the mock monitor skips (pulumiRules.ts): type tokens, duplicate
- * URNs, and protect/retainOnDelete inherited from the parent.
+ * URNs, and protect/retainOnDelete (and the provider) inherited from the parent.
  */
 class RecordingMonitor extends MockMonitor {
     readonly records: RecordedResource[] = [];
+    readonly reads: RecordedResource[] = [];
     /** Registrations the engine would have refused, in its words: any of them fails the run, as it fails `pulumi up`. */
     readonly refused: string[] = [];
-    private readonly byUrn = new Map<string, RecordedResource>();
     /** The stack's registered outputs, secret wrappers kept. */
     stackOutputs: Record<string, any> = {};
+    private readonly byUrn = new Map<string, RecordedResource>();
 
-    registerResourceOutputs(req: any, callback: (err: any, resp: any) => void): void {
-        if (String(req.getUrn()).split("::")[2] === "pulumi:pulumi:Stack") {
-            this.stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
-        }
-        super.registerResourceOutputs(req, callback);
-    }
-
-    constructor(mocks: pulumi.runtime.Mocks) {
+    constructor(mocks: pulumi.runtime.Mocks, private readonly preview?: PreviewOptions) {
         super(mocks);
         // The URN as the engine makes it; the SDK mock monitor's own (private, so replaced here)
         // differs for resources at the root and nested two deep.
@@ -136,49 +183,118 @@ class RecordingMonitor extends MockMonitor {
             engineUrn(settings.getStack(), settings.getProject(), parent || undefined, type, name);
     }
 
-    async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+    registerResourceOutputs(req: any, callback: (err: any, resp: any) => void): void {
+        const raw = req.getOutputs()?.toJavaScript() ?? {};
+        if (String(req.getUrn()).split("::")[2] === "pulumi:pulumi:Stack") {
+            this.stackOutputs = raw;
+        }
+        const record = this.byUrn.get(req.getUrn());
+        if (record) {
+            record.outputs = unwrapSecrets(raw);
+            record.secretOutputs = Object.keys(raw).filter((k) => containsSecret(raw[k]));
+        }
+        super.registerResourceOutputs(req, callback);
+    }
+
+    /** A registration or read as the engine records it, with protect, retainOnDelete and provider inherited from the parent as the engine does. */
+    private record(req: any, urn: string, raw: Record<string, any>, custom: boolean): RecordedResource {
         const type: string = req.getType();
-        const name: string = req.getName();
-        const parent: string = req.getParent();
-        const urn: string = (this as any).newUrn(parent, type, name);
-        const invalid = typeTokenProblem(type, req.getCustom(), req.getRemote?.() ?? false);
-        if (invalid) {
-            this.refused.push(invalid);
-            return callback(rpcError(3, "INVALID_ARGUMENT", invalid), undefined);
-        }
-        const duplicate = duplicateUrnProblem(urn, this.byUrn);
-        if (duplicate) {
-            this.refused.push(duplicate);
-            return callback(new RegistrationError(duplicate), undefined);
-        }
-        const parentRecord = parent ? this.byUrn.get(parent) : undefined;
-        const raw = req.getObject()?.toJavaScript() ?? {};
+        const parentUrn: string = req.getParent();
+        const parent = parentUrn ? this.byUrn.get(parentUrn) : undefined;
         const propertyDependencies: Record<string, string[]> = {};
-        req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+        req.getPropertydependenciesMap?.().forEach((deps: any, key: string) => {
             propertyDependencies[key] = deps.getUrnsList();
         });
+        // The engine's inheritFromParent (pkg/resource/deploy/source_eval.go, v3.248.0): an unset
+        // protect or retainOnDelete takes the parent's; an unset provider takes the parent's when
+        // the child is a local component or the provider is for the child's own package.
+        let provider: string | undefined = req.getProvider() || undefined;
+        if (!provider && parent?.provider) {
+            const parentPackage = parent.provider.split("::")[2]?.replace(/^pulumi:providers:/, "");
+            if ((!custom && !req.getRemote?.()) || parentPackage === type.split(":")[0]) {
+                provider = parent.provider;
+            }
+        }
         const record: RecordedResource = {
-            urn, type, name,
-            custom: req.getCustom(),
-            parent: parent || undefined,
+            urn, type, name: req.getName(), custom,
+            parent: parentUrn || undefined,
             inputs: unwrapSecrets(raw),
             secretInputs: Object.keys(raw).filter((k) => containsSecret(raw[k])),
             outputs: {},
             dependencies: req.getDependenciesList(),
             propertyDependencies,
-            protect: inheritedOption(req.hasProtect?.() ? req.getProtect() : undefined, parentRecord?.protect),
-            retainOnDelete: inheritedOption(req.hasRetainondelete?.() ? req.getRetainondelete() : undefined, parentRecord?.retainOnDelete),
+            protect: inheritedOption(req.hasProtect?.() ? req.getProtect() : undefined, parent?.protect),
+            retainOnDelete: inheritedOption(req.hasRetainondelete?.() ? req.getRetainondelete() : undefined, parent?.retainOnDelete),
             deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
+            deleteBeforeReplaceDefined: req.getDeletebeforereplacedefined?.() ?? false,
             ignoreChanges: req.getIgnorechangesList?.() ?? [],
             replaceOnChanges: req.getReplaceonchangesList?.() ?? [],
-            provider: req.getProvider() || undefined,
+            provider,
+            version: req.getVersion?.() || undefined,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList?.() ?? [],
         };
-        this.records.push(record);
         this.byUrn.set(urn, record);
+        return record;
+    }
+
+    /** The region of the explicit provider a reference (`<URN>::<ID>`) names, if it sets one. */
+    providerRegion(ref: string): string | undefined {
+        const region = this.byUrn.get(ref.slice(0, ref.lastIndexOf("::")))?.inputs.region;
+        return typeof region === "string" && region ? region : undefined;
+    }
+
+    /** The engine's refusal of a registration or read with this URN, if any, recorded; undefined when it goes ahead. */
+    private refusal(urn: string, type: string, custom: boolean, remote: boolean): Error | undefined {
+        const invalid = typeTokenProblem(type, custom, remote);
+        if (invalid) {
+            this.refused.push(invalid);
+            return rpcError(3, "INVALID_ARGUMENT", invalid);
+        }
+        // Reads take a URN too, checked the same way (step_generator.go GenerateReadSteps).
+        const duplicate = duplicateUrnProblem(urn, this.byUrn);
+        if (duplicate) {
+            this.refused.push(duplicate);
+            return new RegistrationError(duplicate);
+        }
+        return undefined;
+    }
+
+    async registerResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+        const urn: string = (this as any).newUrn(req.getParent(), req.getType(), req.getName());
+        const refused = this.refusal(urn, req.getType(), req.getCustom(), req.getRemote?.() ?? false);
+        if (refused) return callback(refused, undefined);
+        const raw = req.getObject()?.toJavaScript() ?? {};
+        const record = this.record(req, urn, raw, req.getCustom());
+        this.records.push(record);
+        const plannedCreate = this.preview !== undefined && record.custom && !record.type.startsWith("pulumi:providers:")
+            && !this.preview.existing.has(urn);
         return super.registerResource(req, (err: any, resp: any) => {
             if (!err && resp) {
+                if (plannedCreate) {
+                    resp.setId("");
+                    resp.setObject(Struct.fromJavaScript(plannedCreateState(record.type, raw, resp.getObject()?.toJavaScript() ?? {})));
+                }
+                const state = resp.getObject()?.toJavaScript() ?? {};
                 record.id = resp.getId() || undefined;
-                record.outputs = unwrapSecrets(resp.getObject()?.toJavaScript() ?? {});
+                record.outputs = unwrapSecrets(state);
+                record.secretOutputs = Object.keys(state).filter((k) => containsSecret(state[k]));
+            }
+            callback(err, resp);
+        });
+    }
+
+    async readResource(req: any, callback: (err: any, resp: any) => void): Promise<void> {
+        const urn: string = (this as any).newUrn(req.getParent(), req.getType(), req.getName());
+        const refused = this.refusal(urn, req.getType(), true, false);
+        if (refused) return callback(refused, undefined);
+        const record = this.record(req, urn, req.getProperties()?.toJavaScript() ?? {}, true);
+        record.id = req.getId() || undefined;
+        this.reads.push(record);
+        return super.readResource(req, (err: any, resp: any) => {
+            if (!err && resp) {
+                const state = resp.getProperties()?.toJavaScript() ?? {};
+                record.outputs = unwrapSecrets(state);
+                record.secretOutputs = Object.keys(state).filter((k) => containsSecret(state[k]));
             }
             callback(err, resp);
         });
@@ -187,8 +303,19 @@ class RecordingMonitor extends MockMonitor {
 
 /** The mocks: fake provider answers, and peer stacks' outputs for StackReferences. */
 export class OfflineMocks implements pulumi.runtime.Mocks {
+    /** Resolves an explicit provider's region: a resource or invoke on it lives there unless it names its own. */
+    providerRegion: (ref: string) => string | undefined = () => undefined;
+
     constructor(private readonly region: string, private readonly stackOutputs: Record<string, Record<string, any>> = {},
         private readonly prior: RecordedResource[] = [], private readonly ssmParameters: Record<string, string> = {}) {}
+
+    /** The region a resource or invoke lives in: its own, else its explicit provider's, else the stack's. */
+    private regionFor(inputs: Record<string, any>, provider: string | undefined): string {
+        if (typeof inputs.region === "string" && inputs.region) {
+            return inputs.region;
+        }
+        return (provider ? this.providerRegion(provider) : undefined) ?? this.region;
+    }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
         if (args.type === "pulumi:pulumi:StackReference") {
@@ -209,7 +336,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
             const output = old ? old.outputs.output : args.inputs.input;
             return { id: old?.id ?? `stash-${args.name}`, state: { input: args.inputs.input, output } };
         }
-        const { id, state } = computedState(args.type, args.name, unwrapSecrets(args.inputs));
+        const inputs = unwrapSecrets(args.inputs);
+        const region = this.regionFor(inputs, args.provider);
+        const { id, state } = computedState(args.type, args.name, region === this.region ? inputs : { ...inputs, region });
         // Keep the caller's secret wrappers so secret inputs come back as secret outputs.
         for (const [k, v] of Object.entries(args.inputs)) {
             if (containsSecret(v)) state[k] = v;
@@ -219,7 +348,7 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         const inputs = unwrapSecrets(args.inputs);
-        return fakeInvoke(args.token, inputs, typeof inputs.region === "string" && inputs.region ? inputs.region : this.region, this.ssmParameters);
+        return fakeInvoke(args.token, inputs, this.regionFor(inputs, args.provider), this.ssmParameters);
     }
 }
 
@@ -228,14 +357,15 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
  * tests; use `runOffline` for whole programs. `settle` waits for every registration and throws
  * the engine's messages when it would have refused any.
  */
-export async function startOffline(opts: OfflineRunOptions): Promise<{ records: RecordedResource[]; monitor: RecordingMonitor; settle: () => Promise<void> }> {
+export async function startOffline(opts: OfflineRunOptions): Promise<{ records: RecordedResource[]; reads: RecordedResource[]; monitor: RecordingMonitor; settle: () => Promise<void> }> {
     setFakeScope(opts.stack, opts.region);
     const mocks = new OfflineMocks(opts.region, opts.stackOutputs, opts.priorResources, opts.ssmParameters);
     // The recording monitor takes the mock monitor's place. setMockOptions resets the runtime's
     // feature flags, so they are turned on again afterwards, as setMocks itself does: secrets
     // must stay secret, or a test could not tell a secret input from a plain one.
-    const monitor = new RecordingMonitor(mocks);
-    settings.setMockOptions(monitor, opts.project, opts.stack, false);
+    const monitor = new RecordingMonitor(mocks, opts.preview);
+    mocks.providerRegion = (ref) => monitor.providerRegion(ref);
+    settings.setMockOptions(monitor, opts.project, opts.stack, opts.preview !== undefined);
     const store = getStore();
     store.supportsSecrets = true;
     store.supportsResourceReferences = true;
@@ -248,7 +378,7 @@ export async function startOffline(opts: OfflineRunOptions): Promise<{ records: 
         // The SDK only rejects the refused resource's own promises; the engine fails the deployment.
         if (monitor.refused.length > 0) throw new RegistrationError(monitor.refused.join("\n"));
     };
-    return { records: monitor.records, monitor, settle };
+    return { records: monitor.records, reads: monitor.reads, monitor, settle };
 }
 
 /**
@@ -257,12 +387,13 @@ export async function startOffline(opts: OfflineRunOptions): Promise<{ records: 
  * a registration (pulumiRules.ts).
  */
 export async function runOffline(opts: OfflineRunOptions, program: () => any): Promise<OfflineRun> {
-    const { records, monitor, settle } = await startOffline(opts);
+    const { records, reads, monitor, settle } = await startOffline(opts);
     await pulumi.runtime.runInPulumiStack(async () => program());
     await settle();
     const outputs = monitor.stackOutputs;
     return {
         resources: records,
+        reads,
         outputs: unwrapSecrets(outputs),
         secretOutputs: Object.keys(outputs).filter((k) => containsSecret(outputs[k])),
     };

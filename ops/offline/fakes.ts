@@ -72,15 +72,18 @@ const ARN_SHAPES: Record<string, ArnShape> = {
     "aws:route53/healthCheck:HealthCheck": { service: "route53", resource: (_n, id) => `healthcheck/${id}`, global: true, noAccount: true },
 };
 
-/** Physical-name inputs by type: the input that names the resource in AWS, when set. */
-const NAME_INPUTS = ["identifier", "bucket", "name", "replicationGroupId", "functionName", "roleName"];
+/**
+ * Physical-name inputs by type: the input that names the resource in AWS, when set. Pulumi
+ * auto-names them in the provider's Check, so they are known while planning a create.
+ */
+export const PHYSICAL_NAME_INPUTS: readonly string[] = ["identifier", "bucket", "name", "replicationGroupId", "functionName", "roleName"];
 
 /**
  * Pulumi auto-names resources by appending a random suffix; offline we append a short stable
  * digest instead, so that two runs agree.
  */
 export function physicalName(type: string, name: string, inputs: Record<string, any>): string {
-    for (const key of NAME_INPUTS) {
+    for (const key of PHYSICAL_NAME_INPUTS) {
         if (typeof inputs[key] === "string" && inputs[key]) {
             return inputs[key];
         }
@@ -226,7 +229,7 @@ export function computedState(type: string, name: string, inputs: Record<string,
             state.result = `offline-${h.slice(0, Math.max(8, Math.min(Number(inputs.length ?? 32), 64) - 8))}`;
             break;
         default:
-            if (physical && NAME_INPUTS.some((k) => k in inputs) === false && type.startsWith("aws:")) {
+            if (physical && PHYSICAL_NAME_INPUTS.some((k) => k in inputs) === false && type.startsWith("aws:")) {
                 state.name = state.name ?? physical;
             }
     }

@@ -13,7 +13,7 @@
 // - prod in steady state reads dr's outputs, so dr is planned first (which plans prod step 1).
 // Another project is planned on its own, with no peers.
 import { NAMESPACE, parseConfig, StackConfig } from "../../stacks/config";
-import { OfflineRun, OfflineRunOptions, runOffline } from "./engine";
+import { OfflineRun, OfflineRunOptions, PreviewOptions, runOffline } from "./engine";
 import { loadProject, loadStack, ProjectFileError, PulumiProject } from "./project";
 
 export interface PlanRequest {
@@ -26,7 +26,18 @@ export interface PlanRequest {
     configOverrides?: Record<string, string>;
     /** The stack's prior state (for this stack only) and fake SSM answers (for every stack planned); see OfflineRunOptions. */
     engine?: Pick<OfflineRunOptions, "priorResources" | "ssmParameters">;
+    /** Plan this stack as `pulumi preview` sees it (its peers are deployed stacks: never previews). */
+    preview?: PreviewOptions;
+    /**
+     * Peer plans to reuse across requests (the program is deterministic, so a peer planned with
+     * the same overrides and SSM answers has the same outputs); pass the same map to several
+     * planStack calls.
+     */
+    peerPlans?: PeerPlanCache;
 }
+
+/** Peer plans by stack, overrides and depth: their outputs, config and the peers they planned. */
+export type PeerPlanCache = Map<string, { outputs: Record<string, any>; config: Record<string, string>; trail: StackPlan["peers"] }>;
 
 export interface StackPlan extends OfflineRun {
     project: string;
@@ -63,8 +74,9 @@ async function runEntry(main: string): Promise<any> {
 }
 
 async function runStack(project: PulumiProject, stack: string, config: Record<string, string>, secretKeys: string[],
-    stackOutputs: Record<string, Record<string, any>>, engine: PlanRequest["engine"] = {}): Promise<OfflineRun> {
-    return runOffline({ project: project.name, stack, region: config["aws:region"], config, secretKeys, stackOutputs, ...engine }, () => runEntry(project.main));
+    stackOutputs: Record<string, Record<string, any>>, engine: PlanRequest["engine"] = {}, preview?: PreviewOptions): Promise<OfflineRun> {
+    return runOffline({ project: project.name, stack, region: config["aws:region"], config, secretKeys, stackOutputs, ...engine, preview },
+        () => runEntry(project.main));
 }
 
 /**
@@ -89,7 +101,8 @@ function peerFileName(peerStack: string): string {
 
 /** Plans `stack` after planning the peers it references; returns its outputs for the caller. */
 async function planWithPeers(project: PulumiProject, stack: string, overrides: Record<string, string>,
-    trail: StackPlan["peers"], depth: number, engine: PlanRequest["engine"] = {}): Promise<{ run: OfflineRun; config: Record<string, string>; settings?: StackConfig }> {
+    trail: StackPlan["peers"], depth: number, engine: PlanRequest["engine"] = {}, preview?: PreviewOptions,
+    cache: PeerPlanCache = new Map()): Promise<{ run: OfflineRun; config: Record<string, string>; settings?: StackConfig }> {
     const { config, secretKeys, settings } = stackConfig(project, stack, overrides);
     const stackOutputs: Record<string, Record<string, any>> = {};
     const wantsPeer = settings !== undefined && (settings.role === "dr" || settings.rebuildFromPeer || settings.replicateToPeer);
@@ -100,11 +113,21 @@ async function planWithPeers(project: PulumiProject, stack: string, overrides: R
         // promoted when planning prod rebuilt from it (failback).
         const peerOverrides: Record<string, string> = settings.role === "dr" ? { [`${NAMESPACE}:replicateToPeer`]: "false" }
             : settings.rebuildFromPeer ? { [`${NAMESPACE}:promote`]: "true" } : {};
-        const peerPlan = await planWithPeers(project, peer, peerOverrides, trail, depth + 1, { ssmParameters: engine.ssmParameters });
-        trail.push({ stack: peer, config: peerPlan.config, settings: peerPlan.settings });
-        stackOutputs[settings.peerStack] = peerPlan.run.outputs;
+        // A peer has no prior state here (it is planned as deployed), only the same SSM answers.
+        const peerEngine = { ssmParameters: engine.ssmParameters };
+        const key = JSON.stringify([peer, peerOverrides, depth + 1, peerEngine.ssmParameters ?? {}]);
+        let cached = cache.get(key);
+        if (!cached) {
+            const peerTrail: StackPlan["peers"] = [];
+            const peerPlan = await planWithPeers(project, peer, peerOverrides, peerTrail, depth + 1, peerEngine, undefined, cache);
+            cached = { outputs: peerPlan.run.outputs, config: peerPlan.config,
+                trail: [...peerTrail, { stack: peer, config: peerPlan.config, settings: peerPlan.settings }] };
+            cache.set(key, cached);
+        }
+        trail.push(...cached.trail);
+        stackOutputs[settings.peerStack] = cached.outputs;
     }
-    const run = await runStack(project, stack, config, secretKeys, stackOutputs, engine);
+    const run = await runStack(project, stack, config, secretKeys, stackOutputs, engine, preview);
     return { run, config, settings };
 }
 
@@ -115,7 +138,7 @@ export async function planStack(req: PlanRequest): Promise<StackPlan> {
         overrides[`${project.name}:promote`] = String(req.promote);
     }
     const peers: StackPlan["peers"] = [];
-    const { run, config, settings } = await planWithPeers(project, req.stack, overrides, peers, 0, req.engine);
+    const { run, config, settings } = await planWithPeers(project, req.stack, overrides, peers, 0, req.engine, req.preview, req.peerPlans);
     return {
         ...run,
         project: project.name,

@@ -1,36 +1,70 @@
-// Offline policy evaluation: runs the CrossGuard pack over the resources the offline engine
-// recorded, building the same arguments the real analyzer builds (see @pulumi/policy's
-// server.js): resource policies see every registration's inputs, components and providers
-// included, wrapped in the unknown-checking proxy; stack policies see every resource's outputs
-// with parent, dependencies and property dependencies resolved to resource objects.
+// Offline policy evaluation: runs a CrossGuard pack over the resources the offline engine
+// recorded, the way `pulumi preview --policy-pack policies` runs it. The requests come from
+// ./analyzerRequests (what the engine sends); this file is the pack's side, mirroring
+// @pulumi/policy 1.21.0's server.js: each validation deserializes the properties afresh and
+// wraps them in the unknown-checking proxy; resource policies run per resource in pack order,
+// then stack policies over every resource's outputs with parent and dependencies resolved.
+// tests/policies/conformance.test.ts runs the real pack over gRPC against this file.
 import {
     EnforcementLevel, Policies, PolicyProviderResource, PolicyResource, PolicyResourceOptions, ReportViolation,
     ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy, UnknownValueError,
     unknownCheckingProxy,
 } from "@pulumi/policy";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { RecordedResource } from "../offline/engine";
-import { allPolicies } from "../../policies/all";
-import { resolvePolicyConfig, validatePolicyConfig } from "./config";
+import type { StackPlan } from "../offline/planner";
+import { ALL_POLICIES_PACK, allPolicies } from "../../policies/all";
+import { AnalyzeRequest, analyzerRequests, AnalyzeStackResource, AnalyzerOptions, AnalyzerProvider } from "./analyzerRequests";
+import { parsePolicyConfig, PolicyConfigEntry, policyInfos, reconcilePolicyConfig } from "./config";
+
+// The policy server's own deserializer: internal to @pulumi/policy (absent from its typings),
+// and exactly what its Analyze and AnalyzeStack handlers call.
+const { deserializeProperties } = require("@pulumi/policy/deserialize") as {
+    deserializeProperties(properties: Struct, proxySecrets: boolean): Record<string, any>;
+};
 
 export { loadPolicyConfig } from "./config";
 export { formatViolationTable } from "./table";
 
-/** One policy violation, as `pulumi preview` would report it. */
+/** One policy violation, as `pulumi preview` reports it. */
 export interface Violation {
     policy: string;
     level: "advisory" | "mandatory";
-    /** The violating resource's URN; empty for a stack policy's stack-wide finding. */
+    /**
+     * Where the CLI shows it: the resource's URN, or for a stack policy's finding without a URN
+     * of this stack, the root stack's (`urn:pulumi:<stack>::<project>::pulumi:pulumi:Stack::<project>-<stack>`).
+     */
     urn: string;
-    /** The message the policy reported (the engine prefixes it with the policy's description). */
+    /** The policy's own message (its description when it gave none). */
     message: string;
+    /**
+     * Exactly what the CLI prints under the violation: the analyzer sends the policy's
+     * description, a newline and the message; an unknown-value advisory has no description line.
+     */
+    cliMessage: string;
+}
+
+/** The pack's name and version, as the analyzer quotes them (`name@vversion`). */
+export interface PackIdentity {
+    name: string;
+    version: string;
 }
 
 /** What the evaluator needs to know about the stack. */
 export interface EvaluateOptions {
-    /** The stack's AWS region: the region of the default provider resources get when they name none. */
+    /** The stack's AWS region: the default aws provider's `region` unless `config` sets `aws:region`. */
     stackRegion: string;
+    /** The stack's fully qualified config; its `<pkg>:*` keys are the default providers' inputs. */
+    config?: Record<string, string>;
+    /** Resources the program read (StackReferences): in the stack policies' view only. */
+    reads?: RecordedResource[];
+    /** Defaults to the stack and project in the first resource's URN. */
+    project?: string;
+    stack?: string;
     /** The CLI's `--policy-pack-config` JSON: `{ "all": level, "<policy>": level | { enforcementLevel, ...props } }`. */
     policyConfig?: Record<string, any>;
+    /** Defaults to this repository's pack (policies/). */
+    pack?: PackIdentity;
 }
 
 /** Thrown by `args.notApplicable()`: the engine records the policy as not applicable and moves on. */
@@ -40,7 +74,7 @@ function notApplicable(reason?: string): never {
     throw new NotApplicable(reason ?? "not applicable");
 }
 
-/** The engine's type test: a class's `__pulumiType`, else its `isInstance`. */
+/** The server's type test: a class's `__pulumiType`, else its `isInstance`. */
 function isTypeOf(type: string, resourceClass: any): boolean {
     const pulumiType = resourceClass?.__pulumiType;
     if (typeof pulumiType === "string" && pulumiType) {
@@ -49,72 +83,36 @@ function isTypeOf(type: string, resourceClass: any): boolean {
     return typeof resourceClass?.isInstance === "function" && resourceClass.isInstance({ __pulumiType: type }) === true;
 }
 
-function isProviderType(type: string): boolean {
-    return type.startsWith("pulumi:providers:");
+/** What the policy server does with properties off the wire: deserialize (secrets unwrapped), then proxy. */
+function policyProps(properties: Record<string, any>): Record<string, any> {
+    return unknownCheckingProxy(deserializeProperties(Struct.fromJavaScript(properties), false));
 }
 
-function optionsOf(r: RecordedResource): PolicyResourceOptions {
+function policyOptions(o: AnalyzerOptions): PolicyResourceOptions {
     return {
-        protect: r.protect,
-        ignoreChanges: r.ignoreChanges,
-        deleteBeforeReplace: r.deleteBeforeReplace,
-        aliases: [],
-        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        additionalSecretOutputs: [],
-        ...(r.parent ? { parent: r.parent } : {}),
+        protect: o.protect, ignoreChanges: o.ignoreChanges, aliases: o.aliases,
+        customTimeouts: { createSeconds: o.customTimeouts.create, updateSeconds: o.customTimeouts.update, deleteSeconds: o.customTimeouts.delete },
+        additionalSecretOutputs: o.additionalSecretOutputs,
+        ...(o.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: o.deleteBeforeReplace } : {}),
+        ...(o.parent ? { parent: o.parent } : {}),
     };
 }
 
-/**
- * The provider a resource is managed by: its explicit provider, or the default provider the
- * engine would create for its package (with the stack's region for aws). Components and
- * providers themselves have none.
- */
-function providerResolver(resources: RecordedResource[], stackRegion: string): (r: RecordedResource) => PolicyProviderResource | undefined {
-    const providers = new Map(resources.filter((r) => isProviderType(r.type)).map((r) => [r.urn, r]));
-    const sample = resources[0]?.urn.split("::") ?? [];
-    const stack = (sample[0] ?? "urn:pulumi:stack").replace(/^urn:pulumi:/, "");
-    const project = sample[1] ?? "project";
-    return (r) => {
-        if (r.provider) {
-            // A provider reference is `<provider URN>::<provider ID>`.
-            const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
-            const p = providers.get(urn);
-            return {
-                type: p?.type ?? urn.split("::")[2] ?? "pulumi:providers:unknown",
-                props: unknownCheckingProxy(p?.inputs ?? {}),
-                urn,
-                name: p?.name ?? urn.split("::").pop() ?? "",
-            };
-        }
-        if (!r.custom || isProviderType(r.type)) {
-            return undefined;
-        }
-        const pkg = r.type.split(":")[0];
-        return {
-            type: `pulumi:providers:${pkg}`,
-            props: unknownCheckingProxy(pkg === "aws" ? { region: stackRegion } : {}),
-            urn: `urn:pulumi:${stack}::${project}::pulumi:providers:${pkg}::default`,
-            name: "default",
-        };
-    };
+function policyProvider(p: AnalyzerProvider | undefined): PolicyProviderResource | undefined {
+    return p ? { type: p.type, props: policyProps(p.properties), urn: p.urn, name: p.name } : undefined;
 }
 
-/** What a stack policy sees: outputs, falling back to inputs for records without any. */
-function stackProps(r: RecordedResource): Record<string, any> {
-    return r.outputs && Object.keys(r.outputs).length > 0 ? r.outputs : r.inputs;
-}
-
-function buildPolicyResources(resources: RecordedResource[], providerOf: (r: RecordedResource) => PolicyProviderResource | undefined): PolicyResource[] {
-    const built = resources.map((r) => {
-        const props = unknownCheckingProxy(stackProps(r));
+/** The stack policies' view: fresh objects with parent and dependencies resolved (server.js makeAnalyzeStackRpcFun). */
+function policyResources(stack: AnalyzeStackResource[]): PolicyResource[] {
+    const built = stack.map((r) => {
+        const props = policyProps(r.properties);
         const resource: PolicyResource = {
-            type: r.type, props, urn: r.urn, name: r.name, opts: optionsOf(r),
+            type: r.type, props, urn: r.urn, name: r.name, opts: policyOptions(r.options),
             dependencies: [], propertyDependencies: {},
             isType: (cls: any) => isTypeOf(r.type, cls),
             asType: (cls: any) => (isTypeOf(r.type, cls) ? props as any : undefined),
         };
-        const provider = providerOf(r);
+        const provider = policyProvider(r.provider);
         if (provider) {
             resource.provider = provider;
         }
@@ -122,7 +120,7 @@ function buildPolicyResources(resources: RecordedResource[], providerOf: (r: Rec
     });
     const byUrn = new Map(built.map((b) => [b.urn, b]));
     const resolve = (urns: string[]): PolicyResource[] => urns.map((u) => byUrn.get(u)).filter((x): x is PolicyResource => x !== undefined);
-    resources.forEach((r, i) => {
+    stack.forEach((r, i) => {
         const parent = r.parent ? byUrn.get(r.parent) : undefined;
         if (parent) {
             built[i].parent = parent;
@@ -135,74 +133,108 @@ function buildPolicyResources(resources: RecordedResource[], providerOf: (r: Rec
     return built;
 }
 
+/** The level the CLI shows: "remediate" is downgraded to mandatory when a violation remains. */
 function reportedLevel(level: EnforcementLevel): "advisory" | "mandatory" {
-    // The engine downgrades "remediate" to mandatory when a violation remains.
     return level === "advisory" ? "advisory" : "mandatory";
 }
 
-/** Runs one validation the way the analyzer does: unknowns become an advisory, not-applicable is silent. */
-async function runGuarded(policyName: string, what: string, out: Violation[], urn: string, run: () => unknown): Promise<void> {
+/** A reportViolation that records what the server would send: the description, a newline, the message. */
+function reporter(policy: { name: string; description: string }, level: EnforcementLevel, out: Violation[],
+    urnOf: (reported?: string) => string): ReportViolation {
+    return (message, urn) => {
+        out.push({
+            policy: policy.name, level: reportedLevel(level), urn: urnOf(urn), message: message || policy.description,
+            cliMessage: message ? `${policy.description}\n${message}` : policy.description,
+        });
+    };
+}
+
+/** Runs one validation as the server does: unknowns become an advisory, not-applicable is silent, anything else fails. */
+async function runGuarded(policyName: string, pack: PackIdentity, what: string, out: Violation[], urn: string, run: () => unknown): Promise<void> {
+    const from = `policy '${policyName}' from policy pack '${pack.name}@v${pack.version}'`;
     try {
         await Promise.resolve(run());
     } catch (e: any) {
         if (e instanceof UnknownValueError) {
-            out.push({ policy: policyName, level: "advisory", urn, message: `can't run policy '${policyName}' during preview: ${e.message}` });
+            const message = `can't run ${from} during preview: ${e.message}`;
+            out.push({ policy: policyName, level: "advisory", urn, message, cliMessage: message });
         } else if (!(e instanceof NotApplicable)) {
-            throw new Error(`Error validating ${what} with policy '${policyName}': ${e?.message ?? e}`);
+            throw new Error(`Error validating ${what} with ${from}: ${e?.message ?? e}`);
         }
     }
 }
 
-/**
- * Evaluates the pack over recorded resources: resource policies per registration, in order, then
- * stack policies. Config defaults come from each policy's configSchema, overlaid with
- * `opts.policyConfig`; disabled policies are skipped.
- */
-export async function evaluatePolicies(resources: RecordedResource[], opts: EvaluateOptions, policies: Policies = allPolicies): Promise<Violation[]> {
-    const userConfig = validatePolicyConfig(opts.policyConfig ?? {}, "policyConfig", policies);
-    const settings = new Map(policies.map((p) => [p.name, resolvePolicyConfig(p, userConfig)]));
-    const enabled = policies.filter((p) => settings.get(p.name)!.level !== "disabled");
-    const resourcePolicies = enabled.filter((p): p is ResourceValidationPolicy => "validateResource" in p && p.validateResource !== undefined);
-    const stackPolicies = enabled.filter((p): p is StackValidationPolicy => typeof (p as StackValidationPolicy).validateStack === "function");
-    const providerOf = providerResolver(resources, opts.stackRegion);
-    const stackTags: ReadonlyMap<string, string> = new Map();
-    const violations: Violation[] = [];
-
-    for (const r of resources) {
-        const provider = providerOf(r);
-        for (const p of resourcePolicies) {
-            const { level, config } = settings.get(p.name)!;
-            const reportViolation: ReportViolation = (message) => {
-                violations.push({ policy: p.name, level: reportedLevel(level), urn: r.urn, message: message || p.description });
+async function analyzeResource(req: AnalyzeRequest, policies: ResourceValidationPolicy[], settings: Record<string, PolicyConfigEntry>,
+    pack: PackIdentity, out: Violation[]): Promise<void> {
+    for (const p of policies) {
+        const { enforcementLevel, properties } = settings[p.name];
+        const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource!];
+        for (const validate of validations) {
+            const props = policyProps(req.properties);
+            const provider = policyProvider(req.provider);
+            const args: ResourceValidationArgs = {
+                type: req.type, props, urn: req.urn, name: req.name, opts: policyOptions(req.options), stackTags: new Map(),
+                isType: (cls: any) => isTypeOf(req.type, cls),
+                asType: (cls: any) => (isTypeOf(req.type, cls) ? props as any : undefined),
+                getConfig: <T extends object>() => ({ ...properties }) as T,
+                notApplicable,
+                ...(provider ? { provider } : {}),
             };
-            const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource!];
-            for (const validate of validations) {
-                const props = unknownCheckingProxy(r.inputs);
-                const args: ResourceValidationArgs = {
-                    type: r.type, props, urn: r.urn, name: r.name, opts: optionsOf(r), stackTags,
-                    isType: (cls: any) => isTypeOf(r.type, cls),
-                    asType: (cls: any) => (isTypeOf(r.type, cls) ? props as any : undefined),
-                    getConfig: <T extends object>() => ({ ...config }) as T,
-                    notApplicable,
-                    ...(provider ? { provider } : {}),
-                };
-                await runGuarded(p.name, `resource ${r.urn}`, violations, r.urn, () => validate(args, reportViolation));
-            }
+            // The engine shows every finding of Analyze against the analyzed resource.
+            await runGuarded(p.name, pack, `resource ${req.urn}`, out, req.urn,
+                () => validate(args, reporter(p, enforcementLevel, out, () => req.urn)));
         }
     }
+}
 
+/** The stack and project named by the first URN (`urn:pulumi:<stack>::<project>::...`). */
+function identityFromUrns(resources: RecordedResource[]): { stack: string; project: string } {
+    const parts = (resources[0]?.urn ?? "urn:pulumi:stack::project").split("::");
+    return { stack: parts[0].replace(/^urn:pulumi:/, ""), project: parts[1] ?? "project" };
+}
+
+/**
+ * Evaluates the pack over recorded resources: resource policies per registration, in order, then
+ * stack policies. The config is reconciled as the CLI does (schema defaults, then
+ * `opts.policyConfig`); disabled policies are skipped.
+ */
+export async function evaluatePolicies(resources: RecordedResource[], opts: EvaluateOptions, policies: Policies = allPolicies): Promise<Violation[]> {
+    const settings = reconcilePolicyConfig(policyInfos(policies), {}, parsePolicyConfig(opts.policyConfig ?? {}, "policyConfig", policies));
+    const enabled = policies.filter((p) => settings[p.name].enforcementLevel !== "disabled");
+    const resourcePolicies = enabled.filter((p): p is ResourceValidationPolicy => "validateResource" in p && p.validateResource !== undefined);
+    const stackPolicies = enabled.filter((p): p is StackValidationPolicy => typeof (p as StackValidationPolicy).validateStack === "function");
+    const fromUrns = identityFromUrns(resources);
+    const requests = analyzerRequests(resources, opts.reads ?? [], {
+        project: opts.project ?? fromUrns.project,
+        stack: opts.stack ?? fromUrns.stack,
+        config: { "aws:region": opts.stackRegion, ...(opts.config ?? {}) },
+    });
+    const pack = opts.pack ?? ALL_POLICIES_PACK;
+    const violations: Violation[] = [];
+    for (const req of requests.analyze) {
+        await analyzeResource(req, resourcePolicies, settings, pack, violations);
+    }
+    // The CLI shows a stack finding against the URN it names when that resource is in the stack,
+    // else against the root stack (step_generator.go AnalyzeResources).
+    const inStack = new Set(requests.stack.map((r) => r.urn));
+    const shown = (urn?: string): string => (urn && inStack.has(urn) ? urn : requests.rootStackUrn);
     for (const p of stackPolicies) {
-        const { level, config } = settings.get(p.name)!;
-        const reportViolation: ReportViolation = (message, urn) => {
-            violations.push({ policy: p.name, level: reportedLevel(level), urn: urn ?? "", message: message || p.description });
-        };
+        const { enforcementLevel, properties } = settings[p.name];
         const args: StackValidationArgs = {
-            resources: buildPolicyResources(resources, providerOf),
-            stackTags,
-            getConfig: <T extends object>() => ({ ...config }) as T,
+            resources: policyResources(requests.stack),
+            stackTags: new Map(),
+            getConfig: <T extends object>() => ({ ...properties }) as T,
             notApplicable,
         };
-        await runGuarded(p.name, "the stack", violations, "", () => p.validateStack(args, reportViolation));
+        await runGuarded(p.name, pack, "the stack", violations, requests.rootStackUrn,
+            () => p.validateStack(args, reporter(p, enforcementLevel, violations, shown)));
     }
     return violations;
+}
+
+/** Evaluates the pack over a planned stack, with everything the plan knows about it. */
+export function evaluatePlan(plan: StackPlan, policyConfig?: Record<string, any>, policies: Policies = allPolicies): Promise<Violation[]> {
+    return evaluatePolicies(plan.resources, {
+        stackRegion: plan.region, config: plan.config, reads: plan.reads, project: plan.project, stack: plan.stack, policyConfig,
+    }, policies);
 }

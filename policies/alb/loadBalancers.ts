@@ -1,6 +1,6 @@
-// Well-known load balancer rules for the web tier's ALB: HTTP redirects to HTTPS once TLS is
-// in play, the prod ALB cannot be deleted by accident, and target groups check health.
-import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+// Well-known load balancer rules for the web tier's ALB: HTTP redirects to HTTPS where the same
+// load balancer serves TLS, the prod ALB cannot be deleted by accident, and target groups check health.
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isPrimaryRole, q, T } from "../lib/resources";
 
 const LISTENER_TYPES: readonly string[] = [T.listener, T.albListener];
@@ -13,21 +13,30 @@ export function redirectsToHttps(listenerProps: Record<string, any>): boolean {
     return actions.some((a) => a?.type === "redirect" && a.redirect?.protocol === "HTTPS");
 }
 
+/** The load balancer a listener belongs to, through its `loadBalancerArn` property dependency. */
+function loadBalancerOf(listener: PolicyResource): PolicyResource | undefined {
+    return (listener.propertyDependencies.loadBalancerArn ?? []).find((d) => LOAD_BALANCER_TYPES.includes(d.type));
+}
+
 export const albHttpsRedirect: StackValidationPolicy = {
     name: "alb-https-redirect",
-    description: "When the stack has an ACM certificate or an HTTPS listener, every HTTP listener redirects to HTTPS "
-        + "(Checkov CKV2_AWS_20, AWS Config alb-http-to-https-redirection-check).",
+    description: "An HTTP listener on a load balancer that also serves HTTPS redirects to HTTPS, so no client keeps "
+        + "using plain HTTP where TLS is offered (Checkov CKV2_AWS_20, AWS Config alb-http-to-https-redirection-check).",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         const listeners = args.resources.filter((r) => LISTENER_TYPES.includes(r.type));
-        const terminatesTls = args.resources.some((r) => r.type === T.certificate)
-            || listeners.some((l) => l.props.protocol === "HTTPS");
-        if (!terminatesTls) {
-            return;
-        }
-        for (const listener of listeners.filter((l) => l.props.protocol === "HTTP" && !redirectsToHttps(l.props))) {
-            reportViolation(`HTTP listener ${q(listener.name)} does not redirect to HTTPS although the stack serves TLS; `
-                + "make its default action a redirect with protocol \"HTTPS\"", listener.urn);
+        // Listeners are grouped by load balancer through their property dependencies, which stay
+        // known in a preview (the ARN itself does not); a listener whose load balancer is not in
+        // this stack shares a group with every other such listener.
+        const key = (l: PolicyResource): string => loadBalancerOf(l)?.urn ?? "";
+        const servesTls = new Set(listeners.filter((l) => l.props.protocol === "HTTPS").map(key));
+        for (const listener of listeners.filter((l) => l.props.protocol === "HTTP" && servesTls.has(key(l)))) {
+            if (!redirectsToHttps(listener.props)) {
+                const lb = loadBalancerOf(listener);
+                reportViolation(`HTTP listener ${q(listener.name)} does not redirect to HTTPS although `
+                    + `${lb ? `load balancer ${q(lb.name)}` : "the stack"} serves HTTPS; make its default action a redirect with protocol "HTTPS"`,
+                    listener.urn);
+            }
         }
     },
 };

@@ -1,7 +1,7 @@
 // Where things run: every resource stays in its stack's region (a regional outage then takes
 // down exactly one stack), and a dr stack in standby keeps compute off until failover.
-import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { isDrStack, isStandby, q, T } from "../lib/resources";
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { isDrStack, isStandby, q, regionOf, T } from "../lib/resources";
 
 /** Types that copy data across regions by design. */
 export const DEFAULT_CROSS_REGION_TYPES: readonly string[] = ["aws:ec2/amiCopy:AmiCopy"];
@@ -14,10 +14,21 @@ export const DEFAULT_STANDBY_FORBIDDEN_TYPES: readonly string[] = [
     T.instance, T.asg, T.natGateway, T.loadBalancer, T.albLoadBalancer, "aws:elb/loadBalancer:LoadBalancer", T.replicationGroup,
 ];
 
-export const regionPinning: ResourceValidationPolicy = {
+/**
+ * The stack's region: its default aws provider's `region`, which is the stack's `aws:region`
+ * config (the engine builds the default provider from the stack's `aws:*` config).
+ */
+export function stackRegionOf(resources: PolicyResource[]): string | undefined {
+    const provider = resources.find((r) => r.type === "pulumi:providers:aws" && /^default(_|$)/.test(r.name));
+    const region = provider?.props.region;
+    return typeof region === "string" && region ? region : undefined;
+}
+
+export const regionPinning: StackValidationPolicy = {
     name: "region-pinning",
-    description: "Every AWS resource is in its stack's region: a resource's own region input, when set, equals its "
-        + "provider's region; cross-region-by-design types and global services are exempt (no Checkov/Trivy equivalent).",
+    description: "Every AWS resource is in its stack's region (the stack's aws:region, which its default aws provider "
+        + "carries), whether it names a region itself or gets one from an explicit provider: a dr resource in the prod "
+        + "region fails with prod. Cross-region-by-design types and global services are exempt (no Checkov/Trivy equivalent).",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -31,17 +42,24 @@ export const regionPinning: ResourceValidationPolicy = {
             },
         },
     },
-    validateResource: (args, reportViolation) => {
+    validateStack: (args, reportViolation) => {
         const { crossRegionTypes, globalTypePrefixes } = args.getConfig<{ crossRegionTypes: string[]; globalTypePrefixes: string[] }>();
-        if (!args.type.startsWith("aws:") || crossRegionTypes.includes(args.type)
-            || globalTypePrefixes.some((p) => args.type.startsWith(p))) {
-            return;
+        const stackRegion = stackRegionOf(args.resources);
+        if (!stackRegion) {
+            args.notApplicable("no default aws provider with a region: the stack's region is unknown");
         }
-        const own = args.props.region;
-        const stackRegion = args.provider?.props?.region;
-        if (typeof own === "string" && own && typeof stackRegion === "string" && stackRegion && own !== stackRegion) {
-            reportViolation(`${args.type} ${q(args.name)} sets region ${own} but its provider is in ${stackRegion}; `
-                + "keep every resource in the stack's region");
+        const role = isDrStack(args.resources) ? "dr" : "primary";
+        for (const r of args.resources) {
+            if (!r.type.startsWith("aws:") || crossRegionTypes.includes(r.type) || globalTypePrefixes.some((p) => r.type.startsWith(p))) {
+                continue;
+            }
+            const region = regionOf(r.props, r.provider);
+            if (region && region !== stackRegion) {
+                const own = typeof r.props.region === "string" && r.props.region && r.props.region !== r.provider?.props?.region;
+                const how = own || !r.provider ? "sets region" : `is on provider ${q(r.provider.name)} in`;
+                reportViolation(`${r.type} ${q(r.name)} ${how} ${region}, but this ${role} stack's region is ${stackRegion}; `
+                    + "keep every resource in the stack's region", r.urn);
+            }
         }
     },
 };

@@ -1,9 +1,8 @@
 // Cross-region DR for the data layer: the dr stack's standby is an encrypted cross-region RDS
-// read replica, the prod database keeps the automated backups replicas depend on, and every prod
-// bucket replicates to the dr region with Replication Time Control.
-import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
-import { arnRegion, BOOTSTRAP_TAG, BUCKET_TYPES, isDrStack, isPrimaryRole, q, regionOf, T, tagsOf } from "../lib/resources";
+// read replica, and every prod bucket replicates to the dr region with Replication Time Control.
+// (The automated backups a replica's source needs are rds-backup-retention's: policies/rds.)
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { arnRegion, BOOTSTRAP_TAG, BUCKET_TYPES, isDrStack, q, regionOf, T, tagsOf } from "../lib/resources";
 
 export const rdsDrReplica: StackValidationPolicy = {
     name: "rds-dr-replica",
@@ -33,6 +32,17 @@ export const rdsDrReplica: StackValidationPolicy = {
             if (db.props.storageEncrypted !== true) {
                 reportViolation(`replica ${name} is not encrypted; set storageEncrypted to true`, db.urn);
             }
+            // A key of this stack is judged by its own region: its ARN is unknown in a preview of
+            // its creation, the property dependency is not.
+            const keyResource = (db.propertyDependencies.kmsKeyId ?? []).find((d) => d.type === "aws:kms/key:Key");
+            if (keyResource) {
+                const keyRegion = regionOf(keyResource.props, keyResource.provider);
+                if (region && keyRegion !== region) {
+                    reportViolation(`replica ${name} is encrypted with KMS key ${q(keyResource.name)} in ${keyRegion}; `
+                        + `a cross-region replica needs a key in its own region ${region}`, db.urn);
+                }
+                continue;
+            }
             const key = db.props.kmsKeyId;
             if (typeof key !== "string" || !/^arn:aws[a-z-]*:kms:/.test(key) || (region && arnRegion(key) !== region)) {
                 reportViolation(`replica ${name} needs kmsKeyId set to a KMS key ARN in ${region ?? "the dr region"} `
@@ -40,25 +50,6 @@ export const rdsDrReplica: StackValidationPolicy = {
             }
         }
     },
-};
-
-export const rdsReplicaSourceBackups: ResourceValidationPolicy = {
-    name: "rds-replica-source-backups",
-    description: "A primary database that read replicas are made from keeps automated backups on "
-        + "(backupRetentionPeriod >= 1): RDS refuses to create a replica of a DB without them "
-        + "(AWS Config db-instance-backup-enabled).",
-    enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
-        if (db.replicateSourceDb || !isPrimaryRole(db)) {
-            return;
-        }
-        // Unset means the RDS API default of one day.
-        const retention = db.backupRetentionPeriod ?? 1;
-        if (retention < 1) {
-            reportViolation(`database ${q(args.name)} is a replica source but backupRetentionPeriod is ${retention}; `
-                + "keep automated backups on (at least 1 day) so the dr replica can be created");
-        }
-    }),
 };
 
 /** Problems with the replication configs of one bucket; empty when it is replicated correctly. */
@@ -118,4 +109,4 @@ export const s3ReplicationEnabled: StackValidationPolicy = {
 };
 
 /** The data-layer DR policies. */
-export const drReplicationPolicies = [rdsDrReplica, rdsReplicaSourceBackups, s3ReplicationEnabled];
+export const drReplicationPolicies = [rdsDrReplica, s3ReplicationEnabled];

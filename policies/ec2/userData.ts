@@ -17,6 +17,12 @@ const SECRET_NAME = /(pass(word|wd)?|pwd|secret|token|api_?key|access_?key|priva
 const REFERENCE_NAME = /(_|-)(arn|id|name|param|parameter|path|file|ref|stdin)$/i;
 const ASSIGNMENT = /(?:^|[\s;&|(`'"])(?:export\s+|local\s+|declare\s+|set\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*("[^"]*"|'[^']*'|[^\s;&|]+)/g;
 const FLAG = /--([a-z0-9-]*(?:password|passwd|secret|token|api-key|access-key)[a-z0-9-]*)(?:=|\s+)("[^"]*"|'[^']*'|[^\s;&|]+)/gi;
+// Java-style options with a dotted name, or any `-D` system property: `-Dadmin.password=...`,
+// `-Djavax.net.ssl.keyStorePassword=...`, and Jenkins' `--argumentsRealm.passwd.admin=...` (the
+// AWS in Action templates' way of setting the admin password). Always `=`-joined.
+const DOTTED_OPTION = /(?:^|[\s;&|(`'"=])(-D|--?)([A-Za-z_][\w-]*(?:\.[\w-]+)*)=("[^"]*"|'[^']*'|[^\s;&|'"]+)/g;
+// A name segment that points at a secret rather than holding one (`-Dpassword.file=...`).
+const REFERENCE_SEGMENT = /^(arn|id|name|param|parameter|path|file|ref|stdin)$/i;
 const MYSQL_PASSWORD = /\bmysql(?:admin|dump|import|show|check)?\b.*?\s-p(\S+)/;
 const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
@@ -44,6 +50,14 @@ export function findUserDataSecrets(text: string): UserDataFinding[] {
         for (const m of content.matchAll(FLAG)) {
             if (!REFERENCE_NAME.test(m[1]) && !isReference(m[2])) {
                 findings.push({ line, what: `--${m[1]} …` });
+            }
+        }
+        for (const m of content.matchAll(DOTTED_OPTION)) {
+            const segments = m[2].split(".");
+            const javaStyle = m[1] === "-D" || segments.length > 1;
+            if (javaStyle && segments.some((seg) => SECRET_NAME.test(seg)) && !REFERENCE_SEGMENT.test(segments[segments.length - 1])
+                && !isReference(m[3])) {
+                findings.push({ line, what: `${m[1]}${m[2]}=…` });
             }
         }
         const mysql = MYSQL_PASSWORD.exec(content);

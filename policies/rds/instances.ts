@@ -34,7 +34,8 @@ export const rdsMultiAz: ResourceValidationPolicy = {
 
 export const rdsBackupRetention: ResourceValidationPolicy = {
     name: "rds-backup-retention",
-    description: "RDS instances keep automated backups for at least the configured number of days (default 7); "
+    description: "RDS instances keep automated backups for at least the configured number of days (default 7, never "
+        + "below 1: RDS refuses to create a read replica, such as the dr stack's, of a source without automated backups); "
         + "replicas are exempt (Checkov CKV_AWS_133, Trivy AVD-AWS-0077, AWS Config db-instance-backup-enabled).",
     enforcementLevel: "mandatory",
     configSchema: {

@@ -24,12 +24,11 @@ describe("classic mistakes fixture", () => {
             "ec2-imdsv2-required web",                  // IMDSv1 (AWS in Action ch. 11)
             "ec2-recoverable-ebs-only web",             // recover alarm on m5d.large (instance store)
             "ec2-recoverable-instance-type web",        // ... which is not a recoverable family either
-            "rds-backup-retention db",                  // backupRetentionPeriod: 0 (Terraform DR scripts)
+            "rds-backup-retention db",                  // backupRetentionPeriod: 0 (Terraform DR scripts): no dr replica can be made
             "rds-deletion-protection db",
             "rds-engine-standard-support db",           // MySQL 8.0, billed in RDS Extended Support since 2026-08-01
             "rds-final-snapshot db",                    // skipFinalSnapshot: true: a delete loses the data
             "rds-not-public db",
-            "rds-replica-source-backups db",            // no backups: no dr replica can be made
             "rds-storage-encrypted db",
             "s3-versioning-enabled media",
             "secrets-not-in-user-data web",             // ADMIN_PASSWORD in user data (AWS in Action ch. 11)

@@ -1,7 +1,6 @@
-// DR policies: the dr standby replica, replica-source backups, S3 replication, region pinning
-// and a minimal standby.
+// DR policies: the dr standby replica, S3 replication, region pinning and a minimal standby.
 import { strict as assert } from "assert";
-import { compliantDrStandby, compliantProd, DR_REGION, findings, PROD_REGION, res, Stack } from "./support";
+import { compliantDrStandby, compliantProd, DR_REGION, findings, link, PROD_REGION, res, Stack } from "./support";
 
 async function only(stack: Stack, region: string, policy: string): Promise<{ name: string; message: string }[]> {
     return (await findings(stack, region, policy)).map(({ name, message }) => ({ name, message }));
@@ -39,23 +38,23 @@ describe("DR policies", () => {
                 message: "replica \"db-replica\" needs kmsKeyId set to a KMS key ARN in us-west-2 (got \"arn:aws:kms:us-east-1:123456789012:key/2222\")" }]);
         });
 
+        it("judges a key of the stack by the key resource's region (its ARN is unknown in a preview)", async () => {
+            const s = compliantDrStandby();
+            const key = res("aws:kms/key:Key", "replica-key", { region: "us-east-1" }, "dr");
+            s.add(key);
+            const replica = s.get("db-replica");
+            replica.inputs.kmsKeyId = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+            link(replica, "kmsKeyId", key);
+            assert.deepEqual(await only(s, DR_REGION, "rds-dr-replica"), [{ name: "db-replica",
+                message: "replica \"db-replica\" is encrypted with KMS key \"replica-key\" in us-east-1; a cross-region replica needs a key in its own region us-west-2" }]);
+            key.inputs.region = DR_REGION;
+            assert.deepEqual(await only(s, DR_REGION, "rds-dr-replica"), []);
+        });
+
         it("fails a dr stack without any database", async () => {
             const s = compliantDrStandby().remove("db-replica");
             assert.deepEqual(await only(s, DR_REGION, "rds-dr-replica"), [{ name: "",
                 message: "the dr stack holds no RDS instance; a pilot-light standby needs a cross-region read replica of the prod database" }]);
-        });
-    });
-
-    describe("rds-replica-source-backups", () => {
-        it("fails a prod database without automated backups, and exempts replicas", async () => {
-            const s = compliantProd();
-            assert.deepEqual(await only(s, PROD_REGION, "rds-replica-source-backups"), []);
-            s.get("db").inputs.backupRetentionPeriod = 0;
-            assert.deepEqual(await only(s, PROD_REGION, "rds-replica-source-backups"), [{ name: "db",
-                message: "database \"db\" is a replica source but backupRetentionPeriod is 0; keep automated backups on (at least 1 day) so the dr replica can be created" }]);
-            const dr = compliantDrStandby();
-            dr.get("db-replica").inputs.backupRetentionPeriod = 0;
-            assert.deepEqual(await only(dr, DR_REGION, "rds-replica-source-backups"), []);
         });
     });
 
@@ -94,24 +93,41 @@ describe("DR policies", () => {
     });
 
     describe("region-pinning", () => {
-        it("fails a resource whose own region differs from its provider's, and exempts AMI copies and IAM", async () => {
+        it("fails a resource that sets another region than the stack's, and exempts AMI copies and IAM", async () => {
             const s = compliantProd();
             assert.deepEqual(await only(s, PROD_REGION, "region-pinning"), []);
             s.get("db").inputs.region = "eu-west-1";
             s.add(res("aws:ec2/amiCopy:AmiCopy", "image-copy", { sourceAmiId: "ami-1", sourceAmiRegion: "us-west-2", region: "eu-west-1" }));
             s.add(res("aws:iam/role:Role", "global", { assumeRolePolicy: "{}", region: "eu-west-1" }));
             assert.deepEqual(await only(s, PROD_REGION, "region-pinning"), [{ name: "db",
-                message: "aws:rds/instance:Instance \"db\" sets region eu-west-1 but its provider is in us-east-1; keep every resource in the stack's region" }]);
+                message: "aws:rds/instance:Instance \"db\" sets region eu-west-1, but this primary stack's region is us-east-1; keep every resource in the stack's region" }]);
         });
 
-        it("compares with an explicit provider's region", async () => {
+        it("fails a resource on an explicit provider of another region, even when it names that region too", async () => {
             const s = compliantProd();
             const provider = res("pulumi:providers:aws", "dr", { region: "us-west-2" });
             s.add(provider);
             const db = s.get("db");
             db.provider = `${provider.urn}::provider-id`;
+            assert.deepEqual(await only(s, PROD_REGION, "region-pinning"), [{ name: "db",
+                message: "aws:rds/instance:Instance \"db\" is on provider \"dr\" in us-west-2, but this primary stack's region is us-east-1; keep every resource in the stack's region" }]);
             db.inputs.region = "us-west-2";
-            assert.deepEqual(await only(s, PROD_REGION, "region-pinning"), []);
+            assert.deepEqual((await only(s, PROD_REGION, "region-pinning")).length, 1);
+        });
+
+        it("fails a dr resource on an explicit provider in the prod region (it would fail with prod)", async () => {
+            const s = compliantDrStandby();
+            const provider = res("pulumi:providers:aws", "prod-region", { region: PROD_REGION }, "dr");
+            s.add(provider);
+            s.get("db-replica").provider = `${provider.urn}::provider-id`;
+            assert.deepEqual(await only(s, DR_REGION, "region-pinning"), [{ name: "db-replica",
+                message: "aws:rds/instance:Instance \"db-replica\" is on provider \"prod-region\" in us-east-1, but this dr stack's region is us-west-2; keep every resource in the stack's region" }]);
+        });
+
+        it("does not apply when no resource uses the default aws provider (the stack's region is unknown)", async () => {
+            const provider = res("pulumi:providers:aws", "west", { region: DR_REGION });
+            const topic = { ...res("aws:sns/topic:Topic", "ops"), provider: `${provider.urn}::id` };
+            assert.deepEqual(await only(new Stack([provider, topic]), PROD_REGION, "region-pinning"), []);
         });
     });
 

@@ -47,10 +47,14 @@ describe("offline policy evaluator", () => {
         ].join("\n") });
         const values = configFile("{\"rds-backup-retentoin\":\"advisory\",\"rds-backup-retention\":{\"minimumRetentionDays\":\"seven\",\"days\":1}}");
         assert.throws(() => loadPolicyConfig(values), { message: [
-            `${values}: unknown policy "rds-backup-retentoin"`,
-            `${values}: policy "rds-backup-retention": "minimumRetentionDays" must be an integer, got "seven"`,
-            `${values}: policy "rds-backup-retention": unknown property "days"`,
+            `${values}: unknown policy "rds-backup-retentoin" (the Pulumi CLI would pass it on and the pack would ignore it; `
+                + "the offline check is stricter and refuses it as a likely typo)",
+            `${values}: policy "rds-backup-retention": unknown property "days" (the Pulumi CLI would pass it on and the policy `
+                + "would ignore it; the offline check is stricter and refuses it as a likely typo)",
         ].join("\n") });
+        const types = configFile("{\"rds-backup-retention\":{\"minimumRetentionDays\":\"seven\"}}");
+        assert.throws(() => loadPolicyConfig(types),
+            { message: `${types}: policy "rds-backup-retention": "minimumRetentionDays" must be an integer, got "seven"` });
         assert.throws(() => loadPolicyConfig("/nonexistent/config.json"),
             { message: "/nonexistent/config.json: cannot read the policy pack config: ENOENT: no such file or directory, open '/nonexistent/config.json'" });
     });
@@ -82,13 +86,15 @@ describe("offline policy evaluator", () => {
             },
         };
         await evaluatePolicies([component, provider, plain, pinned], { stackRegion: PROD_REGION }, [probe, stackProbe]);
+        // The engine registers (and analyzes) the default provider before its first user.
         assert.deepEqual(seen, [
             "app none parent=-",
             "west none parent=-",
+            "default none parent=-",
             "ops default:pulumi:providers:aws:us-east-1 parent=-",
             `pinned west:pulumi:providers:aws:us-west-2 parent=${component.urn}`,
         ]);
-        assert.deepEqual(stackSeen, ["app parent=-", "west parent=-", "ops parent=-", "pinned parent=app"]);
+        assert.deepEqual(stackSeen, ["app parent=-", "west parent=-", "default parent=-", "ops parent=-", "pinned parent=app"]);
     });
 
     it("turns an unknown value into an advisory, as the engine does during preview", async () => {
@@ -98,19 +104,21 @@ describe("offline policy evaluator", () => {
             validateResource: (args, report) => { if (args.props.storageEncrypted !== true) report("not encrypted"); },
         };
         const out = await evaluatePolicies([unknown], { stackRegion: PROD_REGION }, [policy]);
-        assert.deepEqual(out, [{ policy: "reads-unknown", level: "advisory", urn: unknown.urn,
-            message: "can't run policy 'reads-unknown' during preview: boolean value at .storageEncrypted can't be known during preview" }]);
+        // The policy server's wording (@pulumi/policy 1.21.0 server.js), with the pack's name and version.
+        const message = "can't run policy 'reads-unknown' from policy pack 'pilot-light-policies@v0.1.0' during preview: "
+            + "boolean value at .storageEncrypted can't be known during preview";
+        assert.deepEqual(out.filter((v) => v.urn === unknown.urn), [{ policy: "reads-unknown", level: "advisory", urn: unknown.urn, message, cliMessage: message }]);
         assert.equal(typeof unknownCheckingProxy, "function");
     });
 
     it("formats violations as a table, mandatory first", () => {
         assert.equal(formatViolationTable([]), "No policy violations.");
-        const v: Violation[] = [
+        const v: Omit<Violation, "cliMessage">[] = [
             { policy: "ec2-detailed-monitoring", level: "advisory", urn: "urn:pulumi:prod::p::aws:ec2/instance:Instance::web", message: "basic" },
             { policy: "rds-not-public", level: "mandatory", urn: "urn:pulumi:prod::p::pulumi:pulumi:Stack$aws:rds/instance:Instance::db", message: "public" },
             { policy: "rds-dr-replica", level: "mandatory", urn: "", message: "no db" },
         ];
-        assert.equal(formatViolationTable(v), [
+        assert.equal(formatViolationTable(v.map((x) => ({ ...x, cliMessage: x.message }))), [
             "LEVEL      POLICY                   RESOURCE                         MESSAGE",
             "---------  -----------------------  -------------------------------  -------",
             "mandatory  rds-dr-replica           (stack)                          no db",

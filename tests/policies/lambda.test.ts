@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import { LAMBDA_RUNTIMES } from "../../policies/lambda/runtimes";
 import { evaluatePolicies } from "../../ops/policy/evaluate";
-import { validatePolicyConfig } from "../../ops/policy/config";
+import { parsePolicyConfig } from "../../ops/policy/config";
 import { compliantProd, findings, PROD_REGION, res, Stack } from "./support";
 
 const BLOCKED = "lambda-runtime-not-blocked";
@@ -90,11 +90,11 @@ describe("Lambda runtime lifecycle policies", () => {
     });
 
     it("refuses a today that is not a calendar date, in the pack config and in the policy", async () => {
-        assert.throws(() => validatePolicyConfig({ [BLOCKED]: { today: "1 Dec 2026" } }, "policy.json"),
+        assert.throws(() => parsePolicyConfig({ [BLOCKED]: { today: "1 Dec 2026" } }, "policy.json"),
             { message: 'policy.json: policy "lambda-runtime-not-blocked": "today" must match ^\\d{4}-\\d{2}-\\d{2}$, got "1 Dec 2026"' });
         await assert.rejects(on("2026-02-30", withFunction("nodejs24.x")), {
             message: "Error validating resource urn:pulumi:prod::pilot-light::aws:lambda/function:Function::hook with policy "
-                + "'lambda-runtime-not-blocked': policy \"lambda-runtime-not-blocked\": config \"today\" \"2026-02-30\" is not a calendar date YYYY-MM-DD",
+                + "'lambda-runtime-not-blocked' from policy pack 'pilot-light-policies@v0.1.0': policy \"lambda-runtime-not-blocked\": config \"today\" \"2026-02-30\" is not a calendar date YYYY-MM-DD",
         });
     });
 });

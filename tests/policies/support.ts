@@ -7,11 +7,14 @@ export const PROD_REGION = "us-east-1";
 export const DR_REGION = "us-west-2";
 export const ACCOUNT = "123456789012";
 
-/** A recorded custom resource with the given inputs; stack policies fall back to inputs when outputs are empty. */
+/**
+ * A recorded custom resource with the given inputs. Its outputs are the same object, so a test
+ * that changes an input changes what stack policies see too.
+ */
 export function res(type: string, name: string, inputs: Record<string, any> = {}, stack = "prod"): RecordedResource {
     return {
         urn: `urn:pulumi:${stack}::pilot-light::${type}::${name}`,
-        type, name, custom: true, inputs, secretInputs: [], outputs: {},
+        type, name, custom: true, inputs, secretInputs: [], outputs: inputs,
         dependencies: [], propertyDependencies: {},
         protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [],
     };
@@ -160,7 +163,7 @@ export function compliantDrStandby(): Stack {
     return new Stack([replica, ...bucketSet("media-dr", DR_TAGS, false, "dr")]).clone();
 }
 
-/** One violation reduced to what tests assert: policy, resource name ("" for stack-wide) and message. */
+/** One violation reduced to what tests assert: policy, resource name ("" for stack-wide: the root stack) and message. */
 export interface Finding {
     policy: string;
     name: string;
@@ -173,5 +176,5 @@ export async function findings(stack: Stack, region: string, policy?: string, po
     const violations: Violation[] = await evaluatePolicies(stack.resources, { stackRegion: region, policyConfig });
     return violations
         .filter((v) => policy === undefined || v.policy === policy)
-        .map((v) => ({ policy: v.policy, name: v.urn ? v.urn.split("::").pop()! : "", message: v.message }));
+        .map((v) => ({ policy: v.policy, name: v.urn.split("::")[2] === "pulumi:pulumi:Stack" ? "" : v.urn.split("::").pop()!, message: v.message }));
 }

@@ -157,7 +157,7 @@ const cases: Case[] = [
     {
         title: "an HTTP listener forwarding although TLS is served", policy: "alb-https-redirect",
         breakIt: (s) => { s.get("web-http").inputs.defaultActions = [{ type: "forward", targetGroupArn: "arn:tg" }]; },
-        expected: [{ name: "web-http", message: "HTTP listener \"web-http\" does not redirect to HTTPS although the stack serves TLS; make its default action a redirect with protocol \"HTTPS\"" }],
+        expected: [{ name: "web-http", message: "HTTP listener \"web-http\" does not redirect to HTTPS although the stack serves HTTPS; make its default action a redirect with protocol \"HTTPS\"" }],
     },
     {
         title: "a prod ALB without deletion protection", policy: "alb-deletion-protection",

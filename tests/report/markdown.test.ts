@@ -28,6 +28,7 @@ describe("report: Markdown for the PR comment", function () {
         policy: "example-policy", level: "advisory",
         urn: "urn:pulumi:prod::pilot-light::pilot-light:app:AppTier$aws:lb/loadBalancer:LoadBalancer::app-web-alb",
         message: "ports 80|443 must | not be open\nsecond line",
+        cliMessage: "An example.\nports 80|443 must | not be open\nsecond line",
     };
 
     before(async () => {

@@ -1,0 +1,110 @@
+// `npm run plan -- --preview`: the policy pack sees the stack as `pulumi preview` does, with the
+// outputs of planned creates unknown; what already exists keeps its outputs.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import type { StackPlan } from "../../ops/offline/planner";
+import { parsePlanArgs, planPreview } from "../../ops/plan";
+import { UNKNOWN } from "../../ops/policy/analyzerRequests";
+import { DEFAULT_AMI_SSM_PARAMETER } from "../../components/image/appImage";
+import { memoPlan, ROOT } from "../support/plans";
+import { quietPlan } from "../support/quietPlan";
+
+const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
+
+function one(plan: StackPlan, name: string) {
+    const found = plan.resources.filter((r) => r.name === name);
+    assert.strictEqual(found.length, 1, name);
+    return found[0];
+}
+
+describe("ops: the plan command's --preview", function () {
+    this.timeout(600000);
+
+    it("parses --preview", () => {
+        assert.strictEqual(parsePlanArgs(["--stack", "dr", "--promote", "--preview"]).preview, true);
+        assert.strictEqual(parsePlanArgs(["--stack", "dr"]).preview, undefined);
+    });
+
+    it("plans a first deploy as a preview: no IDs, provider-computed outputs and what derives from them unknown", async () => {
+        const prod = await planPreview({ dir: ROOT }, { stack: "prod" });
+        const db = one(prod, "database-mysql");
+        assert.strictEqual(db.id, undefined);
+        assert.strictEqual(db.outputs.endpoint, UNKNOWN);
+        assert.strictEqual(db.outputs.arn, UNKNOWN);
+        // Known while planning: the inputs, the region and the names Check assigns.
+        assert.strictEqual(db.outputs.identifier, "pilot-light-prod");
+        assert.strictEqual(db.outputs.region, "us-east-1");
+        assert.strictEqual(db.outputs.storageEncrypted, true);
+        // An input taken from a planned create's output is unknown in the request itself.
+        assert.deepStrictEqual(one(prod, "app-servers-asg").inputs.launchTemplate, { id: UNKNOWN, version: UNKNOWN });
+        // The peer stack is deployed: what prod reads from dr is known.
+        assert.match(one(prod, "media-replication-config").inputs.rules[0].destination.bucket, /^arn:aws:s3:::/);
+        // The engine's Stash is the exception: its builtin provider answers a preview Create with
+        // output = input (pulumi/pulumi pkg/resource/deploy/builtins.go), so the pinned AMI is known.
+        const stash = one(prod, "singleton-recoverable-instance-ami");
+        assert.strictEqual(stash.id, undefined);
+        assert.match(stash.outputs.output, /^ami-[0-9a-f]{17}$/);
+        assert.strictEqual(one(prod, "singleton-recoverable-instance-instance").inputs.ami, stash.outputs.output);
+    });
+
+    it("previews an existing stack from its prior state: a stash keeps its pinned output when its input moves", async () => {
+        const current = await memoPlan({ stack: "prod" });
+        const pinned = one(current, "singleton-recoverable-instance-ami").outputs.output;
+        const preview = await quietPlan({
+            dir: ROOT, stack: "prod", preview: { existing: new Set(current.resources.map((r) => r.urn)) },
+            engine: { priorResources: current.resources, ssmParameters: { [DEFAULT_AMI_SSM_PARAMETER]: "ami-0a1b2c3d4e5f60718" } },
+        });
+        const stash = one(preview, "singleton-recoverable-instance-ami");
+        assert.deepStrictEqual([stash.inputs.input, stash.outputs.output], ["ami-0a1b2c3d4e5f60718", pinned]);
+        assert.strictEqual(one(preview, "singleton-recoverable-instance-instance").inputs.ami, pinned);
+        // Existing resources keep their outputs in a preview.
+        assert.match(one(preview, "database-mysql").outputs.endpoint, /\.us-east-1\.rds\.amazonaws\.com:3306$/);
+    });
+
+    it("previews dr promoted from standby: only the app tier is created", async () => {
+        const standby = await memoPlan({ stack: "dr" });
+        const promoted = await planPreview({ dir: ROOT }, { stack: "dr", promote: true }, standby);
+        const replica = one(promoted, "database-mysql");
+        assert.match(String(replica.id), /^pilot-light-dr/);
+        assert.match(replica.outputs.endpoint, /\.us-west-2\.rds\.amazonaws\.com:3306$/);
+        const alb = one(promoted, "app-web-alb");
+        assert.strictEqual(alb.id, undefined);
+        assert.strictEqual(alb.outputs.dnsName, UNKNOWN);
+    });
+
+    it("prints what the pack reports on a promotion preview, with exit 0 (advisories only)", () => {
+        const r = spawnSync(TS_NODE, ["--transpile-only", path.join(ROOT, "ops", "plan.ts"), "--stack", "dr", "--promote", "--preview", "--json"],
+            { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(r.status, 0, r.stderr);
+        const doc = JSON.parse(r.stdout);
+        const from = "from policy pack 'pilot-light-policies@v0.1.0' during preview";
+        assert.deepStrictEqual(doc.policies, {
+            preview: true,
+            violations: [
+                {
+                    policy: "iam-no-wildcard-mutating-actions", level: "advisory",
+                    urn: "urn:pulumi:dr::pilot-light::pilot-light:app:AppTier$pilot-light:app:AppServers$aws:iam/rolePolicy:RolePolicy::app-servers-app",
+                    message: `can't run policy 'iam-no-wildcard-mutating-actions' ${from}: string value at .policy can't be known during preview`,
+                    cliMessage: `can't run policy 'iam-no-wildcard-mutating-actions' ${from}: string value at .policy can't be known during preview`,
+                },
+                {
+                    policy: "secrets-not-in-user-data", level: "advisory",
+                    urn: "urn:pulumi:dr::pilot-light::pilot-light:app:AppTier$pilot-light:app:AppServers$aws:ec2/launchTemplate:LaunchTemplate::app-servers-lt",
+                    message: `can't run policy 'secrets-not-in-user-data' ${from}: string value at .userData can't be known during preview`,
+                    cliMessage: `can't run policy 'secrets-not-in-user-data' ${from}: string value at .userData can't be known during preview`,
+                },
+            ],
+        });
+        // The tree and the diff still come from the known plan: the promotion diff is unchanged.
+        assert.deepStrictEqual(doc.changes.find((c: any) => c.type === "aws:rds/instance:Instance").diff,
+            ["backupRetentionPeriod", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"]);
+    });
+
+    it("labels every stack's policies as a preview in the pull-request report (--format markdown)", () => {
+        const r = spawnSync(TS_NODE, ["--transpile-only", path.join(ROOT, "ops", "plan.ts"), "--stack", "dr", "--promote", "--preview", "--format", "markdown"],
+            { cwd: ROOT, encoding: "utf8" });
+        assert.strictEqual(r.status, 0, r.stderr);
+        assert.match(r.stdout, /\*\*Policies:\*\* ✅ 5 violations, 0 mandatory \(prod \(preview\): 3, dr standby \(preview\): 0, dr promoted \(preview\): 2\)\./);
+    });
+});

@@ -8,12 +8,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 // getStore is internal (absent from the typings) but is what setMocks itself uses.
 const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): any };
-import { computedState, fakeInvoke, PHYSICAL_NAME_INPUTS, setFakeScope } from "./fakes";
-import { duplicateUrnProblem, engineUrn, inheritedOption, RegistrationError, typeTokenProblem } from "./pulumiRules";
+import { computedState, fakeInvoke, setFakeScope } from "./fakes";
+import { isPlannedCreate, plannedCreateState, PreviewOptions } from "./preview";
+import { duplicateUrnProblem, engineUrn, inheritedOption, RegistrationError, STASH_TYPE, typeTokenProblem } from "./pulumiRules";
 
 /** One resource registration, as the engine saw it. */
 export interface RecordedResource {
@@ -58,16 +59,6 @@ export interface RecordedResource {
     additionalSecretOutputs?: string[];
 }
 
-/**
- * A preview, as `pulumi preview` runs the program: resources that do not exist yet (planned
- * creates) get no ID and their provider-computed outputs are unknown, so everything derived
- * from them is unknown too. Existing resources keep their known outputs.
- */
-export interface PreviewOptions {
-    /** URNs of the resources the stack already holds; every other resource is a planned create. */
-    existing: ReadonlySet<string>;
-}
-
 /** What an offline run needs to know about the stack it pretends to deploy. */
 export interface OfflineRunOptions {
     project: string;
@@ -91,9 +82,6 @@ export interface OfflineRunOptions {
     /** Run as a preview (Pulumi's dry run) instead of an update. */
     preview?: PreviewOptions;
 }
-
-/** The engine's builtin resource that saves a value in state: created with output = input, updated keeping its output. */
-export const STASH_TYPE = "pulumi:index:Stash";
 
 /** The result of running a program offline. */
 export interface OfflineRun {
@@ -139,26 +127,6 @@ function containsSecret(v: any): boolean {
 /** A gRPC-style error as the engine's resource monitor answers it (grpc-js puts code and name before the details). */
 function rpcError(code: number, name: string, details: string): Error {
     return Object.assign(new Error(`${code} ${name}: ${details}`), { code, details });
-}
-
-/** Attributes a provider knows while planning a create: the per-resource region (filled from its configuration) and the auto-names Check assigns. */
-const KNOWN_WHILE_PLANNING = new Set(["region", ...PHYSICAL_NAME_INPUTS]);
-
-/**
- * What a preview holds for a planned create (the provider's planned state): its inputs as sent,
- * and every attribute only the provider computes on create as unknown. The engine's Stash is
- * the exception: its builtin provider answers a preview Create with output = input, known
- * (pulumi/pulumi pkg/resource/deploy/builtins.go, Create, v3.248.0).
- */
-function plannedCreateState(type: string, inputs: Record<string, any>, computed: Record<string, any>): Record<string, any> {
-    if (type === STASH_TYPE) return computed;
-    const state: Record<string, any> = { ...inputs };
-    for (const k of Object.keys(computed)) {
-        if (!(k in state)) {
-            state[k] = KNOWN_WHILE_PLANNING.has(k) ? computed[k] : unknownValue;
-        }
-    }
-    return state;
 }
 
 /**
@@ -266,8 +234,7 @@ class RecordingMonitor extends MockMonitor {
         const raw = req.getObject()?.toJavaScript() ?? {};
         const record = this.record(req, urn, raw, req.getCustom());
         this.records.push(record);
-        const plannedCreate = this.preview !== undefined && record.custom && !record.type.startsWith("pulumi:providers:")
-            && !this.preview.existing.has(urn);
+        const plannedCreate = isPlannedCreate(this.preview, record);
         return super.registerResource(req, (err: any, resp: any) => {
             if (!err && resp) {
                 if (plannedCreate) {

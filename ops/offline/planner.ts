@@ -13,7 +13,8 @@
 // - prod in steady state reads dr's outputs, so dr is planned first (which plans prod step 1).
 // Another project is planned on its own, with no peers.
 import { NAMESPACE, parseConfig, StackConfig } from "../../stacks/config";
-import { OfflineRun, OfflineRunOptions, PreviewOptions, runOffline } from "./engine";
+import { OfflineRun, OfflineRunOptions, runOffline } from "./engine";
+import { PreviewOptions } from "./preview";
 import { loadProject, loadStack, ProjectFileError, PulumiProject } from "./project";
 
 export interface PlanRequest {

@@ -6,6 +6,12 @@
 // they agree on every URN; a resource renamed between the two would show as a delete and a
 // create where Pulumi would follow an alias), delete-before-replace chains, --target rules.
 
+/**
+ * The engine's builtin resource that saves a value in state: created with output = input, updated
+ * keeping its output (pkg/resource/deploy/builtins.go).
+ */
+export const STASH_TYPE = "pulumi:index:Stash";
+
 /** A registration the engine rejects; the message is the engine's. */
 export class RegistrationError extends Error {
     constructor(message: string) {

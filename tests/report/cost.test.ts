@@ -1,7 +1,8 @@
 // The offline cost estimate: prod, dr standby and dr promoted as the planner records them, priced
 // with the bundled table. Expected amounts are literals worked out by hand from the figures in
-// ops/report/priceTable.json (us-east-1 and us-west-2 as of 2025-01-01, cn-northwest-1 from the
-// source article's 2019 table), so a change of a figure or of what is counted fails here.
+// ops/report/priceTable.json (us-east-1 and us-west-2 as of 2025-01-01, cn-northwest-1 and
+// cn-north-1 from the source article's 2019 table), so a change of a figure or of what is counted
+// fails here.
 import * as assert from "node:assert/strict";
 import * as path from "path";
 import type { RecordedResource } from "../../ops/offline/engine";
@@ -181,7 +182,7 @@ describe("report: cost estimate", function () {
         const nowhere = estimateCost(syntheticPlan("eu-north-1", [{ type: "aws:kms/key:Key", name: "key" }]));
         assert.deepStrictEqual([nowhere.currency, nowhere.pricesAsOf, nowhere.monthly], ["USD", undefined, 0]);
         assert.deepStrictEqual(nowhere.unpriced.map((u) => [u.missing, u.reason]), [["KMS key",
-            "the bundled price table has no prices for eu-north-1 (it has us-east-1, us-west-2, cn-northwest-1); refresh it with `npm run prices -- --region eu-north-1` (AWS credentials needed)"]]);
+            "the bundled price table has no prices for eu-north-1 (it has us-east-1, us-west-2, cn-north-1, cn-northwest-1); refresh it with `npm run prices -- --region eu-north-1` (AWS credentials needed)"]]);
         assert.ok(renderCostTable(nowhere, nowhere, nowhere).includes("not priced (1 item)"));
     });
 
@@ -276,19 +277,42 @@ describe("report: cost estimate in the China regions (the source article's cn-no
             "database-kms-key: KMS key", "database-mysql: RDS MySQL instance class \"db.t4g.medium\"", "database-mysql: RDS storage type \"gp3\"",
             "database-replica-lag: CloudWatch alarm",
         ]);
-        assert.deepStrictEqual([prod.pricesAsOf, prod.monthly, prod.unpriced.length], [undefined, 0, prod.items.length]);
-        assert.ok(prod.unpriced.every((u) => u.region === "cn-north-1" && u.reason.startsWith("the bundled price table has no prices for cn-north-1")));
+    });
+
+    it("estimates prod in cn-north-1 from the one published Beijing figure (¥0.6003/GB sent to Ningxia) and lists the other 23 items", () => {
+        // 20 GB/month of binlog and 10 GB/month of new media (the schema's defaults) sent to Ningxia at ¥0.6003/GB.
+        assert.deepStrictEqual(priced(prod.items.filter((i) => i.unitPrice !== null)).map((i) => [i.name, i.quantity, i.unit, i.unitPrice, i.monthly]), [
+            ["database-mysql", 20, "GB", 0.6003, 20 * 0.6003],
+            ["media-replication-config", 10, "GB", 0.6003, 10 * 0.6003],
+        ]);
+        assertMoney(prod.monthly, 18.009, "prod");
+        assert.deepStrictEqual([prod.pricesAsOf, roundMoney(prod.monthly)], ["2019", 18.01]);
+        assert.deepStrictEqual(prod.unpriced.map((u) => `${u.name}: ${u.missing}`), [
+            "app-app-secret: Secrets Manager secret", "database-kms-key: KMS key", "app-nat-eip: public IPv4 address",
+            "app-cache-auth-token: Secrets Manager secret", "singleton-recoverable-instance-eip: public IPv4 address",
+            "media-bucket: S3 Standard storage", "singleton-recoverable-instance-data: EBS volume type \"gp3\"",
+            "database-credentials: Secrets Manager secret", "database-credentials: Secrets Manager secret", "app-nat-gateway: NAT gateway",
+            "app-web-alb: Application Load Balancer", "app-web-alb: ALB LCU", "app-web-alb: public IPv4 address",
+            "media-replication-config: S3 Replication Time Control", "singleton-recoverable-instance-instance: EC2 instance type \"t3.small\"",
+            "singleton-recoverable-instance-instance: EBS volume type \"gp3\"", "app-cache-redis: ElastiCache node type \"cache.t4g.small\"",
+            "singleton-recoverable-instance-recover: CloudWatch alarm", "database-mysql: RDS MySQL instance class \"db.t4g.medium\"",
+            "database-mysql: RDS storage type \"gp3\"", "database-mysql: RDS backup storage", "app-servers-asg: EC2 instance type \"t3.medium\"",
+            "app-servers-asg: EBS volume type \"gp3\"",
+        ]);
+        assert.ok(prod.unpriced.every((u) => u.region === "cn-north-1"
+            && u.reason === "the bundled price table (ops/report/priceTable.json, cn-north-1 as of 2019) has no such figure; "
+                + "refresh it with `npm run prices -- --region cn-north-1` (AWS credentials needed)"));
     });
 
     it("never compares or adds CNY to USD, and never prints a silent total", () => {
         const cmp = compareCosts(prod, standby, promoted);
         assert.deepStrictEqual([cmp.currency, cmp.standbyShareOfProd, cmp.noShareReason],
-            ["CNY", undefined, "prod has 25 unpriced items and dr standby has 4 unpriced items"]);
+            ["CNY", undefined, "prod has 23 unpriced items and dr standby has 4 unpriced items"]);
         const text = renderCostTable(prod, standby, promoted);
         assert.ok(!text.includes("$"), "no dollar amount in a CNY report");
-        assert.match(text, /^ESTIMATE of the monthly AWS cost \(no CNY prices for cn-north-1; CNY list prices as of 2019;/);
-        assert.match(text, /\ntotal per month +not priced \(25 items\) +¥10\.30 \+ 4 unpriced +¥10\.30 \+ 14 unpriced\n/);
-        assert.match(text, /\nNot priced \(43; left out of the totals, --strict fails on them\):\n  prod \(cn-north-1\): the bundled price table has no prices for cn-north-1/);
+        assert.match(text, /^ESTIMATE of the monthly AWS cost \(CNY list prices as of 2019;/);
+        assert.match(text, /\ntotal per month +¥18\.01 \+ 23 unpriced +¥10\.30 \+ 4 unpriced +¥10\.30 \+ 14 unpriced\n/);
+        assert.match(text, /\nNot priced \(41; left out of the totals, --strict fails on them\):\n  prod \(cn-north-1\): the bundled price table \(ops\/report\/priceTable\.json, cn-north-1 as of 2019\) has no such figure;/);
 
         const us = estimateCost(syntheticPlan("us-east-1", [{ type: "aws:kms/key:Key", name: "key" }]));
         const mixed = compareCosts(us, standby, standby);

@@ -2,18 +2,28 @@
 // runner's IO to the terminal (or to stderr with --json), asks before data-affecting steps on a
 // terminal, refuses them without --yes when there is no terminal to ask, and exits with a code
 // scripts can branch on. --dry-run shows the offline plan and touches nothing: no Pulumi
-// workspace is created and no AWS call is made.
+// workspace is created and no AWS call is made. A real run appends its timeline to a file as it
+// goes (--timeline, default runbook-logs/<runbook>-<time>.jsonl), and Ctrl-C cancels it: the
+// AWS calls and waits in flight stop, `pulumi up` is sent an interrupt, and the timeline is
+// printed and saved before the process exits.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline/promises";
 import { RUNBOOKS, RunbookOption, RunbookSettings } from "./runbooks/index";
-import { renderTimeline, RunbookIO, RunbookReport, runSteps } from "./runbooks/runner";
-import { automationWorkspace, PulumiWorkspace } from "./runbooks/workspace";
+import { setTimeout as sleepFor } from "node:timers/promises";
+import { renderTimeline, RunbookIO, RunbookReport, runSteps, TimelineEvent } from "./runbooks/runner";
+import { automationWorkspace, PulumiWorkspace, recordingWorkspace } from "./runbooks/workspace";
+import { RunCancelledError, setClientPolicy } from "./runbooks/clients";
 import { offlinePlan, OfflinePlanner } from "./runbooks/failover";
 
-/** Exit codes. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, declined: 4 } as const;
+/**
+ * Exit codes. `unfenced`: the failover completed and dr serves, but prod's PRIMARY record could
+ * not be repointed at dr, so a recovering prod may take traffic back (split-brain protection is
+ * missing; the report's warnings say what to run). `interrupted`: Ctrl-C (128 + SIGINT, the
+ * shell's convention).
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, declined: 4, unfenced: 5, interrupted: 130 } as const;
 
 /** Where the CLI reads and writes; injected by tests, the process by default. */
 export interface CliEnv {
@@ -23,10 +33,16 @@ export interface CliEnv {
     isTTY: boolean;
     /** Asks on the terminal (used only when isTTY). */
     ask(question: string): Promise<string>;
-    workspace(dir: string): PulumiWorkspace;
+    /** The Pulumi workspace over `dir`; aborting `signal` interrupts a running update. */
+    workspace(dir: string, signal?: AbortSignal): PulumiWorkspace;
     planner: OfflinePlanner;
     now(): number;
-    sleep(ms: number): Promise<void>;
+    /** Waits; rejects when `signal` aborts. */
+    sleep(ms: number, signal?: AbortSignal): Promise<void>;
+    /** Appends one line to the timeline file. Omitted: no file is written. */
+    appendTimeline?(file: string, line: string): void;
+    /** Calls `handler` on Ctrl-C; returns the function that stops listening. Omitted: no interrupt. */
+    onInterrupt?(handler: () => void): () => void;
 }
 
 const COMMON_OPTIONS = {
@@ -41,6 +57,8 @@ const COMMON_OPTIONS = {
     "timeout-minutes": { type: "string" },
     "from-step": { type: "string" },
     "switchover-at": { type: "string" },
+    force: { type: "boolean" },
+    timeline: { type: "string" },
     help: { type: "boolean", short: "h" },
 } as const;
 
@@ -53,6 +71,7 @@ export function usage(): string {
     return [
         "usage: npm run runbook -- <name> [--prod-stack prod] [--dr-stack dr] [--dir PATH] [--yes] [--dry-run] [--json]",
         "                              [--max-lag-seconds N] [--accept-lag] [--timeout-minutes N] [--from-step N] [--switchover-at TIME]",
+        "                              [--force] [--timeline FILE]",
         "",
         "runbooks:",
         ...names.map((r) => `  ${r.name.padEnd(width)}  ${r.summary}${r.options.length ? ` (also: ${r.options.map((o) => `--${o}`).join(", ")})` : ""}`),
@@ -60,7 +79,9 @@ export function usage(): string {
         "  --dry-run   show the offline plan of what would change; no Pulumi or AWS call is made",
         "  --yes       run data-affecting steps without asking (required when stdin is not a terminal)",
         "  --json      print one JSON object (the report) on stdout; progress goes to stderr",
-        "exit codes: 0 ok, 1 a step failed, 2 usage or config error, 4 declined",
+        "  --timeline  the file the timeline is appended to as the run goes (JSON lines); default runbook-logs/<runbook>-<time>.jsonl under --dir",
+        "exit codes: 0 ok (warnings, if any, are in the report), 1 a step failed, 2 usage or config error, 4 declined,",
+        "            5 failover completed but prod is NOT fenced out of DNS, 130 interrupted (Ctrl-C)",
     ].join("\n");
 }
 
@@ -93,7 +114,7 @@ export function parseCli(argv: string[]) {
     const name = positionals[0];
     const runbook = RUNBOOKS[name];
     if (!runbook) throw new UsageError(`unknown runbook ${JSON.stringify(name)}; known: ${Object.keys(RUNBOOKS).join(", ")}`);
-    const extras: RunbookOption[] = ["max-lag-seconds", "accept-lag", "timeout-minutes", "from-step", "switchover-at"];
+    const extras: RunbookOption[] = ["max-lag-seconds", "accept-lag", "timeout-minutes", "from-step", "switchover-at", "force"];
     const notForThis = extras.filter((o) => values[o] !== undefined && !runbook.options.includes(o));
     if (notForThis.length) {
         throw new UsageError(`${notForThis.map((o) => `--${o}`).join(", ")} does not apply to ${name}; `
@@ -112,6 +133,7 @@ export function parseCli(argv: string[]) {
         timeoutMinutes: wholeNumber("timeout-minutes", values["timeout-minutes"], 1),
         fromStep: wholeNumber("from-step", values["from-step"], 0),
         switchoverAt: values["switchover-at"],
+        force: values.force ?? false,
     };
     if (settings.switchoverAt !== undefined && Number.isNaN(Date.parse(settings.switchoverAt))) {
         throw new UsageError(`--switchover-at ${JSON.stringify(settings.switchoverAt)} is not allowed; expected an ISO 8601 time such as 2026-12-01T02:00:00Z`);
@@ -121,7 +143,7 @@ export function parseCli(argv: string[]) {
     }
     return {
         help: false as const, runbook, settings,
-        yes: values.yes ?? false, dryRun: values["dry-run"] ?? false, json: values.json ?? false,
+        yes: values.yes ?? false, dryRun: values["dry-run"] ?? false, json: values.json ?? false, timeline: values.timeline,
     };
 }
 
@@ -160,10 +182,20 @@ export async function main(argv: string[], env: CliEnv = processEnv()): Promise<
         return ok ? EXIT.ok : EXIT.failed;
     }
 
+    const abort = new AbortController();
+    const stopListening = env.onInterrupt?.(() => {
+        out("interrupt: cancelling the run (the Pulumi CLI, if running, is sent an interrupt and finishes the operations in flight)");
+        abort.abort();
+    });
+    const restorePolicy = setClientPolicy({ signal: abort.signal });
+    const stamp = new Date(env.now()).toISOString().replace(/[:.]/g, "-");
+    const timelineFile = cli.timeline ? path.resolve(cli.timeline) : path.join(settings.dir, "runbook-logs", `${runbook.name}-${stamp}.jsonl`);
     const io: RunbookIO = {
         log: out,
         now: env.now,
-        sleep: env.sleep,
+        sleep: (ms) => env.sleep(ms, abort.signal),
+        signal: abort.signal,
+        record: env.appendTimeline ? (event: TimelineEvent) => env.appendTimeline!(timelineFile, JSON.stringify(event)) : undefined,
         async confirm(question) {
             if (cli.yes) return true;
             if (!env.isTTY) {
@@ -174,17 +206,42 @@ export async function main(argv: string[], env: CliEnv = processEnv()): Promise<
         },
     };
     let report: RunbookReport;
+    const recorded = recordingWorkspace(env.workspace(settings.dir, abort.signal));
     try {
-        report = await runSteps(runbook.name, runbook.steps({ workspace: env.workspace(settings.dir), settings, planner: env.planner }), io);
+        report = await runSteps(runbook.name, runbook.steps({ workspace: recorded.workspace, settings, planner: env.planner }), io);
     } catch (e: any) {
         // Steps report their own failures; reaching here means building the run failed (configuration).
         env.stderr(`error: ${e?.message ?? e}`);
         return EXIT.usage;
+    } finally {
+        restorePolicy();
+        stopListening?.();
     }
+    const changed = recorded.changes();
+    if (changed.length) report.notes = [...(report.notes ?? []), ...configNotes(settings.dir, changed)];
     out(renderTimeline(report));
-    if (json) env.stdout(JSON.stringify(report, null, 2));
-    if (report.ok) return EXIT.ok;
-    return report.steps.some((s) => s.status === "declined") ? EXIT.declined : EXIT.failed;
+    if (env.appendTimeline) out(`timeline saved to ${timelineFile}`);
+    if (json) env.stdout(JSON.stringify({ ...report, ...(env.appendTimeline ? { timelineFile } : {}) }, null, 2));
+    return exitCode(report);
+}
+
+/** The exit code of a finished run (see EXIT). */
+export function exitCode(report: RunbookReport): number {
+    if (report.interrupted) return EXIT.interrupted;
+    if (!report.ok) return report.steps.some((s) => s.status === "declined") ? EXIT.declined : EXIT.failed;
+    return report.warnings.some((w) => w.code === "unfenced") ? EXIT.unfenced : EXIT.ok;
+}
+
+/**
+ * Runbook state kept in stack config (pilot-light:promote and the failback keys): the Automation
+ * API writes it to Pulumi.<stack>.yaml in this checkout, so it must be committed, or the next
+ * run from another checkout acts on the old values.
+ */
+function configNotes(dir: string, changes: Array<{ stack: string; key: string; value?: string }>): string[] {
+    const byStack = new Map<string, string[]>();
+    for (const c of changes) byStack.set(c.stack, [...(byStack.get(c.stack) ?? []), c.value === undefined ? `${c.key} removed` : `${c.key}=${c.value}`]);
+    return [...byStack].map(([stack, keys]) => `Config changed on ${stack}: ${[...new Set(keys)].join(", ")}; commit `
+        + `${path.join(dir, `Pulumi.${stack.split("/").pop()}.yaml`)} so another checkout does not act on the old values`);
 }
 
 /**
@@ -215,7 +272,21 @@ function processEnv(): CliEnv {
         workspace: automationWorkspace,
         planner: quietPlanner,
         now: () => Date.now(),
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        async sleep(ms, signal) {
+            try {
+                await sleepFor(ms, undefined, { signal });
+            } catch (e: any) {
+                throw e?.name === "AbortError" ? new RunCancelledError("the next poll") : e;
+            }
+        },
+        appendTimeline(file, line) {
+            fs.mkdirSync(path.dirname(file), { recursive: true });
+            fs.appendFileSync(file, line + "\n");
+        },
+        onInterrupt(handler) {
+            process.once("SIGINT", handler);
+            return () => process.removeListener("SIGINT", handler);
+        },
     };
 }
 

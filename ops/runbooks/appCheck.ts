@@ -9,6 +9,7 @@ import * as http from "http";
 import * as https from "https";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DEEP_CHECK_PATH } from "../../components/app/userData";
+import { awsClient } from "./clients";
 import { describeAwsError } from "./aws";
 import { StepContext, waitFor } from "./runner";
 
@@ -72,7 +73,7 @@ export interface DeepCheckCall {
 export async function readCheckToken(endpoint: AppEndpoint): Promise<string> {
     let text: string | undefined;
     try {
-        const out = await new SecretsManagerClient({ region: endpoint.region }).send(new GetSecretValueCommand({ SecretId: endpoint.appSecretArn }));
+        const out = await awsClient(SecretsManagerClient, endpoint.region).send(new GetSecretValueCommand({ SecretId: endpoint.appSecretArn }));
         text = out.SecretString;
     } catch (e) {
         throw new Error(`cannot read the deep check's token from ${endpoint.appSecretArn} in ${endpoint.region}: ${describeAwsError(e)}`);

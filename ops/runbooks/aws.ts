@@ -1,12 +1,14 @@
 // Small helpers shared by the runbooks' AWS calls: reading SDK v3 errors the same way everywhere,
 // and the few lookups more than one runbook needs (the ALB behind a DNS name, its healthy targets).
-// Clients are created per call with `new XClient({ region })`: a runbook talks to two regions, and
+// Clients are created per call with `awsClient(XClient, region)` (clients.ts: timeouts, retries,
+// cancellation, one place): a runbook talks to two regions, and
 // aws-sdk-client-mock replaces every instance in tests, so there is nothing to inject.
 import {
     DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand,
     ElasticLoadBalancingV2Client, LoadBalancer,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { awsClient } from "./clients";
 import {
     ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client,
 } from "@aws-sdk/client-route-53";
@@ -32,7 +34,7 @@ export function describeAwsError(e: unknown): string {
  * name or ARN only, so the runbooks page through all of them and match the DNS name.
  */
 export async function findLoadBalancerByDns(region: string, dnsName: string): Promise<LoadBalancer> {
-    const elb = new ElasticLoadBalancingV2Client({ region });
+    const elb = awsClient(ElasticLoadBalancingV2Client, region);
     const wanted = normaliseDns(dnsName);
     let marker: string | undefined;
     do {
@@ -55,7 +57,7 @@ export interface TargetHealthSummary {
 
 /** Counts target health across the load balancer's target groups (DescribeTargetHealth per group). */
 export async function targetHealth(region: string, loadBalancerArn: string): Promise<TargetHealthSummary> {
-    const elb = new ElasticLoadBalancingV2Client({ region });
+    const elb = awsClient(ElasticLoadBalancingV2Client, region);
     const summary: TargetHealthSummary = { healthy: 0, total: 0, others: {} };
     let marker: string | undefined;
     do {
@@ -87,7 +89,7 @@ export function normaliseDns(name: string): string {
  */
 export async function loadBalancerAddresses(region: string, loadBalancerArn: string): Promise<Set<string>> {
     const suffix = loadBalancerArn.slice(loadBalancerArn.indexOf(":loadbalancer/") + ":loadbalancer/".length);
-    const ec2 = new EC2Client({ region });
+    const ec2 = awsClient(EC2Client, region);
     const ips = new Set<string>();
     let nextToken: string | undefined;
     do {
@@ -125,7 +127,7 @@ export interface PrimaryRecordChange {
 export async function aliasPrimaryRecord(hostedZoneId: string, domainName: string, target: { region: string; albDnsName: string },
     comment: string): Promise<PrimaryRecordChange> {
     const name = `${normaliseDns(domainName)}.`;
-    const r53 = new Route53Client({ region: "us-east-1" });
+    const r53 = awsClient(Route53Client, "us-east-1");
     const listed = await r53.send(new ListResourceRecordSetsCommand({
         HostedZoneId: hostedZoneId, StartRecordName: name, StartRecordType: "A", MaxItems: 10,
     }));

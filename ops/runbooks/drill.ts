@@ -267,7 +267,8 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
                 ctx.io.log(`▶ ${teardown.title} (after the failure above)`);
                 const record: StepRecord = { id: teardown.id, title: teardown.title, status: "ok", startedAt: new Date(started).toISOString() };
                 try {
-                    record.detail = (await teardown.run(ctx)) ?? undefined;
+                    const result = await teardown.run(ctx);
+                    record.detail = typeof result === "object" ? `WARNING: ${result.warning}` : result ?? undefined;
                 } catch (te) {
                     record.status = "failed";
                     record.error = describeAwsError(te);

@@ -27,6 +27,7 @@ import {
 import {
     aliasPrimaryRecord, describeAwsError, findLoadBalancerByDns, loadBalancerAddresses, normaliseDns, targetHealth,
 } from "./aws";
+import { awsClient } from "./clients";
 import { checkBackendRegion, checkCredentials, checkReplicaLag, describeDbInstance, isPromoted } from "./preflight";
 import { findInstanceUrn, isInstanceProtected, logicalName, retireDatabase, retiredDatabaseNotice, retireSnapshotName } from "./retire";
 import { formatDuration, RunbookIO, RunbookReport, runSteps, Step, StepContext } from "./runner";
@@ -789,7 +790,7 @@ export async function countdown(ctx: StepContext, at: number, everyMs: number): 
 }
 
 async function setAsgSize(region: string, name: string, min: number, desired: number): Promise<void> {
-    await new AutoScalingClient({ region }).send(new UpdateAutoScalingGroupCommand({
+    await awsClient(AutoScalingClient, region).send(new UpdateAutoScalingGroupCommand({
         AutoScalingGroupName: name, MinSize: min, DesiredCapacity: desired,
     }));
 }
@@ -802,7 +803,7 @@ async function setAsgSize(region: string, name: string, min: number, desired: nu
  */
 export async function freezeAsg(ctx: StepContext, region: string, name: string, t: Pick<FailbackTimeouts, "freezeMs" | "pollMs">):
     Promise<{ at: number; previous?: { min: number; desired: number } }> {
-    const asg = new AutoScalingClient({ region });
+    const asg = awsClient(AutoScalingClient, region);
     const describe = async () => {
         const group = (await asg.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }))).AutoScalingGroups?.[0];
         if (!group) throw new Error(`Auto Scaling group ${name} not found in ${region}; dr's asgName output is stale (pulumi refresh on dr)`);
@@ -829,7 +830,7 @@ export async function freezeAsg(ctx: StepContext, region: string, name: string, 
  */
 export async function waitLagZero(ctx: StepContext, region: string, identifier: string, since: number,
     t: Pick<FailbackTimeouts, "drainMs" | "pollMs">): Promise<string> {
-    const cw = new CloudWatchClient({ region });
+    const cw = awsClient(CloudWatchClient, region);
     return pollUntil(ctx, `${identifier} ReplicaLag 0 in two datapoints after the freeze`, async () => {
         const out = await cw.send(new GetMetricStatisticsCommand({
             Namespace: "AWS/RDS", MetricName: "ReplicaLag",
@@ -852,7 +853,7 @@ export async function waitLagZero(ctx: StepContext, region: string, identifier: 
  */
 export async function waitHealthCheck(ctx: StepContext, healthCheckId: string, t: Pick<FailbackTimeouts, "dnsMs" | "pollMs">): Promise<string> {
     // Route 53 is a global service served from us-east-1.
-    const r53 = new Route53Client({ region: "us-east-1" });
+    const r53 = awsClient(Route53Client, "us-east-1");
     return pollUntil(ctx, `Route 53 health check ${healthCheckId} to be healthy`, async () => {
         const obs = (await r53.send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }))).HealthCheckObservations ?? [];
         const ok = obs.filter((o) => o.StatusReport?.Status?.startsWith("Success")).length;
@@ -887,7 +888,7 @@ export async function unfencePrimary(region: string, hostedZoneId: string, domai
 export async function waitDnsPointsAt(ctx: StepContext, region: string, hostedZoneId: string, domainName: string,
     albDnsName: string, t: Pick<FailbackTimeouts, "dnsMs" | "pollMs">): Promise<string> {
     const lb = await findLoadBalancerByDns(region, albDnsName);
-    const r53 = new Route53Client({ region: "us-east-1" });
+    const r53 = awsClient(Route53Client, "us-east-1");
     return pollUntil(ctx, `${domainName} to answer with prod's ALB`, async () => {
         const ips = await loadBalancerAddresses(region, lb.LoadBalancerArn!);
         const answer = await r53.send(new TestDNSAnswerCommand({ HostedZoneId: hostedZoneId, RecordName: domainName, RecordType: "A" }));

@@ -10,6 +10,7 @@ import {
 } from "@aws-sdk/client-route-53";
 import { configKey, parseValue, ValueOf } from "../../stacks/configSchema";
 import type { PlanChangeRequest } from "../diff";
+import { awsClient } from "./clients";
 import { runSteps, RunbookIO, RunbookReport, Step, StepContext, waitFor } from "./runner";
 import { PulumiWorkspace, StackOps } from "./workspace";
 import { randomUUID } from "crypto";
@@ -417,7 +418,7 @@ async function fenceProd(st: FailoverState, prodName: string): Promise<string> {
 
 async function healthCheckStatus(id: string): Promise<{ healthy: number; total: number }> {
     // Route 53 is a global service whose control plane is addressed in us-east-1.
-    const out = await new Route53Client({ region: "us-east-1" }).send(new GetHealthCheckStatusCommand({ HealthCheckId: id }));
+    const out = await awsClient(Route53Client, "us-east-1").send(new GetHealthCheckStatusCommand({ HealthCheckId: id }));
     const observations = out.HealthCheckObservations ?? [];
     const healthy = observations.filter((o) => (o.StatusReport?.Status ?? "").startsWith("Success")).length;
     return { healthy, total: observations.length };
@@ -440,7 +441,7 @@ async function waitForDns(ctx: StepContext, st: FailoverState, timing: { timeout
             + `check \`dig ${st.domainName}\` against the dr load balancer ${st.drOutputs.albDnsName} by hand`;
     }
     const lb = await findLoadBalancerByDns(st.drRegion, st.drOutputs.albDnsName);
-    const r53 = new Route53Client({ region: "us-east-1" });
+    const r53 = awsClient(Route53Client, "us-east-1");
     let lastError: string | undefined;
     try {
         return await waitFor(ctx, `${st.domainName} to resolve to the dr load balancer`, async () => {

@@ -9,7 +9,7 @@ import { failbackRunbook } from "./failback";
 import { drillRunbook } from "./drill";
 
 /** CLI options a runbook may accept on top of the common ones (stacks, --dir, --yes, --dry-run, --json). */
-export type RunbookOption = "max-lag-seconds" | "accept-lag" | "timeout-minutes" | "from-step" | "switchover-at";
+export type RunbookOption = "max-lag-seconds" | "accept-lag" | "timeout-minutes" | "from-step" | "switchover-at" | "force";
 
 /** The settings the CLI resolved, handed to every runbook. */
 export interface RunbookSettings {
@@ -29,6 +29,8 @@ export interface RunbookSettings {
     fromStep?: number;
     /** failback: `--switchover-at <ISO time>`, when step 4 may start. */
     switchoverAt?: string;
+    /** failover: `--force`, promote even though Route 53's checkers see prod healthy. */
+    force: boolean;
 }
 
 /** What a runbook's steps are built from. */

@@ -14,13 +14,14 @@ import {
 } from "@aws-sdk/client-ec2";
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { GetBucketLocationCommand, S3Client } from "@aws-sdk/client-s3";
+import { awsClient } from "./clients";
 import { PulumiWorkspace } from "./workspace";
 import { awsErrorName, describeAwsError } from "./aws";
 
 /** Confirms AWS credentials work in `region` (STS GetCallerIdentity): "account 123… as arn:…". */
 export async function checkCredentials(region: string): Promise<string> {
     try {
-        const me = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
+        const me = await awsClient(STSClient, region).send(new GetCallerIdentityCommand({}));
         return `account ${me.Account} as ${me.Arn}`;
     } catch (e) {
         throw new Error(`AWS credentials do not work in ${region} (sts:GetCallerIdentity failed: ${describeAwsError(e)}); `
@@ -67,7 +68,7 @@ export async function checkBackendRegion(workspace: PulumiWorkspace, prodRegion:
 
 async function bucketRegion(bucket: string, lookupRegion: string): Promise<string> {
     try {
-        const out = await new S3Client({ region: lookupRegion }).send(new GetBucketLocationCommand({ Bucket: bucket }));
+        const out = await awsClient(S3Client, lookupRegion).send(new GetBucketLocationCommand({ Bucket: bucket }));
         // An empty LocationConstraint means us-east-1; "EU" is the legacy name of eu-west-1.
         // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html
         const constraint = out.LocationConstraint as string | undefined;
@@ -86,7 +87,7 @@ async function bucketRegion(bucket: string, lookupRegion: string): Promise<strin
  */
 export async function describeDbInstance(region: string, identifier: string): Promise<DBInstance | undefined> {
     try {
-        const out = await new RDSClient({ region }).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
+        const out = await awsClient(RDSClient, region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
         return out.DBInstances?.[0];
     } catch (e) {
         if (awsErrorName(e) === "DBInstanceNotFoundFault" || awsErrorName(e) === "DBInstanceNotFound") return undefined;
@@ -147,7 +148,7 @@ const LAG_WINDOW_MS = 10 * 60_000;
 export async function checkReplicaLag(region: string, identifier: string, maxSeconds: number, now: number | Date,
     opts: ReplicaLagOptions = {}): Promise<string> {
     const end = new Date(now);
-    const out = await new CloudWatchClient({ region }).send(new GetMetricStatisticsCommand({
+    const out = await awsClient(CloudWatchClient, region).send(new GetMetricStatisticsCommand({
         Namespace: "AWS/RDS",
         MetricName: "ReplicaLag",
         Dimensions: [{ Name: "DBInstanceIdentifier", Value: identifier }],
@@ -235,7 +236,7 @@ export async function checkQuotas(region: string, instanceType: string, instance
         throw new Error(`instance type ${instanceType} (family "${instanceFamilyPrefix(instanceType)}") has no mapped On-Demand vCPU quota; `
             + `known families: ${VCPU_QUOTA_CLASSES.map((c) => c.prefixes.join("/")).join(", ")}. Check its quota by hand in the Service Quotas console`);
     }
-    const ec2 = new EC2Client({ region });
+    const ec2 = awsClient(EC2Client, region);
     const perInstance = (await vcpusOf(ec2, region, [instanceType])).get(instanceType)!;
     const needed = perInstance * instanceCount;
 
@@ -305,7 +306,7 @@ async function vcpusOf(ec2: EC2Client, region: string, types: string[]): Promise
 
 /** The applied quota value, falling back to the AWS default when the account has no applied value. */
 async function quotaValue(region: string, serviceCode: string, quotaCode: string): Promise<number> {
-    const sq = new ServiceQuotasClient({ region });
+    const sq = awsClient(ServiceQuotasClient, region);
     let value: number | undefined;
     try {
         value = (await sq.send(new GetServiceQuotaCommand({ ServiceCode: serviceCode, QuotaCode: quotaCode }))).Quota?.Value;
@@ -320,7 +321,7 @@ async function quotaValue(region: string, serviceCode: string, quotaCode: string
 }
 
 async function countAutoScalingGroups(region: string): Promise<number> {
-    const asg = new AutoScalingClient({ region });
+    const asg = awsClient(AutoScalingClient, region);
     let count = 0;
     let nextToken: string | undefined;
     do {
@@ -335,7 +336,7 @@ async function countAutoScalingGroups(region: string): Promise<number> {
 export async function checkImageAvailable(region: string, imageId: string): Promise<string> {
     let images: Image[];
     try {
-        images = (await new EC2Client({ region }).send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images ?? [];
+        images = (await awsClient(EC2Client, region).send(new DescribeImagesCommand({ ImageIds: [imageId] }))).Images ?? [];
     } catch (e) {
         if (!awsErrorName(e).startsWith("InvalidAMIID")) throw new Error(`cannot describe image ${imageId} in ${region}: ${describeAwsError(e)}`);
         images = [];

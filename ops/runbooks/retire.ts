@@ -8,6 +8,7 @@
 import {
     CreateDBSnapshotCommand, DBSnapshot, DescribeDBSnapshotsCommand, RDSClient,
 } from "@aws-sdk/client-rds";
+import { awsClient } from "./clients";
 import { awsErrorName, describeAwsError } from "./aws";
 import { StepContext, waitFor } from "./runner";
 import { StackOps } from "./workspace";
@@ -81,7 +82,7 @@ async function snapshotInProgress(rds: RDSClient, target: RetireTarget): Promise
  * the snapshot ends in a failed state.
  */
 export async function snapshotForRetire(ctx: StepContext, target: RetireTarget, opts: SnapshotWaitOptions = {}): Promise<string> {
-    const rds = new RDSClient({ region: target.region });
+    const rds = awsClient(RDSClient, target.region);
     let snapshotId = await snapshotInProgress(rds, target);
     if (snapshotId) {
         ctx.progress(`snapshot ${snapshotId} of ${target.identifier} is already being taken (an earlier run); waiting for it`);

@@ -1,7 +1,11 @@
 // The step runner every runbook uses. A runbook is an ordered list of steps; the runner runs
 // them one at a time, measures each, shows progress, and stops at the first failure with a
 // message that names the step and says what state things were left in. The timeline it returns
-// is the real RTO record of a failover: measured durations, not estimates.
+// is the real RTO record of a failover: measured durations, not estimates. Every event is also
+// handed to `io.record` as it happens (the CLI appends it to a file), so a run that is killed
+// or hangs still leaves its record; an aborted `io.signal` (Ctrl-C) stops the run at once with
+// the step in flight marked interrupted.
+import { RunCancelledError } from "./clients";
 
 /** Where a runbook talks to the operator. The CLI wires it to the terminal; tests to fakes. */
 export interface RunbookIO {
@@ -11,8 +15,49 @@ export interface RunbookIO {
     confirm(question: string): Promise<boolean>;
     /** Milliseconds since the epoch. Injected so tests can drive time. */
     now(): number;
-    /** Waits. Injected so tests of polling loops run instantly. */
+    /** Waits. Injected so tests of polling loops run instantly. Rejects when `signal` aborts. */
     sleep(ms: number): Promise<void>;
+    /** Aborted when the operator interrupts the run (Ctrl-C). */
+    signal?: AbortSignal;
+    /** Receives every timeline event as it happens (the CLI appends them to the timeline file). */
+    record?(event: TimelineEvent): void;
+}
+
+/** One line of the timeline file: an ISO time and what happened. */
+export type TimelineEvent = { at: string } & (
+    | { event: "run-start"; runbook: string; steps: string[] }
+    | { event: "step-start"; step: string; title: string }
+    | { event: "step-end"; step: string; status: StepStatus; durationSeconds: number; detail?: string; error?: string }
+    | { event: "log"; line: string }
+    | { event: "run-end"; ok: boolean; durationSeconds: number; stoppedBecause?: string; warnings: RunbookWarning[] }
+);
+
+/**
+ * What a step returns when it finished but could not do all of its job, and the run should go on:
+ * the step is recorded with status "warning" and the report lists it. `code` lets a script tell
+ * warnings apart (the CLI maps "unfenced" to its own exit code).
+ */
+export interface StepWarning {
+    warning: string;
+    code: WarningCode;
+}
+
+/** The kinds of warning a runbook step reports. */
+export type WarningCode =
+    /** The fence of prod's PRIMARY record failed: split-brain protection is missing. */
+    | "unfenced"
+    /** A check was skipped or could not be completed (best effort): the message says which and why. */
+    | "unchecked";
+
+export function stepWarning(code: WarningCode, warning: string): StepWarning {
+    return { code, warning };
+}
+
+/** A warning as the report lists it. */
+export interface RunbookWarning {
+    step: string;
+    code: WarningCode;
+    message: string;
 }
 
 /** What a step's body receives. */
@@ -34,11 +79,14 @@ export interface Step {
     dataAffecting?: boolean;
     /** What the step will do, shown before a data-affecting step asks for confirmation. */
     plan?: (ctx: StepContext) => Promise<string>;
-    /** Does the work. Returns a one-line result for the timeline. Throws to stop the runbook. */
-    run(ctx: StepContext): Promise<string | void>;
+    /**
+     * Does the work. Returns a one-line result for the timeline, or a StepWarning when it could
+     * only do part of it. Throws to stop the runbook.
+     */
+    run(ctx: StepContext): Promise<string | void | StepWarning>;
 }
 
-export type StepStatus = "ok" | "failed" | "declined" | "not-run";
+export type StepStatus = "ok" | "warning" | "failed" | "declined" | "interrupted" | "not-run";
 
 export interface StepRecord {
     id: string;
@@ -59,6 +107,12 @@ export interface RunbookReport {
     steps: StepRecord[];
     /** Why the runbook stopped early, naming the step; absent when every step ran. */
     stoppedBecause?: string;
+    /** Steps that finished with a warning, in order. */
+    warnings: RunbookWarning[];
+    /** The run was interrupted (Ctrl-C). */
+    interrupted?: boolean;
+    /** Notes the runbook adds after its steps (for example the stack config files to commit). */
+    notes?: string[];
 }
 
 const seconds = (ms: number) => Math.round(ms / 100) / 10;
@@ -72,59 +126,126 @@ export function formatDuration(totalSeconds: number): string {
 
 /**
  * Runs the steps in order. A thrown error, or a "no" to a data-affecting step, stops the run:
- * later steps are recorded as not run, and the report says which step stopped it and why.
- * The runner itself changes nothing; each step is responsible for leaving state as it found it
- * when it fails (for example restoring the config value it set).
+ * later steps are recorded as not run, and the report says which step stopped it and why. An
+ * aborted `io.signal` stops it too, without waiting for the step in flight (its own waits and
+ * calls are cancelled by the same signal). The runner itself changes nothing; each step is
+ * responsible for leaving state as it found it when it fails (for example restoring the config
+ * value it set).
  */
 export async function runSteps(runbook: string, steps: Step[], io: RunbookIO): Promise<RunbookReport> {
     const started = io.now();
     const records: StepRecord[] = steps.map((s) => ({ id: s.id, title: s.title, status: "not-run" as StepStatus }));
+    const warnings: RunbookWarning[] = [];
+    const at = () => new Date(io.now()).toISOString();
+    const emit = (event: DistributiveOmit<TimelineEvent, "at">) => io.record?.({ at: at(), ...event } as TimelineEvent);
+    const log = (line: string) => { io.log(line); emit({ event: "log", line }); };
+    const logged: RunbookIO = { ...io, log };
+    emit({ event: "run-start", runbook, steps: steps.map((s) => s.id) });
     let stoppedBecause: string | undefined;
+    let interrupted = false;
     for (let i = 0; i < steps.length; i++) {
         const step = steps[i];
         const record = records[i];
         const stepStart = io.now();
         const ctx: StepContext = {
-            io,
-            progress: (message) => io.log(`  [${formatDuration(seconds(io.now() - stepStart))}] ${message}`),
+            io: logged,
+            progress: (message) => log(`  [${formatDuration(seconds(io.now() - stepStart))}] ${message}`),
         };
-        io.log(`▶ ${i + 1}/${steps.length} ${step.title}`);
-        try {
-            if (step.dataAffecting) {
-                if (step.plan) {
-                    io.log((await step.plan(ctx)).split("\n").map((l) => `    ${l}`).join("\n"));
-                }
-                if (!(await io.confirm(`${step.title}: this changes data. Continue?`))) {
-                    record.status = "declined";
-                    stoppedBecause = `step ${i + 1} (${step.title}) was declined; nothing in it ran`;
-                    io.log(`✗ declined: ${step.title}`);
-                    break;
-                }
-            }
-            record.startedAt = new Date(io.now()).toISOString();
-            const detail = await step.run(ctx);
-            record.status = "ok";
-            if (detail) record.detail = detail;
-            record.durationSeconds = seconds(io.now() - stepStart);
-            io.log(`✓ ${step.title} (${formatDuration(record.durationSeconds)})${detail ? `: ${detail}` : ""}`);
-        } catch (e: any) {
-            record.status = "failed";
+        const finish = (status: StepStatus) => {
+            record.status = status;
             record.startedAt ??= new Date(stepStart).toISOString();
             record.durationSeconds = seconds(io.now() - stepStart);
+            emit({ event: "step-end", step: step.id, status, durationSeconds: record.durationSeconds,
+                ...(record.detail ? { detail: record.detail } : {}), ...(record.error ? { error: record.error } : {}) });
+        };
+        if (io.signal?.aborted) {
+            interrupted = true;
+            stoppedBecause = `interrupted before step ${i + 1} (${step.title})`;
+            break;
+        }
+        log(`▶ ${i + 1}/${steps.length} ${step.title}`);
+        emit({ event: "step-start", step: step.id, title: step.title });
+        try {
+            const result = await untilAborted(io.signal, (async () => {
+                if (step.dataAffecting) {
+                    if (step.plan) {
+                        log((await step.plan(ctx)).split("\n").map((l) => `    ${l}`).join("\n"));
+                    }
+                    if (!(await io.confirm(`${step.title}: this changes data. Continue?`))) return DECLINED;
+                }
+                record.startedAt = at();
+                return step.run(ctx);
+            })());
+            if (result === DECLINED) {
+                finish("declined");
+                stoppedBecause = `step ${i + 1} (${step.title}) was declined; nothing in it ran`;
+                log(`✗ declined: ${step.title}`);
+                break;
+            }
+            if (isWarning(result)) {
+                record.detail = `WARNING: ${result.warning}`;
+                warnings.push({ step: step.id, code: result.code, message: result.warning });
+                finish("warning");
+                log(`⚠ ${step.title} (${formatDuration(record.durationSeconds!)}): ${record.detail}`);
+                continue;
+            }
+            if (result) record.detail = result;
+            finish("ok");
+            log(`✓ ${step.title} (${formatDuration(record.durationSeconds!)})${result ? `: ${result}` : ""}`);
+        } catch (e: any) {
             record.error = e?.message ?? String(e);
+            if (io.signal?.aborted || e instanceof RunCancelledError) {
+                interrupted = true;
+                finish("interrupted");
+                stoppedBecause = `interrupted (Ctrl-C) during step ${i + 1} (${step.title}) after ${formatDuration(record.durationSeconds!)}`;
+                log(`✗ ${step.title}: interrupted`);
+                break;
+            }
+            finish("failed");
             stoppedBecause = `step ${i + 1} (${step.title}) failed: ${record.error}`;
-            io.log(`✗ ${step.title} failed after ${formatDuration(record.durationSeconds)}: ${record.error}`);
+            log(`✗ ${step.title} failed after ${formatDuration(record.durationSeconds!)}: ${record.error}`);
             break;
         }
     }
-    return {
+    const report: RunbookReport = {
         runbook,
         ok: stoppedBecause === undefined,
         startedAt: new Date(started).toISOString(),
         durationSeconds: seconds(io.now() - started),
         steps: records,
+        warnings,
         ...(stoppedBecause ? { stoppedBecause } : {}),
+        ...(interrupted ? { interrupted } : {}),
     };
+    emit({ event: "run-end", ok: report.ok, durationSeconds: report.durationSeconds, warnings,
+        ...(stoppedBecause ? { stoppedBecause } : {}) });
+    return report;
+}
+
+type DistributiveOmit<T, K extends keyof any> = T extends unknown ? Omit<T, K> : never;
+
+const DECLINED = Symbol("declined");
+
+function isWarning(value: unknown): value is StepWarning {
+    return typeof value === "object" && value !== null && typeof (value as StepWarning).warning === "string";
+}
+
+/**
+ * `work`, or a RunCancelledError as soon as `signal` aborts, whichever comes first. The work is
+ * not awaited after an abort: its own calls see the same signal and stop on their own.
+ */
+export function untilAborted<T>(signal: AbortSignal | undefined, work: Promise<T>): Promise<T> {
+    if (!signal) return work;
+    if (signal.aborted) {
+        work.catch(() => undefined);
+        return Promise.reject(new RunCancelledError("the current step"));
+    }
+    return new Promise<T>((resolve, reject) => {
+        const onAbort = () => { work.catch(() => undefined); reject(new RunCancelledError("the current step")); };
+        signal.addEventListener("abort", onAbort, { once: true });
+        work.then((v) => { signal.removeEventListener("abort", onAbort); resolve(v); },
+            (e) => { signal.removeEventListener("abort", onAbort); reject(e); });
+    });
 }
 
 /** The timeline as a table: the measured duration of each step and the total. */
@@ -139,10 +260,12 @@ export function renderTimeline(report: RunbookReport): string {
     const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
     const line = (r: string[]) => r.map((v, c) => (c === r.length - 1 ? v : v.padEnd(widths[c]))).join("  ");
     return [
-        `${report.runbook}: ${report.ok ? "completed" : "STOPPED"} in ${formatDuration(report.durationSeconds)} (started ${report.startedAt})`,
+        `${report.runbook}: ${report.ok ? (report.warnings.length ? "completed WITH WARNINGS" : "completed") : report.interrupted ? "INTERRUPTED" : "STOPPED"} in ${formatDuration(report.durationSeconds)} (started ${report.startedAt})`,
         line(header),
         ...rows.map(line),
         ...(report.stoppedBecause ? [`Stopped: ${report.stoppedBecause}`] : []),
+        ...report.warnings.map((w) => `Warning (${w.code}, ${w.step}): ${w.message}`),
+        ...(report.notes ?? []),
     ].join("\n");
 }
 

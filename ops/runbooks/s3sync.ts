@@ -5,6 +5,7 @@
 // objects deleted in dr during the outage stay in prod.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-what-is-isnot-replicated.html
 import { CopyObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { awsClient } from "./clients";
 import { describeAwsError } from "./aws";
 
 /** CopyObject copies at most 5 GB in one request. https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html */
@@ -51,7 +52,7 @@ interface Listed {
 
 /** Every object in the bucket (ListObjectsV2, 1000 per page, following continuation tokens). */
 export async function listObjects(ref: BucketRef): Promise<Listed[]> {
-    const s3 = new S3Client({ region: ref.region });
+    const s3 = awsClient(S3Client, ref.region);
     const objects: Listed[] = [];
     let token: string | undefined;
     do {
@@ -121,7 +122,7 @@ export async function syncBuckets(opts: S3SyncOptions): Promise<S3SyncResult> {
     }
 
     // The client lives in the destination's region: CopyObject is a request to the destination bucket.
-    const s3 = new S3Client({ region: destination.region });
+    const s3 = awsClient(S3Client, destination.region);
     let copied = 0;
     let copiedBytes = 0;
     for (const o of todo) {

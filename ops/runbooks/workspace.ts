@@ -2,6 +2,7 @@
 // implementation drives the Pulumi CLI through the Automation API (LocalWorkspace over this
 // project folder), and tests inject a fake that records calls and can fail on demand.
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { explainPulumiError, PENDING_OPERATIONS_TEXT } from "./locks";
 
 /** The result of `pulumi up` as runbooks need it. */
 export interface UpOutcome {
@@ -39,8 +40,25 @@ function outputValues(map: Record<string, { value: any; secret: boolean }>): Rec
     return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, v.value]));
 }
 
+/**
+ * Engine output as lines, with a note when the update starts over pending operations (an
+ * interrupted earlier update): the engine only warns, and the runbook's operator should know.
+ */
+function lines(stack: string, onOutput: (line: string) => void) {
+    let noted = false;
+    return (out: string) => out.split("\n").filter(Boolean).forEach((line) => {
+        onOutput(line);
+        if (!noted && line.includes(PENDING_OPERATIONS_TEXT)) {
+            noted = true;
+            onOutput(`NOTE: ${stack} has pending operations from an interrupted update; once this run ends, check them and run `
+                + `\`pulumi refresh --stack ${stack}\` (docs/runbooks/failover.md, "Locks and interruptions")`);
+        }
+    });
+}
+
 class AutomationStack implements StackOps {
-    constructor(private readonly stack: Stack) {}
+    /** `signal` is the run's: aborting it sends the CLI an interrupt (the Automation API's `signal` option). */
+    constructor(private readonly stack: Stack, private readonly signal?: AbortSignal) {}
     get name() { return this.stack.name; }
 
     async getConfig(key: string) {
@@ -50,11 +68,21 @@ class AutomationStack implements StackOps {
     async setConfig(key: string, value: string) { await this.stack.setConfig(key, { value }); }
     async removeConfig(key: string) { await this.stack.removeConfig(key); }
     async up(onOutput: (line: string) => void) {
-        const result = await this.stack.up({ onOutput: (out) => out.split("\n").filter(Boolean).forEach(onOutput) });
+        let result;
+        try {
+            result = await this.stack.up({ onOutput: lines(this.name, onOutput), signal: this.signal });
+        } catch (e) {
+            throw explainPulumiError(this.name, e);
+        }
         return { changes: { ...(result.summary.resourceChanges ?? {}) } as Record<string, number>, outputs: outputValues(result.outputs) };
     }
     async preview(onOutput: (line: string) => void) {
-        const result = await this.stack.preview({ onOutput: (out) => out.split("\n").filter(Boolean).forEach(onOutput) });
+        let result;
+        try {
+            result = await this.stack.preview({ onOutput: lines(this.name, onOutput), signal: this.signal });
+        } catch (e) {
+            throw explainPulumiError(this.name, e);
+        }
         return { ...result.changeSummary } as Record<string, number>;
     }
     async outputs() { return outputValues(await this.stack.outputs()); }
@@ -62,18 +90,58 @@ class AutomationStack implements StackOps {
     async importState(deployment: any) { await this.stack.importStack(deployment); }
 }
 
-/** The real workspace: the Pulumi CLI (must be on PATH) over the project in `workDir`. */
-export function automationWorkspace(workDir: string): PulumiWorkspace {
+/**
+ * The real workspace: the Pulumi CLI (must be on PATH) over the project in `workDir`. Aborting
+ * `signal` interrupts a running `up` or `preview` (@pulumi/pulumi 3.248.0 automation/cmd.js
+ * sends the CLI SIGINT, the same as one Ctrl-C: it finishes the operations in flight and saves
+ * state).
+ */
+export function automationWorkspace(workDir: string, signal?: AbortSignal): PulumiWorkspace {
     let workspace: Promise<LocalWorkspace> | undefined;
     const ws = () => (workspace ??= LocalWorkspace.create({ workDir }));
     return {
         async stack(name: string) {
-            return new AutomationStack(await Stack.select(name, await ws()));
+            return new AutomationStack(await Stack.select(name, await ws()), signal);
         },
         async backendUrl() {
             const who = await (await ws()).whoAmI();
             if (!who.url) throw new Error("the Pulumi CLI did not report its backend URL (pulumi whoami --verbose); upgrade the CLI to 3.58 or later");
             return who.url;
+        },
+    };
+}
+
+/** A config change a run made, as `recordingWorkspace` saw it (`value` undefined: removed). */
+export interface ConfigChange {
+    stack: string;
+    key: string;
+    value?: string;
+}
+
+/**
+ * `workspace` with every setConfig and removeConfig recorded, so the CLI can tell the operator
+ * which stack files the run changed (runbook state such as pilot-light:promote lives there).
+ */
+export function recordingWorkspace(workspace: PulumiWorkspace): { workspace: PulumiWorkspace; changes(): ConfigChange[] } {
+    const changes: ConfigChange[] = [];
+    return {
+        changes: () => [...changes],
+        workspace: {
+            backendUrl: () => workspace.backendUrl(),
+            async stack(name) {
+                const stack = await workspace.stack(name);
+                return {
+                    name: stack.name,
+                    getConfig: (key) => stack.getConfig(key),
+                    async setConfig(key, value) { await stack.setConfig(key, value); changes.push({ stack: stack.name, key, value }); },
+                    async removeConfig(key) { await stack.removeConfig(key); changes.push({ stack: stack.name, key }); },
+                    up: (onOutput) => stack.up(onOutput),
+                    preview: (onOutput) => stack.preview(onOutput),
+                    outputs: () => stack.outputs(),
+                    exportState: () => stack.exportState(),
+                    importState: (deployment) => stack.importState(deployment),
+                };
+            },
         },
     };
 }

@@ -12,7 +12,7 @@
 import * as fs from "fs";
 import { parseArgs } from "util";
 import { PricingClient } from "@aws-sdk/client-pricing";
-import { AWS_REGIONS, isAwsRegion } from "../stacks/regions";
+import { AWS_REGIONS, isAwsRegion } from "../components/regions";
 import { DEFAULT_CALL_POLICY, priceListEndpointRegion, PriceListError, refreshRegion, RegionRefresh } from "./pricing/refresh";
 import { loadPriceTable, PRICE_TABLE_FILE, PriceTable, priceTableProblems } from "./report/prices";
 

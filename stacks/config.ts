@@ -9,7 +9,7 @@ import { closestKey } from "./closestKey";
 import {
     CONFIG_KEYS, ConfigKey, configKey, defaultOf, NAMESPACE, parseValue, Role, ROLES, specOf, ValueOf,
 } from "./configSchema";
-import { AWS_REGIONS, isAwsRegion, partitionOf } from "./regions";
+import { AWS_REGIONS, isAwsRegion, partitionOf } from "../components/regions";
 import { unavailableServiceProblems } from "./services";
 
 export { NAMESPACE };

@@ -13,7 +13,8 @@
 import { SINGLETON_MODES } from "../components/ha/modes";
 import { parseCidr } from "../components/basic/subnetPlan";
 import { closestKey } from "./closestKey";
-import { AWS_REGIONS } from "./regions";
+import { AWS_REGIONS } from "../components/regions";
+import { DB_INSTANCE_CLASS_PATTERN } from "../components/validate";
 
 export const NAMESPACE = "pilot-light";
 
@@ -117,7 +118,7 @@ export const CONFIG_SCHEMA = Object.freeze({
         description: "How many Availability Zones to spread subnets over: 2 or 3.",
     },
     dbInstanceClass: {
-        type: "string", default: "db.t4g.medium", roles: BOTH, valid: pattern(/^db\.[a-z0-9]+\.[a-z0-9]+$/),
+        type: "string", default: "db.t4g.medium", roles: BOTH, valid: pattern(DB_INSTANCE_CLASS_PATTERN),
         expected: "an RDS instance class such as db.t4g.medium",
         description: "RDS instance class of the MySQL primary (prod) or the replica (dr).",
     },

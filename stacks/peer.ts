@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { cidrsOverlap, parseCidr } from "../components/basic/subnetPlan";
 import { ConfigError, NAMESPACE, Role, StackConfig } from "./config";
-import { isAwsRegion } from "./regions";
+import { isAwsRegion } from "../components/regions";
 
 /** What prod exports for dr (and dr validates). Only stable IDs and ARNs cross stacks. */
 export interface PrimaryOutputs {

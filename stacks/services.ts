@@ -7,7 +7,7 @@
 // Sources: "Getting Started with Amazon Web Services in China", one page per service
 // (https://docs.amazonaws.cn/en_us/aws/latest/userguide/<service>.html, read 2026-12-01).
 // Add a fact when the stacks start using a new service or feature.
-import { partitionOf } from "./regions";
+import { partitionOf } from "../components/regions";
 
 /** What AWS documents about a feature in a partition. */
 export type Availability = "available" | "unavailable" | "unverified";

@@ -16,9 +16,8 @@ import { NatEgress } from "./nat";
 import { AppServers } from "./servers";
 import { regenerableSecret } from "./secrets";
 import { HEALTH_CHECK_PATH, renderUserData } from "./userData";
-import {
-    assertValid, capacityProblems, domainProblems, nonEmptyProblems, requiredTextProblems, routeTableProblems,
-} from "./validate";
+import { capacityProblems, domainProblems, nonEmptyProblems, requiredTextProblems, routeTableProblems } from "./validate";
+import { assertValid } from "../validate";
 
 /** What the app layer needs from the basic layer (the basic layer's Network class satisfies it structurally). */
 export interface AppNetwork {

@@ -9,7 +9,8 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { regenerableSecret } from "./secrets";
 import { REDIS_PORT } from "./userData";
-import { assertValid, nonEmptyProblems, requiredTextProblems } from "./validate";
+import { nonEmptyProblems, requiredTextProblems } from "./validate";
+import { assertValid } from "../validate";
 
 export interface RedisCacheArgs {
     /** The ElastiCache subnet group (in the private subnets) the nodes are placed in. */

@@ -10,7 +10,8 @@
 // pattern that points the name at whichever region is active.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { assertValid, domainProblems, nonEmptyProblems } from "./validate";
+import { domainProblems, nonEmptyProblems } from "./validate";
+import { assertValid } from "../validate";
 
 /**
  * TLS 1.3 with TLS 1.2 fallback, the policy AWS recommends for internet-facing listeners.

@@ -11,7 +11,8 @@
 // https://docs.aws.amazon.com/vpc/latest/userguide/vpc-nat-gateway.html
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { assertValid, routeTableProblems } from "./validate";
+import { routeTableProblems } from "./validate";
+import { assertValid } from "../validate";
 
 export interface NatEgressArgs {
     /** The public subnet the NAT gateway is placed in (it needs a route to an internet gateway). */

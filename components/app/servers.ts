@@ -8,8 +8,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { encodeUserData } from "./userData";
-import { assertValid, capacityProblems, nonEmptyProblems, requiredTextProblems } from "./validate";
-import { servicePrincipal } from "../partition";
+import { capacityProblems, nonEmptyProblems, requiredTextProblems } from "./validate";
+import { assertValid } from "../validate";
+import { instanceRole } from "../instanceRole";
 
 export interface AppServersArgs {
     /** The AMI to launch (in this region). */
@@ -86,20 +87,7 @@ export class AppServers extends pulumi.ComponentResource {
         const partition = partitionInfo.partition;
         const region = aws.getRegionOutput({}, { parent: this }).region;
 
-        const role = new aws.iam.Role(`${name}-role`, {
-            description: `App servers of ${name}`,
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: servicePrincipal("ec2") }, Action: "sts:AssumeRole" }],
-            }),
-            tags,
-        }, { parent: this });
-        // Operators reach instances through Session Manager: no SSH port, no key pair.
-        // https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html
-        const ssm = new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
-            role: role.name,
-            policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
-        }, { parent: this });
+        const { role, ssm, profile } = instanceRole(this, name, { description: `App servers of ${name}`, partition, tags });
 
         const statements: pulumi.Input<Record<string, unknown>>[] = [
             { Sid: "ReadAppSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.secretArns },
@@ -125,7 +113,6 @@ export class AppServers extends pulumi.ComponentResource {
             role: role.name,
             policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
         }, { parent: this });
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, { parent: this });
 
         const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-lt`, {
             description: `App servers of ${name}`,

@@ -13,6 +13,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { gzipSync } from "fflate";
+import { assertValid, isAwsRegion } from "../validate";
 
 /** The port the Redis cache listens on (cache.ts configures the replication group with it). */
 export const REDIS_PORT = 6379;
@@ -72,7 +73,6 @@ export interface UserDataConfig {
     siteUrl: string;
 }
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const MOUNT_PATH_PATTERN = /^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/;
 const SITE_URL_PATTERN = /^https?:\/\/([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
@@ -93,7 +93,7 @@ export function userDataProblems(c: UserDataConfig): string[] {
             problems.push(`${field} must not contain control characters (newline, tab, ...), got ${JSON.stringify(value)}`);
         }
     }
-    if (typeof c.region !== "string" || !REGION_PATTERN.test(c.region)) {
+    if (!isAwsRegion(c.region)) {
         problems.push(`region must be an AWS region name such as "us-east-1", got ${JSON.stringify(c.region)}`);
     }
     if (!Number.isInteger(c.dbPort) || c.dbPort < 1 || c.dbPort > 65535) {
@@ -135,10 +135,7 @@ function embed(path: string, text: string, name: string): string {
  * invalid (a value that could not be written safely is refused, never mangled).
  */
 export function renderUserData(c: UserDataConfig): string {
-    const problems = userDataProblems(c);
-    if (problems.length > 0) {
-        throw new Error(`renderUserData: invalid config:\n  - ${problems.join("\n  - ")}`);
-    }
+    assertValid("renderUserData", undefined, userDataProblems(c));
     const env: [string, string][] = [
         ["AWS_REGION", c.region],
         ["DB_HOST", c.dbHost],

@@ -72,9 +72,3 @@ export function requiredTextProblems(field: string, value: string | undefined): 
     return typeof value !== "string" || value.trim() === "" ? [`${field} must not be empty`] : [];
 }
 
-/** Throws one Error listing every problem, or returns when there are none. */
-export function assertValid(component: string, name: string, problems: string[]): void {
-    if (problems.length > 0) {
-        throw new Error(`${component} "${name}": invalid arguments:\n  - ${problems.join("\n  - ")}`);
-    }
-}

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { createSecurityGroups } from "./securityGroups";
 import { planSubnets, validateNetworkInputs } from "./subnetPlan";
+import { assertValid } from "../validate";
 
 /** Inputs of the Network component. */
 export interface NetworkArgs {
@@ -66,10 +67,7 @@ export class Network extends pulumi.ComponentResource {
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, so a bad input leaves no half-built component.
-        const problems = validateNetworkInputs(args?.vpcCidr, args?.availabilityZones);
-        if (problems.length > 0) {
-            throw new Error(`Network "${name}": invalid arguments: ${problems.join("; ")}`);
-        }
+        assertValid("Network", name, validateNetworkInputs(args?.vpcCidr, args?.availabilityZones));
         super("pilot-light:basic:Network", name, {}, opts);
         const parent = { parent: this };
         const baseTags = args.tags ?? {};

@@ -2,6 +2,7 @@
 // into one public and one private subnet per availability zone. No Pulumi here, so the plan is
 // unit-tested without mocks and reused by the cross-stack config checks (prod and dr VPCs must
 // not overlap if they are ever peered or joined by a transit gateway).
+import { assertValid } from "../validate";
 
 /**
  * The largest VPC AWS allows is a /16.
@@ -149,10 +150,7 @@ export function validateNetworkInputs(vpcCidr: string, availabilityZones: string
  * `validateNetworkInputs`).
  */
 export function planSubnets(vpcCidr: string, availabilityZones: string[]): SubnetPlanEntry[] {
-    const problems = validateNetworkInputs(vpcCidr, availabilityZones);
-    if (problems.length > 0) {
-        throw new Error(`invalid network arguments: ${problems.join("; ")}`);
-    }
+    assertValid("planSubnets", undefined, validateNetworkInputs(vpcCidr, availabilityZones));
     const { network, prefix } = parseCidr(vpcCidr)!;
     const subnetPrefix = Math.min(prefix + 4, MAX_SUBNET_PREFIX);
     const blockSize = 2 ** (32 - subnetPrefix);

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { isRegionName } from "./validate";
+import { isAwsRegion } from "../validate";
 
 /** The master user name. `admin` is the RDS for MySQL console default and not reserved. */
 export const MASTER_USERNAME = "admin";
@@ -101,7 +101,7 @@ export function secretReplicaArn(primaryArn: string, region: string): string {
         throw new Error(`secretReplicaArn: primaryArn must be a Secrets Manager secret ARN`
             + ` (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>), got ${JSON.stringify(primaryArn)}`);
     }
-    if (!isRegionName(region)) {
+    if (!isAwsRegion(region)) {
         throw new Error(`secretReplicaArn: region must be an AWS region such as "us-west-2", got ${JSON.stringify(region)}`);
     }
     return [...parts.slice(0, 3), region, ...parts.slice(4)].join(":");

@@ -8,6 +8,6 @@ export { secretReplicaArn, MASTER_USERNAME, MYSQL_PORT, PASSWORD_SPECIALS } from
 export { KEY_DELETION_WINDOW_DAYS } from "./kmsKey";
 export { ENGINE_LIFECYCLE_SUPPORT, MYSQL_MAJOR_VERSION, PARAMETER_GROUP_FAMILY } from "./engine";
 export {
-    validateDatabaseArgs, isRegionName,
+    validateDatabaseArgs,
     MIN_BACKUP_RETENTION_DAYS, MAX_BACKUP_RETENTION_DAYS, MIN_STORAGE_GB, MAX_STORAGE_GB,
 } from "./validate";

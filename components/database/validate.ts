@@ -1,6 +1,7 @@
 // Validation of the Database component's arguments, as a pure function so it can be tested
 // without mocks. Every problem is collected, so one run reports all of them at once.
 import type { DatabaseArgs } from "./database";
+import { assertValid, DB_INSTANCE_CLASS_PATTERN, isAwsRegion } from "../validate";
 
 /** The smallest backup retention the primary and a promoted replica may have (our DR policy). */
 export const MIN_BACKUP_RETENTION_DAYS = 7;
@@ -13,17 +14,9 @@ export const MAX_STORAGE_GB = 65536;
 // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.Constraints
 // RDS stores identifiers in lower case; demanding lower case here avoids a perpetual diff.
 const IDENTIFIER = /^[a-z](?:[a-z0-9]|-(?!-)){0,62}$/;
-// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.html
-const INSTANCE_CLASS = /^db\.[a-z0-9-]+\.[a-z0-9-]+$/;
-const REGION = /^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+$/;
 
 function isIntIn(v: unknown, min: number, max: number): boolean {
     return typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
-}
-
-/** True if `v` looks like an AWS region name such as `us-west-2`. */
-export function isRegionName(v: unknown): v is string {
-    return typeof v === "string" && REGION.test(v);
 }
 
 /**
@@ -43,7 +36,7 @@ export function validateDatabaseArgs(args: DatabaseArgs): string[] {
         problems.push("identifier must be 1-63 lowercase letters, digits or hyphens, start with a letter, and neither"
             + ` end with a hyphen nor contain "--", got ${JSON.stringify(args.identifier)}`);
     }
-    if (typeof args.instanceClass !== "string" || !INSTANCE_CLASS.test(args.instanceClass)) {
+    if (typeof args.instanceClass !== "string" || !DB_INSTANCE_CLASS_PATTERN.test(args.instanceClass)) {
         problems.push(`instanceClass must be an RDS instance class such as "db.t4g.medium", got ${JSON.stringify(args.instanceClass)}`);
     }
     const storageOk = isIntIn(args.allocatedStorageGb, MIN_STORAGE_GB, MAX_STORAGE_GB);
@@ -99,7 +92,7 @@ export function validateDatabaseArgs(args: DatabaseArgs): string[] {
         if (args.credentialsSecretArn !== undefined) {
             problems.push(`credentialsSecretArn is only valid when mode is "replica"`);
         }
-        if (args.credentialsReplicaRegion !== undefined && !isRegionName(args.credentialsReplicaRegion)) {
+        if (args.credentialsReplicaRegion !== undefined && !isAwsRegion(args.credentialsReplicaRegion)) {
             problems.push(`credentialsReplicaRegion must be an AWS region such as "us-west-2", got ${JSON.stringify(args.credentialsReplicaRegion)}`);
         }
     }
@@ -130,8 +123,5 @@ export function validateDatabaseArgs(args: DatabaseArgs): string[] {
 
 /** Throws one Error listing every problem with `args`, prefixed with the component's name. */
 export function assertValidDatabaseArgs(name: string, args: DatabaseArgs): void {
-    const problems = validateDatabaseArgs(args);
-    if (problems.length > 0) {
-        throw new Error(`Database "${name}": invalid arguments: ${problems.join("; ")}`);
-    }
+    assertValid("Database", name, validateDatabaseArgs(args));
 }

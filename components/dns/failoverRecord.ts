@@ -30,7 +30,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { FailoverHealthCheckSettings, resolveHealthCheckSettings } from "./healthCheck";
-import { assertValid, failoverDnsProblems, FailoverRole } from "./validate";
+import { failoverDnsProblems, FailoverRole } from "./validate";
+import { assertValid } from "../validate";
 
 /** Inputs of {@link FailoverDns}. */
 export interface FailoverDnsArgs {

@@ -100,9 +100,3 @@ export function healthCheckProblems(hc: FailoverHealthCheckSettings): string[] {
     return problems;
 }
 
-/** Throws one Error listing every problem, or returns when there are none. */
-export function assertValid(component: string, name: string, problems: string[]): void {
-    if (problems.length > 0) {
-        throw new Error(`${component} "${name}": invalid arguments:\n  - ${problems.join("\n  - ")}`);
-    }
-}

@@ -6,6 +6,7 @@ import * as esbuild from "esbuild";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { servicePrincipal } from "../partition";
+import { instanceRole } from "../instanceRole";
 
 /** Tag key marking the instances of one singleton (IAM conditions match on it). */
 export const SINGLETON_TAG = "pilot-light:singleton";
@@ -60,24 +61,9 @@ export function serviceSecurityGroup(parent: pulumi.Resource, name: string, args
     return sg;
 }
 
-/** An EC2 role with the Session Manager core policy only, and its instance profile. */
-export function instanceRole(parent: pulumi.Resource, name: string, env: Environment, tags: Record<string, string>) {
-    const role = new aws.iam.Role(`${name}-role`, {
-        description: `Instances of ${name}`,
-        assumeRolePolicy: JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Principal: { Service: servicePrincipal("ec2") }, Action: "sts:AssumeRole" }],
-        }),
-        tags,
-    }, { parent });
-    // Operators get a shell through Session Manager: no key pair, no port 22.
-    // https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-instance-permissions.html
-    const ssm = new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
-        role: role.name,
-        policyArn: pulumi.interpolate`arn:${env.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
-    }, { parent });
-    const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, { parent });
-    return { role, ssm, profile };
+/** A singleton's EC2 role (Session Manager only, components/instanceRole.ts) and its instance profile. */
+export function singletonRole(parent: pulumi.Resource, name: string, env: Environment, tags: Record<string, string>) {
+    return instanceRole(parent, name, { description: `Instances of ${name}`, partition: env.partition, tags });
 }
 
 /**

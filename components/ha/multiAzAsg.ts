@@ -16,27 +16,17 @@
 // with `ebsState` also the data volume, snapshots and (≈ free) Lambda invocations.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { environment, instanceRole, serviceSecurityGroup, SINGLETON_TAG } from "./common";
+import { environment, singletonRole, serviceSecurityGroup, SINGLETON_TAG } from "./common";
+import type { HaCommonArgs } from "./args";
 import { EbsState } from "./ebsState/ebsState";
-import { assertValid, commonProblems, subnetProblems } from "./recoverability";
+import { commonProblems, subnetProblems } from "./recoverability";
+import { assertValid } from "../validate";
 import { DATA_DEVICE } from "./recoverableInstance";
 import { singletonUserData } from "./userData";
 
-export interface MultiAzSingletonAsgArgs {
-    vpcId: pulumi.Input<string>;
+export interface MultiAzSingletonAsgArgs extends HaCommonArgs {
     /** Public subnets keyed by AZ name, at least 2 AZs: the group launches the replacement in a healthy one. */
     subnets: { az: string; subnetId: pulumi.Input<string> }[];
-    imageId: pulumi.Input<string>;
-    /** Instance type. Defaults to `t3.small`. Any type: the group, not EC2 recovery, replaces a failed instance. */
-    instanceType?: string;
-    /** `default` or `dedicated`. `host` is rejected: it needs a host resource group this component does not manage. Defaults to `default`. */
-    tenancy?: "default" | "dedicated" | "host";
-    /** TCP port of the service, e.g. `8080`. Defaults to none (no ingress). */
-    servicePort?: number;
-    /** IPv4 CIDRs allowed to reach `servicePort`. Defaults to `[]` (nobody). */
-    allowedCidrs?: string[];
-    /** Data volume size (GiB) with `ebsState`, 1–16384. Defaults to `20`. */
-    dataVolumeGb?: number;
     /** Root volume size in GiB. Defaults to `20`. */
     rootVolumeGb?: number;
     /**
@@ -49,16 +39,10 @@ export interface MultiAzSingletonAsgArgs {
      * uses the defaults (hourly snapshots, 24 kept). Defaults to `false` (stateless, pattern 2).
      */
     ebsState?: boolean | { snapshotIntervalHours?: number; snapshotRetainCount?: number; logRetentionDays?: number };
-    /** Not used by this pattern (an ASG instance is replaced, not recovered); accepted so the patterns share one argument shape. */
-    recoverEvaluationPeriods?: number;
-    /** SNS topic told about launches, terminations and failures of the group. Defaults to none. */
-    notificationTopicArn?: pulumi.Input<string>;
     /** systemd unit started at boot (after the data volume is mounted). Defaults to `jenkins`. */
     serviceUnit?: string;
     /** Mount point of the data volume with `ebsState`. Defaults to `/var/lib/jenkins`. */
     dataMountPath?: string;
-    /** Tags for every taggable child; propagated to the instance. Defaults to none. */
-    tags?: Record<string, string>;
 }
 
 /** Launch hook heartbeat: room for a snapshot restore (the handler gives up at 840 s). */
@@ -93,7 +77,7 @@ export class MultiAzSingletonAsg extends pulumi.ComponentResource {
 
         const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { ...tags, Name: name } }, { parent: this });
         const sg = serviceSecurityGroup(this, name, { vpcId: args.vpcId, servicePort: args.servicePort, allowedCidrs: args.allowedCidrs ?? [], tags });
-        const { role, ssm, profile } = instanceRole(this, name, env, tags);
+        const { role, ssm, profile } = singletonRole(this, name, env, tags);
         // AssociateAddress authorizes each resource it touches: the elastic-ip (this allocation
         // only) and the instance (only ones tagged as this singleton's, which the launch template
         // does at launch). https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html

@@ -106,10 +106,3 @@ export function commonProblems(args: CommonArgsShape): string[] {
     }
     return problems;
 }
-
-/** Throws one error listing every problem, naming the component and its name. */
-export function assertValid(component: string, name: string, problems: string[]): void {
-    if (problems.length > 0) {
-        throw new Error(`${component} "${name}": invalid arguments:\n  - ${problems.join("\n  - ")}`);
-    }
-}

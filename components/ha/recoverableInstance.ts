@@ -13,42 +13,17 @@
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cloudwatch-recovery.html
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DEFAULT_RECOVER_EVALUATION_PERIODS, environment, instanceRole, recoverAlarm, serviceSecurityGroup, SINGLETON_TAG } from "./common";
-import { assertValid, commonProblems, recoverabilityProblems } from "./recoverability";
+import { DEFAULT_RECOVER_EVALUATION_PERIODS, environment, singletonRole, recoverAlarm, serviceSecurityGroup, SINGLETON_TAG } from "./common";
+import type { HaCommonArgs } from "./args";
+import { commonProblems, recoverabilityProblems } from "./recoverability";
+import { assertValid } from "../validate";
 import { singletonUserData } from "./userData";
 
-export interface RecoverableInstanceArgs {
-    vpcId: pulumi.Input<string>;
+export interface RecoverableInstanceArgs extends HaCommonArgs {
     /** The public subnet to launch in, with its AZ name (the data volume must be created in that AZ). */
     subnet: { az: string; subnetId: pulumi.Input<string> };
-    /**
-     * The AMI; it must boot from EBS only. Read once: the instance keeps the AMI it was created
-     * with (stashed in state as `${name}-ami`) even when this input changes, e.g. when the public
-     * Amazon Linux parameter names a new release, because `ami` forces a new instance. To move
-     * to the current value on purpose: `pulumi up --replace <URN of ${name}-ami>`.
-     */
-    imageId: pulumi.Input<string>;
-    /**
-     * Instance type. Defaults to `t3.small`. Must be recoverable by the CloudWatch recover action:
-     * a family in policies/lib/recoverableTypes.ts (AWS's list, metal sizes included) and EBS only
-     * unless AWS supports the family with instance store.
-     * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cloudwatch-recovery.html
-     */
-    instanceType?: string;
-    /** `default` or `dedicated`; `host` is rejected (the recover action does not support Dedicated Hosts). Defaults to `default`. */
-    tenancy?: "default" | "dedicated" | "host";
-    /** TCP port of the service, e.g. `8080` for Jenkins. Defaults to none (no ingress at all). */
-    servicePort?: number;
-    /** IPv4 CIDRs allowed to reach `servicePort`. Defaults to `[]` (nobody). */
-    allowedCidrs?: string[];
-    /** Data volume size in GiB, 1–16384. Defaults to `20`. */
-    dataVolumeGb?: number;
     /** Root volume size in GiB; must hold the AMI's snapshot. Defaults to `20`. */
     rootVolumeGb?: number;
-    /** Recover alarm evaluation periods of 60 s. Defaults to `2` (AWS's recommendation for recover alarms). */
-    recoverEvaluationPeriods?: number;
-    /** SNS topic notified when the recover alarm fires and clears. Defaults to none. */
-    notificationTopicArn?: pulumi.Input<string>;
     /**
      * The Elastic IP to use instead of creating one, and whether to associate it with this
      * instance (a standby leaves it to the failover Lambda). Defaults to a new EIP, associated.
@@ -62,8 +37,6 @@ export interface RecoverableInstanceArgs {
     serviceUnit?: string;
     /** Mount point of the data volume. Defaults to `/var/lib/jenkins`. */
     dataMountPath?: string;
-    /** Tags for every taggable child. Defaults to none. */
-    tags?: Record<string, string>;
 }
 
 /** Device name the data volume is attached as. */
@@ -92,7 +65,7 @@ export class RecoverableInstance extends pulumi.ComponentResource {
         const securityGroupId = args.securityGroupId ?? serviceSecurityGroup(this, name, {
             vpcId: args.vpcId, servicePort: args.servicePort, allowedCidrs: args.allowedCidrs ?? [], tags,
         }).id;
-        const profileName = args.instanceProfileName ?? instanceRole(this, name, env, tags).profile.name;
+        const profileName = args.instanceProfileName ?? singletonRole(this, name, env, tags).profile.name;
 
         // A changed `ami` replaces the instance (Terraform ForceNew), so a new Amazon Linux
         // release published to the SSM parameter would destroy and recreate this server on the

@@ -11,21 +11,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MultiAzSingletonAsg } from "./multiAzAsg";
 import { RecoverableInstance } from "./recoverableInstance";
-import { assertValid, commonProblems, recoverabilityProblems, subnetProblems } from "./recoverability";
+import { commonProblems, recoverabilityProblems, subnetProblems } from "./recoverability";
+import { assertValid } from "../validate";
 import { StandbyFailover } from "./standby/standbyFailover";
+import type { HaCommonArgs } from "./args";
 import { SINGLETON_MODES, SingletonMode } from "./modes";
 
 export { SINGLETON_MODES };
 export type { SingletonMode };
 
-export interface SingletonServiceArgs {
+export interface SingletonServiceArgs extends HaCommonArgs {
     /** The HA pattern; see the table above. Required. */
     mode: SingletonMode;
-    vpcId: pulumi.Input<string>;
     /** Public subnets keyed by AZ name, at least 2 AZs (the instance has an Elastic IP, so it sits in a public subnet). */
     subnets: { az: string; subnetId: pulumi.Input<string> }[];
-    /** The AMI (EBS-backed), with the service installed as a systemd unit. */
-    imageId: pulumi.Input<string>;
     /**
      * Instance type. Defaults to `"t3.small"`. For `recoverable-instance` and `standby-failover`
      * it must be recoverable by the CloudWatch recover action (a family in
@@ -33,23 +32,6 @@ export interface SingletonServiceArgs {
      * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cloudwatch-recovery.html
      */
     instanceType: string;
-    /** Instance tenancy. Defaults to `"default"`. `host` is rejected by every mode. */
-    tenancy?: "default" | "dedicated" | "host";
-    /** TCP port of the service (Jenkins: 8080) and the CIDRs allowed to reach it. No SSH ever; default [] = nobody. */
-    servicePort?: number;
-    allowedCidrs?: string[];
-    /** Data volume size (GiB) for the stateful service. Default 20. */
-    dataVolumeGb?: number;
-    /**
-     * Recover alarm evaluation periods (60 s each). Defaults to `2`: AWS recommends two
-     * one-minute periods for recover alarms (three for reboot alarms, so they never race).
-     * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/UsingAlarmActions.html#AddingRecoverActions
-     */
-    recoverEvaluationPeriods?: number;
-    /** Optional SNS topic ARN notified by alarms / failover. */
-    notificationTopicArn?: pulumi.Input<string>;
-    /** Tags for every taggable child. Defaults to none. */
-    tags?: Record<string, string>;
 }
 
 /** Every problem with the arguments for their mode (exported for the config module and tests). */

@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { appImageProblems, imageSource } from "./validate";
+import { assertValid } from "../validate";
 
 /** Inputs of {@link AppImage}. */
 export interface AppImageArgs {
@@ -47,10 +48,7 @@ export class AppImage extends pulumi.ComponentResource {
 
     constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, so a bad call leaves no orphan component behind.
-        const problems = appImageProblems(args);
-        if (problems.length > 0) {
-            throw new Error(`AppImage "${name}": ${problems.join("; ")}`);
-        }
+        assertValid("AppImage", name, appImageProblems(args));
         super("pilot-light:image:AppImage", name, {}, opts);
         this.source = imageSource(args);
 

@@ -1,6 +1,7 @@
 // Pure validation and mode selection for AppImage (the AMI part of the original Terraform "app"
 // layer). No Pulumi resources here, so it is tested without the mock runtime.
 import type * as pulumi from "@pulumi/pulumi";
+import { isAwsRegion } from "../validate";
 
 /** Where the app image comes from; see {@link imageSource}. */
 export type ImageSource = "custom" | "copy" | "public";
@@ -15,9 +16,6 @@ export interface ImageSourceArgs {
 
 /** An AMI ID: `ami-` and 8 (older) or 17 hex digits. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html */
 export const AMI_ID_PATTERN = /^ami-[0-9a-f]{8,17}$/;
-// Region codes such as us-east-1, ap-northeast-2, cn-north-1, us-gov-west-1.
-// https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 function describe(value: unknown): string {
     return typeof value === "string" ? `"${value}"` : "set (as an output)";
@@ -26,7 +24,7 @@ function describe(value: unknown): string {
 /** Every problem with the image arguments; empty when they are valid. */
 export function appImageProblems(args: ImageSourceArgs): string[] {
     const problems: string[] = [];
-    if (typeof args.region !== "string" || !REGION_PATTERN.test(args.region)) {
+    if (!isAwsRegion(args.region)) {
         problems.push(`region ${describe(args.region)} is not an AWS region code such as "us-east-1"`);
     }
     const hasId = args.customAmiId !== undefined;
@@ -42,7 +40,7 @@ export function appImageProblems(args: ImageSourceArgs): string[] {
     if (typeof args.customAmiId === "string" && !AMI_ID_PATTERN.test(args.customAmiId)) {
         problems.push(`customAmiId "${args.customAmiId}" is not an AMI ID (ami- followed by 8 to 17 lowercase hex digits)`);
     }
-    if (hasRegion && !REGION_PATTERN.test(String(args.customAmiRegion))) {
+    if (hasRegion && !isAwsRegion(args.customAmiRegion)) {
         problems.push(`customAmiRegion "${args.customAmiRegion}" is not an AWS region code such as "us-east-1"`);
     }
     if (args.ssmParameterName !== undefined && args.ssmParameterName.trim() === "") {

@@ -5,7 +5,8 @@
 // the bucket protected against a mistaken destroy.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { bucketNameProblems, noncurrentDaysProblems, throwIfProblems } from "./validate";
+import { bucketNameProblems, noncurrentDaysProblems } from "./validate";
+import { assertValid } from "../validate";
 
 /** Inputs of {@link MediaBucket}. */
 export interface MediaBucketArgs {
@@ -44,7 +45,7 @@ export class MediaBucket extends pulumi.ComponentResource {
 
     constructor(name: string, args: MediaBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, so a bad call leaves no orphan component behind.
-        throwIfProblems("MediaBucket", name, [
+        assertValid("MediaBucket", name, [
             ...bucketNameProblems(args.bucketName),
             ...noncurrentDaysProblems(args.noncurrentVersionExpirationDays),
         ]);

@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { MediaBucket } from "./bucket";
-import { bucketArnProblems, storageClassProblems, throwIfProblems } from "./validate";
+import { bucketArnProblems, storageClassProblems } from "./validate";
+import { assertValid } from "../validate";
 import { servicePrincipal } from "../partition";
 
 /** Inputs of {@link MediaReplication}. */
@@ -45,7 +46,7 @@ export class MediaReplication extends pulumi.ComponentResource {
 
     constructor(name: string, args: MediaReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, so a bad call leaves no orphan component behind.
-        throwIfProblems("MediaReplication", name, [
+        assertValid("MediaReplication", name, [
             ...(args.sourceBucket instanceof MediaBucket ? [] : ["sourceBucket must be a MediaBucket"]),
             ...bucketArnProblems(args.destinationBucketArn),
             ...storageClassProblems(args.destinationStorageClass),

@@ -61,10 +61,3 @@ export function bucketArnProblems(arn: unknown): string[] {
     }
     return [`destinationBucketArn "${arn}" is not an S3 bucket ARN (arn:aws:s3:::<bucket>, no object key)`];
 }
-
-/** Throws one error naming the component and listing every problem, if there are any. */
-export function throwIfProblems(component: string, name: string, problems: string[]): void {
-    if (problems.length > 0) {
-        throw new Error(`${component} "${name}": ${problems.join("; ")}`);
-    }
-}

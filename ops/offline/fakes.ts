@@ -6,7 +6,7 @@
 // resource must get the same fake ID and ARN in both.
 import { createHash } from "crypto";
 import { dnsSuffix } from "../../components/partition";
-import { partitionOf } from "../../stacks/regions";
+import { partitionOf } from "../../components/regions";
 
 /** The fake AWS account every offline run pretends to be in. */
 export const FAKE_ACCOUNT_ID = "123456789012";

@@ -9,7 +9,7 @@
 // Every call has a deadline and bounded retries (throttling, 5xx, network errors); a figure the
 // API does not answer for is kept as it was and reported, never invented or zeroed.
 import { GetProductsCommand, PricingClient } from "@aws-sdk/client-pricing";
-import { partitionOf } from "../../stacks/regions";
+import { partitionOf } from "../../components/regions";
 import {
     Currency, currencyOf, KEYED_FIELDS, KeyedField, PriceFigure, PriceFigures, PriceTable, RegionPriceTable, SCALAR_FIELDS, ScalarField,
 } from "../report/prices";

@@ -15,7 +15,7 @@
 // https://docs.amazonaws.cn/en_us/aws/latest/userguide/billing-and-payment.html
 import * as fs from "fs";
 import * as path from "path";
-import { partitionOf } from "../../stacks/regions";
+import { partitionOf } from "../../components/regions";
 
 /** Hours in a billing month, as the AWS Pricing Calculator counts them (365 × 24 / 12). */
 export const HOURS_PER_MONTH = 730;

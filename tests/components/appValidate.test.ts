@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import type { AppTierArgs } from "../../components/app/appTier";
 import {
-    assertValid, capacityProblems, domainProblems, nonEmptyProblems, requiredTextProblems, routeTableProblems,
+    capacityProblems, domainProblems, nonEmptyProblems, requiredTextProblems, routeTableProblems,
 } from "../../components/app/validate";
 
 describe("app validators", () => {
@@ -52,12 +52,6 @@ describe("app validators", () => {
         assert.deepEqual(routeTableProblems("", [], []), ["availabilityZones must not be empty", "privateRouteTableIds must not be empty"]);
         assert.deepEqual(routeTableProblems("", ["us-east-1a", "us-east-1a"], ["rtb-a", "rtb-b"]),
             ["availabilityZones lists \"us-east-1a\" twice; resources are named by zone"]);
-    });
-
-    it("assertValid: one error listing every problem, or nothing", () => {
-        assert.doesNotThrow(() => assertValid("AppTier", "x", []));
-        assert.throws(() => assertValid("AppTier", "prod-app", ["a must not be empty", "b is wrong"]),
-            { message: "AppTier \"prod-app\": invalid arguments:\n  - a must not be empty\n  - b is wrong" });
     });
 
     it("appTierProblems: every problem of an AppTier's arguments at once", async () => {

@@ -232,12 +232,12 @@ describe("basic/Network", () => {
     it("rejects bad inputs with one clear error and registers nothing", async () => {
         const before = rec.records.length;
         assert.throws(() => new Network("bad", { vpcCidr: "10.10.0.1/16", availabilityZones: ["us-east-1a", "us-east-1a"] }), {
-            message: 'Network "bad": invalid arguments: vpcCidr "10.10.0.1/16" is not an IPv4 network in CIDR notation '
-                + '(a.b.c.d/n with no host bits set, e.g. "10.10.0.0/16"); '
+            message: 'Network "bad": invalid arguments:\n  - vpcCidr "10.10.0.1/16" is not an IPv4 network in CIDR notation '
+                + '(a.b.c.d/n with no host bits set, e.g. "10.10.0.0/16")\n  - '
                 + 'availabilityZones lists "us-east-1a" more than once; each zone must be distinct',
         });
         assert.throws(() => new Network("bad", { vpcCidr: "10.10.0.0/16", availabilityZones: ["us-east-1a"] }), {
-            message: 'Network "bad": invalid arguments: availabilityZones must list 2 to 3 zones, got 1: ["us-east-1a"]',
+            message: 'Network "bad": invalid arguments:\n  - availabilityZones must list 2 to 3 zones, got 1: ["us-east-1a"]',
         });
         await rec.settle();
         assert.strictEqual(rec.records.length, before);

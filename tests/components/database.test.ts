@@ -288,11 +288,11 @@ describe("Database (invalid arguments)", () => {
     it("throws before registering anything, naming every bad field", async () => {
         const { Database } = await import("../../components/database");
         assert.throws(() => new Database("bad-db", { ...replicaArgs(), sourceDbArn: undefined, backupRetentionDays: 3 }), {
-            message: 'Database "bad-db": invalid arguments: backupRetentionDays must be an integer from 7 to 35, got 3;'
-                + ' sourceDbArn is required when mode is "replica" and promote is not true',
+            message: 'Database "bad-db": invalid arguments:\n  - backupRetentionDays must be an integer from 7 to 35, got 3'
+                + '\n  - sourceDbArn is required when mode is "replica" and promote is not true',
         });
         assert.throws(() => new Database("bad-db", { ...primaryArgs(), promote: true }), {
-            message: 'Database "bad-db": invalid arguments: promote is only valid when mode is "replica" or builtAsReplica is true, got promote=true with mode "primary"',
+            message: 'Database "bad-db": invalid arguments:\n  - promote is only valid when mode is "replica" or builtAsReplica is true, got promote=true with mode "primary"',
         });
     });
 });

@@ -113,11 +113,11 @@ describe("AppImage", () => {
 
     it("rejects inconsistent arguments with every problem in one error, registering nothing", async () => {
         assert.throws(() => new image.AppImage("bad", { region: "ap-northeast-2", customAmiId: "ami-xyz" }), {
-            message: "AppImage \"bad\": customAmiId is \"ami-xyz\" but customAmiRegion is not set; set both to use a custom AMI,"
-                + " or neither for the public image; customAmiId \"ami-xyz\" is not an AMI ID (ami- followed by 8 to 17 lowercase hex digits)",
+            message: "AppImage \"bad\": invalid arguments:\n  - customAmiId is \"ami-xyz\" but customAmiRegion is not set; set both to use a custom AMI,"
+                + " or neither for the public image\n  - customAmiId \"ami-xyz\" is not an AMI ID (ami- followed by 8 to 17 lowercase hex digits)",
         });
         assert.throws(() => new image.AppImage("bad2", { region: "ap-northeast-2", customAmiRegion: "us-east-1" }), {
-            message: "AppImage \"bad2\": customAmiRegion is \"us-east-1\" but customAmiId is not set; set both to use a custom AMI,"
+            message: "AppImage \"bad2\": invalid arguments:\n  - customAmiRegion is \"us-east-1\" but customAmiId is not set; set both to use a custom AMI,"
                 + " or neither for the public image",
         });
         await rec.settle();

@@ -129,9 +129,9 @@ describe("MediaBucket", () => {
 
     it("rejects bad arguments with every problem in one error, registering nothing", async () => {
         assert.throws(() => new media.MediaBucket("bad", { bucketName: "Bad_Name", noncurrentVersionExpirationDays: 0 }), {
-            message: "MediaBucket \"bad\": bucketName \"Bad_Name\" is not a valid S3 bucket name (3-63 characters of a-z, 0-9,"
-                + " \".\" and \"-\", starting and ending with a letter or digit, no \"..\", not an IP address);"
-                + " noncurrentVersionExpirationDays is 0; it must be a whole number from 1 to 3650",
+            message: "MediaBucket \"bad\": invalid arguments:\n  - bucketName \"Bad_Name\" is not a valid S3 bucket name (3-63 characters of a-z, 0-9,"
+                + " \".\" and \"-\", starting and ending with a letter or digit, no \"..\", not an IP address)"
+                + "\n  - noncurrentVersionExpirationDays is 0; it must be a whole number from 1 to 3650",
         });
         await rec.settle();
         assert.deepStrictEqual(rec.records.filter((r) => r.name.startsWith("bad")), []);
@@ -237,8 +237,8 @@ describe("MediaReplication", () => {
         assert.throws(() => new media.MediaReplication("bad", {
             sourceBucket: source, destinationBucketArn: "dr-media", destinationStorageClass: "standard_ia",
         }), {
-            message: "MediaReplication \"bad\": destinationBucketArn \"dr-media\" is not an S3 bucket ARN"
-                + " (arn:aws:s3:::<bucket>, no object key); destinationStorageClass \"standard_ia\" is not one of"
+            message: "MediaReplication \"bad\": invalid arguments:\n  - destinationBucketArn \"dr-media\" is not an S3 bucket ARN"
+                + " (arn:aws:s3:::<bucket>, no object key)\n  - destinationStorageClass \"standard_ia\" is not one of"
                 + " STANDARD, REDUCED_REDUNDANCY, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER, DEEP_ARCHIVE, GLACIER_IR",
         });
         await rec.settle();

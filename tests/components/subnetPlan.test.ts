@@ -103,43 +103,43 @@ describe("basic/subnetPlan", () => {
 
         it("rejects a CIDR that is not a network", () => {
             assert.throws(() => planSubnets("10.0.0.1/16", ["us-east-1a", "us-east-1b"]), {
-                message: 'invalid network arguments: vpcCidr "10.0.0.1/16" is not an IPv4 network in CIDR notation '
+                message: 'planSubnets: invalid arguments:\n  - vpcCidr "10.0.0.1/16" is not an IPv4 network in CIDR notation '
                     + '(a.b.c.d/n with no host bits set, e.g. "10.10.0.0/16")',
             });
         });
 
         it("rejects prefixes outside /16-/24", () => {
             assert.throws(() => planSubnets("10.0.0.0/8", ["us-east-1a", "us-east-1b"]), {
-                message: 'invalid network arguments: vpcCidr "10.0.0.0/8" has prefix /8; allowed prefixes are /16 to /24',
+                message: 'planSubnets: invalid arguments:\n  - vpcCidr "10.0.0.0/8" has prefix /8; allowed prefixes are /16 to /24',
             });
             assert.throws(() => planSubnets("10.0.0.0/25", ["us-east-1a", "us-east-1b"]), {
-                message: 'invalid network arguments: vpcCidr "10.0.0.0/25" has prefix /25; allowed prefixes are /16 to /24',
+                message: 'planSubnets: invalid arguments:\n  - vpcCidr "10.0.0.0/25" has prefix /25; allowed prefixes are /16 to /24',
             });
         });
 
         it("rejects 1 or 4 AZs", () => {
             assert.throws(() => planSubnets("10.0.0.0/16", ["us-east-1a"]), {
-                message: 'invalid network arguments: availabilityZones must list 2 to 3 zones, got 1: ["us-east-1a"]',
+                message: 'planSubnets: invalid arguments:\n  - availabilityZones must list 2 to 3 zones, got 1: ["us-east-1a"]',
             });
             assert.throws(() => planSubnets("10.0.0.0/16", ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"]), {
-                message: "invalid network arguments: availabilityZones must list 2 to 3 zones, got 4: "
+                message: "planSubnets: invalid arguments:\n  - availabilityZones must list 2 to 3 zones, got 4: "
                     + '["us-east-1a","us-east-1b","us-east-1c","us-east-1d"]',
             });
         });
 
         it("rejects duplicate and empty AZs", () => {
             assert.throws(() => planSubnets("10.0.0.0/16", ["us-east-1a", "us-east-1a"]), {
-                message: 'invalid network arguments: availabilityZones lists "us-east-1a" more than once; each zone must be distinct',
+                message: 'planSubnets: invalid arguments:\n  - availabilityZones lists "us-east-1a" more than once; each zone must be distinct',
             });
             assert.throws(() => planSubnets("10.0.0.0/16", ["us-east-1a", ""]), {
-                message: 'invalid network arguments: availabilityZones[1] is ""; expected an AZ name such as "us-east-1a"',
+                message: 'planSubnets: invalid arguments:\n  - availabilityZones[1] is ""; expected an AZ name such as "us-east-1a"',
             });
         });
 
         it("reports every problem in one error", () => {
             assert.throws(() => planSubnets("300.0.0.0/16", ["us-east-1a"]), {
-                message: 'invalid network arguments: vpcCidr "300.0.0.0/16" is not an IPv4 network in CIDR notation '
-                    + '(a.b.c.d/n with no host bits set, e.g. "10.10.0.0/16"); '
+                message: 'planSubnets: invalid arguments:\n  - vpcCidr "300.0.0.0/16" is not an IPv4 network in CIDR notation '
+                    + '(a.b.c.d/n with no host bits set, e.g. "10.10.0.0/16")\n  - '
                     + 'availabilityZones must list 2 to 3 zones, got 1: ["us-east-1a"]',
             });
         });

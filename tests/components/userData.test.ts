@@ -144,7 +144,7 @@ describe("app/renderUserData", () => {
             mediaMountPath: "media",
             siteUrl: "https://www.example.com/blog",
         })), {
-            message: "renderUserData: invalid config:\n"
+            message: "renderUserData: invalid arguments:\n"
                 + "  - dbHost must not contain control characters (newline, tab, ...), got \"db\\nPILOT_LIGHT_APP_ENV\"\n"
                 + "  - dbSecretArn must be a non-empty string, got \"\"\n"
                 + "  - appSecretArn must be a non-empty string, got \"\"\n"

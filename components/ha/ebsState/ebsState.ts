@@ -15,6 +15,7 @@ import * as aws from "@pulumi/aws";
 import { Environment, handlerPath, scopedFunction, SINGLETON_TAG, Statement } from "../common";
 import { DATA_TAG, LAUNCH_TOKEN_TAG, RETIRED_TAG, TERMINATE_TOKEN_TAG } from "./lifecycle";
 import { servicePrincipal } from "../../partition";
+import { assertValid } from "../../validate";
 
 export interface EbsStateArgs {
     /** Name of the Auto Scaling group (set explicitly on the group, so IAM can name its ARN before it exists). */
@@ -59,9 +60,7 @@ export class EbsState extends pulumi.ComponentResource {
         if (!(Number.isInteger(retain) && retain >= 1 && retain <= 1000)) {
             problems.push(`snapshotRetainCount ${retain}: must be an integer from 1 to 1000`);
         }
-        if (problems.length > 0) {
-            throw new Error(`EbsState "${name}": invalid arguments:\n  - ${problems.join("\n  - ")}`);
-        }
+        assertValid("EbsState", name, problems);
         super("pilot-light:ha:EbsState", name, {}, opts);
         const tags = args.tags ?? {};
         const { region, accountId, partition } = args.env;

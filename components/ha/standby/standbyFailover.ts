@@ -19,28 +19,16 @@
 // deliberately (or refresh and change `standbyState`) rather than by accident.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { environment, handlerPath, instanceRole, scopedFunction, serviceSecurityGroup, SINGLETON_TAG } from "../common";
-import { assertValid, commonProblems, recoverabilityProblems, subnetProblems } from "../recoverability";
+import { environment, handlerPath, singletonRole, scopedFunction, serviceSecurityGroup, SINGLETON_TAG } from "../common";
+import type { HaCommonArgs } from "../args";
+import { commonProblems, recoverabilityProblems, subnetProblems } from "../recoverability";
+import { assertValid } from "../../validate";
 import { RecoverableInstance } from "../recoverableInstance";
 import { servicePrincipal } from "../../partition";
 
-export interface StandbyFailoverArgs {
-    vpcId: pulumi.Input<string>;
+export interface StandbyFailoverArgs extends HaCommonArgs {
     /** Public subnets keyed by AZ name, at least 2 AZs: the primary uses the first, the standby the second. */
     subnets: { az: string; subnetId: pulumi.Input<string> }[];
-    imageId: pulumi.Input<string>;
-    /** Instance type of both. Defaults to `t3.small`. Must be recoverable (both instances have recover alarms). */
-    instanceType?: string;
-    /** `default` or `dedicated`. Defaults to `default`. */
-    tenancy?: "default" | "dedicated" | "host";
-    /** TCP port of the service. Defaults to none (no ingress). */
-    servicePort?: number;
-    /** IPv4 CIDRs allowed to reach `servicePort`. Defaults to `[]` (nobody). */
-    allowedCidrs?: string[];
-    /** Each instance's data volume size in GiB. Defaults to `20`. */
-    dataVolumeGb?: number;
-    /** Recover alarm evaluation periods (60 s each). Defaults to `2`, AWS's recommendation. */
-    recoverEvaluationPeriods?: number;
     /**
      * Periods of 60 s the primary's `StatusCheckFailed` must fail before failing over. Defaults
      * to `5`: longer than the recover alarm, so recovery in place gets its chance first.
@@ -48,14 +36,10 @@ export interface StandbyFailoverArgs {
     failoverEvaluationPeriods?: number;
     /** `stopped` (pay only for its volumes) or `running` (faster failover). Defaults to `stopped`. */
     standbyState?: "stopped" | "running";
-    /** SNS topic notified by the alarms. Defaults to none. */
-    notificationTopicArn?: pulumi.Input<string>;
     /** Retention of the failover Lambda's logs in days. Defaults to `30`. */
     logRetentionDays?: number;
     /** systemd unit started at boot. Defaults to `jenkins`. */
     serviceUnit?: string;
-    /** Tags for every taggable child. Defaults to none. */
-    tags?: Record<string, string>;
 }
 
 export class StandbyFailover extends pulumi.ComponentResource {
@@ -81,7 +65,7 @@ export class StandbyFailover extends pulumi.ComponentResource {
 
         const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { ...tags, Name: name } }, { parent: this });
         const sg = serviceSecurityGroup(this, name, { vpcId: args.vpcId, servicePort: args.servicePort, allowedCidrs: args.allowedCidrs ?? [], tags });
-        const { profile } = instanceRole(this, name, env, tags);
+        const { profile } = singletonRole(this, name, env, tags);
         const common = {
             vpcId: args.vpcId, imageId: args.imageId, instanceType: args.instanceType, tenancy: args.tenancy,
             dataVolumeGb: args.dataVolumeGb, recoverEvaluationPeriods: args.recoverEvaluationPeriods,

@@ -30,6 +30,7 @@ export function partitionOf(region: string): "aws" | "aws-cn" | "aws-us-gov" {
     return "aws";
 }
 
-export function isAwsRegion(region: string): boolean {
-    return AWS_REGIONS.includes(region);
+/** True if `region` is a string naming one of AWS_REGIONS: the one region check of the project. */
+export function isAwsRegion(region: unknown): region is string {
+    return typeof region === "string" && AWS_REGIONS.includes(region);
 }

@@ -11,7 +11,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { DEEP_CHECK_PATH } from "../../components/app/userData";
 import { awsClient } from "./clients";
 import { describeAwsError } from "./aws";
-import { StepContext, waitFor } from "./runner";
+import { pollUntil, StepContext, waiting } from "./runner";
 
 /** One HTTP request as the runbooks make it. */
 export interface AppRequest {
@@ -149,7 +149,7 @@ export async function waitForDeepCheck(ctx: StepContext, endpoint: AppEndpoint, 
     const token = await readCheckToken(endpoint);
     let last = "no answer yet";
     try {
-        return await waitFor(ctx, `the deep check of ${endpoint.stack}'s app`, async () => {
+        return await pollUntil(ctx, `the deep check of ${endpoint.stack}'s app`, async () => {
             try {
                 const result = await deepCheck(endpoint, call, token, opts.send, opts.requestTimeoutMs);
                 const waiting = accept(result);
@@ -159,7 +159,7 @@ export async function waitForDeepCheck(ctx: StepContext, endpoint: AppEndpoint, 
                 last = describeAwsError(e);
             }
             ctx.progress(last);
-            return undefined;
+            return waiting();
         }, opts);
     } catch (e) {
         throw new Error(`${describeAwsError(e)}; last seen: ${last}`);

@@ -9,9 +9,7 @@ import {
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { DescribeNetworkInterfacesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { awsClient } from "./clients";
-import {
-    ChangeResourceRecordSetsCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client,
-} from "@aws-sdk/client-route-53";
+import { pollUntil, StepContext, waiting } from "./runner";
 
 /** The SDK v3 error name (`DBInstanceNotFoundFault`, `AccessDenied`), or "" for non-AWS errors. */
 export function awsErrorName(e: unknown): string {
@@ -105,49 +103,18 @@ export async function loadBalancerAddresses(region: string, loadBalancerArn: str
     return ips;
 }
 
-/** What `aliasPrimaryRecord` found and did. */
-export interface PrimaryRecordChange {
-    /** The record name, fully qualified with the trailing dot. */
-    name: string;
-    /** Undefined when the zone has no PRIMARY failover A record of that name. */
-    primary?: ResourceRecordSet;
-    /** The record already aliased the load balancer: nothing was changed. */
-    unchanged: boolean;
-    /** The load balancer, looked up only once the record is found. */
-    lb?: LoadBalancer;
-}
-
 /**
- * Points the PRIMARY failover A record of `domainName` at `lb`, keeping everything else of the
- * record (set identifier, failover, health check). The failover runbook uses it to fence prod
- * (alias to dr's ALB); failback's switchover uses it to undo that (alias to prod's ALB again),
- * which `pulumi up` cannot do because prod's state still holds the original alias. Route 53's
- * control plane is addressed in us-east-1.
+ * Waits until the ALB with DNS name `albDnsName` serves: at least one registered target is
+ * healthy (an ALB routes only to healthy targets, so one is enough to answer users). The one
+ * meaning of "targets healthy" in every runbook. Returns "N/M targets healthy behind <dns>".
  */
-export async function aliasPrimaryRecord(hostedZoneId: string, domainName: string, target: { region: string; albDnsName: string },
-    comment: string): Promise<PrimaryRecordChange> {
-    const name = `${normaliseDns(domainName)}.`;
-    const r53 = awsClient(Route53Client, "us-east-1");
-    const listed = await r53.send(new ListResourceRecordSetsCommand({
-        HostedZoneId: hostedZoneId, StartRecordName: name, StartRecordType: "A", MaxItems: 10,
-    }));
-    const primary = (listed?.ResourceRecordSets ?? []).find((r) => r.Name === name && r.Type === "A" && r.Failover === "PRIMARY");
-    if (!primary) return { name, unchanged: false };
-    const lb = await findLoadBalancerByDns(target.region, target.albDnsName);
-    const current = normaliseDns(primary.AliasTarget?.DNSName ?? "").replace(/^dualstack\./, "");
-    if (current === normaliseDns(lb.DNSName!)) return { name, primary, unchanged: true, lb };
-    await r53.send(new ChangeResourceRecordSetsCommand({
-        HostedZoneId: hostedZoneId,
-        ChangeBatch: {
-            Comment: comment,
-            Changes: [{
-                Action: "UPSERT",
-                ResourceRecordSet: {
-                    ...primary,
-                    AliasTarget: { HostedZoneId: lb.CanonicalHostedZoneId!, DNSName: lb.DNSName!, EvaluateTargetHealth: true },
-                },
-            }],
-        },
-    }));
-    return { name, primary, unchanged: false, lb };
+export async function waitTargetsHealthy(ctx: StepContext, region: string, albDnsName: string,
+    timing: { timeoutMs: number; intervalMs: number }): Promise<string> {
+    const lb = await findLoadBalancerByDns(region, albDnsName);
+    return pollUntil(ctx, `a healthy target behind ${albDnsName}`, async () => {
+        const h = await targetHealth(region, lb.LoadBalancerArn!);
+        if (h.healthy >= 1) return `${h.healthy}/${h.total} targets healthy behind ${albDnsName}`;
+        const others = Object.entries(h.others).map(([s, n]) => `${n} ${s}`).join(", ");
+        return waiting(`${h.healthy}/${h.total} targets healthy${others ? ` (${others})` : ""}`);
+    }, timing);
 }

@@ -16,8 +16,9 @@
 // deployed they are `pulumi up`s that converge, usually with no changes. A promoted dr (after a
 // failover) is refused: that is failback's job, not bootstrap's.
 import { runSteps, RunbookIO, RunbookReport, Step, StepContext } from "./runner";
-import { PulumiWorkspace, StackOps } from "./workspace";
-import { KEYS, restore } from "./failover";
+import { PulumiWorkspace, restoreConfig as restore, StackOps } from "./workspace";
+import { KEYS } from "./failover";
+import { describeSecretsProvider, drSecretsProblem, readSecretsProvider } from "./secretsProvider";
 
 /** Options of the bootstrap runbook. */
 export interface BootstrapOptions {
@@ -26,6 +27,8 @@ export interface BootstrapOptions {
     prodStack?: string;
     /** The dr stack's name. Defaults to `dr`. */
     drStack?: string;
+    /** The project folder, to read the stacks' secrets providers (Pulumi.<stack>.yaml). Defaults to none: not checked. */
+    dir?: string;
 }
 
 interface BootstrapState {
@@ -59,6 +62,7 @@ export function bootstrapSteps(opts: BootstrapOptions): Step[] {
                     throw new Error(`${drName} has ${KEYS.promote} true: it has been failed over to, and bootstrap would point prod's `
                         + `replication at a live database; use the failback runbook instead`);
                 }
+                const secrets = opts.dir === undefined ? undefined : await checkDrSecrets(opts.dir, prod, dr);
                 const drOutputs = await dr.outputs();
                 s = {
                     prod, dr,
@@ -66,7 +70,7 @@ export function bootstrapSteps(opts: BootstrapOptions): Step[] {
                     drDeployed: Object.keys(drOutputs).length > 0,
                 };
                 return `${drName} ${s.drDeployed ? "already deployed" : "not deployed yet"}; `
-                    + `${prodName} ${KEYS.replicateToPeer} is ${shown(s.replicateBefore)}`;
+                    + `${prodName} ${KEYS.replicateToPeer} is ${shown(s.replicateBefore)}` + (secrets ? `; secrets: ${secrets}` : "");
             },
         },
         {
@@ -133,4 +137,20 @@ async function up(ctx: StepContext, stack: StackOps, what: string, st: Bootstrap
 /** Runs the bootstrap and returns the runner's report. */
 export async function runBootstrap(opts: BootstrapOptions, io: RunbookIO): Promise<RunbookReport> {
     return runSteps("bootstrap", bootstrapSteps(opts), io);
+}
+
+/**
+ * Refuses a dr stack whose secrets provider is a KMS key in prod's region (secretsProvider.ts):
+ * found now, at the first deploy, it costs a `change-secrets-provider`; found in a disaster, it
+ * stops the failover.
+ */
+async function checkDrSecrets(dir: string, prod: StackOps, dr: StackOps): Promise<string> {
+    const prodRegion = await prod.getConfig(KEYS.region);
+    const drRegion = await dr.getConfig(KEYS.region);
+    const provider = readSecretsProvider(dir, dr.name);
+    if (prodRegion && drRegion) {
+        const problem = drSecretsProblem(dr.name, provider, prodRegion, drRegion);
+        if (problem) throw new Error(problem);
+    }
+    return describeSecretsProvider(dr.name, provider);
 }

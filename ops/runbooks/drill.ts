@@ -125,7 +125,7 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
             }
             prodApp = appEndpoint(p.name, prodOut, prodOut.domainName);
             const notes = [await checkCredentials(drRegion)];
-            if (typeof prodOut.region === "string") notes.push(await checkBackendRegion(opts.workspace, prodOut.region));
+            if (typeof prodOut.region === "string") notes.push(await checkBackendRegion(opts.workspace, prodOut.region, drRegion));
             const id = await replicaIdentifier(d);
             const db = await describeDbInstance(drRegion, id);
             if (!db) throw new Error(`dr replica ${id} not found in ${drRegion}; check ${d.name}'s dbInstanceIdentifier output and the account`);

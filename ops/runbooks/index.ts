@@ -66,11 +66,11 @@ export interface RunbookDefinition {
 const failover: RunbookDefinition = {
     name: "failover",
     summary: "Promote the dr replica, build the app tier in dr, and verify targets and DNS (after read-only preflight checks)",
-    options: ["max-lag-seconds", "accept-lag", "timeout-minutes"],
+    options: ["max-lag-seconds", "accept-lag", "timeout-minutes", "force"],
     steps: ({ workspace, settings: s, planner }) => failoverSteps({
         workspace, planner, prodStack: s.prodStack, drStack: s.drStack, dir: s.dir,
         maxLagSeconds: s.maxLagSeconds, acceptLag: s.acceptLag,
-        timeoutMs: s.timeoutMinutes === undefined ? undefined : s.timeoutMinutes * 60_000,
+        timeoutMs: s.timeoutMinutes === undefined ? undefined : s.timeoutMinutes * 60_000, force: s.force,
     }),
     dryRun: (s) => [{ what: `promote: ${KEYS.promote} false→true on ${s.drStack}`, request: promotionRequest(s.dir, s.drStack) }],
 };
@@ -79,7 +79,7 @@ const bootstrap: RunbookDefinition = {
     name: "bootstrap",
     summary: "First deploy in order: prod without replication, dr, then prod with replication on",
     options: [],
-    steps: ({ workspace, settings: s }) => bootstrapSteps({ workspace, prodStack: s.prodStack, drStack: s.drStack }),
+    steps: ({ workspace, settings: s }) => bootstrapSteps({ workspace, prodStack: s.prodStack, drStack: s.drStack, dir: s.dir }),
     // The first two ups create everything, which a config diff cannot show; the last one is the
     // change worth reviewing: what turning replication on does to a deployed prod.
     dryRun: (s) => [{

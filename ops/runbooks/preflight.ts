@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { GetBucketLocationCommand, S3Client } from "@aws-sdk/client-s3";
-import { awsClient } from "./clients";
+import { awsClient, isUnreachable } from "./clients";
 import { PulumiWorkspace } from "./workspace";
 import { awsErrorName, describeAwsError } from "./aws";
 
@@ -24,6 +24,7 @@ export async function checkCredentials(region: string): Promise<string> {
         const me = await awsClient(STSClient, region).send(new GetCallerIdentityCommand({}));
         return `account ${me.Account} as ${me.Arn}`;
     } catch (e) {
+        if (isUnreachable(e)) throw new Error(`cannot check AWS credentials: ${e.message}`);
         throw new Error(`AWS credentials do not work in ${region} (sts:GetCallerIdentity failed: ${describeAwsError(e)}); `
             + `set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), or run \`aws sso login\`, then retry`);
     }
@@ -32,11 +33,12 @@ export async function checkCredentials(region: string): Promise<string> {
 /**
  * Checks that Pulumi's state does not live in the prod region, which is the region a failover
  * assumes may be down. S3 backends name their region in `?region=`; without it the bucket's
- * region is looked up with GetBucketLocation (from `lookupRegion`, default us-east-1: the
- * location API answers for buckets in any region from there). Pulumi Cloud and file backends
+ * region is looked up with GetBucketLocation from `lookupRegion`: the failover asks from dr's
+ * region (the location API answers for buckets in any region from any region), so the lookup
+ * does not depend on the region that is down. Pulumi Cloud and file backends
  * pass with a note; other backends pass with a note that the region could not be checked.
  */
-export async function checkBackendRegion(workspace: PulumiWorkspace, prodRegion: string, lookupRegion = "us-east-1"): Promise<string> {
+export async function checkBackendRegion(workspace: PulumiWorkspace, prodRegion: string, lookupRegion: string): Promise<string> {
     const url = await workspace.backendUrl();
     const scheme = url.slice(0, url.indexOf("://") + 3).toLowerCase();
     if (scheme === "s3://") {
@@ -75,6 +77,7 @@ async function bucketRegion(bucket: string, lookupRegion: string): Promise<strin
         if (!constraint) return "us-east-1";
         return constraint === "EU" ? "eu-west-1" : constraint;
     } catch (e) {
+        if (isUnreachable(e)) throw e;
         throw new Error(`cannot find the region of the state bucket ${bucket} (s3:GetBucketLocation from ${lookupRegion} failed: `
             + `${describeAwsError(e)}); add ?region=<region> to the backend URL (\`pulumi login s3://${bucket}?region=...\`) or grant s3:GetBucketLocation`);
     }
@@ -140,6 +143,14 @@ export interface ReplicaLagOptions {
 const LAG_WINDOW_MS = 10 * 60_000;
 
 /**
+ * A latest datapoint older than this says nothing about the lag now: RDS publishes ReplicaLag
+ * every minute (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-metrics.html), so
+ * three missing minutes mean replication (or its reporting) has stopped. The lag, and so the
+ * failover's RPO, is then unknown, not the old value.
+ */
+export const LAG_STALE_MS = 3 * 60_000;
+
+/**
  * Reads CloudWatch AWS/RDS ReplicaLag (Maximum per minute, last 10 minutes before `now`) for the
  * replica and fails when the latest value is over `maxSeconds` or when there are no datapoints,
  * unless `acceptLag`. The latest value is what a failover now would lose; the 10-minute peak is
@@ -162,12 +173,21 @@ export async function checkReplicaLag(region: string, identifier: string, maxSec
         .sort((a, b) => new Date(a.Timestamp!).getTime() - new Date(b.Timestamp!).getTime());
     if (points.length === 0) {
         const problem = `no ReplicaLag datapoints for ${identifier} in ${region} in the last 10 minutes: replication may be broken `
-            + `(or the source region is unreachable), so the data loss on failover is unknown`;
+            + `(or the source region is unreachable), so the data loss on failover (the RPO) is unknown`;
         if (opts.acceptLag) return `WARNING (accepted with --accept-lag): ${problem}`;
         throw new Error(`${problem}; check the replica in the RDS console, or pass --accept-lag to fail over anyway`);
     }
     const latest = points[points.length - 1].Maximum!;
     const peak = Math.max(...points.map((p) => p.Maximum!));
+    const latestAt = new Date(points[points.length - 1].Timestamp!);
+    const age = end.getTime() - latestAt.getTime();
+    if (age > LAG_STALE_MS) {
+        const problem = `the latest ReplicaLag datapoint for ${identifier} in ${region} is from ${latestAt.toISOString()}, `
+            + `${Math.round(age / 60_000)} minutes old (over ${LAG_STALE_MS / 60_000}): the lag now is unknown (its last value was ${latest}s), `
+            + `so the RPO of this failover is unknown`;
+        if (opts.acceptLag) return `WARNING (accepted with --accept-lag): ${problem}`;
+        throw new Error(`${problem}; check the replica in the RDS console, or pass --accept-lag to fail over anyway`);
+    }
     if (latest < 0) {
         // RDS reports a negative lag when it cannot measure it, typically because replication is not running.
         const problem = `ReplicaLag for ${identifier} in ${region} is ${latest}: RDS cannot measure it, replication is likely stopped`;
@@ -180,7 +200,7 @@ export async function checkReplicaLag(region: string, identifier: string, maxSec
         if (opts.acceptLag) return `WARNING (accepted with --accept-lag): ${problem}`;
         throw new Error(`${problem}; wait for it to catch up, raise --max-lag-seconds, or pass --accept-lag if prod is gone and the loss is acceptable`);
     }
-    return `lag ${latest}s (10-minute peak ${peak}s), within ${maxSeconds}s`;
+    return `lag ${latest}s at ${latestAt.toISOString()} (10-minute peak ${peak}s), within ${maxSeconds}s: RPO about ${latest}s`;
 }
 
 /** An EC2 On-Demand vCPU quota: the families it covers and its Service Quotas code. */

@@ -10,7 +10,7 @@ import {
 } from "@aws-sdk/client-rds";
 import { awsClient } from "./clients";
 import { awsErrorName, describeAwsError } from "./aws";
-import { StepContext, waitFor } from "./runner";
+import { pollUntil, StepContext, waiting } from "./runner";
 import { StackOps } from "./workspace";
 
 /** The Pulumi type token of an RDS instance, as it appears in a checkpoint. */
@@ -105,7 +105,7 @@ export async function snapshotForRetire(ctx: StepContext, target: RetireTarget, 
         }
     }
     const id = snapshotId;
-    await waitFor(ctx, `snapshot ${id} to become available`, async () => {
+    await pollUntil(ctx, `snapshot ${id} to become available`, async () => {
         const snap = await describeSnapshot(rds, target, id);
         if (!snap) {
             throw new Error(`snapshot ${id} of ${target.identifier} disappeared in ${target.region} while being taken; `
@@ -117,7 +117,7 @@ export async function snapshotForRetire(ctx: StepContext, target: RetireTarget, 
                 + `the instance was not retired; check the RDS events of the instance and resume this step`);
         }
         ctx.progress(`snapshot ${id}: ${snap.Status ?? "unknown"}, ${snap.PercentProgress ?? 0}%`);
-        return undefined;
+        return waiting();
     }, { timeoutMs: opts.timeoutMs ?? 6 * 3600_000, intervalMs: opts.intervalMs ?? 30_000 });
     return id;
 }

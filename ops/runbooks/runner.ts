@@ -269,17 +269,42 @@ export function renderTimeline(report: RunbookReport): string {
     ].join("\n");
 }
 
-/** Polls `check` until it returns a value, or throws after `timeoutMs` with `what` in the message. */
-export async function waitFor<T>(ctx: StepContext, what: string, check: () => Promise<T | undefined>,
-    opts: { timeoutMs: number; intervalMs: number }): Promise<T> {
+const WAITING = Symbol("waiting");
+
+/** What a poll's check returns while the condition does not hold yet; `state` is what it saw. */
+export interface Waiting {
+    readonly [WAITING]: true;
+    readonly state?: string;
+}
+
+/** "Not yet", with what was seen (shown as progress and in the timeout message). */
+export function waiting(state?: string): Waiting {
+    return { [WAITING]: true, ...(state === undefined ? {} : { state }) };
+}
+
+function isWaiting(value: unknown): value is Waiting {
+    return typeof value === "object" && value !== null && WAITING in value;
+}
+
+/**
+ * The one polling primitive of the runbooks: calls `check` until it returns something other
+ * than `waiting(...)`, sleeping `intervalMs` between calls (never past the deadline), and throws
+ * after `timeoutMs` naming `what` and the last state seen. The sleep is the IO's, so Ctrl-C
+ * (the run's signal) cancels it; a check that hangs is bounded by the AWS clients' own timeouts
+ * (clients.ts), which is the most the deadline can be overrun by.
+ */
+export async function pollUntil<T>(ctx: StepContext, what: string, check: () => Promise<T | Waiting>,
+    timing: { timeoutMs: number; intervalMs: number }): Promise<T> {
     const start = ctx.io.now();
     for (;;) {
-        const value = await check();
-        if (value !== undefined) return value;
-        if (ctx.io.now() - start >= opts.timeoutMs) {
-            throw new Error(`timed out after ${formatDuration(opts.timeoutMs / 1000)} waiting for ${what}`);
+        const result = await check();
+        if (!isWaiting(result)) return result;
+        const elapsed = ctx.io.now() - start;
+        if (elapsed >= timing.timeoutMs) {
+            throw new Error(`timed out after ${formatDuration(timing.timeoutMs / 1000)} waiting for ${what}`
+                + (result.state === undefined ? "" : `; last seen: ${result.state}`));
         }
-        ctx.progress(`waiting for ${what}`);
-        await ctx.io.sleep(opts.intervalMs);
+        ctx.progress(result.state === undefined ? `waiting for ${what}` : `waiting for ${what}: ${result.state}`);
+        await ctx.io.sleep(Math.min(timing.intervalMs, timing.timeoutMs - elapsed));
     }
 }

@@ -68,7 +68,7 @@ describe("runbooks: CLI", () => {
         const e = env();
         assert.equal(await main(["--help"], e.cli), 0);
         assert.equal(e.out.join("\n"), usage());
-        assert.match(usage(), /^  failover .*\(also: --max-lag-seconds, --accept-lag, --timeout-minutes\)$/m);
+        assert.match(usage(), /^  failover .*\(also: --max-lag-seconds, --accept-lag, --timeout-minutes, --force\)$/m);
         assert.match(usage(), /^  bootstrap /m);
     });
 

@@ -37,7 +37,7 @@ function stageAws(aws: AwsMocks, world: World) {
     ] });
     aws.elb.on(DescribeTargetGroupsCommand).resolves({ TargetGroups: [{ TargetGroupArn: "tg-1" }] });
     aws.elb.on(DescribeTargetHealthCommand).callsFake(() => ({ TargetHealthDescriptions: [
-        { TargetHealth: { State: "healthy" } }, { TargetHealth: { State: world.healthy ? "healthy" : "unhealthy" } },
+        { TargetHealth: { State: world.healthy ? "healthy" : "unhealthy" } }, { TargetHealth: { State: world.healthy ? "healthy" : "unhealthy" } },
     ] }));
 }
 
@@ -162,7 +162,7 @@ describe("runbooks/drill", () => {
             ["drill.preflight", "ok"], ["drill.marker", "ok"], ["drill.up", "ok"], ["drill.targets", "failed"], ["drill.deepCheck", "not-run"],
             ["drill.verify", "not-run"], ["drill.teardown", "ok"],
         ]);
-        assert.equal(report.steps[3].error, `timed out after 5m00s waiting for healthy targets behind ${ALB}; last seen: 1/2 targets healthy (1 unhealthy) `
+        assert.equal(report.steps[3].error, `timed out after 5m00s waiting for a healthy target behind ${ALB}; last seen: 0/2 targets healthy (2 unhealthy) `
             + "[the drill was torn down: no changes; pilot-light-dr is still a replica]");
         assert.equal(report.steps[6].detail, "no changes; pilot-light-dr is still a replica");
         // The check's own time excludes the teardown's.

@@ -15,9 +15,10 @@ import {
     DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import {
-    ChangeResourceRecordSetsCommand, GetHealthCheckStatusCommand, ListResourceRecordSetsCommand, TestDNSAnswerCommand,
+    ChangeResourceRecordSetsCommand, GetHealthCheckStatusCommand, ListResourceRecordSetsCommand,
 } from "@aws-sdk/client-route-53";
 import { DescribeNetworkInterfacesCommand } from "@aws-sdk/client-ec2";
+import { fakeDns } from "./support/fakeDns";
 import { CopyObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { AwsMocks, fakeIO, FakeWorkspace, useAwsMocks } from "./support/fakeWorkspace";
 import {
@@ -99,7 +100,6 @@ function stageAws(aws: AwsMocks, world: World) {
     // Fenced by the failover runbook: prod's PRIMARY record aliases dr's ALB.
     aws.route53.on(ListResourceRecordSetsCommand).resolves({ ResourceRecordSets: [FENCED_PRIMARY] });
     aws.route53.on(ChangeResourceRecordSetsCommand).resolves({});
-    aws.route53.on(TestDNSAnswerCommand).resolves({ ResponseCode: "NOERROR", RecordData: ["3.3.3.3", "4.4.4.4"] });
     aws.ec2.on(DescribeNetworkInterfacesCommand, { Filters: [{ Name: "description", Values: ["ELB app/prod/2"] }] })
         .resolves({ NetworkInterfaces: [{ Association: { PublicIp: "3.3.3.3" } }, { Association: { PublicIp: "4.4.4.4" } }] });
     aws.s3.on(ListObjectsV2Command, { Bucket: "media-dr" }).resolves({ Contents: [
@@ -159,7 +159,9 @@ const FAST = { pollMs: 30_000 };
 
 function options(ws: FakeWorkspace, extra: Partial<FailbackOptions> = {}) {
     const fake = plannerFake();
-    return { opts: { workspace: ws, projectDir: "/project", planner: fake.planner, timeouts: FAST, ...extra } as FailbackOptions, requests: fake.requests };
+    // DNS is asked of the zone's name servers (a fake here): they answer with prod's ALB addresses.
+    const dns = fakeDns({ "www.example.com": ["3.3.3.3", "4.4.4.4"] });
+    return { opts: { workspace: ws, projectDir: "/project", planner: fake.planner, timeouts: FAST, dns, ...extra } as FailbackOptions, requests: fake.requests };
 }
 
 /** The config and up calls, in order: what a reviewer of the runbook cares about. */

@@ -22,6 +22,8 @@ import { fakeIO, FakeWorkspace, useAwsMocks } from "./support/fakeWorkspace";
 import { FakeApps, FakeDb } from "./support/fakeApps";
 import { main, CliEnv } from "../../ops/runbook";
 import { renderTimeline } from "../../ops/runbooks/runner";
+import { exitCode } from "../../ops/runbook";
+import { fakeDns } from "./support/fakeDns";
 
 const aws = useAwsMocks();
 const START = Date.UTC(2025, 0, 15, 3, 0, 0);
@@ -34,8 +36,8 @@ const PROMOTED_OUTPUTS = {
 };
 const MARKER = { id: "failover-1", value: "v-1" };
 const STEP_IDS = [
-    "preflight.stacks", "preflight.credentials", "preflight.backend", "preflight.replica", "preflight.lag",
-    "preflight.quotas", "preflight.image", "promote", "verify.targets", "verify.app", "verify.healthCheck", "fence", "verify.dns",
+    "preflight.stacks", "preflight.credentials", "preflight.backend", "preflight.secrets", "preflight.replica", "preflight.lag",
+    "preflight.prodHealth", "preflight.quotas", "preflight.image", "promote", "verify.targets", "verify.app", "fence", "verify.dns",
 ];
 
 /** What AWS looks like: a healthy standby whose replica is promoted when dr's `up` runs. */
@@ -122,19 +124,19 @@ describe("runbooks: failover", () => {
         assert.deepEqual(writes, ["dr.setConfig pilot-light:promote=true", "dr.up"]);
         // The plan shown before the one question is the offline diff of promote false→true on dr.
         assert.deepEqual(plans, [{ dir: "/work/main", stack: "dr", from: { "pilot-light:promote": "false" }, to: { "pilot-light:promote": "true" } }]);
-        assert.deepEqual(io.questions, ["Promote the dr replica and build the app tier: this changes data. Continue?"]);
+        assert.deepEqual(io.questions, ["Stop prod's app servers if its region answers, promote the dr replica and build the app tier: this changes data. Continue?"]);
         assert.ok(io.lines.some((l) => l.includes("31 to create, 1 to update")));
         // Engine lines are forwarded as progress of the promote step.
         assert.ok(io.lines.includes("  [0.0s] + aws:lb:LoadBalancer alb created"));
 
         const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
         assert.equal(byId.promote.durationSeconds, 300);
-        assert.equal(byId.promote.detail, `pulumi up on dr: 31 create, 1 update; ALB ${ALB_DNS}`);
+        assert.equal(byId.promote.detail, `pulumi up on dr: 31 create, 1 update; ALB ${ALB_DNS}; prod has no asgName output: no app servers to stop`);
         assert.equal(byId["verify.targets"].durationSeconds, 15);
-        assert.equal(byId["verify.targets"].detail, `1 of 2 targets healthy behind ${ALB_DNS}`);
+        assert.equal(byId["verify.targets"].detail, `1/2 targets healthy behind ${ALB_DNS}`);
         assert.equal(byId["preflight.quotas"].detail, "4 × t3.medium = 8 vCPUs fits: Standard (A, C, D, H, I, M, R, T, Z) quota 64, 0 in use, 64 available; Auto Scaling groups 0/500 + 1");
         assert.match(byId["verify.dns"].detail!, /^skipped: no domain is configured/);
-        assert.match(byId["verify.healthCheck"].detail!, /^skipped: no domain is configured/);
+        assert.match(byId["preflight.prodHealth"].detail!, /^skipped: no domain is configured/);
         // The app end to end: a marker written on the promoted database through dr's app, and read back.
         assert.deepEqual(apps.lines(), [
             `POST http://${ALB_DNS}/pilot-light/deep-check marker=failover-1&value=v-1`,
@@ -156,9 +158,9 @@ describe("runbooks: failover", () => {
         ws.onUp("dr", () => { db.promoted = true; });
         const report = await runFailover(options(ws, { timeoutMs: 60_000 }), fakeIO({ start: START }));
         assert.equal(report.ok, false);
-        assert.deepEqual(report.steps.slice(9).map((s) => [s.id, s.status]),
-            [["verify.app", "failed"], ["verify.healthCheck", "not-run"], ["fence", "not-run"], ["verify.dns", "not-run"]]);
-        assert.equal(report.steps[9].error, "timed out after 1m00s waiting for the deep check of dr's app; last seen: "
+        assert.deepEqual(report.steps.slice(11).map((s) => [s.id, s.status]),
+            [["verify.app", "failed"], ["fence", "not-run"], ["verify.dns", "not-run"]]);
+        assert.equal(report.steps[11].error, "timed out after 1m00s waiting for the deep check of dr's app; last seen: "
             + `POST http://${ALB_DNS}/pilot-light/deep-check answered 503: database failed: The MySQL server is running with the --read-only option`);
         assert.equal(apps.requests.length, 5, "every 15 s for a minute");
     });
@@ -186,7 +188,7 @@ describe("runbooks: failover", () => {
         assert.equal(report.ok, false);
         assert.equal(statuses(report)["preflight.replica"], "failed");
         assert.equal(statuses(report).promote, "not-run");
-        assert.match(report.stoppedBecause!, /^step 4 \(Check the dr replica\) failed: replica pl-dr-db not found in us-west-2: /);
+        assert.match(report.stoppedBecause!, /^step 5 \(Check the dr replica\) failed: replica pl-dr-db not found in us-west-2: /);
         assert.deepEqual(ws.callsTo("dr", "setConfig"), []);
     });
 
@@ -244,7 +246,7 @@ describe("runbooks: failover", () => {
             ["dr.setConfig pilot-light:promote=true", "dr.up", "dr.setConfig pilot-light:promote=false"]);
         const report = JSON.parse(cli.out.join("\n"));
         assert.equal(report.steps.find((s: any) => s.id === "promote").status, "failed");
-        assert.deepEqual(report.steps.slice(8).map((s: any) => s.status), ["not-run", "not-run", "not-run", "not-run", "not-run"]);
+        assert.deepEqual(report.steps.slice(10).map((s: any) => s.status), ["not-run", "not-run", "not-run", "not-run"]);
         assert.match(report.stoppedBecause, /pulumi up on dr failed: creating ALB: AccessDenied\. pl-dr-db is still a replica, so nothing irreversible happened; pilot-light:promote is restored to false/);
     });
 
@@ -295,8 +297,8 @@ describe("runbooks: failover", () => {
         assert.equal(await main(["failover"], cli), 4);
         assert.deepEqual(ws.callsTo("dr", "setConfig"), []);
         assert.equal(ws.callsTo("dr", "up").length, 0);
-        assert.deepEqual(cli.asked, ["Promote the dr replica and build the app tier: this changes data. Continue? [y/N] "]);
-        assert.ok(cli.out.some((l) => l.includes("Stopped: step 8 (Promote the dr replica and build the app tier) was declined")));
+        assert.deepEqual(cli.asked, ["Stop prod's app servers if its region answers, promote the dr replica and build the app tier: this changes data. Continue? [y/N] "]);
+        assert.ok(cli.out.some((l) => l.includes("Stopped: step 10 (Stop prod's app servers if its region answers, promote the dr replica and build the app tier) was declined")));
     });
 
     it("without a terminal and without --yes the data-affecting step is refused, telling to pass --yes", async () => {
@@ -309,6 +311,7 @@ describe("runbooks: failover", () => {
     });
 
     describe("with a domain", () => {
+        let dnsAnswers: string[][];
         function stageDns(healthyCheckers: number, answers: string[][]) {
             aws.route53.on(GetHealthCheckStatusCommand, { HealthCheckId: "hc-1" }).resolves({
                 HealthCheckObservations: Array.from({ length: 8 }, (_, i) => ({
@@ -316,37 +319,50 @@ describe("runbooks: failover", () => {
                     StatusReport: { Status: i < healthyCheckers ? "Success: HTTP Status Code 200, OK" : "Failure: Connection timed out." },
                 })),
             });
-            let stub = aws.route53.on(TestDNSAnswerCommand, { HostedZoneId: "Z0123456789ABC", RecordName: "www.example.com", RecordType: "A" });
-            for (const a of answers.slice(0, -1)) stub = stub.resolvesOnce({ RecordData: a, ResponseCode: "NOERROR" });
-            stub.resolves({ RecordData: answers[answers.length - 1], ResponseCode: "NOERROR" });
+            dnsAnswers = [...answers];
             aws.ec2.on(DescribeNetworkInterfacesCommand, { Filters: [{ Name: "description", Values: ["ELB app/pl-dr-alb/50dc6c495c0c9188"] }] }).resolves({
                 NetworkInterfaces: [{ Association: { PublicIp: "203.0.113.10" } }, { Association: { PublicIp: "203.0.113.11" } }],
             });
         }
+        /** The zone's name servers answer with each list in turn, then keep the last. */
+        const dns = () => fakeDns({ "www.example.com": () => (dnsAnswers.length > 1 ? dnsAnswers.shift()! : dnsAnswers[0]) });
 
-        it("reports prod unhealthy to the checkers and waits until DNS answers with the dr ALB's addresses", async () => {
+        it("reads prod's health before the question, and waits until the zone's name servers answer with the dr ALB", async () => {
             stageAws();
             stageDns(0, [["192.0.2.1", "192.0.2.2"], ["203.0.113.11", "203.0.113.10"]]);
             const ws = workspace({ domain: true });
             ws.onUp("dr", () => { db.promoted = true; });
-            const report = await runFailover(options(ws), fakeIO({ start: START }));
+            const client = dns();
+            const report = await runFailover(options(ws, { dns: client }), fakeIO({ start: START }));
             assert.equal(report.ok, true, report.stoppedBecause);
             const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
-            assert.equal(byId["verify.healthCheck"].detail, "prod is unhealthy to Route 53 (0 of 8 checkers see it healthy), as expected: DNS fails over to dr");
-            assert.equal(byId["verify.dns"].detail, `www.example.com answers 203.0.113.11, 203.0.113.10, the dr load balancer ${ALB_DNS}`);
-            assert.equal(byId["verify.dns"].durationSeconds, 15);
+            assert.equal(byId["preflight.prodHealth"].detail, "prod is unhealthy to Route 53 (0 of 8 checkers see it healthy): DNS already fails over to dr");
+            assert.equal(byId["verify.dns"].detail, "www.example.com → 203.0.113.10, 203.0.113.11 (the dr load balancer), answered by example.com's name servers");
+            // Asked of the zone's own name servers, never through Route 53's API.
+            assert.ok(client.questions.includes("A@205.251.192.1,205.251.194.2 www.example.com"));
+            assert.equal(aws.route53.commandCalls(TestDNSAnswerCommand).length, 0);
         });
 
-        it("says DNS keeps routing to prod while checkers see it healthy, and the DNS wait times out explaining why", async () => {
+        it("stops before the question when Route 53's checkers see prod healthy; --force goes on with a warning", async () => {
             stageAws();
-            stageDns(8, [["192.0.2.1"]]);
+            stageDns(8, [["203.0.113.10"]]);
             const ws = workspace({ domain: true });
-            ws.onUp("dr", () => { db.promoted = true; });
-            const report = await runFailover(options(ws, { timeoutMs: 60_000 }), fakeIO());
-            const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
-            assert.match(byId["verify.healthCheck"].detail!, /^WARNING: 8 of 8 Route 53 checkers see prod healthy .*keeps answering www\.example\.com with prod/);
-            assert.equal(byId["verify.dns"].status, "failed");
-            assert.match(byId["verify.dns"].error!, /^timed out after 1m00s waiting for www\.example\.com to resolve to the dr load balancer\. Route 53 checkers still saw prod healthy/);
+            const io = fakeIO({ start: START });
+            const report = await runFailover(options(ws, { dns: dns() }), io);
+            assert.equal(report.ok, false);
+            assert.equal(statuses(report)["preflight.prodHealth"], "failed");
+            assert.equal(report.steps.find((s) => s.id === "preflight.prodHealth")!.error,
+                "8 of 8 Route 53 checkers see prod healthy (health check hc-1): prod may still be serving, and promoting dr now would leave two "
+                + "writable databases. Not promoting. If prod is down for users although its health check passes (for example its database is gone), re-run with --force");
+            assert.deepEqual(io.questions, []);
+            assert.equal(ws.callsTo("dr", "up").length, 0);
+
+            const forced = workspace({ domain: true });
+            forced.onUp("dr", () => { db.promoted = true; });
+            const again = await runFailover(options(forced, { dns: dns(), force: true }), fakeIO({ start: START }));
+            assert.equal(again.ok, true, again.stoppedBecause);
+            assert.deepEqual(again.warnings.filter((w) => w.step === "preflight.prodHealth"),
+                [{ step: "preflight.prodHealth", code: "unchecked", message: "8 of 8 Route 53 checkers see prod healthy (health check hc-1); going on because of --force" }]);
         });
 
         it("fences prod: the PRIMARY record is repointed at dr with its health check kept, so a recovered prod gets no traffic", async () => {
@@ -365,7 +381,7 @@ describe("runbooks: failover", () => {
             aws.route53.on(ChangeResourceRecordSetsCommand).resolves({ ChangeInfo: { Id: "c-1", Status: "PENDING", SubmittedAt: new Date(START) } });
             const ws = workspace({ domain: true });
             ws.onUp("dr", () => { db.promoted = true; });
-            const report = await runFailover(options(ws), fakeIO({ start: START }));
+            const report = await runFailover(options(ws, { dns: dns() }), fakeIO({ start: START }));
             assert.equal(report.ok, true, report.stoppedBecause);
             const calls = aws.route53.commandCalls(ChangeResourceRecordSetsCommand);
             assert.equal(calls.length, 1);
@@ -377,46 +393,33 @@ describe("runbooks: failover", () => {
                 `PRIMARY record www.example.com. now aliases the dr load balancer ${ALB_DNS} (was pl-prod-alb-1.us-east-1.elb.amazonaws.com.); failback's switchover restores it`);
         });
 
-        it("a fence that Route 53 refuses is a warning saying what to rerun, not a failed failover", async () => {
+        it("a fence that fails is a warning with its own status and code (CLI exit 5), not ok", async () => {
             stageAws();
             stageDns(0, [["203.0.113.10"]]);
             aws.route53.on(ListResourceRecordSetsCommand).rejects(Object.assign(new Error("Service Unavailable"), { name: "ServiceUnavailable" }));
             const ws = workspace({ domain: true });
             ws.onUp("dr", () => { db.promoted = true; });
-            const report = await runFailover(options(ws), fakeIO());
+            const report = await runFailover(options(ws, { dns: dns() }), fakeIO());
             assert.equal(report.ok, true, report.stoppedBecause);
-            assert.equal(report.steps.find((x) => x.id === "fence")!.detail,
-                "WARNING: could not fence prod (ServiceUnavailable: Service Unavailable); when prod recovers, Route 53 may send users back to it: "
-                + "rerun `npm run runbook -- failover --yes` (it resumes) before prod's region recovers");
+            assert.equal(statuses(report).fence, "warning");
+            const message = "could not fence prod (ServiceUnavailable: Service Unavailable); when prod recovers, Route 53 may send users back to it: "
+                + "rerun `npm run runbook -- failover --yes` (it resumes) before prod's region recovers";
+            assert.deepEqual(report.warnings, [{ step: "fence", code: "unfenced", message }]);
+            assert.equal(report.steps.find((x) => x.id === "fence")!.detail, `WARNING: ${message}`);
+            assert.equal(exitCode(report), 5);
         });
 
-        it("an impaired Route 53 API is a warning for the health check and retried for DNS", async () => {
+        it("an unreadable health check is a warning and the run goes on", async () => {
             stageAws();
             stageDns(0, [["203.0.113.10"]]);
             aws.route53.on(GetHealthCheckStatusCommand).rejects(Object.assign(new Error("Service Unavailable"), { name: "ServiceUnavailable" }));
-            aws.route53.on(TestDNSAnswerCommand)
-                .rejectsOnce(Object.assign(new Error("Rate exceeded"), { name: "Throttling" }))
-                .resolves({ RecordData: ["203.0.113.10"], ResponseCode: "NOERROR" });
             const ws = workspace({ domain: true });
             ws.onUp("dr", () => { db.promoted = true; });
-            const io = fakeIO();
-            const report = await runFailover(options(ws), io);
+            const report = await runFailover(options(ws, { dns: dns() }), fakeIO({ start: START }));
             assert.equal(report.ok, true, report.stoppedBecause);
-            const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
-            assert.equal(byId["verify.healthCheck"].detail, "WARNING: could not read health check hc-1 (ServiceUnavailable: Service Unavailable); "
-                + "the DNS step below shows where traffic goes");
-            assert.ok(io.lines.some((l) => l.endsWith("TestDNSAnswer failed: Throttling: Rate exceeded")));
-        });
-
-        it("a domain without a hosted zone is a warning, not a failed failover", async () => {
-            stageAws();
-            const ws = workspace();
-            ws.setOutputs("prod", { ...ws.outputsOf("prod"), domainName: "www.example.com", healthCheckId: "hc-1" });
-            ws.onUp("dr", () => { db.promoted = true; });
-            aws.route53.on(GetHealthCheckStatusCommand).resolves({ HealthCheckObservations: [] });
-            const report = await runFailover(options(ws), fakeIO());
-            assert.equal(report.ok, true, report.stoppedBecause);
-            assert.match(report.steps.find((s) => s.id === "verify.dns")!.detail!, /^WARNING: not checked: domain www\.example\.com is known but pilot-light:hostedZoneId is set on neither stack/);
+            assert.equal(statuses(report)["preflight.prodHealth"], "warning");
+            assert.equal(report.warnings[0].message, "could not read what Route 53's checkers see of prod (health check hc-1): reading it failed: "
+                + "ServiceUnavailable: Service Unavailable. Going on: check by hand that prod is down for users before confirming");
         });
     });
 

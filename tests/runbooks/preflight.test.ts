@@ -44,7 +44,7 @@ describe("runbooks: preflight", () => {
     });
 
     describe("checkBackendRegion", () => {
-        const check = (url: string) => checkBackendRegion(new FakeWorkspace({}, url), "us-east-1");
+        const check = (url: string) => checkBackendRegion(new FakeWorkspace({}, url), "us-east-1", "us-west-2");
 
         it("passes an S3 backend in another region, from the URL, without an S3 call", async () => {
             assert.equal(await check("s3://state?region=eu-central-1&awssdk=v2"),
@@ -106,7 +106,7 @@ describe("runbooks: preflight", () => {
 
         it("asks CloudWatch for the replica's Maximum ReplicaLag over the last 10 minutes", async () => {
             aws.cloudwatch.on(GetMetricStatisticsCommand).resolves(points(40, 3));
-            assert.equal(await checkReplicaLag("us-west-2", "pl-dr-db", 300, NOW), "lag 3s (10-minute peak 40s), within 300s");
+            assert.equal(await checkReplicaLag("us-west-2", "pl-dr-db", 300, NOW), "lag 3s at 2025-01-15T02:59:00.000Z (10-minute peak 40s), within 300s: RPO about 3s");
             const input = aws.cloudwatch.commandCalls(GetMetricStatisticsCommand)[0].args[0].input;
             assert.deepEqual(input, {
                 Namespace: "AWS/RDS", MetricName: "ReplicaLag", Dimensions: [{ Name: "DBInstanceIdentifier", Value: "pl-dr-db" }],

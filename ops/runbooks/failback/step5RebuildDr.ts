@@ -1,0 +1,85 @@
+// Failback Step 5: retire dr's database and rebuild dr's replica.
+import { awsErrorName, describeAwsError, waitTargetsHealthy } from "../aws";
+import { checkBackendRegion, checkCredentials, checkReplicaLag, describeDbInstance, isPromoted } from "../preflight";
+import { findInstanceUrn, isInstanceProtected, logicalName, retireDatabase, retiredDatabaseNotice, retireSnapshotName } from "../retire";
+import { pollUntil, Step, StepContext, waiting } from "../runner";
+import { syncBuckets } from "../s3sync";
+import { describeChanges, diffText, refuseUnsafe, upWithProgress } from "../updates";
+import { restoreConfig, UpOutcome } from "../workspace";
+import { FailbackContext, lookupDb, output, requireDb } from "./context";
+import { drRebuildRequest, generationIdentifier, KEYS, orDefault, parseGeneration, prodRebuildRequest, reverseMediaRequest, switchoverRequest } from "./plans";
+
+export function rebuildDrStep(c: FailbackContext): Step {
+    const { opts, t, from, maxLag, dir, env, shown, snapshots, prodRebuildPlan, drRebuildPlan } = c;
+    return {
+        id: "failback.dr-replica",
+        title: "Step 5: retire dr's database and rebuild dr's replica",
+        dataAffecting: true,
+        async plan(ctx) {
+            const { dr } = await env();
+            if ((await dr.getConfig(KEYS.promote)) !== "true") {
+                return `${dr.name} already has ${KEYS.promote} false (an earlier run): run \`pulumi up\` again and wait for the replica`;
+            }
+            const p = await drRebuildPlan(ctx);
+            shown.set("dr-replica", p.diff);
+            return [`snapshot ${p.identifier} as ${p.snapshot}, unprotect ${p.urn}`,
+                `set ${KEYS.promote} false, ${KEYS.reverseReplication} off, ${KEYS.databaseGeneration} ${p.m + 1} on ${dr.name}, then pulumi up:`,
+                `creates the replica ${p.next} of prod's database, removes dr's app tier, drops ${p.identifier} from state (AWS keeps it)`,
+                p.diff.text].join("\n");
+        },
+        async run(ctx) {
+            refuseUnsafe("step 5", shown.get("dr-replica"));
+            const { prod, dr, prodRegion, drRegion } = await env();
+            const prodDb = await output(prod, "dbInstanceIdentifier");
+            if ((await prod.getConfig(KEYS.rebuildFromPeer)) === "true" || !isPromoted(await requireDb(prodRegion, prodDb, "prod's database"))) {
+                throw new Error(`prod's database ${prodDb} is not promoted; dr must not be rebuilt from a replica. Resume with --from-step 4`);
+            }
+            const old = await output(dr, "dbInstanceIdentifier");
+            const resuming = (await dr.getConfig(KEYS.promote)) !== "true";
+            const prev = {
+                promote: await dr.getConfig(KEYS.promote),
+                reverse: await dr.getConfig(KEYS.reverseReplication),
+                generation: await dr.getConfig(KEYS.databaseGeneration),
+            };
+            const m = parseGeneration(dr.name, prev.generation);
+            const expected = generationIdentifier(old, resuming ? m : m + 1);
+            if (resuming) {
+                ctx.progress(`${dr.name} already has ${KEYS.promote} false (an earlier run set it); running the update again`);
+            } else {
+                const r = await retireDatabase(ctx, dr, { region: drRegion, identifier: old }, { timeoutMs: t.snapshotMs, intervalMs: t.pollMs });
+                snapshots.set(old, r.snapshotId);
+                // promote is set, not removed: the dr stack file carries it explicitly as the failover switch.
+                await dr.setConfig(KEYS.promote, "false");
+                await dr.removeConfig(KEYS.reverseReplication);
+                await dr.setConfig(KEYS.databaseGeneration, String(m + 1));
+            }
+            let up: UpOutcome;
+            try {
+                up = await upWithProgress(ctx, dr);
+            } catch (e) {
+                const { exists, known } = await lookupDb(drRegion, expected);
+                if (known && !exists && !resuming) {
+                    await restoreConfig(dr, KEYS.promote, prev.promote);
+                    await restoreConfig(dr, KEYS.reverseReplication, prev.reverse);
+                    await restoreConfig(dr, KEYS.databaseGeneration, prev.generation);
+                    throw new Error(`pulumi up on ${dr.name} failed: ${describeAwsError(e)}. The replica ${expected} was not created, so `
+                        + `${KEYS.promote}, ${KEYS.reverseReplication} and ${KEYS.databaseGeneration} were put back. ${old} has its snapshot and is `
+                        + `unprotected in state (the next up protects it again). Fix the cause and resume with --from-step 5`);
+                }
+                throw new Error(`pulumi up on ${dr.name} failed: ${describeAwsError(e)}. The replica ${expected} `
+                    + (exists ? `exists in ${drRegion} (status ${exists.DBInstanceStatus})` : "may exist (it could not be described)")
+                    + `, so the config stays. Wait until it is available, run \`pulumi refresh --stack ${dr.name}\`, then resume with --from-step 5`);
+            }
+            const replica = typeof up.outputs.dbInstanceIdentifier === "string" ? up.outputs.dbInstanceIdentifier : expected;
+            await pollUntil(ctx, `dr replica ${replica} to be available`, async () => {
+                const db = await describeDbInstance(drRegion, replica);
+                if (db?.DBInstanceStatus === "available" && !isPromoted(db)) return "available";
+                return waiting(db ? `status ${db.DBInstanceStatus}${isPromoted(db) ? ", not a replica" : ""}` : "not found yet");
+            }, { timeoutMs: t.replicaMs, intervalMs: t.pollMs });
+            if (old !== replica && (await describeDbInstance(drRegion, old).catch(() => undefined))) {
+                ctx.io.log(retiredDatabaseNotice({ region: drRegion, identifier: old }, snapshots.get(old), ctx.io.now()));
+            }
+            return `${describeChanges(up.changes)}; dr replica ${replica} available`;
+        },
+    };
+}

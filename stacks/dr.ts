@@ -10,13 +10,14 @@ import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
 import { deployAppTier } from "./appTier";
 import { dbIdentifier, StackContext } from "./context";
+import { DATABASE_COMPONENT_NAME } from "./names";
 
 export function deployDr(ctx: StackContext, prod: Record<string, any>): Record<string, pulumi.Input<any>> {
     const { cfg, tags } = ctx;
     const network = new Network("network", { vpcCidr: cfg.vpcCidr, availabilityZones: ctx.availabilityZones, tags });
     const media = new MediaBucket("media", { tags });
 
-    const database = new Database("database", {
+    const database = new Database(DATABASE_COMPONENT_NAME, {
         mode: "replica",
         promote: cfg.promote,
         // A later generation is the replica rebuilt after a failback (the promoted one retired).

@@ -11,6 +11,7 @@ import { MediaBucket, MediaReplication } from "../components/media";
 import { NAMESPACE } from "./config";
 import { deployAppTier } from "./appTier";
 import { dbIdentifier, StackContext } from "./context";
+import { DATABASE_COMPONENT_NAME } from "./names";
 
 export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undefined): Record<string, pulumi.Input<any>> {
     const { cfg, tags } = ctx;
@@ -28,7 +29,7 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
     // Generation 1 is the original primary. A later generation was built from the promoted dr
     // database during failback: a replica while rebuildFromPeer is set, promoted in place after.
     const builtAsReplica = cfg.databaseGeneration > 1;
-    const database = new Database("database", {
+    const database = new Database(DATABASE_COMPONENT_NAME, {
         mode: "primary",
         generation: cfg.databaseGeneration,
         ...(builtAsReplica ? {

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { createDatabaseCredentials, MASTER_USERNAME, MYSQL_PORT } from "./credentials";
 import { ENGINE_LIFECYCLE_SUPPORT, MYSQL_MAJOR_VERSION, PARAMETER_GROUP_FAMILY } from "./engine";
+import { databaseInstanceIdentifier, databaseInstanceName } from "./naming";
 import { createDatabaseKey } from "./kmsKey";
 import { assertValidDatabaseArgs, MAX_STORAGE_GB } from "./validate";
 
@@ -164,8 +165,8 @@ export class Database extends pulumi.ComponentResource {
         const replicaShaped = isReplica || args.builtAsReplica === true;
         const standby = replicaShaped && args.promote !== true;
         const generation = args.generation ?? 1;
-        const instanceName = generation === 1 ? `${name}-mysql` : `${name}-mysql-g${generation}`;
-        const instanceIdentifier = generation === 1 ? args.identifier : `${args.identifier}-g${generation}`;
+        const instanceName = databaseInstanceName(name, generation);
+        const instanceIdentifier = databaseInstanceIdentifier(args.identifier, generation);
         // Protected, and retained if it ever leaves the program: a retired generation is removed
         // from state but kept in AWS, for the operator to delete after checking its snapshot.
         const instanceOptions = { parent: this, protect: true, retainOnDelete: true };

@@ -4,6 +4,7 @@
 // config checks reuse.
 export { Database, DEFAULT_REPLICA_LAG_THRESHOLD_SECONDS, LOG_EXPORTS } from "./database";
 export type { DatabaseArgs } from "./database";
+export { databaseIdentifierBase, databaseInstanceIdentifier, databaseInstanceName } from "./naming";
 export { secretReplicaArn, MASTER_USERNAME, MYSQL_PORT, PASSWORD_SPECIALS } from "./credentials";
 export { KEY_DELETION_WINDOW_DAYS } from "./kmsKey";
 export { ENGINE_LIFECYCLE_SUPPORT, MYSQL_MAJOR_VERSION, PARAMETER_GROUP_FAMILY } from "./engine";

@@ -4,6 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { CONFIG_SCHEMA, ConfigKey, configKey, defaultOf, parseValue } from "../../../stacks/configSchema";
+import { DATABASE_COMPONENT_NAME } from "../../../stacks/names";
+import { databaseIdentifierBase, databaseInstanceIdentifier, databaseInstanceName } from "../../../components/database/naming";
 import { describeAwsError } from "../aws";
 import { lastSegment, PlanRequest } from "../failover";
 
@@ -22,14 +24,9 @@ export const KEYS = {
     hostedZoneId: configKey("hostedZoneId"),
 } as const;
 
-// build them from the stack files without a workspace.
-
-/**
- * The logical name of generation `g`'s RDS instance: the stacks name the Database component
- * `database`, and it names its instance `<name>-mysql`, `<name>-mysql-g<N>` from generation 2.
- */
+/** The logical name of generation `g`'s RDS instance, as the Database component names it in our stacks. */
 export function instanceLogicalName(g: number): string {
-    return g === 1 ? "database-mysql" : `database-mysql-g${g}`;
+    return databaseInstanceName(DATABASE_COMPONENT_NAME, g);
 }
 
 /** Steps 1–2 on prod: become a replica of dr's database in generation k+1, retiring `retire`. */
@@ -117,11 +114,7 @@ export function parseGeneration(stack: string, raw: string | undefined): number 
     return value!;
 }
 
-/**
- * The DB identifier of generation `g`, from the identifier of any generation: generation 1 is
- * `<base>`, generation 2 to 99 `<base>-g<N>` (the Database component's naming).
- */
+/** The DB identifier of generation `g`, from the identifier of any generation (the Database component's naming). */
 export function generationIdentifier(anyGenerationIdentifier: string, g: number): string {
-    const base = anyGenerationIdentifier.replace(/-g([2-9]|[1-9][0-9])$/, "");
-    return g === 1 ? base : `${base}-g${g}`;
+    return databaseInstanceIdentifier(databaseIdentifierBase(anyGenerationIdentifier), g);
 }

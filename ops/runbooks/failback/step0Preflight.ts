@@ -1,16 +1,11 @@
 // Failback Step 0: read-only preflight.
-import { awsErrorName, describeAwsError, waitTargetsHealthy } from "../aws";
-import { checkBackendRegion, checkCredentials, checkReplicaLag, describeDbInstance, isPromoted } from "../preflight";
-import { findInstanceUrn, isInstanceProtected, logicalName, retireDatabase, retiredDatabaseNotice, retireSnapshotName } from "../retire";
-import { pollUntil, Step, StepContext, waiting } from "../runner";
-import { syncBuckets } from "../s3sync";
-import { describeChanges, diffText, refuseUnsafe, upWithProgress } from "../updates";
-import { restoreConfig, UpOutcome } from "../workspace";
-import { FailbackContext, lookupDb, output, requireDb } from "./context";
-import { drRebuildRequest, generationIdentifier, KEYS, orDefault, parseGeneration, prodRebuildRequest, reverseMediaRequest, switchoverRequest } from "./plans";
+import { checkBackendRegion, checkCredentials, isPromoted } from "../preflight";
+import { Step } from "../runner";
+import { FailbackContext, output, requireDb } from "./context";
+import { KEYS } from "./plans";
 
 export function preflightStep(c: FailbackContext): Step {
-    const { opts, t, from, maxLag, dir, env, shown, snapshots, prodRebuildPlan, drRebuildPlan } = c;
+    const { opts, from, env } = c;
     return {
         id: "failback.preflight",
         title: "Step 0: preflight (credentials, state backend, dr promoted, prod's databases)",

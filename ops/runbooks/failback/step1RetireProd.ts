@@ -1,16 +1,12 @@
 // Failback Step 1: snapshot and retire prod's old database.
-import { awsErrorName, describeAwsError, waitTargetsHealthy } from "../aws";
-import { checkBackendRegion, checkCredentials, checkReplicaLag, describeDbInstance, isPromoted } from "../preflight";
-import { findInstanceUrn, isInstanceProtected, logicalName, retireDatabase, retiredDatabaseNotice, retireSnapshotName } from "../retire";
-import { pollUntil, Step, StepContext, waiting } from "../runner";
-import { syncBuckets } from "../s3sync";
-import { describeChanges, diffText, refuseUnsafe, upWithProgress } from "../updates";
-import { restoreConfig, UpOutcome } from "../workspace";
-import { FailbackContext, lookupDb, output, requireDb } from "./context";
-import { drRebuildRequest, generationIdentifier, KEYS, orDefault, parseGeneration, prodRebuildRequest, reverseMediaRequest, switchoverRequest } from "./plans";
+import { retireDatabase } from "../retire";
+import { Step } from "../runner";
+import { refuseUnsafe } from "../updates";
+import { FailbackContext, output } from "./context";
+import { KEYS } from "./plans";
 
 export function retireProdStep(c: FailbackContext): Step {
-    const { opts, t, from, maxLag, dir, env, shown, snapshots, prodRebuildPlan, drRebuildPlan } = c;
+    const { t, from, env, shown, snapshots, prodRebuildPlan } = c;
     return {
         id: "failback.retire-prod",
         title: "Step 1: snapshot and retire prod's old database",

@@ -1,16 +1,15 @@
 // Failback Step 2: build prod's replica of dr's promoted database.
-import { awsErrorName, describeAwsError, waitTargetsHealthy } from "../aws";
-import { checkBackendRegion, checkCredentials, checkReplicaLag, describeDbInstance, isPromoted } from "../preflight";
-import { findInstanceUrn, isInstanceProtected, logicalName, retireDatabase, retiredDatabaseNotice, retireSnapshotName } from "../retire";
-import { pollUntil, Step, StepContext, waiting } from "../runner";
-import { syncBuckets } from "../s3sync";
-import { describeChanges, diffText, refuseUnsafe, upWithProgress } from "../updates";
+import { describeAwsError } from "../aws";
+import { checkReplicaLag, describeDbInstance, isPromoted } from "../preflight";
+import { isInstanceProtected, retiredDatabaseNotice } from "../retire";
+import { pollUntil, Step, waiting } from "../runner";
+import { describeChanges, refuseUnsafe, upWithProgress } from "../updates";
 import { restoreConfig, UpOutcome } from "../workspace";
 import { FailbackContext, lookupDb, output, requireDb } from "./context";
-import { drRebuildRequest, generationIdentifier, KEYS, orDefault, parseGeneration, prodRebuildRequest, reverseMediaRequest, switchoverRequest } from "./plans";
+import { generationIdentifier, KEYS, parseGeneration } from "./plans";
 
 export function buildProdReplicaStep(c: FailbackContext): Step {
-    const { opts, t, from, maxLag, dir, env, shown, snapshots, prodRebuildPlan, drRebuildPlan } = c;
+    const { t, from, maxLag, env, shown, snapshots, prodRebuildPlan } = c;
     return {
         id: "failback.prod-replica",
         title: "Step 2: build a replica in the prod region from dr's promoted database",

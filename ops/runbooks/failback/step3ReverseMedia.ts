@@ -1,16 +1,14 @@
 // Failback Step 3: reverse the media sync.
-import { awsErrorName, describeAwsError, waitTargetsHealthy } from "../aws";
-import { checkBackendRegion, checkCredentials, checkReplicaLag, describeDbInstance, isPromoted } from "../preflight";
-import { findInstanceUrn, isInstanceProtected, logicalName, retireDatabase, retiredDatabaseNotice, retireSnapshotName } from "../retire";
-import { pollUntil, Step, StepContext, waiting } from "../runner";
+import { describeAwsError } from "../aws";
+import { Step } from "../runner";
 import { syncBuckets } from "../s3sync";
 import { describeChanges, diffText, refuseUnsafe, upWithProgress } from "../updates";
 import { restoreConfig, UpOutcome } from "../workspace";
-import { FailbackContext, lookupDb, output, requireDb } from "./context";
-import { drRebuildRequest, generationIdentifier, KEYS, orDefault, parseGeneration, prodRebuildRequest, reverseMediaRequest, switchoverRequest } from "./plans";
+import { FailbackContext, output } from "./context";
+import { KEYS, orDefault, reverseMediaRequest } from "./plans";
 
 export function reverseMediaStep(c: FailbackContext): Step {
-    const { opts, t, from, maxLag, dir, env, shown, snapshots, prodRebuildPlan, drRebuildPlan } = c;
+    const { opts, from, dir, env, shown } = c;
     return {
         id: "failback.reverse-media",
         title: "Step 3: reverse the media sync (dr → prod)",

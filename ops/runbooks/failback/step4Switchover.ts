@@ -1,19 +1,17 @@
 // Failback Step 4: the scheduled switchover.
-import { awsErrorName, describeAwsError, waitTargetsHealthy } from "../aws";
-import { checkBackendRegion, checkCredentials, checkReplicaLag, describeDbInstance, isPromoted } from "../preflight";
-import { findInstanceUrn, isInstanceProtected, logicalName, retireDatabase, retiredDatabaseNotice, retireSnapshotName } from "../retire";
-import { pollUntil, Step, StepContext, waiting } from "../runner";
-import { syncBuckets } from "../s3sync";
+import { describeAwsError, waitTargetsHealthy } from "../aws";
+import { describeDbInstance, isPromoted } from "../preflight";
+import { Step } from "../runner";
 import { describeChanges, diffText, refuseUnsafe, upWithProgress } from "../updates";
 import { restoreConfig, UpOutcome } from "../workspace";
-import { FailbackContext, lookupDb, output, requireDb } from "./context";
-import { drRebuildRequest, generationIdentifier, KEYS, orDefault, parseGeneration, prodRebuildRequest, reverseMediaRequest, switchoverRequest } from "./plans";
+import { FailbackContext, output, requireDb } from "./context";
+import { KEYS, parseGeneration, switchoverRequest } from "./plans";
 import { systemDns, waitDnsAnswers } from "../dns";
 import { waitHealthCheck } from "../route53";
 import { countdown, freezeAsg, setAsgSize, unfencePrimary, waitLagZero } from "./switchoverPieces";
 
 export function switchoverStep(c: FailbackContext): Step {
-    const { opts, t, from, maxLag, dir, env, shown, snapshots, prodRebuildPlan, drRebuildPlan } = c;
+    const { opts, t, from, dir, env, shown } = c;
     return {
         id: "failback.switchover",
         title: "Step 4: switch over to prod (freeze dr, promote prod's replica, move DNS)",

@@ -38,3 +38,20 @@ export function servicePrincipalIn(service: string, partition: Partition): strin
     const cn = partition === "aws-cn" && (CN_SUFFIXED_SERVICES as readonly string[]).includes(service);
     return `${service}.${cn ? dnsSuffix(partition) : "amazonaws.com"}`;
 }
+
+/**
+ * The region Route 53's API (its control plane, one per partition) is addressed and signed in.
+ * "Route 53 in AWS Regions other than the Beijing and Ningxia Regions: specify us-east-1 as the
+ * Region. Route 53 in the Beijing and Ningxia Regions: specify cn-northwest-1."
+ * (https://docs.aws.amazon.com/general/latest/gr/r53.html; endpoint route53.amazonaws.com.cn).
+ * GovCloud: the SDK's own endpoint rules (@aws-sdk/client-route-53 3.1169.0) sign
+ * route53.us-gov.amazonaws.com in us-gov-west-1, as they sign route53.amazonaws.com in us-east-1
+ * and route53.amazonaws.com.cn in cn-northwest-1.
+ */
+export function route53ApiRegion(partition: Partition): string {
+    switch (partition) {
+        case "aws": return "us-east-1";
+        case "aws-cn": return "cn-northwest-1";
+        case "aws-us-gov": return "us-gov-west-1";
+    }
+}

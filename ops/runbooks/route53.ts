@@ -1,20 +1,25 @@
-// Route 53 as the runbooks use its API (the control plane, homed in us-east-1: during an outage
-// there it may not answer, so every caller treats these calls as best effort): what its health
+// Route 53 as the runbooks use its API (the control plane, one per partition: us-east-1 for the
+// aws partition, cn-northwest-1 for aws-cn; during an outage there it may not answer, so every
+// caller treats these calls as best effort): what its health
 // checkers see, and repointing the PRIMARY failover record (the fence, and failback's unfence).
 // DNS answers are checked on the data plane instead (dns.ts).
 import {
     ChangeResourceRecordSetsCommand, GetHealthCheckStatusCommand, ListResourceRecordSetsCommand, ResourceRecordSet, Route53Client,
 } from "@aws-sdk/client-route-53";
 import { LoadBalancer } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { partitionOf } from "../../components/regions";
+import { route53ApiRegion } from "../../components/partition";
 import { awsClient } from "./clients";
 import { findLoadBalancerByDns, normaliseDns } from "./aws";
 import { pollUntil, StepContext, waiting } from "./runner";
 
 /**
- * The region Route 53's API is addressed in (its control plane, in the aws partition).
- * https://docs.aws.amazon.com/general/latest/gr/r53.html
+ * The region Route 53's API is addressed in for stacks in `region`: its partition's control
+ * plane (components/partition.ts, route53ApiRegion), never the stack's own region.
  */
-export const ROUTE53_API_REGION = "us-east-1";
+export function route53RegionFor(region: string): string {
+    return route53ApiRegion(partitionOf(region));
+}
 
 /**
  * Route 53 considers an endpoint healthy when more than 18% of its checkers report it healthy,
@@ -30,18 +35,22 @@ export interface HealthCheckView {
     isHealthy: boolean;
 }
 
-/** GetHealthCheckStatus, summarised. Throws (AwsUnreachableError when the API does not answer). */
-export async function healthCheckView(healthCheckId: string): Promise<HealthCheckView> {
-    const out = await awsClient(Route53Client, ROUTE53_API_REGION).send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
+/**
+ * GetHealthCheckStatus, summarised, asked of the Route 53 API of `region`'s partition. Throws
+ * (AwsUnreachableError when the API does not answer).
+ */
+export async function healthCheckView(healthCheckId: string, region: string): Promise<HealthCheckView> {
+    const out = await awsClient(Route53Client, route53RegionFor(region)).send(new GetHealthCheckStatusCommand({ HealthCheckId: healthCheckId }));
     const observations = out.HealthCheckObservations ?? [];
     const healthy = observations.filter((o) => (o.StatusReport?.Status ?? "").startsWith("Success")).length;
     return { healthy, total: observations.length, isHealthy: observations.length > 0 && healthy / observations.length > HEALTHY_FRACTION };
 }
 
-/** Waits until Route 53 considers the health check healthy. */
-export async function waitHealthCheck(ctx: StepContext, healthCheckId: string, timing: { timeoutMs: number; intervalMs: number }): Promise<string> {
+/** Waits until Route 53 (of `region`'s partition) considers the health check healthy. */
+export async function waitHealthCheck(ctx: StepContext, healthCheckId: string, region: string,
+    timing: { timeoutMs: number; intervalMs: number }): Promise<string> {
     return pollUntil(ctx, `Route 53 health check ${healthCheckId} to be healthy`, async () => {
-        const view = await healthCheckView(healthCheckId);
+        const view = await healthCheckView(healthCheckId, region);
         if (view.isHealthy) return `health check ${healthCheckId} healthy (${view.healthy}/${view.total} checkers)`;
         return waiting(`${view.healthy}/${view.total} checkers report success`);
     }, timing);
@@ -68,7 +77,7 @@ export interface PrimaryRecordChange {
 export async function aliasPrimaryRecord(hostedZoneId: string, domainName: string, target: { region: string; albDnsName: string },
     comment: string): Promise<PrimaryRecordChange> {
     const name = `${normaliseDns(domainName)}.`;
-    const r53 = awsClient(Route53Client, ROUTE53_API_REGION);
+    const r53 = awsClient(Route53Client, route53RegionFor(target.region));
     const listed = await r53.send(new ListResourceRecordSetsCommand({
         HostedZoneId: hostedZoneId, StartRecordName: name, StartRecordType: "A", MaxItems: 10,
     }));

@@ -83,7 +83,7 @@ export function switchoverStep(c: FailbackContext): Step {
                 // Pulumi; the up above does not see that drift, so the record is put back here.
                 checks.push(await unfencePrimary(prodRegion, zone, String(outputs.domainName), String(outputs.albDnsName)));
             }
-            if (outputs.healthCheckId) checks.push(await waitHealthCheck(ctx, String(outputs.healthCheckId), { timeoutMs: t.dnsMs, intervalMs: t.pollMs }));
+            if (outputs.healthCheckId) checks.push(await waitHealthCheck(ctx, String(outputs.healthCheckId), prodRegion, { timeoutMs: t.dnsMs, intervalMs: t.pollMs }));
             if (outputs.domainName && zone) {
                 checks.push(await waitDnsAnswers(ctx, opts.dns ?? systemDns(), String(outputs.domainName),
                     { region: prodRegion, albDnsName: String(outputs.albDnsName), label: "prod's ALB" }, { timeoutMs: t.dnsMs, intervalMs: t.pollMs }));

@@ -1,14 +1,15 @@
 // What the failover does about prod before the irreversible promotion: ask Route 53's checkers
 // whether prod is really down (a healthy prod means promoting dr would make two writable
 // databases), and, if prod's regional API still answers, stop prod's app servers so prod stops
-// writing. Both are best effort: Route 53's API lives in us-east-1 and prod's region may be the
-// one that is down, so "could not ask" is said and the run goes on.
+// writing. Both are best effort: Route 53's API lives in one region (us-east-1 in the aws
+// partition) and prod's region may be the one that is down, so "could not ask" is said and the
+// run goes on.
 import {
     AutoScalingClient, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
 import { describeAwsError } from "../aws";
 import { awsClient, isUnreachable } from "../clients";
-import { healthCheckView, ROUTE53_API_REGION } from "../route53";
+import { healthCheckView, route53RegionFor } from "../route53";
 import { StepWarning, stepWarning } from "../runner";
 import { FailoverState } from "./stacks";
 
@@ -25,9 +26,9 @@ export async function checkProdHealth(st: FailoverState, prodName: string, force
     }
     let view;
     try {
-        view = await healthCheckView(id);
+        view = await healthCheckView(id, st.drRegion);
     } catch (e) {
-        const where = isUnreachable(e) ? `Route 53's API (in ${ROUTE53_API_REGION}) did not answer` : `reading it failed`;
+        const where = isUnreachable(e) ? `Route 53's API (in ${route53RegionFor(st.drRegion)}) did not answer` : `reading it failed`;
         return stepWarning("unchecked", `could not read what Route 53's checkers see of prod (health check ${id}): ${where}: `
             + `${describeAwsError(e)}. Going on: check by hand that prod is down for users before confirming`);
     }

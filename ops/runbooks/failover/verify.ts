@@ -7,7 +7,7 @@ import { describeAwsError } from "../aws";
 import { isUnreachable } from "../clients";
 import { DnsClient, waitDnsAnswers } from "../dns";
 import { describeDbInstance, isPromoted } from "../preflight";
-import { aliasPrimaryRecord, ROUTE53_API_REGION } from "../route53";
+import { aliasPrimaryRecord, route53RegionFor } from "../route53";
 import { StepContext, StepWarning, stepWarning } from "../runner";
 import { restoreConfig } from "../workspace";
 import type { FailoverOptions } from "./index";
@@ -92,7 +92,7 @@ export async function fenceProd(st: FailoverState, prodName: string): Promise<st
         return `PRIMARY record ${name} now aliases the dr load balancer ${lb!.DNSName} (was ${primary.AliasTarget?.DNSName ?? "?"}); `
             + `failback's switchover restores it`;
     } catch (e) {
-        const why = isUnreachable(e) ? `Route 53's API (in ${ROUTE53_API_REGION}) did not answer: ` : "";
+        const why = isUnreachable(e) ? `Route 53's API (in ${route53RegionFor(st.drRegion)}) did not answer: ` : "";
         return stepWarning("unfenced", `could not fence prod (${why}${describeAwsError(e)}); when ${prodName} recovers, Route 53 may send users `
             + `back to it: ${retry}`);
     }

@@ -11,8 +11,9 @@ import { MediaBucket, MediaReplication } from "../components/media";
 import { deployAppTier } from "./appTier";
 import { dbIdentifier, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
+import type { DrOutputs, PrimaryPeerView, ProgramOutputs } from "./outputs";
 
-export function deployDr(ctx: StackContext, prod: Record<string, any>): Record<string, pulumi.Input<any>> {
+export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutputs<DrOutputs> {
     const { cfg, tags } = ctx;
     const network = new Network("network", { vpcCidr: cfg.vpcCidr, availabilityZones: ctx.availabilityZones, tags });
     const media = new MediaBucket("media", { tags });
@@ -47,8 +48,9 @@ export function deployDr(ctx: StackContext, prod: Record<string, any>): Record<s
         tags,
     });
 
-    const outputs: Record<string, pulumi.Input<any>> = {
-        role: cfg.role,
+    // stacks/outputs.ts DrOutputs.
+    const outputs: ProgramOutputs<DrOutputs> = {
+        role: "dr",
         promote: cfg.promote,
         region: cfg.region,
         vpcCidr: cfg.vpcCidr,

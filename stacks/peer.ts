@@ -6,46 +6,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { cidrsOverlap, parseCidr } from "../components/basic/subnetPlan";
 import { ConfigError, NAMESPACE, Role, StackConfig } from "./config";
 import { isAwsRegion } from "../components/regions";
+import { DrPeerView, PEER_READS, PrimaryPeerView } from "./outputs";
 
-/** What prod exports for dr (and dr validates). Only stable IDs and ARNs cross stacks. */
-export interface PrimaryOutputs {
-    role: string;
-    promote: boolean;
-    region: string;
-    vpcCidr: string;
-    /** The dr region prod replicates its credentials secret to. */
-    peerRegion: string;
-    dbInstanceArn: string;
-    dbCredentialsSecretArn: string;
-    mediaBucketArn: string;
-    /** Set only when prod runs a custom AMI: dr copies it. */
-    customAmiId?: string;
-    /** Absent while prod is rebuilt from dr during failback. */
-    albDnsName?: string;
-    albZoneId?: string;
-    /** The app tier's secret (the deep check's token): the drill writes its marker through prod's app with it. */
-    appSecretArn?: string;
-}
-
-/** What dr exports for prod. */
-export interface DrOutputs {
-    role: string;
-    promote: boolean;
-    region: string;
-    vpcCidr: string;
-    mediaBucketArn: string;
-    /** Read when prod is rebuilt from dr during failback. */
-    dbInstanceArn?: string;
-    /** Set while dr runs its app tier (promoted, or a drill): the runbooks' deep check reads its token with it. */
-    appSecretArn?: string;
-}
-
-const REQUIRED: Record<Role, string[]> = {
-    // Keys dr needs from prod; prod needs from dr.
-    // prod's app tier is not required: while prod is rebuilt from dr (failback) it has none.
-    dr: ["role", "promote", "region", "vpcCidr", "peerRegion", "dbInstanceArn", "dbCredentialsSecretArn", "mediaBucketArn"],
-    primary: ["role", "promote", "region", "vpcCidr", "mediaBucketArn"],
-};
+/**
+ * Keys a stack cannot do without from its peer (stacks/outputs.ts PEER_READS). prod's app tier
+ * outputs are not among them: dr builds nothing from them (its app tier has its own load
+ * balancer and secret); they stay exported throughout, also while prod is rebuilt from dr
+ * during failback (its fleet is parked at 0 instances, the tier kept).
+ */
+const REQUIRED: Record<Role, readonly string[]> = { dr: PEER_READS.dr.required, primary: PEER_READS.primary.required };
 
 /**
  * Checks the peer's outputs against this stack's config. Pure: returns one line per problem.
@@ -101,19 +70,29 @@ export function checkPeer(self: StackConfig, outputs: Record<string, any>): stri
 }
 
 /**
- * Reads the peer stack's outputs and validates them. Throws a ConfigError listing every
- * problem before any resource is registered.
+ * Reads the peer stack's outputs (PEER_READS of this stack's role) and validates them. Throws a
+ * ConfigError listing every problem before any resource is registered.
  */
-export async function readPeer(self: StackConfig): Promise<{ ref: pulumi.StackReference; outputs: Record<string, any> }> {
+async function readPeer(self: StackConfig): Promise<Record<string, unknown>> {
     const ref = new pulumi.StackReference(self.peerStack!);
-    const keys = REQUIRED[self.role].concat(self.role === "dr" ? ["customAmiId"] : ["dbInstanceArn"]);
-    const outputs: Record<string, any> = {};
-    for (const k of keys) {
+    const reads = PEER_READS[self.role];
+    const outputs: Record<string, unknown> = {};
+    for (const k of [...reads.required, ...reads.optional]) {
         outputs[k] = (await ref.getOutputDetails(k)).value;
     }
     const problems = checkPeer(self, outputs);
     if (problems.length > 0) {
         throw new ConfigError(pulumi.getStack(), problems);
     }
-    return { ref, outputs };
+    return outputs;
+}
+
+/** dr's view of prod, validated: every required key is there (checkPeer). */
+export async function readPrimaryPeer(self: StackConfig): Promise<PrimaryPeerView> {
+    return await readPeer(self) as unknown as PrimaryPeerView;
+}
+
+/** prod's view of dr, validated: every required key is there (checkPeer). */
+export async function readDrPeer(self: StackConfig): Promise<DrPeerView> {
+    return await readPeer(self) as unknown as DrPeerView;
 }

@@ -12,8 +12,9 @@ import { NAMESPACE } from "./config";
 import { deployAppTier } from "./appTier";
 import { dbIdentifier, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
+import type { DrPeerView, PrimaryOutputs, ProgramOutputs } from "./outputs";
 
-export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undefined): Record<string, pulumi.Input<any>> {
+export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): ProgramOutputs<PrimaryOutputs> {
     const { cfg, tags } = ctx;
     const network = new Network("network", { vpcCidr: cfg.vpcCidr, availabilityZones: ctx.availabilityZones, tags });
 
@@ -86,13 +87,14 @@ export function deployPrimary(ctx: StackContext, dr: Record<string, any> | undef
         tags,
     });
 
-    // The outputs dr reads (stacks/peer.ts PrimaryOutputs): stable IDs and ARNs only, no secrets.
+    // stacks/outputs.ts PrimaryOutputs: stable IDs and ARNs only, no secrets.
     return {
-        role: cfg.role,
+        role: "primary",
         promote: false,
         region: cfg.region,
         vpcCidr: cfg.vpcCidr,
-        peerRegion: cfg.peerRegion,
+        // Required for the primary role (stacks/config.ts refuses a primary without it).
+        peerRegion: cfg.peerRegion!,
         vpcId: network.vpcId,
         dbInstanceArn: database.dbInstanceArn,
         dbInstanceIdentifier: database.dbInstanceIdentifier,

@@ -18,6 +18,7 @@ import { lastSegment, OfflinePlanner, PlanRequest } from "./failover";
 import { checkBackendRegion, checkCredentials, checkReplicaLag, describeDbInstance, isPromoted } from "./preflight";
 import { RunbookIO, RunbookReport, runSteps, Step, StepRecord } from "./runner";
 import { PulumiWorkspace, StackOps } from "./workspace";
+import { requireOutput } from "./stackOutputs";
 // Type-only: index.ts imports this module at run time, so a value import back would be a cycle.
 import type { RunbookDefinition } from "./index";
 
@@ -103,9 +104,7 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
         return { prod, dr };
     };
     const replicaIdentifier = async (stack: StackOps) => {
-        const id = (await stack.outputs()).dbInstanceIdentifier;
-        if (typeof id !== "string" || !id) throw new Error(`stack ${stack.name} has no dbInstanceIdentifier output; run \`pulumi up\` on it first`);
-        return id;
+        return requireOutput(stack, "dbInstanceIdentifier");
     };
     const prodOutputs = async (p: StackOps) => JSON.stringify(sortKeys(await p.outputs()));
 
@@ -116,7 +115,7 @@ function buildDrill(opts: DrillOptions): { steps: Step[]; inline: () => InlineTe
             const { prod: p, dr: d } = await stacks();
             const prodOut = await p.outputs();
             prodBefore = JSON.stringify(sortKeys(prodOut));
-            drRegion = (await d.getConfig("aws:region")) ?? (await d.outputs()).region;
+            drRegion = (await d.getConfig("aws:region")) ?? (await d.outputs()).region ?? "";
             if (!drRegion) throw new Error(`stack ${d.name} has neither aws:region in its config nor a region output`);
             const promote = await d.getConfig(KEYS.promote);
             if (promote === "true") {

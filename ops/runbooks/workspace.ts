@@ -3,13 +3,14 @@
 // project folder), and tests inject a fake that records calls and can fail on demand.
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { explainPulumiError, PENDING_OPERATIONS_TEXT } from "./locks";
+import type { StackOutputs } from "./stackOutputs";
 
 /** The result of `pulumi up` as runbooks need it. */
 export interface UpOutcome {
     /** Counts per operation, e.g. { create: 40, update: 1, same: 60 }. */
     changes: Record<string, number>;
     /** Stack outputs after the update, secrets unwrapped only where marked. */
-    outputs: Record<string, any>;
+    outputs: StackOutputs;
 }
 
 /** One stack of this project, as runbooks use it. */
@@ -23,7 +24,7 @@ export interface StackOps {
     up(onOutput: (line: string) => void): Promise<UpOutcome>;
     /** `pulumi preview`; returns the counts per operation. */
     preview(onOutput: (line: string) => void): Promise<Record<string, number>>;
-    outputs(): Promise<Record<string, any>>;
+    outputs(): Promise<StackOutputs>;
     /** `pulumi stack export`: the checkpoint, for unprotecting one resource before retiring it. */
     exportState(): Promise<any>;
     importState(deployment: any): Promise<void>;

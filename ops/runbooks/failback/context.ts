@@ -5,6 +5,7 @@ import { describeDbInstance } from "../preflight";
 import { findInstanceUrn, logicalName, retireSnapshotName } from "../retire";
 import { StepContext } from "../runner";
 import { diffText, DiffSummary } from "../updates";
+import { requireOutput } from "../stackOutputs";
 import { StackOps } from "../workspace";
 import { DEFAULT_TIMEOUTS, FailbackOptions, FailbackTimeouts, validateFailbackOptions } from "./options";
 import { drRebuildRequest, generationIdentifier, KEYS, orDefault, parseGeneration, prodRebuildRequest } from "./plans";
@@ -22,14 +23,8 @@ async function regionOf(stack: StackOps): Promise<string> {
     return region;
 }
 
-export async function output(stack: StackOps, key: string): Promise<string> {
-    const value = (await stack.outputs())[key];
-    if (typeof value !== "string" || value === "") {
-        throw new Error(`stack ${stack.name} has no ${key} output; run \`pulumi up\` on it with this version of the program, `
-            + `or check it is the right stack`);
-    }
-    return value;
-}
+/** A non-empty string output of a stack (ops/runbooks/stackOutputs.ts: the keys are typed by the stacks' contract). */
+export const output = requireOutput;
 
 export async function requireDb(region: string, identifier: string, what: string) {
     const db = await describeDbInstance(region, identifier);

@@ -2,6 +2,7 @@
 // replica, the app tier's size and the domain, validated through the config schema.
 import { configKey, parseValue, ValueOf } from "../../../stacks/configSchema";
 import { StackOps } from "../workspace";
+import type { StackOutputs } from "../stackOutputs";
 import type { FailoverOptions } from "./index";
 
 /** Config keys this runbook reads or sets, fully qualified (stacks/configSchema.ts). */
@@ -23,8 +24,8 @@ export interface FailoverState {
     dr: StackOps;
     prodRegion: string;
     drRegion: string;
-    prodOutputs: Record<string, any>;
-    drOutputs: Record<string, any>;
+    prodOutputs: StackOutputs;
+    drOutputs: StackOutputs;
     dbIdentifier: string;
     instanceType: string;
     maxSize: number;

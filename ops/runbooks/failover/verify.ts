@@ -9,6 +9,7 @@ import { DnsClient, waitDnsAnswers } from "../dns";
 import { describeDbInstance, isPromoted } from "../preflight";
 import { aliasPrimaryRecord, route53RegionFor } from "../route53";
 import { StepContext, StepWarning, stepWarning } from "../runner";
+import { outputOf } from "../stackOutputs";
 import { restoreConfig } from "../workspace";
 import type { FailoverOptions } from "./index";
 import { stopProdWrites } from "./prod";
@@ -83,7 +84,7 @@ export async function fenceProd(st: FailoverState, prodName: string): Promise<st
     const retry = `rerun \`npm run runbook -- failover --yes\` (it resumes) before ${prodName}'s region recovers`;
     try {
         const { name, primary, unchanged, lb } = await aliasPrimaryRecord(st.hostedZoneId, st.domainName,
-            { region: st.drRegion, albDnsName: st.drOutputs.albDnsName }, `pilot-light failover: fence ${prodName} until failback`);
+            { region: st.drRegion, albDnsName: outputOf(st.drOutputs, "albDnsName", st.dr.name) }, `pilot-light failover: fence ${prodName} until failback`);
         if (!primary) {
             return stepWarning("unfenced", `no PRIMARY failover record named ${name} in zone ${st.hostedZoneId}, so prod is not fenced `
                 + `(was the record created by ${prodName}?)`);
@@ -107,7 +108,7 @@ export async function waitForDns(ctx: StepContext, st: FailoverState, client: Dn
     timing: { timeoutMs: number; intervalMs: number }): Promise<string | StepWarning> {
     if (!st.domainName) return "skipped: no domain is configured (pilot-light:domainName), so DNS was not checked";
     try {
-        return await waitDnsAnswers(ctx, client, st.domainName, { region: st.drRegion, albDnsName: st.drOutputs.albDnsName, label: "the dr load balancer" }, timing);
+        return await waitDnsAnswers(ctx, client, st.domainName, { region: st.drRegion, albDnsName: outputOf(st.drOutputs, "albDnsName", st.dr.name), label: "the dr load balancer" }, timing);
     } catch (e: any) {
         const why = st.prodHealthy
             ? ` Route 53 checkers saw prod healthy before the promotion, which keeps DNS on prod unless the fence worked.`

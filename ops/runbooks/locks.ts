@@ -1,9 +1,17 @@
 // What an operator must do when `pulumi up` cannot start or was cut short: a stack locked by
 // another (or a killed) update, and resources left with pending operations by an interrupted
-// one. The Automation API classifies the lock itself (ConcurrentUpdateError, from the CLI's
-// "[409] Conflict: Another update is currently in progress." on Pulumi Cloud and "the stack is
-// currently locked by" on an S3/file backend: @pulumi/pulumi 3.248.0 automation/errors.js); the
-// recovery is Pulumi's own, https://www.pulumi.com/docs/iac/operations/troubleshooting/interrupted-updates/
+// one. The texts are the CLI's own, read in pulumi/pulumi at 1b5949891b3c (2026-08-21):
+// - a Pulumi Cloud backend answers "[409] Conflict: Another update is currently in progress.";
+// - an S3/file (diy) backend says "the stack is currently locked by N lock(s). Either wait for the
+//   other process(es) to end or delete the lock file with `pulumi cancel`." followed by one line
+//   per lock file (pkg/backend/diy/lock.go, checkForLock);
+// - the Automation API turns either into a ConcurrentUpdateError by those two texts
+//   (sdk/nodejs/automation/errors.ts, createCommandError: conflictText, diyBackendConflictText);
+// - an update that starts over an interrupted one's leftovers warns "Attempting to deploy or
+//   update resources with N pending operations from previous deployment." and says to confirm
+//   them in the provider's console and run `pulumi refresh`, interactively for pending CREATEs
+//   (pkg/resource/deploy/deployment_executor.go).
+// The recovery is Pulumi's own, https://www.pulumi.com/docs/iac/operations/troubleshooting/interrupted-updates/
 // (`pulumi refresh` clears pending operations; pending CREATEs need `--clear-pending-creates` or
 // `--import-pending-creates`, https://www.pulumi.com/docs/cli/commands/pulumi_refresh/).
 import { ConcurrentUpdateError } from "@pulumi/pulumi/automation";

@@ -45,7 +45,7 @@ function outputValues(map: Record<string, { value: any; secret: boolean }>): Rec
  * Engine output as lines, with a note when the update starts over pending operations (an
  * interrupted earlier update): the engine only warns, and the runbook's operator should know.
  */
-function lines(stack: string, onOutput: (line: string) => void) {
+export function engineLines(stack: string, onOutput: (line: string) => void): (out: string) => void {
     let noted = false;
     return (out: string) => out.split("\n").filter(Boolean).forEach((line) => {
         onOutput(line);
@@ -71,7 +71,7 @@ class AutomationStack implements StackOps {
     async up(onOutput: (line: string) => void) {
         let result;
         try {
-            result = await this.stack.up({ onOutput: lines(this.name, onOutput), signal: this.signal });
+            result = await this.stack.up({ onOutput: engineLines(this.name, onOutput), signal: this.signal });
         } catch (e) {
             throw explainPulumiError(this.name, e);
         }
@@ -80,7 +80,7 @@ class AutomationStack implements StackOps {
     async preview(onOutput: (line: string) => void) {
         let result;
         try {
-            result = await this.stack.preview({ onOutput: lines(this.name, onOutput), signal: this.signal });
+            result = await this.stack.preview({ onOutput: engineLines(this.name, onOutput), signal: this.signal });
         } catch (e) {
             throw explainPulumiError(this.name, e);
         }

@@ -1,6 +1,9 @@
 // The bootstrap runbook against FakeWorkspace: the order of the three updates, the config each
 // one runs with, and that the operator's replicateToPeer is back as it was whenever it stops.
 import { strict as assert } from "assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { runBootstrap } from "../../ops/runbooks/bootstrap";
 import { fakeIO, FakeWorkspace } from "./support/fakeWorkspace";
 
@@ -98,5 +101,32 @@ describe("runbooks: bootstrap", () => {
         assert.equal(report.steps[0].status, "failed");
         assert.match(report.stoppedBecause!, /dr has pilot-light:promote true: .*use the failback runbook instead/);
         assert.deepEqual(writes(ws), []);
+    });
+
+    describe("dr's secrets provider", () => {
+        let dir: string;
+        beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "pl-bootstrap-")); });
+        afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+        const stackFile = (stack: string, provider: string) => fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), `secretsprovider: ${provider}\n`);
+
+        it("a KMS key in prod's region stops the first step, before any update", async () => {
+            stackFile("dr", "awskms://alias/pl-dr?region=us-east-1");
+            const { ws } = firstDeploy();
+            const report = await runBootstrap({ workspace: ws, dir }, fakeIO());
+            assert.deepEqual(report.steps.map((s) => s.status), ["failed", "not-run", "not-run", "not-run"]);
+            assert.equal(report.steps[0].error, "dr's secrets provider is a KMS key in us-east-1, prod's region (awskms://alias/pl-dr?region=us-east-1): "
+                + "while that region is down, dr's encrypted config cannot be decrypted and no update of dr can run; use a key in us-west-2 "
+                + "(a multi-Region key's replica there, mrk-..., addressed in us-west-2) or a passphrase the on-call can reach: "
+                + "`pulumi stack change-secrets-provider --stack dr \"awskms://alias/<alias>?region=us-west-2\"`");
+            assert.deepEqual(writes(ws), []);
+        });
+
+        it("a key in dr's region is accepted and named in the first step's record", async () => {
+            stackFile("dr", "awskms://mrk-1234abcd12ab34cd56ef1234567890ab?region=us-west-2");
+            const { ws } = firstDeploy();
+            const report = await runBootstrap({ workspace: ws, dir }, fakeIO());
+            assert.equal(report.ok, true, report.stoppedBecause);
+            assert.equal(report.steps[0].detail, `dr not deployed yet; prod ${KEY} is unset (default true); secrets: dr: KMS key in us-west-2`);
+        });
     });
 });

@@ -1,6 +1,6 @@
 // The offline diff: what changes between two configurations of one stack, and whether any of
 // it could lose data. Used by `npm run plan -- --promote/--set` and by every runbook's --dry-run.
-import { planStack, StackPlan } from "../offline/planner";
+import { PlanCache, planStack, StackPlan } from "../offline/planner";
 import { checkDataSafety, diffResources, ResourceChange } from "./diff";
 import { refusals } from "./refusals";
 
@@ -21,6 +21,8 @@ export interface PlanChangeRequest {
      * runbook snapshots each and unprotects it in the state before `pulumi up`.
      */
     allowRetire?: string[];
+    /** Plans to reuse (see PlanCache): the "before" plan and both plans' peers are made once per cache. */
+    cache?: PlanCache;
 }
 
 export interface PlannedChange {
@@ -38,8 +40,8 @@ export interface PlannedChange {
  * plan starts from the first one's state, as `pulumi up` would (a stashed value keeps its output).
  */
 export async function planChange(req: PlanChangeRequest): Promise<PlannedChange> {
-    const before = await planStack({ dir: req.dir, stack: req.stack, configOverrides: req.from });
-    const after = await planStack({ dir: req.dir, stack: req.stack, configOverrides: req.to, engine: { priorResources: before.resources } });
+    const before = await planStack({ dir: req.dir, stack: req.stack, configOverrides: req.from, cache: req.cache });
+    const after = await planStack({ dir: req.dir, stack: req.stack, configOverrides: req.to, engine: { priorResources: before.resources }, cache: req.cache });
     return diffPlans(before, after, req.allowRetire);
 }
 

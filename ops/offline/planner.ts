@@ -12,7 +12,9 @@
 //   because dr does not exist yet), exactly what dr would see on its first deploy;
 // - prod in steady state reads dr's outputs, so dr is planned first (which plans prod step 1).
 // Another project is planned on its own, with no peers.
+import { createHash } from "crypto";
 import { NAMESPACE, parseConfig, StackConfig } from "../../stacks/config";
+import { withLogLabel } from "./console";
 import { OfflineRun, OfflineRunOptions, runOffline } from "./engine";
 import { PreviewOptions } from "./preview";
 import { loadProject, loadStack, ProjectFileError, PulumiProject } from "./project";
@@ -30,15 +32,54 @@ export interface PlanRequest {
     /** Plan this stack as `pulumi preview` sees it (its peers are deployed stacks: never previews). */
     preview?: PreviewOptions;
     /**
-     * Peer plans to reuse across requests (the program is deterministic, so a peer planned with
-     * the same overrides and SSM answers has the same outputs); pass the same map to several
-     * planStack calls.
+     * Plans to reuse across requests (see PlanCache): pass the same cache to every planStack
+     * call of one command or test process, and each configuration is planned once.
      */
-    peerPlans?: PeerPlanCache;
+    cache?: PlanCache;
 }
 
-/** Peer plans by stack, overrides and depth: their outputs, config and the peers they planned. */
-export type PeerPlanCache = Map<string, { outputs: Record<string, any>; config: Record<string, string>; trail: StackPlan["peers"] }>;
+/** A stack planned with its peers: the run, the config it saw, and the peers planned first. */
+interface Planned {
+    run: OfflineRun;
+    config: Record<string, string>;
+    settings?: StackConfig;
+    peers: StackPlan["peers"];
+    /** Its PlanCache key: a peer's key is part of the key of the stack that reads it. */
+    key: string;
+}
+
+/**
+ * Plans already made in this process, by configuration: the program, the stack, the config it
+ * resolved to (stack file plus overrides), the fake SSM answers, for a preview what exists, and
+ * the same of the peer it read (so a changed peer stack file is a new configuration). The
+ * program is deterministic, so the same configuration gives the same plan, whether it was asked
+ * for or planned as another stack's peer. `npm run plan -- --stack dr` needs prod at bootstrap
+ * step 1 three times (dr's peer, dr promoted's peer, and dr standby's peer when prod in steady
+ * state is planned for the reports), and runs it once. A plan with a prior state
+ * (`engine.priorResources`) is never reused. Callers must not change a plan they get: others share it.
+ */
+export class PlanCache {
+    private readonly plans = new Map<string, Planned>();
+    /** How many times the program ran for a plan not found here. */
+    runs = 0;
+
+    /** The key of a configuration; `peerKey` is the key of the peer it read, null when it read none. */
+    static key(project: PulumiProject, stack: string, config: Record<string, string>, secretKeys: string[],
+        engine: PlanRequest["engine"], preview: PreviewOptions | undefined, peerKey: string | null): string {
+        const sorted = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+        return createHash("sha256").update(JSON.stringify([project.main, project.name, stack, sorted(config), [...secretKeys].sort(),
+            sorted(engine?.ssmParameters ?? {}), preview ? [...preview.existing].sort() : null, engine?.priorResources ? "prior" : null, peerKey]))
+            .digest("hex");
+    }
+
+    get(key: string, engine: PlanRequest["engine"]): Planned | undefined {
+        return engine?.priorResources ? undefined : this.plans.get(key);
+    }
+
+    set(planned: Planned, engine: PlanRequest["engine"]): void {
+        if (!engine?.priorResources) this.plans.set(planned.key, planned);
+    }
+}
 
 export interface StackPlan extends OfflineRun {
     project: string;
@@ -100,12 +141,24 @@ function peerFileName(peerStack: string): string {
     return peerStack.split("/").pop()!;
 }
 
-/** Plans `stack` after planning the peers it references; returns its outputs for the caller. */
-async function planWithPeers(project: PulumiProject, stack: string, overrides: Record<string, string>,
-    trail: StackPlan["peers"], depth: number, engine: PlanRequest["engine"] = {}, preview?: PreviewOptions,
-    cache: PeerPlanCache = new Map()): Promise<{ run: OfflineRun; config: Record<string, string>; settings?: StackConfig }> {
+/**
+ * What a run's log lines are labelled with: the stack, its state in this project's schema, and
+ * whose peer it is, e.g. "prod at bootstrap step 1, dr's peer".
+ */
+export function planLabel(stack: string, settings: StackConfig | undefined, peerOf: string | undefined, preview: boolean): string {
+    const state = !settings ? ""
+        : settings.role === "dr" ? (settings.promote ? " promoted" : settings.drill ? " drill" : " standby")
+        : settings.rebuildFromPeer ? " rebuilt from its peer" : settings.replicateToPeer ? "" : " at bootstrap step 1";
+    return `${stack}${state}${preview ? " (preview)" : ""}${peerOf ? `, ${peerOf}'s peer` : ""}`;
+}
+
+/** Plans `stack` after planning the peers it references (each configuration at most once per cache). */
+async function planWithPeers(project: PulumiProject, stack: string, overrides: Record<string, string>, depth: number,
+    engine: PlanRequest["engine"] = {}, preview: PreviewOptions | undefined, cache: PlanCache, peerOf?: string): Promise<Planned> {
     const { config, secretKeys, settings } = stackConfig(project, stack, overrides);
     const stackOutputs: Record<string, Record<string, any>> = {};
+    const peers: StackPlan["peers"] = [];
+    let peerKey: string | null = null;
     const wantsPeer = settings !== undefined && (settings.role === "dr" || settings.rebuildFromPeer || settings.replicateToPeer);
     if (settings && wantsPeer && depth < 2) {
         const peer = peerFileName(settings.peerStack);
@@ -115,21 +168,21 @@ async function planWithPeers(project: PulumiProject, stack: string, overrides: R
         const peerOverrides: Record<string, string> = settings.role === "dr" ? { [`${NAMESPACE}:replicateToPeer`]: "false" }
             : settings.rebuildFromPeer ? { [`${NAMESPACE}:promote`]: "true" } : {};
         // A peer has no prior state here (it is planned as deployed), only the same SSM answers.
-        const peerEngine = { ssmParameters: engine.ssmParameters };
-        const key = JSON.stringify([peer, peerOverrides, depth + 1, peerEngine.ssmParameters ?? {}]);
-        let cached = cache.get(key);
-        if (!cached) {
-            const peerTrail: StackPlan["peers"] = [];
-            const peerPlan = await planWithPeers(project, peer, peerOverrides, peerTrail, depth + 1, peerEngine, undefined, cache);
-            cached = { outputs: peerPlan.run.outputs, config: peerPlan.config,
-                trail: [...peerTrail, { stack: peer, config: peerPlan.config, settings: peerPlan.settings }] };
-            cache.set(key, cached);
-        }
-        trail.push(...cached.trail);
-        stackOutputs[settings.peerStack] = cached.outputs;
+        const planned = await planWithPeers(project, peer, peerOverrides, depth + 1, { ssmParameters: engine.ssmParameters }, undefined, cache,
+            planLabel(stack, settings, undefined, false));
+        peers.push(...planned.peers, { stack: peer, config: planned.config, settings: planned.settings });
+        stackOutputs[settings.peerStack] = planned.run.outputs;
+        peerKey = planned.key;
     }
-    const run = await runStack(project, stack, config, secretKeys, stackOutputs, engine, preview);
-    return { run, config, settings };
+    const key = PlanCache.key(project, stack, config, secretKeys, engine, preview, peerKey);
+    const cached = cache.get(key, engine);
+    if (cached) return cached;
+    cache.runs++;
+    const run = await withLogLabel(planLabel(stack, settings, peerOf, preview !== undefined),
+        () => runStack(project, stack, config, secretKeys, stackOutputs, engine, preview));
+    const planned: Planned = { run, config, settings, peers, key };
+    cache.set(planned, engine);
+    return planned;
 }
 
 export async function planStack(req: PlanRequest): Promise<StackPlan> {
@@ -138,8 +191,7 @@ export async function planStack(req: PlanRequest): Promise<StackPlan> {
     if (req.promote !== undefined) {
         overrides[`${project.name}:promote`] = String(req.promote);
     }
-    const peers: StackPlan["peers"] = [];
-    const { run, config, settings } = await planWithPeers(project, req.stack, overrides, peers, 0, req.engine, req.preview, req.peerPlans);
+    const { run, config, settings, peers } = await planWithPeers(project, req.stack, overrides, 0, req.engine, req.preview, req.cache ?? new PlanCache());
     return {
         ...run,
         project: project.name,

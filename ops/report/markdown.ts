@@ -158,7 +158,7 @@ function resilienceSection(input: MarkdownReportInput): string[] {
             `\`${a.id}\``, a.minutes, a.low !== undefined || a.high !== undefined ? `${a.low ?? "?"}–${a.high ?? "?"}` : "-",
             a.what, a.fromPlan ? `this plan: ${a.fromPlan}` : a.source,
         ]), ["l", "r", "r", "l", "l"]),
-        "", "Each row's basis (the assumption ids it adds up) is in `npm run plan -- --json` under `resilience`.", "", "</details>");
+        "", "Each row's basis (the assumption ids it adds up) is in `npm run -s plan -- --json` under `resilience`.", "", "</details>");
     return out;
 }
 

@@ -4,9 +4,11 @@
 import * as assert from "assert";
 import * as path from "path";
 import {
-    checkDataSafety, diffResources, planChange, PlannedChange, renderChanges, ResourceChange,
+    checkDataSafety, diffResources, planChange as planChangeUncached, PlanChangeRequest, PlannedChange, renderChanges, ResourceChange,
 } from "../../ops/diff";
+import { withProgramLogs } from "../../ops/offline/console";
 import { protectedDeleteError } from "../../ops/offline/pulumiRules";
+import { PLANS, serially } from "../support/quietPlan";
 import { record, urnOf } from "../support/records";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -15,6 +17,8 @@ const DB = "aws:rds/instance:Instance";
 /** Only the changes to data resources, as `op name [diff]`, sorted. */
 const dataChanges = (c: PlannedChange) => c.changes.filter((x) => x.data).map((x) => `${x.op} ${x.name}${x.diff.length ? ` [${x.diff.join(", ")}]` : ""}`).sort();
 const pick = (i: Record<string, any>) => Object.fromEntries(["skipFinalSnapshot", "finalSnapshotIdentifier"].filter((k) => k in i).map((k) => [k, i[k]]));
+/** ops/diff's planChange with the suite's plans (the "before" plans and the peers are shared), its logs dropped. */
+const planChange = (req: PlanChangeRequest) => serially(() => withProgramLogs("silent", () => planChangeUncached({ ...req, cache: PLANS })));
 const ns = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`pilot-light:${k}`, v]));
 
 describe("diff: classifying changes", () => {

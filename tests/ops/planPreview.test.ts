@@ -1,16 +1,17 @@
 // `npm run plan -- --preview`: the policy pack sees the stack as `pulumi preview` does, with the
 // outputs of planned creates unknown; what already exists keeps its outputs.
 import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as path from "path";
 import type { StackPlan } from "../../ops/offline/planner";
-import { parsePlanArgs, planPreview } from "../../ops/plan";
+import { parsePlanArgs } from "../../ops/plan";
+import { planPreview } from "../../ops/planning/plans";
 import { UNKNOWN } from "../../ops/policy/analyzerRequests";
 import { DEFAULT_AMI_SSM_PARAMETER } from "../../components/image/appImage";
 import { memoPlan, ROOT } from "../support/plans";
-import { quietPlan } from "../support/quietPlan";
+import { planCli } from "../support/cli";
+import { planSession, quietPlan, serially } from "../support/quietPlan";
 
-const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
+/** ops/planning's planPreview with the suite's plans, one plan at a time. */
+const preview = (...[opts, req, before]: Parameters<typeof planPreview>) => serially(() => planPreview(opts, req, before, planSession(() => undefined)));
 
 function one(plan: StackPlan, name: string) {
     const found = plan.resources.filter((r) => r.name === name);
@@ -27,7 +28,7 @@ describe("ops: the plan command's --preview", function () {
     });
 
     it("plans a first deploy as a preview: no IDs, provider-computed outputs and what derives from them unknown", async () => {
-        const prod = await planPreview({ dir: ROOT }, { stack: "prod" });
+        const prod = await preview({ dir: ROOT }, { stack: "prod" });
         const db = one(prod, "database-mysql");
         assert.strictEqual(db.id, undefined);
         assert.strictEqual(db.outputs.endpoint, UNKNOWN);
@@ -64,7 +65,7 @@ describe("ops: the plan command's --preview", function () {
 
     it("previews dr promoted from standby: only the app tier is created", async () => {
         const standby = await memoPlan({ stack: "dr" });
-        const promoted = await planPreview({ dir: ROOT }, { stack: "dr", promote: true }, standby);
+        const promoted = await preview({ dir: ROOT }, { stack: "dr", promote: true }, standby);
         const replica = one(promoted, "database-mysql");
         assert.match(String(replica.id), /^pilot-light-dr/);
         assert.match(replica.outputs.endpoint, /\.us-west-2\.rds\.amazonaws\.com:3306$/);
@@ -73,10 +74,9 @@ describe("ops: the plan command's --preview", function () {
         assert.strictEqual(alb.outputs.dnsName, UNKNOWN);
     });
 
-    it("prints what the pack reports on a promotion preview, with exit 0 (advisories only)", () => {
-        const r = spawnSync(TS_NODE, ["--transpile-only", path.join(ROOT, "ops", "plan.ts"), "--stack", "dr", "--promote", "--preview", "--json"],
-            { cwd: ROOT, encoding: "utf8" });
-        assert.strictEqual(r.status, 0, r.stderr);
+    it("prints what the pack reports on a promotion preview, with exit 0 (advisories only)", async () => {
+        const r = await planCli(["--stack", "dr", "--promote", "--preview", "--json"]);
+        assert.strictEqual(r.code, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
         const from = "from policy pack 'pilot-light-policies@v0.1.0' during preview";
         assert.deepStrictEqual(doc.policies, {
@@ -101,10 +101,9 @@ describe("ops: the plan command's --preview", function () {
             ["backupRetentionPeriod", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"]);
     });
 
-    it("labels every stack's policies as a preview in the pull-request report (--format markdown)", () => {
-        const r = spawnSync(TS_NODE, ["--transpile-only", path.join(ROOT, "ops", "plan.ts"), "--stack", "dr", "--promote", "--preview", "--format", "markdown"],
-            { cwd: ROOT, encoding: "utf8" });
-        assert.strictEqual(r.status, 0, r.stderr);
+    it("labels every stack's policies as a preview in the pull-request report (--format markdown)", async () => {
+        const r = await planCli(["--stack", "dr", "--promote", "--preview", "--format", "markdown"]);
+        assert.strictEqual(r.code, 0, r.stderr);
         assert.match(r.stdout, /\*\*Policies:\*\* ✅ 5 violations, 0 mandatory \(prod \(preview\): 3, dr standby \(preview\): 0, dr promoted \(preview\): 2\)\./);
     });
 });

@@ -6,10 +6,11 @@
 import * as assert from "node:assert/strict";
 import * as path from "path";
 import type { RecordedResource } from "../../ops/offline/engine";
-import { planStack, StackPlan } from "../../ops/offline/planner";
+import type { StackPlan } from "../../ops/offline/planner";
 import { compareCosts, CostEstimate, CostItem, costJson, estimateCost, renderCostTable, roundMoney } from "../../ops/report/cost";
 import { priceTableProblems, PriceTable } from "../../ops/report/prices";
 import { chinaProjectDir } from "../support/chinaProject";
+import { quietPlan } from "../support/quietPlan";
 
 const DIR = path.join(__dirname, "..", "..");
 const H = 730;
@@ -55,9 +56,9 @@ describe("report: cost estimate", function () {
     let promoted: CostEstimate;
 
     before(async () => {
-        prodPlan = await planStack({ dir: DIR, stack: "prod" });
-        standbyPlan = await planStack({ dir: DIR, stack: "dr", promote: false });
-        promotedPlan = await planStack({ dir: DIR, stack: "dr", promote: true });
+        prodPlan = await quietPlan({ dir: DIR, stack: "prod" });
+        standbyPlan = await quietPlan({ dir: DIR, stack: "dr", promote: false });
+        promotedPlan = await quietPlan({ dir: DIR, stack: "dr", promote: true });
         prod = estimateCost(prodPlan);
         standby = estimateCost(standbyPlan);
         promoted = estimateCost(promotedPlan);
@@ -151,7 +152,7 @@ describe("report: cost estimate", function () {
     });
 
     it("changes only the S3 line when mediaStorageGb is overridden", async () => {
-        const bigger = estimateCost(await planStack({ dir: DIR, stack: "prod", configOverrides: { "pilot-light:mediaStorageGb": "250" } }));
+        const bigger = estimateCost(await quietPlan({ dir: DIR, stack: "prod", configOverrides: { "pilot-light:mediaStorageGb": "250" } }));
         const [s3] = itemsOf(bigger, "media-bucket");
         assert.deepStrictEqual([s3.description, s3.quantity, s3.unit, s3.unitPrice, s3.monthly],
             ["S3 Standard storage: 250 GB (pilot-light:mediaStorageGb)", 250, "GB-month", 0.023, 250 * 0.023]);
@@ -264,9 +265,9 @@ describe("report: cost estimate in the China regions (the source article's cn-no
 
     before(async () => {
         const dir = chinaProjectDir();
-        prod = estimateCost(await planStack({ dir, stack: "prod" }));
-        standby = estimateCost(await planStack({ dir, stack: "dr", promote: false }));
-        promoted = estimateCost(await planStack({ dir, stack: "dr", promote: true }));
+        prod = estimateCost(await quietPlan({ dir, stack: "prod" }));
+        standby = estimateCost(await quietPlan({ dir, stack: "dr", promote: false }));
+        promoted = estimateCost(await quietPlan({ dir, stack: "dr", promote: true }));
     });
 
     it("estimates in CNY, with a non-zero dr standby from the published Ningxia figures, and lists everything else as unpriced", () => {

@@ -1,18 +1,12 @@
-// The plan command's reports as a user runs them: a child process, its stdout, stderr and exit
-// code. Each run plans prod, dr standby and dr promoted (15–30 s), so the runs are few.
+// The plan command's reports as a user runs them: its stdout, stderr and exit code, run in process
+// through main(argv) with the suite's shared plans (tests/support/cli.ts).
 import * as assert from "node:assert/strict";
-import { spawnSync } from "child_process";
 import * as path from "path";
 import { outputFormat, parsePlanArgs } from "../../ops/plan";
+import { planCli as plan } from "../support/cli";
 import { chinaProjectDir } from "../support/chinaProject";
 
 const ROOT = path.join(__dirname, "..", "..");
-const TS_NODE = path.join(ROOT, "node_modules", ".bin", "ts-node");
-
-function plan(args: string[]) {
-    const r = spawnSync(TS_NODE, ["--transpile-only", path.join(ROOT, "ops", "plan.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe("ops: the plan command's cost and resilience reports", function () {
     this.timeout(180000);
@@ -35,8 +29,8 @@ describe("ops: the plan command's cost and resilience reports", function () {
             /^Error: --json means --format json; it cannot be combined with --format markdown/);
     });
 
-    it("prints the Markdown report with --format markdown", () => {
-        const r = plan(["--stack", "dr", "--promote", "--format", "markdown"]);
+    it("prints the Markdown report with --format markdown", async () => {
+        const r = await plan(["--stack", "dr", "--promote", "--format", "markdown"]);
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stdout, /^## Offline plan report: prod and dr\n/);
         for (const heading of ["### Summary", "### Resources per stack", "### Policies", "### Promotion diff (dr standby → promoted)",
@@ -51,8 +45,8 @@ describe("ops: the plan command's cost and resilience reports", function () {
         assert.match(r.stderr, /RTO\/RPO estimates miss the targets \(advisory; --strict fails on them\)/);
     });
 
-    it("adds cost and resilience to --json and keeps every key it had", () => {
-        const r = plan(["--stack", "dr", "--promote", "--json"]);
+    it("adds cost and resilience to --json and keeps every key it had", async () => {
+        const r = await plan(["--stack", "dr", "--promote", "--json"]);
         assert.equal(r.code, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
         assert.deepEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies", "changes", "dataSafety", "refused", "cost", "resilience"]);
@@ -67,8 +61,8 @@ describe("ops: the plan command's cost and resilience reports", function () {
         assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-cache-auth-token", "app-cache-redis", "app-servers-lt", "app-servers-asg"]);
     });
 
-    it("fails with exit 5 under --strict when an estimate misses its target, and prints the cost and RTO/RPO tables", () => {
-        const r = plan(["--stack", "prod", "--strict", "--set", "rtoTargetMinutes=20"]);
+    it("fails with exit 5 under --strict when an estimate misses its target, and prints the cost and RTO/RPO tables", async () => {
+        const r = await plan(["--stack", "prod", "--strict", "--set", "rtoTargetMinutes=20"]);
         assert.equal(r.code, 5, r.stderr);
         assert.match(r.stdout, /\nESTIMATE of the monthly AWS cost \(USD list prices as of \d{4}-\d{2}-\d{2}/);
         assert.match(r.stdout, /\nESTIMATED RTO\/RPO vs targets \(RTO 20 min, RPO 15 min\)/);
@@ -77,14 +71,14 @@ describe("ops: the plan command's cost and resilience reports", function () {
         assert.match(r.stderr, /RTO\/RPO estimates miss the targets \(--strict\): .*region failure \/ web tier/);
     });
 
-    it("exits 6 under --strict when a planned item has no price, and lists it (exit 0 without --strict)", () => {
+    it("exits 6 under --strict when a planned item has no price, and lists it (exit 0 without --strict)", async () => {
         const fixture = path.join(ROOT, "tests", "fixtures", "unpriced-region");
-        const strict = plan(["--dir", fixture, "--stack", "test", "--strict"]);
+        const strict = await plan(["--dir", fixture, "--stack", "test", "--strict"]);
         assert.equal(strict.code, 6, strict.stderr);
         assert.match(strict.stdout, /\nESTIMATE of the monthly AWS cost of "test": not priced \(1 item\) \(no USD prices for eu-north-1\)\.\n/);
         assert.match(strict.stdout, /\n  test \(eu-north-1\): the bundled price table has no prices for eu-north-1 .*\n    - aws:cloudwatch\/metricAlarm:MetricAlarm cpu-high: CloudWatch alarm\n/);
         assert.match(strict.stderr, /1 planned item has no price in the cost estimate \(--strict\): test \(eu-north-1\): 1\.\n$/);
-        const json = plan(["--dir", fixture, "--stack", "test", "--json"]);
+        const json = await plan(["--dir", fixture, "--stack", "test", "--json"]);
         assert.equal(json.code, 0, json.stderr);
         const cost = JSON.parse(json.stdout).cost;
         assert.deepEqual([cost.currency, cost.monthly, cost.monthlyUsd, cost.pricesAsOf], ["USD", 0, 0, null]);
@@ -92,8 +86,8 @@ describe("ops: the plan command's cost and resilience reports", function () {
             [["aws:cloudwatch/metricAlarm:MetricAlarm", "cpu-high", "eu-north-1", "CloudWatch alarm"]]);
     });
 
-    it("estimates the source article's China regions in CNY, with no USD field, and lists what is unpriced", () => {
-        const r = plan(["--dir", chinaProjectDir(), "--stack", "dr", "--json"]);
+    it("estimates the source article's China regions in CNY, with no USD field, and lists what is unpriced", async () => {
+        const r = await plan(["--dir", chinaProjectDir(), "--stack", "dr", "--json"]);
         assert.equal(r.code, 0, r.stderr);
         const cost = JSON.parse(r.stdout).cost;
         assert.deepEqual([cost.currency, cost.monthly, cost.pricesAsOf, "monthlyUsd" in cost], ["CNY", 10.3, "2019", false]);

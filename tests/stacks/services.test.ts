@@ -3,10 +3,11 @@
 // and a plan of prod in cn-north-1 whose ARNs, endpoints and policies are the partition's own.
 import * as assert from "node:assert/strict";
 import { dnsSuffix, servicePrincipal, servicePrincipalIn } from "../../components/partition";
-import { planStack, StackPlan } from "../../ops/offline/planner";
+import type { StackPlan } from "../../ops/offline/planner";
 import { evaluatePolicies } from "../../ops/policy/evaluate";
 import { ServiceFact, ServiceUse, unavailableServiceProblems, unverifiedServiceWarnings } from "../../stacks/services";
 import { chinaProjectDir } from "../support/chinaProject";
+import { quietPlan } from "../support/quietPlan";
 
 const PROD: ServiceUse = { region: "cn-north-1", role: "primary", replicateToPeer: true, singletonMode: "recoverable-instance" };
 
@@ -58,7 +59,7 @@ describe("stacks: services the China regions lack or do not confirm", function (
     describe("prod planned in cn-north-1 with dr in cn-northwest-1", () => {
         let prod: StackPlan;
         before(async () => {
-            prod = await planStack({ dir: chinaProjectDir(), stack: "prod" });
+            prod = await quietPlan({ dir: chinaProjectDir(), stack: "prod" });
         });
 
         it("has only arn:aws-cn: ARNs and amazonaws.com.cn endpoints (service principals aside)", () => {

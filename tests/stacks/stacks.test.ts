@@ -4,6 +4,7 @@ import * as assert from "assert";
 import * as path from "path";
 import type { RecordedResource } from "../../ops/offline/engine";
 import type { StackPlan } from "../../ops/offline/planner";
+import { quietPlan } from "../support/quietPlan";
 
 const ROOT = path.join(__dirname, "..", "..");
 
@@ -18,16 +19,14 @@ function one(plan: StackPlan, type: string): RecordedResource {
 }
 
 describe("stacks: prod, dr standby and dr promoted, planned offline", function () {
-    let planStack: typeof import("../../ops/offline/planner").planStack;
     let prod: StackPlan;
     let standby: StackPlan;
     let promoted: StackPlan;
 
     before(async () => {
-        ({ planStack } = await import("../../ops/offline/planner"));
-        prod = await planStack({ dir: ROOT, stack: "prod" });
-        standby = await planStack({ dir: ROOT, stack: "dr" });
-        promoted = await planStack({ dir: ROOT, stack: "dr", promote: true });
+        prod = await quietPlan({ dir: ROOT, stack: "prod" });
+        standby = await quietPlan({ dir: ROOT, stack: "dr" });
+        promoted = await quietPlan({ dir: ROOT, stack: "dr", promote: true });
     });
 
     describe("prod", () => {
@@ -160,7 +159,7 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
         for (const [mode, component] of modes) {
             it(`plans prod with singletonMode ${mode}, with no mandatory policy violation`, async () => {
                 const plan = mode === "recoverable-instance" ? prod
-                    : await planStack({ dir: ROOT, stack: "prod", configOverrides: { "pilot-light:singletonMode": mode } });
+                    : await quietPlan({ dir: ROOT, stack: "prod", configOverrides: { "pilot-light:singletonMode": mode } });
                 const service = one(plan, "pilot-light:ha:SingletonService");
                 const children = plan.resources.filter((r) => r.parent === service.urn).map((r) => r.type);
                 assert.deepStrictEqual(children, [component]);

@@ -22,8 +22,6 @@ export interface AppTierInputs {
      * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_UpdateAutoScalingGroup.html
      */
     parked?: boolean;
-    /** Grant kms:Decrypt on the DB key: prod's credentials secret is encrypted with it; dr's replica secret uses the AWS-managed key. */
-    grantDbKey: boolean;
 }
 
 export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
@@ -34,7 +32,7 @@ export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
             address: l.database.dbInstanceAddress,
             port: l.database.dbInstancePort,
             credentialsSecretArn: l.database.credentialsSecretArn,
-            kmsKeyArn: l.grantDbKey ? l.database.kmsKeyArn : undefined,
+            kmsKeyArn: l.database.credentialsKeyArn,
         },
         media: { bucketName: l.media.bucketName, bucketArn: l.media.bucketArn },
         imageId: l.image.imageId,

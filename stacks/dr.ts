@@ -19,8 +19,13 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     const media = new MediaBucket("media", { tags });
 
     const database = new Database(DATABASE_COMPONENT_NAME, {
-        mode: "replica",
-        promote: cfg.promote,
+        // Promotion keeps the resource (same URN): only its kind's inputs change, in place.
+        ...(cfg.promote ? { kind: "replica-promoted" as const } : {
+            kind: "replica-standby" as const,
+            // A cross-region replica is created from the source's ARN, not its identifier.
+            sourceDbArn: prod.dbInstanceArn,
+            replicaLagThresholdSeconds: cfg.replicaLagAlarmSeconds,
+        }),
         // A later generation is the replica rebuilt after a failback (the promoted one retired).
         generation: cfg.databaseGeneration,
         identifier: dbIdentifier(pulumi.getProject(), ctx.stack),
@@ -32,10 +37,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         multiAz: false,
         subnetGroupName: network.dbSubnetGroupName,
         securityGroupIds: [network.dbSecurityGroupId],
-        // A cross-region replica is created from the source's ARN, not its identifier.
-        sourceDbArn: prod.dbInstanceArn,
         credentialsSecretArn: secretReplicaArn(prod.dbCredentialsSecretArn, cfg.region),
-        replicaLagThresholdSeconds: cfg.replicaLagAlarmSeconds,
         tags,
     });
 
@@ -75,7 +77,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
 
     // Promoted: the app tier serves users. Drill: the same tier runs against the replica, which
     // keeps replicating and stays read-only; no DNS record points at it.
-    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: false, grantDbKey: false });
+    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: false });
     // The SECONDARY record exists only once promoted: Route 53 then answers with dr whenever
     // prod's health check fails. A drill must never receive users, so it gets no record.
     if (cfg.promote && cfg.domainName && cfg.hostedZoneId) {

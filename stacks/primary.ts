@@ -3,7 +3,7 @@
 // dr region, and media replicated to dr's bucket once dr exists (bootstrap step 3).
 import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../components/basic";
-import { Database } from "../components/database";
+import { Database, DatabaseKind } from "../components/database";
 import { FailoverDns } from "../components/dns";
 import { SingletonService } from "../components/ha";
 import { AppImage } from "../components/image";
@@ -29,16 +29,14 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
 
     // Generation 1 is the original primary. A later generation was built from the promoted dr
     // database during failback: a replica while rebuildFromPeer is set, promoted in place after.
-    const builtAsReplica = cfg.databaseGeneration > 1;
+    // (stacks/config.ts refuses rebuildFromPeer on generation 1; peer.ts a dr without dbInstanceArn.)
+    const kind: DatabaseKind = cfg.databaseGeneration === 1 ? { kind: "primary", credentialsReplicaRegion: cfg.peerRegion }
+        : cfg.rebuildFromPeer
+            ? { kind: "rebuilt-standby", sourceDbArn: dr!.dbInstanceArn!, replicaLagThresholdSeconds: cfg.replicaLagAlarmSeconds, credentialsReplicaRegion: cfg.peerRegion }
+            : { kind: "rebuilt-promoted", credentialsReplicaRegion: cfg.peerRegion };
     const database = new Database(DATABASE_COMPONENT_NAME, {
-        mode: "primary",
+        ...kind,
         generation: cfg.databaseGeneration,
-        ...(builtAsReplica ? {
-            builtAsReplica,
-            promote: !cfg.rebuildFromPeer,
-            sourceDbArn: cfg.rebuildFromPeer ? dr!.dbInstanceArn : undefined,
-            replicaLagThresholdSeconds: cfg.replicaLagAlarmSeconds,
-        } : {}),
         identifier: dbIdentifier(pulumi.getProject(), ctx.stack),
         instanceClass: cfg.dbInstanceClass,
         allocatedStorageGb: cfg.dbAllocatedStorageGb,
@@ -46,7 +44,6 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
         multiAz: true,
         subnetGroupName: network.dbSubnetGroupName,
         securityGroupIds: [network.dbSecurityGroupId],
-        credentialsReplicaRegion: cfg.peerRegion,
         tags,
     });
 
@@ -60,7 +57,7 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
     // While prod is rebuilt from dr its database is a read-only replica, so the fleet is parked:
     // no healthy target, the PRIMARY health check fails, and DNS keeps sending users to dr. The
     // tier itself (cache, its secret, ALB, records) stays, so switchover only starts instances.
-    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: true, grantDbKey: true, parked: cfg.rebuildFromPeer });
+    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: true, parked: cfg.rebuildFromPeer });
 
     // DNS failover: the PRIMARY record answers while prod's health check passes (and its ALB has
     // healthy targets); otherwise Route 53 answers with dr's SECONDARY record, once dr is

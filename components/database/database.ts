@@ -1,11 +1,16 @@
 // Database: the database layer of the original Terraform split (its `database` folder: a
 // parameter group and a DB instance), extended for pilot-light DR. Creates a customer-managed
-// KMS key, a MySQL 8.4 parameter group and an RDS for MySQL 8.4 instance, and then either
+// KMS key, a MySQL 8.4 parameter group and an RDS for MySQL 8.4 instance, shaped by its kind
+// (DatabaseKind, a discriminated union: invalid combinations do not compile):
 //  - primary (prod): a generated master password and the Secrets Manager secret holding it,
-//    replicated to the dr region; or
-//  - replica (dr): an encrypted cross-region read replica of prod's instance with a ReplicaLag
-//    alarm, which a disaster promotes in place (same resource and URN, `replicateSourceDb`
-//    removed), turning it into a standalone primary.
+//    replicated to the dr region;
+//  - replica-standby / replica-promoted (dr): an encrypted cross-region read replica of prod's
+//    instance with a ReplicaLag alarm, which a disaster promotes in place (same resource and URN,
+//    `replicateSourceDb` removed), turning it into a standalone primary;
+//  - rebuilt-standby / rebuilt-promoted (prod during and after failback): a new generation built
+//    as a replica of the promoted dr database, owning prod's secret, promoted in place.
+// It exposes the key that encrypts its secret (`credentialsKeyArn`; none for dr's replica,
+// whose secret is prod's replica under the AWS-managed key), so readers are granted the right key.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { createDatabaseCredentials, MASTER_USERNAME, MYSQL_PORT } from "./credentials";
@@ -19,28 +24,8 @@ export const DEFAULT_REPLICA_LAG_THRESHOLD_SECONDS = 300;
 /** Exported to CloudWatch Logs in both modes; `slowquery` needs `log_output=FILE` (see the parameter group). */
 export const LOG_EXPORTS = ["error", "general", "slowquery"];
 
-/** Inputs of the Database component. */
-export interface DatabaseArgs {
-    /**
-     * `"primary"` creates a standalone MySQL instance with its credentials secret (prod);
-     * `"replica"` creates a cross-region read replica of `sourceDbArn` (the dr stack). Required.
-     */
-    mode: "primary" | "replica";
-    /**
-     * replica only: promote the replica to a standalone DB in place. Default false. Promotion
-     * removes `replicateSourceDb` and turns on backups; nothing else changes, so the update is an
-     * in-place promotion, never a replacement. It cannot be undone: to fail back, build a new
-     * replica. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html
-     */
-    promote?: boolean;
-    /**
-     * primary only: this stack's database was rebuilt as a cross-region replica of `sourceDbArn`
-     * (the promoted dr database) during failback. The instance keeps a replica's shape for life
-     * (no engine, user or password inputs: they come from the source), so that its later
-     * promotion (`promote` true) is an in-place update, never a replacement. The credentials
-     * secret stays this component's own. Defaults to false.
-     */
-    builtAsReplica?: boolean;
+/** What every kind of database takes: its name, generation, size, backups and network. */
+export interface DatabaseCommonArgs {
     /**
      * Which database this is, 1 to 99. Defaults to 1. Generation 1's instance is `${name}-mysql`
      * with `identifier`; a later generation N is `${name}-mysql-gN` with `<identifier>-gN`, so it
@@ -96,33 +81,71 @@ export interface DatabaseArgs {
     subnetGroupName: pulumi.Input<string>;
     /** The instance's VPC security groups. Required, at least one (none would mean the VPC's default group). */
     securityGroupIds: pulumi.Input<string>[];
-    /**
-     * primary only: region to replicate the credentials secret to (the dr region), so the app in dr can read
-     * it while prod is down. Defaults to no replica. The replica is encrypted with that region's
-     * AWS-managed key. https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html
-     */
-    credentialsReplicaRegion?: string;
-    /**
-     * replica only: ARN of the source DB in the other region (from prod's stack outputs). Required
-     * while standby; ignored once promoted. A cross-region replica must name its source by ARN.
-     * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
-     */
-    sourceDbArn?: pulumi.Input<string>;
-    /**
-     * replica only: ARN of the credentials secret replica in this region (computed by the stack from prod's
-     * outputs, see `secretReplicaArn`). Required for a replica; becomes `credentialsSecretArn`.
-     */
-    credentialsSecretArn?: pulumi.Input<string>;
-    /**
-     * replica only: ReplicaLag alarm threshold in seconds. Default 300. Must be positive.
-     * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Monitoring.html
-     */
-    replicaLagThresholdSeconds?: number;
     /** Actions (e.g. SNS topic ARNs) for the ReplicaLag alarm's ALARM and OK states. Defaults to none. */
     alarmActions?: pulumi.Input<string>[];
     /** Tags merged onto every taggable child. Defaults to none. Each child also gets a `Name` tag, which wins. */
     tags?: Record<string, string>;
 }
+
+/** Region to replicate the credentials secret to, for the kinds that own the secret. */
+interface OwnsSecret {
+    /**
+     * Region to replicate the credentials secret to (the dr region), so the app in dr can read
+     * it while prod is down. Defaults to no replica. The replica is encrypted with that region's
+     * AWS-managed key. https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html
+     */
+    credentialsReplicaRegion?: string;
+}
+
+/** What a cross-region replica that is still replicating needs. */
+export interface Replicating {
+    /**
+     * ARN of the source DB in the other region (from the peer's stack outputs). A cross-region
+     * replica must name its source by ARN. https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html
+     */
+    sourceDbArn: pulumi.Input<string>;
+    /**
+     * ReplicaLag alarm threshold in seconds. Default 300. Must be positive.
+     * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Monitoring.html
+     */
+    replicaLagThresholdSeconds?: number;
+}
+
+/** What dr's replica reads its credentials from: prod's secret, replicated to this region. */
+interface ReadsPeerSecret {
+    /** ARN of the credentials secret's replica in this region (see `secretReplicaArn`); becomes `credentialsSecretArn`. */
+    credentialsSecretArn: pulumi.Input<string>;
+}
+
+/**
+ * What the database is, one of:
+ *  - `primary`: prod's original standalone instance (generation 1), owning its credentials
+ *    secret (encrypted with this component's key);
+ *  - `replica-standby`: dr's cross-region read replica of `sourceDbArn`, with a ReplicaLag alarm
+ *    and no backups of its own;
+ *  - `replica-promoted`: the same instance promoted in place (same resource and URN,
+ *    `replicateSourceDb` removed, backups and the final snapshot on). Promotion cannot be undone:
+ *    to fail back, build a new replica.
+ *    https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html
+ *  - `rebuilt-standby`: prod rebuilt during failback as a cross-region replica of the promoted dr
+ *    database (generation 2 or later). It keeps a replica's shape for life (no engine, user or
+ *    password inputs: they come from the source), so that its promotion is an in-place update;
+ *    the credentials secret stays this component's own;
+ *  - `rebuilt-promoted`: that instance promoted in place (failback's switchover).
+ * The kinds take different fields, so a combination that cannot exist does not compile.
+ */
+export type DatabaseKind =
+    | ({ kind: "primary" } & OwnsSecret)
+    | ({ kind: "replica-standby" } & Replicating & ReadsPeerSecret)
+    | ({ kind: "replica-promoted" } & ReadsPeerSecret)
+    | ({ kind: "rebuilt-standby" } & Replicating & OwnsSecret)
+    | ({ kind: "rebuilt-promoted" } & OwnsSecret);
+
+/** Every kind of database, as its `kind` string. */
+export const DATABASE_KINDS = ["primary", "replica-standby", "replica-promoted", "rebuilt-standby", "rebuilt-promoted"] as const;
+
+/** Inputs of the Database component: the common arguments and one kind with its own fields. */
+export type DatabaseArgs = DatabaseCommonArgs & DatabaseKind;
 
 /**
  * What deleting the instance leaves behind. A read replica cannot have a final snapshot: for a
@@ -152,6 +175,12 @@ export class Database extends pulumi.ComponentResource {
     readonly kmsKeyArn: pulumi.Output<string>;
     /** The credentials secret in this region: the primary's own, or the passed-in replica ARN. */
     readonly credentialsSecretArn: pulumi.Output<string>;
+    /**
+     * The key that encrypts `credentialsSecretArn`, for a reader's kms:Decrypt: this component's
+     * key when it owns the secret (primary, rebuilt); undefined for dr's replica kinds, whose
+     * secret is the replica of prod's, encrypted with the region's AWS-managed key.
+     */
+    readonly credentialsKeyArn: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, so a bad input leaves no half-built component.
@@ -160,10 +189,12 @@ export class Database extends pulumi.ComponentResource {
         const parent = { parent: this };
         // Data resources are always protected: destroying one by mistake must fail.
         const tagged = (resourceName: string) => ({ ...(args.tags ?? {}), Name: resourceName });
-        const isReplica = args.mode === "replica";
+        // dr's replica reads prod's secret; every other kind owns its secret.
+        const isReplica = args.kind === "replica-standby" || args.kind === "replica-promoted";
         // Built as a cross-region replica: dr always, prod when rebuilt from dr during failback.
-        const replicaShaped = isReplica || args.builtAsReplica === true;
-        const standby = replicaShaped && args.promote !== true;
+        const replicaShaped = args.kind !== "primary";
+        const replicating = args.kind === "replica-standby" || args.kind === "rebuilt-standby" ? args : undefined;
+        const standby = replicating !== undefined;
         const generation = args.generation ?? 1;
         const instanceName = databaseInstanceName(name, generation);
         const instanceIdentifier = databaseInstanceIdentifier(args.identifier, generation);
@@ -225,7 +256,7 @@ export class Database extends pulumi.ComponentResource {
 
         // A primary owns the credentials secret (and its replica in the dr region) whatever its
         // instance's shape, so failback never touches the secret.
-        const credentials = isReplica ? undefined : createDatabaseCredentials(name, {
+        const credentials = args.kind === "replica-standby" || args.kind === "replica-promoted" ? undefined : createDatabaseCredentials(name, {
             secretName: `${args.identifier}/db-credentials`,
             kmsKeyArn: key.arn,
             replicaRegion: args.credentialsReplicaRegion,
@@ -235,12 +266,12 @@ export class Database extends pulumi.ComponentResource {
             this.instance = new aws.rds.Instance(instanceName, {
                 ...common,
                 // Engine, version, user, password and storage size come from the source.
-                replicateSourceDb: standby ? args.sourceDbArn : undefined,
+                replicateSourceDb: replicating?.sourceDbArn,
                 // A standby keeps no backups of its own: the source has them, and 0 is the cheapest.
                 backupRetentionPeriod: standby ? 0 : args.backupRetentionDays,
             }, instanceOptions);
-            if (standby) {
-                this.createReplicaLagAlarm(name, instanceIdentifier, args);
+            if (replicating) {
+                this.createReplicaLagAlarm(name, instanceIdentifier, replicating);
             }
         } else {
             this.instance = new aws.rds.Instance(instanceName, {
@@ -255,7 +286,8 @@ export class Database extends pulumi.ComponentResource {
                 backupRetentionPeriod: args.backupRetentionDays,
             }, instanceOptions);
         }
-        const secretArn = credentials ? credentials.secret.arn : pulumi.output(args.credentialsSecretArn as pulumi.Input<string>);
+        const secretArn = args.kind === "replica-standby" || args.kind === "replica-promoted"
+            ? pulumi.output(args.credentialsSecretArn) : credentials!.secret.arn;
 
         this.dbInstanceArn = this.instance.arn;
         this.dbInstanceIdentifier = this.instance.identifier;
@@ -263,6 +295,7 @@ export class Database extends pulumi.ComponentResource {
         this.dbInstancePort = this.instance.port;
         this.kmsKeyArn = key.arn;
         this.credentialsSecretArn = secretArn;
+        this.credentialsKeyArn = credentials ? key.arn : undefined;
         this.registerOutputs({
             dbInstanceArn: this.dbInstanceArn,
             dbInstanceIdentifier: this.dbInstanceIdentifier,
@@ -270,6 +303,7 @@ export class Database extends pulumi.ComponentResource {
             dbInstancePort: this.dbInstancePort,
             kmsKeyArn: this.kmsKeyArn,
             credentialsSecretArn: this.credentialsSecretArn,
+            credentialsKeyArn: this.credentialsKeyArn,
         });
     }
 
@@ -277,7 +311,7 @@ export class Database extends pulumi.ComponentResource {
      * A replica that stops reporting ReplicaLag has stopped replicating, so missing data is
      * breaching. Only while standby: a promoted instance no longer publishes the metric.
      */
-    private createReplicaLagAlarm(name: string, instanceIdentifier: string, args: DatabaseArgs): aws.cloudwatch.MetricAlarm {
+    private createReplicaLagAlarm(name: string, instanceIdentifier: string, args: DatabaseCommonArgs & Replicating): aws.cloudwatch.MetricAlarm {
         const threshold = args.replicaLagThresholdSeconds ?? DEFAULT_REPLICA_LAG_THRESHOLD_SECONDS;
         return new aws.cloudwatch.MetricAlarm(`${name}-replica-lag`, {
             name: `${instanceIdentifier}-replica-lag`,

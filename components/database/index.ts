@@ -3,7 +3,8 @@
 // cross-region read replica that is promoted in place. Plus the pure helpers the stacks and the
 // config checks reuse.
 export { Database, DEFAULT_REPLICA_LAG_THRESHOLD_SECONDS, LOG_EXPORTS } from "./database";
-export type { DatabaseArgs } from "./database";
+export type { DatabaseArgs, DatabaseCommonArgs, DatabaseKind } from "./database";
+export { DATABASE_KINDS } from "./database";
 export { databaseIdentifierBase, databaseInstanceIdentifier, databaseInstanceName } from "./naming";
 export { secretReplicaArn, MASTER_USERNAME, MYSQL_PORT, PASSWORD_SPECIALS } from "./credentials";
 export { KEY_DELETION_WINDOW_DAYS } from "./kmsKey";

@@ -1,6 +1,6 @@
 // Validation of the Database component's arguments, as a pure function so it can be tested
 // without mocks. Every problem is collected, so one run reports all of them at once.
-import type { DatabaseArgs } from "./database";
+import { DATABASE_KINDS, type DatabaseArgs } from "./database";
 import { assertValid, DB_INSTANCE_CLASS_PATTERN, isAwsRegion } from "../validate";
 
 /** The smallest backup retention the primary and a promoted replica may have (our DR policy). */
@@ -28,9 +28,9 @@ export function validateDatabaseArgs(args: DatabaseArgs): string[] {
     if (args === undefined || args === null) {
         return ["args are required"];
     }
-    const { mode } = args;
-    if (mode !== "primary" && mode !== "replica") {
-        problems.push(`mode must be "primary" or "replica", got ${JSON.stringify(mode)}`);
+    const { kind } = args;
+    if (!(DATABASE_KINDS as readonly string[]).includes(kind)) {
+        problems.push(`kind must be one of ${DATABASE_KINDS.map((k) => JSON.stringify(k)).join(", ")}, got ${JSON.stringify(kind)}`);
     }
     if (typeof args.identifier !== "string" || !IDENTIFIER.test(args.identifier) || args.identifier.endsWith("-")) {
         problems.push("identifier must be 1-63 lowercase letters, digits or hyphens, start with a letter, and neither"
@@ -67,56 +67,31 @@ export function validateDatabaseArgs(args: DatabaseArgs): string[] {
     if (args.generation !== undefined && !isIntIn(args.generation, 1, 99)) {
         problems.push(`generation must be an integer from 1 to 99, got ${JSON.stringify(args.generation)}`);
     }
-    if (mode === "primary") {
-        if (args.builtAsReplica !== undefined && typeof args.builtAsReplica !== "boolean") {
-            problems.push(`builtAsReplica must be true or false, got ${JSON.stringify(args.builtAsReplica)}`);
-        }
-        if (args.builtAsReplica === true) {
-            // A primary rebuilt from the peer during failback: replicating until promoted.
-            if (args.promote !== undefined && typeof args.promote !== "boolean") {
-                problems.push(`promote must be true or false, got ${JSON.stringify(args.promote)}`);
-            }
-            if (args.promote !== true && (args.sourceDbArn === undefined || args.sourceDbArn === null || args.sourceDbArn === "")) {
-                problems.push(`sourceDbArn is required when builtAsReplica is true and promote is not true`);
-            }
-        } else {
-            if (args.promote !== undefined && args.promote !== false) {
-                problems.push(`promote is only valid when mode is "replica" or builtAsReplica is true, got promote=${JSON.stringify(args.promote)} with mode "primary"`);
-            }
-            for (const field of ["sourceDbArn", "replicaLagThresholdSeconds"] as const) {
-                if (args[field] !== undefined) {
-                    problems.push(`${field} is only valid when mode is "replica" or builtAsReplica is true`);
-                }
-            }
-        }
-        if (args.credentialsSecretArn !== undefined) {
-            problems.push(`credentialsSecretArn is only valid when mode is "replica"`);
-        }
-        if (args.credentialsReplicaRegion !== undefined && !isAwsRegion(args.credentialsReplicaRegion)) {
-            problems.push(`credentialsReplicaRegion must be an AWS region such as "us-west-2", got ${JSON.stringify(args.credentialsReplicaRegion)}`);
-        }
-    }
-    if (mode === "replica") {
-        if (args.promote !== undefined && typeof args.promote !== "boolean") {
-            problems.push(`promote must be true or false, got ${JSON.stringify(args.promote)}`);
-        }
-        // Once promoted the source is no longer used, and prod may be gone for good.
-        if (args.promote !== true && (args.sourceDbArn === undefined || args.sourceDbArn === null || args.sourceDbArn === "")) {
-            problems.push(`sourceDbArn is required when mode is "replica" and promote is not true`);
-        }
-        if (args.credentialsSecretArn === undefined || args.credentialsSecretArn === null || args.credentialsSecretArn === "") {
-            problems.push(`credentialsSecretArn is required when mode is "replica"`);
-        }
-        if (args.credentialsReplicaRegion !== undefined) {
-            problems.push(`credentialsReplicaRegion is only valid when mode is "primary"`);
-        }
-        if (args.builtAsReplica !== undefined) {
-            problems.push(`builtAsReplica is only valid when mode is "primary" (a replica is always built as one)`);
+    // Which fields a kind takes is settled by the type (DatabaseKind); what is left to check at
+    // run time is that the required values are not empty and the numbers are in range.
+    const empty = (v: unknown) => v === undefined || v === null || v === "";
+    if (kind === "replica-standby" || kind === "rebuilt-standby") {
+        if (empty(args.sourceDbArn)) {
+            problems.push(`sourceDbArn is required when kind is "${kind}"`);
         }
         const lag = args.replicaLagThresholdSeconds;
         if (lag !== undefined && !(typeof lag === "number" && Number.isFinite(lag) && lag > 0)) {
             problems.push(`replicaLagThresholdSeconds must be a positive number of seconds, got ${lag}`);
         }
+    }
+    if (kind === "replica-standby" || kind === "replica-promoted") {
+        if (empty(args.credentialsSecretArn)) {
+            problems.push(`credentialsSecretArn is required when kind is "${kind}"`);
+        }
+    }
+    if (kind === "primary" || kind === "rebuilt-standby" || kind === "rebuilt-promoted") {
+        if (args.credentialsReplicaRegion !== undefined && !isAwsRegion(args.credentialsReplicaRegion)) {
+            problems.push(`credentialsReplicaRegion must be an AWS region such as "us-west-2", got ${JSON.stringify(args.credentialsReplicaRegion)}`);
+        }
+    }
+    // A rebuilt database is created beside the one it replaces (generation 1 is the original).
+    if ((kind === "rebuilt-standby" || kind === "rebuilt-promoted") && (args.generation ?? 1) < 2) {
+        problems.push(`generation must be 2 or more when kind is "${kind}" (it is built beside generation 1), got ${JSON.stringify(args.generation ?? 1)}`);
     }
     return problems;
 }

@@ -5,6 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { recordResources, Recording } from "../support/offline";
 import type { Database as DatabaseClass, DatabaseArgs } from "../../components/database";
 
+type ArgsOf<K extends DatabaseArgs["kind"]> = Extract<DatabaseArgs, { kind: K }>;
+
 const T = {
     instance: "aws:rds/instance:Instance",
     pg: "aws:rds/parameterGroup:ParameterGroup",
@@ -20,8 +22,8 @@ const T = {
 const SOURCE_ARN = "arn:aws:rds:us-east-1:123456789012:db:pilot-light-prod";
 const SECRET_REPLICA_ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:pilot-light-prod/db-credentials-AbCdEf";
 
-const primaryArgs = (): DatabaseArgs => ({
-    mode: "primary",
+const primaryArgs = (): ArgsOf<"primary"> => ({
+    kind: "primary",
     identifier: "pilot-light-prod",
     instanceClass: "db.t4g.medium",
     allocatedStorageGb: 50,
@@ -33,9 +35,7 @@ const primaryArgs = (): DatabaseArgs => ({
     tags: { Project: "pilot-light" },
 });
 
-const replicaArgs = (promote?: boolean): DatabaseArgs => ({
-    mode: "replica",
-    promote,
+const replicaCommon = {
     identifier: "pilot-light-dr",
     instanceClass: "db.t4g.medium",
     allocatedStorageGb: 50,
@@ -43,11 +43,12 @@ const replicaArgs = (promote?: boolean): DatabaseArgs => ({
     multiAz: false,
     subnetGroupName: "dr-db-subnets",
     securityGroupIds: ["sg-0fedcba9876543210"],
-    sourceDbArn: SOURCE_ARN,
     credentialsSecretArn: SECRET_REPLICA_ARN,
     alarmActions: ["arn:aws:sns:us-west-2:123456789012:pilot-light-alerts"],
     tags: { Project: "pilot-light" },
-});
+};
+const standbyArgs = (): ArgsOf<"replica-standby"> => ({ kind: "replica-standby", ...replicaCommon, sourceDbArn: SOURCE_ARN });
+const promotedArgs = (): ArgsOf<"replica-promoted"> => ({ kind: "replica-promoted", ...replicaCommon });
 
 function value<T>(o: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => o.apply((v) => { resolve(v); return v; }));
@@ -169,6 +170,7 @@ describe("Database (primary)", () => {
             dbInstancePort: await value(db.dbInstancePort),
             kmsKeyArn: await value(db.kmsKeyArn),
             credentialsSecretArn: await value(db.credentialsSecretArn),
+            credentialsKeyArn: await value(db.credentialsKeyArn!),
         };
         assert.deepEqual(outputs, {
             dbInstanceArn: "arn:aws:rds:us-east-1:123456789012:db:pilot-light-prod",
@@ -177,7 +179,10 @@ describe("Database (primary)", () => {
             dbInstancePort: 3306,
             kmsKeyArn: rec.one(T.key, "prod-db-kms-key").outputs.arn,
             credentialsSecretArn: secret.outputs.arn,
+            // The secret is encrypted with the component's own key: readers need kms:Decrypt on it.
+            credentialsKeyArn: rec.one(T.key, "prod-db-kms-key").outputs.arn,
         });
+        assert.equal(secret.inputs.kmsKeyId, outputs.credentialsKeyArn);
         const password = rec.one(T.password, "prod-db-password").outputs.result;
         assert.ok(!JSON.stringify(outputs).includes(password));
     });
@@ -194,8 +199,8 @@ describe("Database (replica)", () => {
     let standby: { rec: Recording; db: DatabaseClass };
     let promoted: { rec: Recording; db: DatabaseClass };
     before(async () => {
-        standby = await build("us-west-2", "dr-db", replicaArgs());
-        promoted = await build("us-west-2", "dr-db", replicaArgs(true));
+        standby = await build("us-west-2", "dr-db", standbyArgs());
+        promoted = await build("us-west-2", "dr-db", promotedArgs());
     });
 
     it("registers a key, parameter group, replica and lag alarm while standby, and no credentials", () => {
@@ -243,7 +248,7 @@ describe("Database (replica)", () => {
     });
 
     it("takes the alarm threshold from replicaLagThresholdSeconds", async () => {
-        const { rec } = await build("us-west-2", "lag-db", { ...replicaArgs(), replicaLagThresholdSeconds: 45 });
+        const { rec } = await build("us-west-2", "lag-db", { ...standbyArgs(), replicaLagThresholdSeconds: 45 });
         assert.equal(rec.one(T.alarm, "lag-db-replica-lag").inputs.threshold, 45);
     });
 
@@ -256,6 +261,9 @@ describe("Database (replica)", () => {
         assert.equal(await value(standby.db.credentialsSecretArn), SECRET_REPLICA_ARN);
         assert.equal(await value(promoted.db.credentialsSecretArn), SECRET_REPLICA_ARN);
         assert.equal(await value(standby.db.kmsKeyArn), standby.rec.one(T.key, "dr-db-kms-key").outputs.arn);
+        // The replica secret is prod's, encrypted with the region's AWS-managed key: no key to grant.
+        assert.equal(standby.db.credentialsKeyArn, undefined);
+        assert.equal(promoted.db.credentialsKeyArn, undefined);
     });
 
     it("promotes in place: same URN, replicateSourceDb removed, backupRetentionPeriod and the final snapshot set", () => {
@@ -282,17 +290,48 @@ describe("Database (replica)", () => {
     });
 });
 
+describe("Database (rebuilt from the peer: failback)", () => {
+    const DR_ARN = "arn:aws:rds:us-west-2:123456789012:db:pilot-light-dr";
+    const rebuilt = { ...primaryArgs(), generation: 2 };
+
+    it("replicates the promoted peer into generation 2 and still owns its secret, encrypted with its own key", async () => {
+        const { rec, db } = await build("us-east-1", "prod-db", { ...rebuilt, kind: "rebuilt-standby", sourceDbArn: DR_ARN });
+        const i = rec.one(T.instance, "prod-db-mysql-g2").inputs;
+        assert.equal(i.identifier, "pilot-light-prod-g2");
+        assert.equal(i.replicateSourceDb, DR_ARN);
+        assert.equal(i.skipFinalSnapshot, true);
+        for (const inherited of ["engine", "username", "password", "allocatedStorage"]) {
+            assert.ok(!(inherited in i), `${inherited} is inherited from the source, not set`);
+        }
+        const keyArn = rec.one(T.key, "prod-db-kms-key").outputs.arn;
+        assert.equal(rec.one(T.secret, "prod-db-credentials").inputs.kmsKeyId, keyArn);
+        assert.equal(await value(db.credentialsKeyArn!), keyArn);
+        assert.equal(rec.ofType(T.alarm).length, 1);
+    });
+
+    it("promotes in place at the switchover: same URN, the source dropped, backups and the final snapshot on", async () => {
+        const before = (await build("us-east-1", "prod-db", { ...rebuilt, kind: "rebuilt-standby", sourceDbArn: DR_ARN })).rec.one(T.instance, "prod-db-mysql-g2");
+        const after = (await build("us-east-1", "prod-db", { ...rebuilt, kind: "rebuilt-promoted" })).rec.one(T.instance, "prod-db-mysql-g2");
+        assert.equal(after.urn, before.urn);
+        const keys = [...new Set([...Object.keys(before.inputs), ...Object.keys(after.inputs)])];
+        assert.deepEqual(keys.filter((k) => JSON.stringify(before.inputs[k]) !== JSON.stringify(after.inputs[k])).sort(),
+            ["backupRetentionPeriod", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"]);
+    });
+});
+
 describe("Database (invalid arguments)", () => {
     before(async () => { await recordResources("us-east-1"); });
 
     it("throws before registering anything, naming every bad field", async () => {
         const { Database } = await import("../../components/database");
-        assert.throws(() => new Database("bad-db", { ...replicaArgs(), sourceDbArn: undefined, backupRetentionDays: 3 }), {
+        assert.throws(() => new Database("bad-db", { ...standbyArgs(), sourceDbArn: "", backupRetentionDays: 3 }), {
             message: 'Database "bad-db": invalid arguments:\n  - backupRetentionDays must be an integer from 7 to 35, got 3'
-                + '\n  - sourceDbArn is required when mode is "replica" and promote is not true',
+                + '\n  - sourceDbArn is required when kind is "replica-standby"',
         });
-        assert.throws(() => new Database("bad-db", { ...primaryArgs(), promote: true }), {
-            message: 'Database "bad-db": invalid arguments:\n  - promote is only valid when mode is "replica" or builtAsReplica is true, got promote=true with mode "primary"',
+        // From JavaScript, or through a cast: a kind the component does not know.
+        assert.throws(() => new Database("bad-db", { ...primaryArgs(), kind: "replica" } as unknown as DatabaseArgs), {
+            message: 'Database "bad-db": invalid arguments:\n  - kind must be one of "primary", "replica-standby", "replica-promoted", '
+                + '"rebuilt-standby", "rebuilt-promoted", got "replica"',
         });
     });
 });

@@ -4,8 +4,10 @@ import { validateDatabaseArgs } from "../../components/database/validate";
 import { secretReplicaArn } from "../../components/database/credentials";
 import type { DatabaseArgs } from "../../components/database/database";
 
-const primary = (): DatabaseArgs => ({
-    mode: "primary",
+type ArgsOf<K extends DatabaseArgs["kind"]> = Extract<DatabaseArgs, { kind: K }>;
+
+const primary = (): ArgsOf<"primary"> => ({
+    kind: "primary",
     identifier: "pilot-light-prod",
     instanceClass: "db.t4g.medium",
     allocatedStorageGb: 20,
@@ -16,8 +18,8 @@ const primary = (): DatabaseArgs => ({
     credentialsReplicaRegion: "us-west-2",
 });
 
-const replica = (): DatabaseArgs => ({
-    mode: "replica",
+const replica = (): ArgsOf<"replica-standby"> => ({
+    kind: "replica-standby",
     identifier: "pilot-light-dr",
     instanceClass: "db.t4g.medium",
     allocatedStorageGb: 20,
@@ -32,13 +34,33 @@ const replica = (): DatabaseArgs => ({
 describe("validateDatabaseArgs", () => {
     it("accepts valid primary, standby and promoted replica arguments", () => {
         assert.deepEqual(validateDatabaseArgs(primary()), []);
-        assert.deepEqual(validateDatabaseArgs({ ...primary(), promote: false, maxAllocatedStorageGb: 20 }), []);
+        assert.deepEqual(validateDatabaseArgs({ ...primary(), maxAllocatedStorageGb: 20 }), []);
         assert.deepEqual(validateDatabaseArgs(replica()), []);
-        assert.deepEqual(validateDatabaseArgs({ ...replica(), promote: true, sourceDbArn: undefined, replicaLagThresholdSeconds: 60 }), []);
+        const { sourceDbArn, replicaLagThresholdSeconds, ...promoted } = { ...replica(), replicaLagThresholdSeconds: 60 };
+        assert.deepEqual(validateDatabaseArgs({ ...promoted, kind: "replica-promoted" }), []);
+        assert.deepEqual(validateDatabaseArgs({ ...primary(), kind: "rebuilt-standby", generation: 2, sourceDbArn, replicaLagThresholdSeconds }), []);
+        assert.deepEqual(validateDatabaseArgs({ ...primary(), kind: "rebuilt-promoted", generation: 2 }), []);
+    });
+
+    it("does not compile a combination that cannot exist (each line is a type error, checked by the typecheck)", () => {
+        const invalid: unknown[] = [
+            // @ts-expect-error a primary has no source: only a replica or a rebuilt database replicates
+            { ...primary(), sourceDbArn: "arn:x" } satisfies DatabaseArgs,
+            // @ts-expect-error a promoted replica no longer names its source
+            { ...replica(), kind: "replica-promoted", sourceDbArn: "arn:x" } satisfies DatabaseArgs,
+            // @ts-expect-error dr's replica reads prod's secret; it cannot replicate its own to another region
+            { ...replica(), credentialsReplicaRegion: "us-east-1" } satisfies DatabaseArgs,
+            // @ts-expect-error a standby replica needs its source
+            { ...primary(), kind: "replica-standby", credentialsSecretArn: "arn:x" } satisfies DatabaseArgs,
+            // @ts-expect-error the old flags are gone: promotion is a kind
+            { ...replica(), promote: true } satisfies DatabaseArgs,
+        ];
+        assert.equal(invalid.length, 5);
     });
 
     const cases: [string, Partial<DatabaseArgs> | Record<string, unknown>, string][] = [
-        ["bad mode", { mode: "standby" }, 'mode must be "primary" or "replica", got "standby"'],
+        ["bad kind", { kind: "standby" }, 'kind must be one of "primary", "replica-standby", "replica-promoted", "rebuilt-standby", '
+            + '"rebuilt-promoted", got "standby"'],
         ["upper-case identifier", { identifier: "Pilot-Light" }, 'identifier must be 1-63 lowercase letters, digits or hyphens,'
             + ' start with a letter, and neither end with a hyphen nor contain "--", got "Pilot-Light"'],
         ["identifier with --", { identifier: "a--b" }, 'identifier must be 1-63 lowercase letters, digits or hyphens,'
@@ -56,10 +78,6 @@ describe("validateDatabaseArgs", () => {
         ["zero backups", { backupRetentionDays: 0 }, "backupRetentionDays must be an integer from 7 to 35, got 0"],
         ["no security groups", { securityGroupIds: [] }, "securityGroupIds must list at least one security group"],
         ["no subnet group", { subnetGroupName: "" }, "subnetGroupName is required"],
-        ["promote on a primary", { promote: true }, 'promote is only valid when mode is "replica" or builtAsReplica is true, got promote=true with mode "primary"'],
-        ["source on a primary", { sourceDbArn: "arn:x" }, 'sourceDbArn is only valid when mode is "replica" or builtAsReplica is true'],
-        ["secret ARN on a primary", { credentialsSecretArn: "arn:x" }, 'credentialsSecretArn is only valid when mode is "replica"'],
-        ["lag threshold on a primary", { replicaLagThresholdSeconds: 60 }, 'replicaLagThresholdSeconds is only valid when mode is "replica" or builtAsReplica is true'],
         ["bad replica region", { credentialsReplicaRegion: "oregon" }, 'credentialsReplicaRegion must be an AWS region such as "us-west-2", got "oregon"'],
     ];
     for (const [title, change, message] of cases) {
@@ -68,13 +86,11 @@ describe("validateDatabaseArgs", () => {
         });
     }
 
-    const replicaCases: [string, Partial<DatabaseArgs>, string][] = [
-        ["no source while standby", { sourceDbArn: undefined }, 'sourceDbArn is required when mode is "replica" and promote is not true'],
-        ["no secret ARN", { credentialsSecretArn: undefined }, 'credentialsSecretArn is required when mode is "replica"'],
-        ["a secret replica region", { credentialsReplicaRegion: "us-east-1" }, 'credentialsReplicaRegion is only valid when mode is "primary"'],
-        ["builtAsReplica on a replica", { builtAsReplica: true }, 'builtAsReplica is only valid when mode is "primary" (a replica is always built as one)'],
+    const replicaCases: [string, Partial<ArgsOf<"replica-standby">>, string][] = [
+        ["an empty source", { sourceDbArn: "" }, 'sourceDbArn is required when kind is "replica-standby"'],
+        ["an empty secret ARN", { credentialsSecretArn: "" }, 'credentialsSecretArn is required when kind is "replica-standby"'],
         ["a zero lag threshold", { replicaLagThresholdSeconds: 0 }, "replicaLagThresholdSeconds must be a positive number of seconds, got 0"],
-        ["a promoted replica keeping too few backups", { promote: true, backupRetentionDays: 1 }, "backupRetentionDays must be an integer from 7 to 35, got 1"],
+        ["too few backups (used once promoted)", { backupRetentionDays: 1 }, "backupRetentionDays must be an integer from 7 to 35, got 1"],
     ];
     for (const [title, change, message] of replicaCases) {
         it(`rejects a replica with ${title}`, () => {
@@ -82,11 +98,18 @@ describe("validateDatabaseArgs", () => {
         });
     }
 
+    it("rejects a rebuilt database on generation 1: it is built beside the original", () => {
+        assert.deepEqual(validateDatabaseArgs({ ...primary(), kind: "rebuilt-promoted" }),
+            ['generation must be 2 or more when kind is "rebuilt-promoted" (it is built beside generation 1), got 1']);
+        assert.deepEqual(validateDatabaseArgs({ ...primary(), kind: "rebuilt-standby", generation: 2, sourceDbArn: "" }),
+            ['sourceDbArn is required when kind is "rebuilt-standby"']);
+    });
+
     it("reports every problem at once", () => {
-        assert.deepEqual(validateDatabaseArgs({ ...replica(), sourceDbArn: undefined, credentialsSecretArn: undefined, backupRetentionDays: 3 }), [
+        assert.deepEqual(validateDatabaseArgs({ ...replica(), sourceDbArn: "", credentialsSecretArn: "", backupRetentionDays: 3 }), [
             "backupRetentionDays must be an integer from 7 to 35, got 3",
-            'sourceDbArn is required when mode is "replica" and promote is not true',
-            'credentialsSecretArn is required when mode is "replica"',
+            'sourceDbArn is required when kind is "replica-standby"',
+            'credentialsSecretArn is required when kind is "replica-standby"',
         ]);
     });
 });

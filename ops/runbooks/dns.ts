@@ -22,9 +22,10 @@ export interface DnsClient {
 /**
  * node:dns with a per-query timeout and a bounded number of tries (the Resolver's `timeout` and
  * `tries` options), so a name server that does not answer cannot hang a step. `recursive`
- * replaces the system's resolvers (tests; or an operator's choice).
+ * replaces the system's resolvers (tests; or an operator's choice); `nameServerPort` is the port
+ * the zone's name servers are asked on (53; the fault-injection tests run theirs on another).
  */
-export function systemDns(opts: { timeoutMs?: number; tries?: number; recursive?: string[] } = {}): DnsClient {
+export function systemDns(opts: { timeoutMs?: number; tries?: number; recursive?: string[]; nameServerPort?: number } = {}): DnsClient {
     const make = (servers?: string[]) => {
         const r = new dns.Resolver({ timeout: opts.timeoutMs ?? 2_000, tries: opts.tries ?? 2 });
         if (servers) r.setServers(servers);
@@ -40,7 +41,8 @@ export function systemDns(opts: { timeoutMs?: number; tries?: number; recursive?
             }
         },
         resolve4: (name) => make(opts.recursive).resolve4(name),
-        resolve4At: (servers, name) => make(servers).resolve4(name),
+        resolve4At: (servers, name) => make(opts.nameServerPort === undefined ? servers
+            : servers.map((ip) => (ip.includes(":") ? ip : `${ip}:${opts.nameServerPort}`))).resolve4(name),
     };
 }
 

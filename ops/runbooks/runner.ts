@@ -84,6 +84,12 @@ export interface Step {
      * only do part of it. Throws to stop the runbook.
      */
     run(ctx: StepContext): Promise<string | void | StepWarning>;
+    /**
+     * What the operator must do when the run is interrupted during this step (for example the
+     * recovery of a `pulumi up` cut short), or undefined when nothing is needed. Added to the
+     * report's notes.
+     */
+    onInterrupt?(): string | undefined;
 }
 
 export type StepStatus = "ok" | "warning" | "failed" | "declined" | "interrupted" | "not-run";
@@ -143,6 +149,7 @@ export async function runSteps(runbook: string, steps: Step[], io: RunbookIO): P
     emit({ event: "run-start", runbook, steps: steps.map((s) => s.id) });
     let stoppedBecause: string | undefined;
     let interrupted = false;
+    const notes: string[] = [];
     for (let i = 0; i < steps.length; i++) {
         const step = steps[i];
         const record = records[i];
@@ -199,6 +206,8 @@ export async function runSteps(runbook: string, steps: Step[], io: RunbookIO): P
                 finish("interrupted");
                 stoppedBecause = `interrupted (Ctrl-C) during step ${i + 1} (${step.title}) after ${formatDuration(record.durationSeconds!)}`;
                 log(`✗ ${step.title}: interrupted`);
+                const note = step.onInterrupt?.();
+                if (note) notes.push(note);
                 break;
             }
             finish("failed");
@@ -216,6 +225,7 @@ export async function runSteps(runbook: string, steps: Step[], io: RunbookIO): P
         warnings,
         ...(stoppedBecause ? { stoppedBecause } : {}),
         ...(interrupted ? { interrupted } : {}),
+        ...(notes.length ? { notes } : {}),
     };
     emit({ event: "run-end", ok: report.ok, durationSeconds: report.durationSeconds, warnings,
         ...(stoppedBecause ? { stoppedBecause } : {}) });

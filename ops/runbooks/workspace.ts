@@ -57,7 +57,7 @@ export function engineLines(stack: string, onOutput: (line: string) => void): (o
     });
 }
 
-class AutomationStack implements StackOps {
+export class AutomationStack implements StackOps {
     /** `signal` is the run's: aborting it sends the CLI an interrupt (the Automation API's `signal` option). */
     constructor(private readonly stack: Stack, private readonly signal?: AbortSignal) {}
     get name() { return this.stack.name; }

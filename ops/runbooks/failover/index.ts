@@ -16,6 +16,7 @@ import { PulumiWorkspace } from "../workspace";
 import { AppHttp } from "../appCheck";
 import { waitTargetsHealthy, describeAwsError } from "../aws";
 import { isUnreachable } from "../clients";
+import { interruptedRecovery } from "../locks";
 import { DnsClient, systemDns } from "../dns";
 import {
     checkBackendRegion, checkCredentials, checkImageAvailable, checkQuotas, checkReplicaAvailable, checkReplicaLag,
@@ -166,6 +167,7 @@ export function failoverSteps(opts: FailoverOptions): Step[] {
             plan: async () => `First scale ${prodName}'s app servers (${state().prodOutputs.asgName ?? "no asgName output"}) to 0 in `
                 + `${state().prodRegion}, best effort.\n${await promotePlan(planner, opts.dir, drName)}`,
             run: (ctx) => promote(ctx, state(), prodName, drName),
+            onInterrupt: () => (s?.upStarted ? interruptedRecovery(drName) : undefined),
         },
         {
             id: "verify.targets",

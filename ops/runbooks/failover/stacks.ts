@@ -36,6 +36,8 @@ export interface FailoverState {
     drDomainName?: string;
     /** The replica was already promoted when the run started (a resumed failover). */
     alreadyPromoted: boolean;
+    /** `pulumi up` on dr has been started by this run (an interrupt then needs the lock recovery). */
+    upStarted?: boolean;
     /** What Route 53's checkers saw of prod before the promotion; undefined when it could not be read. */
     prodHealthy?: boolean;
 }

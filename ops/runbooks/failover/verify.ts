@@ -25,6 +25,7 @@ export async function promote(ctx: StepContext, st: FailoverState, prodName: str
     const previous = await st.dr.getConfig(KEYS.promote);
     await st.dr.setConfig(KEYS.promote, "true");
     try {
+        st.upStarted = true;
         const outcome = await st.dr.up((line) => ctx.progress(line));
         st.drOutputs = outcome.outputs;
         const counts = Object.entries(outcome.changes).filter(([op]) => op !== "same").map(([op, n]) => `${n} ${op}`).join(", ");

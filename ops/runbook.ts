@@ -7,6 +7,7 @@
 // AWS calls and waits in flight stop, `pulumi up` is sent an interrupt, and the timeline is
 // printed and saved before the process exits.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline/promises";
@@ -15,6 +16,7 @@ import { setTimeout as sleepFor } from "node:timers/promises";
 import { renderTimeline, RunbookIO, RunbookReport, runSteps, TimelineEvent } from "./runbooks/runner";
 import { automationWorkspace, PulumiWorkspace, recordingWorkspace } from "./runbooks/workspace";
 import { RunCancelledError, setClientPolicy } from "./runbooks/clients";
+import { pulumiCliProblem } from "./runbooks/pulumiCli";
 import { offlinePlan, OfflinePlanner } from "./runbooks/failover";
 
 /**
@@ -43,6 +45,8 @@ export interface CliEnv {
     appendTimeline?(file: string, line: string): void;
     /** Calls `handler` on Ctrl-C; returns the function that stops listening. Omitted: no interrupt. */
     onInterrupt?(handler: () => void): () => void;
+    /** Why the Pulumi CLI cannot run (ops/runbooks/pulumiCli.ts), or undefined. Omitted: not checked (a fake workspace). */
+    pulumiCliProblem?(): string | undefined;
 }
 
 const COMMON_OPTIONS = {
@@ -165,6 +169,14 @@ export async function main(argv: string[], env: CliEnv = processEnv()): Promise<
     const out = json ? env.stderr : env.stdout;
 
     if (cli.dryRun) {
+        // Every step a real run takes, built against a workspace that refuses use: building a
+        // runbook's steps runs none of them.
+        const offline: PulumiWorkspace = {
+            stack: () => Promise.reject(new Error("no stack is opened in a dry run")),
+            backendUrl: () => Promise.reject(new Error("no backend is read in a dry run")),
+        };
+        const steps = runbook.steps({ workspace: offline, settings, planner: env.planner }).map((s) => s.title);
+        out(`${runbook.name} --dry-run: a real run takes these steps (none runs now):\n${steps.map((t, i) => `  ${i + 1}. ${t}`).join("\n")}`);
         const plans = [];
         for (const p of runbook.dryRun(settings)) {
             let plan;
@@ -178,10 +190,15 @@ export async function main(argv: string[], env: CliEnv = processEnv()): Promise<
             plans.push({ what: p.what, stack: p.request.stack, from: p.request.from, to: p.request.to, changes: plan.changes, unsafe: plan.unsafe });
         }
         const ok = plans.every((p) => p.unsafe.length === 0);
-        if (json) env.stdout(JSON.stringify({ runbook: runbook.name, dryRun: true, ok, plans }, null, 2));
+        if (json) env.stdout(JSON.stringify({ runbook: runbook.name, dryRun: true, ok, steps, plans }, null, 2));
         return ok ? EXIT.ok : EXIT.failed;
     }
 
+    const noCli = env.pulumiCliProblem?.();
+    if (noCli) {
+        env.stderr(noCli);
+        return EXIT.failed;
+    }
     const abort = new AbortController();
     const stopListening = env.onInterrupt?.(() => {
         out("interrupt: cancelling the run (the Pulumi CLI, if running, is sent an interrupt and finishes the operations in flight)");
@@ -287,6 +304,7 @@ function processEnv(): CliEnv {
             process.once("SIGINT", handler);
             return () => process.removeListener("SIGINT", handler);
         },
+        pulumiCliProblem: () => pulumiCliProblem(process.env.PATH ?? "", os.homedir()),
     };
 }
 

@@ -1,6 +1,6 @@
 // The runbook CLI: usage errors (exit 2) with messages that say what is allowed, --dry-run that
 // touches neither Pulumi nor AWS, --json that keeps stdout one JSON object; then the real
-// process, through npx ts-node, with AWS credentials unset and every AWS call or Pulumi CLI
+// process (node with ops/register.js, as npm run runbook starts it), with AWS credentials unset and every AWS call or Pulumi CLI
 // spawn recorded by a preload hook.
 import { strict as assert } from "assert";
 import { spawnSync } from "node:child_process";
@@ -76,7 +76,8 @@ describe("runbooks: CLI", () => {
         const e = env();
         assert.equal(await main(["failover", "--dry-run", "--dr-stack", "acme/pilot-light/dr", "--prod-stack", "acme/pilot-light/prod"], e.cli), 0);
         assert.deepEqual(e.planned, [{ dir: ROOT, stack: "dr", from: { "pilot-light:promote": "false" }, to: { "pilot-light:promote": "true" } }]);
-        assert.equal(e.out.join("\n"), "failover --dry-run: promote: pilot-light:promote false→true on acme/pilot-light/dr\n1 to create");
+        assert.equal(e.out.slice(1).join("\n"), "failover --dry-run: promote: pilot-light:promote false→true on acme/pilot-light/dr\n1 to create");
+        assert.match(e.out[0], /^failover --dry-run: a real run takes these steps \(none runs now\):\n  1\. Read the acme\/pilot-light\/prod and acme\/pilot-light\/dr stacks\n/);
         assert.equal(e.workspaces(), 0);
         assert.deepEqual(aws.commandNames(), []);
     });
@@ -85,7 +86,9 @@ describe("runbooks: CLI", () => {
         const e = env({ plan: { changes: [{ op: "replace" }], unsafe: ["database-mysql would be replaced"], text: "1 to replace" } });
         assert.equal(await main(["failover", "--dry-run", "--json"], e.cli), 1);
         assert.equal(e.out.length, 1);
-        assert.deepEqual(JSON.parse(e.out[0]), {
+        const { steps, ...report } = JSON.parse(e.out[0]);
+        assert.deepEqual([steps.length, steps[0], steps[13]], [14, "Read the prod and dr stacks", "Wait for the zone's name servers to answer with the dr load balancer"]);
+        assert.deepEqual(report, {
             runbook: "failover", dryRun: true, ok: false,
             plans: [{
                 what: "promote: pilot-light:promote false→true on dr", stack: "dr",
@@ -96,9 +99,15 @@ describe("runbooks: CLI", () => {
         assert.match(e.err.join("\n"), /UNSAFE:\n  - database-mysql would be replaced/);
     });
 
-    it("bootstrap --dry-run plans step 3 on prod", async () => {
+    it("bootstrap --dry-run lists all its steps and plans step 3 on prod (steps 1 and 2 create everything)", async () => {
         const e = env();
         assert.equal(await main(["bootstrap", "--dry-run"], e.cli), 0);
+        assert.equal(e.out[0], "bootstrap --dry-run: a real run takes these steps (none runs now):\n"
+            + "  1. Read the prod and dr stacks\n"
+            + "  2. Deploy prod with media replication off (bootstrap step 1 of 3)\n"
+            + "  3. Deploy dr (bootstrap step 2 of 3)\n"
+            + "  4. Deploy prod with media replication on (bootstrap step 3 of 3)");
+        assert.equal(e.workspaces(), 0);
         assert.deepEqual(e.planned.map((p) => [p.stack, p.from, p.to]),
             [["prod", { "pilot-light:replicateToPeer": "false" }, { "pilot-light:replicateToPeer": "true" }]]);
     });
@@ -115,7 +124,7 @@ describe("runbooks: CLI", () => {
         assert.match(e.err.join("\n"), /^bootstrap: STOPPED in /m);
     });
 
-    describe("as a process (npx ts-node), with AWS credentials unset", function () {
+    describe("as a process (npm run runbook's command), with AWS credentials unset", function () {
         this.timeout(120_000);
         let dir: string;
         let hook: string;
@@ -143,7 +152,7 @@ if (process.argv.some((a) => a.endsWith("ops/runbook.ts"))) {
         });
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-        function run(args: string[]) {
+        function run(args: string[], env: NodeJS.ProcessEnv = {}) {
             const callLog = path.join(dir, `calls-${Date.now()}.log`);
             fs.writeFileSync(callLog, "");
             const childEnv: NodeJS.ProcessEnv = {};
@@ -151,8 +160,8 @@ if (process.argv.some((a) => a.endsWith("ops/runbook.ts"))) {
             Object.assign(childEnv, {
                 AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: path.join(dir, "none"), AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "none"),
                 NODE_OPTIONS: `--require ${hook}`, RUNBOOK_CALL_LOG: callLog, PULUMI_CONFIG_PASSPHRASE: "",
-            });
-            const r = spawnSync("npx", ["ts-node", "--transpile-only", "ops/runbook.ts", ...args], { cwd: ROOT, env: childEnv, encoding: "utf8" });
+            }, env);
+            const r = spawnSync(process.execPath, ["-r", "./ops/register.js", "ops/runbook.ts", ...args], { cwd: ROOT, env: childEnv, encoding: "utf8" });
             return { status: r.status, stdout: r.stdout, stderr: r.stderr, calls: fs.readFileSync(callLog, "utf8").split("\n").filter(Boolean) };
         }
 
@@ -171,6 +180,19 @@ if (process.argv.some((a) => a.endsWith("ops/runbook.ts"))) {
             assert.ok(ops.includes("create app-web-alb"), ops.join(", "));
             assert.ok(!out.plans[0].changes.some((c: any) => c.op === "replace"));
             assert.match(r.stderr, /failover --dry-run: promote: pilot-light:promote false→true on dr/);
+            assert.equal(out.steps.length, 14);
+            assert.equal(out.steps[9], "Stop prod's app servers if its region answers, promote the dr replica and build the app tier");
+        });
+
+        it("without a Pulumi CLI on PATH, says so in one line and exits 1 before any step runs", () => {
+            const home = path.join(dir, "home");
+            const r = run(["drill", "--yes"], { PATH: path.dirname(process.execPath), HOME: home });
+            assert.equal(r.status, 1, r.stderr);
+            assert.equal(r.stderr, "error: this runbook needs the Pulumi CLI (`pulumi`), which is not on PATH; install it (curl -fsSL "
+                + "https://get.pulumi.com | sh, or see https://www.pulumi.com/docs/iac/download-install/) and put it on PATH. "
+                + "--dry-run needs no CLI: it plans offline.\n");
+            assert.equal(r.stdout, "");
+            assert.deepEqual(r.calls, []);
         });
 
         it("a usage error exits 2", () => {

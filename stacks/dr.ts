@@ -60,6 +60,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         dbInstanceArn: database.dbInstanceArn,
         dbInstanceIdentifier: database.dbInstanceIdentifier,
         dbCredentialsSecretArn: database.credentialsSecretArn,
+        dbKmsKeyArn: database.kmsKeyArn,
         mediaBucketArn: media.bucketArn,
         mediaBucketName: media.bucketName,
         appImageId: image.imageId,

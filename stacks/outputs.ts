@@ -60,6 +60,8 @@ export interface DrOutputs {
     dbInstanceIdentifier: string;
     /** The replica of prod's credentials secret in this region. */
     dbCredentialsSecretArn: string;
+    /** dr's database key (customer-managed, this region): prod encrypts its secret's replica here with it. */
+    dbKmsKeyArn: string;
     mediaBucketArn: string;
     mediaBucketName: string;
     appImageId: string;
@@ -87,10 +89,10 @@ export const PEER_READS = {
         required: ["role", "promote", "region", "vpcCidr", "peerRegion", "dbInstanceArn", "dbCredentialsSecretArn", "mediaBucketArn"],
         optional: ["customAmiId"],
     },
-    /** prod reads dr's: its bucket to replicate to, and during failback the database to rebuild from. */
+    /** prod reads dr's: its bucket to replicate to, its key for the secret's replica, and during failback the database to rebuild from. */
     primary: {
         required: ["role", "promote", "region", "vpcCidr", "mediaBucketArn"],
-        optional: ["dbInstanceArn"],
+        optional: ["dbInstanceArn", "dbKmsKeyArn"],
     },
 } as const satisfies {
     dr: { required: readonly (keyof PrimaryOutputs)[]; optional: readonly (keyof PrimaryOutputs)[] };

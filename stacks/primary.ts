@@ -30,10 +30,13 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
     // Generation 1 is the original primary. A later generation was built from the promoted dr
     // database during failback: a replica while rebuildFromPeer is set, promoted in place after.
     // (stacks/config.ts refuses rebuildFromPeer on generation 1; peer.ts a dr without dbInstanceArn.)
-    const kind: DatabaseKind = cfg.databaseGeneration === 1 ? { kind: "primary", credentialsReplicaRegion: cfg.peerRegion }
+    // The secret's replica in dr is encrypted with dr's own key once dr exists (bootstrap step 3);
+    // before, with the dr region's AWS-managed key.
+    const secretReplica = { credentialsReplicaRegion: cfg.peerRegion, credentialsReplicaKmsKeyArn: dr?.dbKmsKeyArn };
+    const kind: DatabaseKind = cfg.databaseGeneration === 1 ? { kind: "primary", ...secretReplica }
         : cfg.rebuildFromPeer
-            ? { kind: "rebuilt-standby", sourceDbArn: dr!.dbInstanceArn!, replicaLagThresholdSeconds: cfg.replicaLagAlarmSeconds, credentialsReplicaRegion: cfg.peerRegion }
-            : { kind: "rebuilt-promoted", credentialsReplicaRegion: cfg.peerRegion };
+            ? { kind: "rebuilt-standby", sourceDbArn: dr!.dbInstanceArn!, replicaLagThresholdSeconds: cfg.replicaLagAlarmSeconds, ...secretReplica }
+            : { kind: "rebuilt-promoted", ...secretReplica };
     const database = new Database(DATABASE_COMPONENT_NAME, {
         ...kind,
         generation: cfg.databaseGeneration,

@@ -29,6 +29,11 @@ export interface DatabaseCredentialsArgs {
     kmsKeyArn: pulumi.Input<string>;
     /** The region to replicate the secret to, if any. */
     replicaRegion?: string;
+    /**
+     * The KMS key in `replicaRegion` for the replica (dr's customer key). Defaults to that
+     * region's AWS-managed key `aws/secretsmanager`, the only key there before dr is deployed.
+     */
+    replicaKmsKeyArn?: pulumi.Input<string>;
     /** Tags for the secret. */
     tags: Record<string, string>;
 }
@@ -64,11 +69,14 @@ export function createDatabaseCredentials(name: string, args: DatabaseCredential
         kmsKeyId: args.kmsKeyArn,
         // The longest recovery window, so a deleted secret can be restored.
         recoveryWindowInDays: 30,
-        // The replica uses the dr region's AWS-managed key (aws/secretsmanager): the dr stack's
-        // own CMK does not exist yet when prod is first deployed, and a replica's key cannot be
-        // taken from a stack that is deployed later.
+        // The replica is encrypted with dr's customer key once dr exists (prod reads it from dr's
+        // outputs). Until then (bootstrap steps 1 and 2) it uses the dr region's AWS-managed key
+        // aws/secretsmanager, the only key there. Switching keys removes the replica and
+        // replicates it again (the provider's update: RemoveRegionsFromReplication, then
+        // ReplicateSecretToRegions); the replica's ARN is unchanged.
         // https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html
-        replicas: args.replicaRegion === undefined ? undefined : [{ region: args.replicaRegion }],
+        replicas: args.replicaRegion === undefined ? undefined
+            : [{ region: args.replicaRegion, ...(args.replicaKmsKeyArn === undefined ? {} : { kmsKeyId: args.replicaKmsKeyArn }) }],
         tags: args.tags,
     }, { parent, protect: true });
 

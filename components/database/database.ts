@@ -91,10 +91,19 @@ export interface DatabaseCommonArgs {
 interface OwnsSecret {
     /**
      * Region to replicate the credentials secret to (the dr region), so the app in dr can read
-     * it while prod is down. Defaults to no replica. The replica is encrypted with that region's
-     * AWS-managed key. https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html
+     * it while prod is down. Defaults to no replica.
+     * https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html
      */
     credentialsReplicaRegion?: string;
+    /**
+     * The customer-managed KMS key, in `credentialsReplicaRegion`, that encrypts the secret's
+     * replica there (dr's database key, from dr's stack outputs). Defaults to that region's
+     * AWS-managed key `aws/secretsmanager`, which is what the replica uses until dr exists
+     * (bootstrap steps 1 and 2). Secrets Manager has no call that re-keys a replica, so the
+     * provider removes the replica and replicates it again with the new key (same ARN).
+     * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ReplicateSecretToRegions.html
+     */
+    credentialsReplicaKmsKeyArn?: pulumi.Input<string>;
 }
 
 /** What a cross-region replica that is still replicating needs. */
@@ -260,6 +269,7 @@ export class Database extends pulumi.ComponentResource {
             secretName: `${args.identifier}/db-credentials`,
             kmsKeyArn: key.arn,
             replicaRegion: args.credentialsReplicaRegion,
+            replicaKmsKeyArn: args.credentialsReplicaKmsKeyArn,
             tags: tagged(`${args.identifier}/db-credentials`),
         }, this);
         if (replicaShaped) {

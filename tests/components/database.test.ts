@@ -139,7 +139,7 @@ describe("Database (primary)", () => {
         assert.ok(db.secretInputs.includes("password"), "password is a secret input");
     });
 
-    it("stores the credentials in a CMK-encrypted secret replicated to the dr region with its AWS-managed key", () => {
+    it("stores the credentials in a CMK-encrypted secret replicated to the dr region with its AWS-managed key when no dr key is given", () => {
         const secret = rec.one(T.secret, "prod-db-credentials");
         assert.equal(secret.inputs.name, "pilot-light-prod/db-credentials");
         assert.equal(secret.inputs.kmsKeyId, rec.one(T.key, "prod-db-kms-key").outputs.arn);
@@ -192,6 +192,12 @@ describe("Database (primary)", () => {
             { ...primaryArgs(), credentialsReplicaRegion: undefined, maxAllocatedStorageGb: 50 });
         assert.equal(other.one(T.secret, "solo-db-credentials").inputs.replicas, undefined);
         assert.equal(other.one(T.instance, "solo-db-mysql").inputs.maxAllocatedStorage, 50);
+    });
+
+    it("encrypts the secret's replica with the dr key it is given (credentialsReplicaKmsKeyArn)", async () => {
+        const drKey = "arn:aws:kms:us-west-2:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+        const { rec: other } = await build("us-east-1", "keyed-db", { ...primaryArgs(), credentialsReplicaKmsKeyArn: drKey });
+        assert.deepEqual(other.one(T.secret, "keyed-db-credentials").inputs.replicas, [{ region: "us-west-2", kmsKeyId: drKey }]);
     });
 });
 

@@ -56,8 +56,17 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
             assert.strictEqual(db.protect, true);
         });
 
-        it("replicates the credentials secret to the dr region", () => {
+        it("replicates the credentials secret to the dr region, encrypted there with dr's database key", () => {
             const secret = prod.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret" && r.name === "database-credentials")!;
+            const drKey = standby.resources.find((r) => r.type === "aws:kms/key:Key" && r.name === "database-kms-key")!;
+            assert.match(drKey.outputs.arn, /^arn:aws:kms:us-west-2:/);
+            assert.deepStrictEqual(secret.inputs.replicas, [{ region: "us-west-2", kmsKeyId: drKey.outputs.arn }]);
+            assert.strictEqual(standby.outputs.dbKmsKeyArn, drKey.outputs.arn);
+        });
+
+        it("before dr exists (bootstrap step 1) the secret's replica uses the dr region's AWS-managed key", async () => {
+            const step1 = await quietPlan({ dir: ROOT, stack: "prod", configOverrides: { "pilot-light:replicateToPeer": "false" } });
+            const secret = step1.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret" && r.name === "database-credentials")!;
             assert.deepStrictEqual(secret.inputs.replicas, [{ region: "us-west-2" }]);
         });
 

@@ -1,12 +1,19 @@
-// A Mermaid flowchart of the two stacks, generated from the recorded resource graph: one
-// subgraph per stack and region, one per layer inside it (the layer is the middle token of the
-// top-level component's type, `pilot-light:<layer>:<Component>`), a node per important resource,
-// one node per repetitive type with its count, and dashed arrows for what crosses regions:
-// the RDS replica and its source, S3 replication, the secret replica, the AMI copy, and the
-// Route 53 failover records to the ALBs they answer with.
+// A Mermaid flowchart of the architecture, drawn from the recorded resource graphs: per stack
+// and region, one node per layer's principal resources (DNS failover record, load balancer, app
+// servers, app image, singleton, database, cache, media bucket, VPC), solid arrows for what
+// serves what inside a region, dashed arrows for what crosses regions (the RDS replica with the
+// secret replica, S3 replication, the AMI copy, DNS failover), what only the promotion creates
+// drawn dashed, and what the promotion deletes in its own red node. The resource list itself is
+// in the report's resource table, not here: a node per resource type made a 6,787 px wide
+// picture that a pull-request comment (about 880 px) shrank until no text could be read.
 //
-// Nothing is hard-coded about this project's stacks: another program's plan draws too, with
-// fewer arrows. GitHub renders ```mermaid blocks in PR comments.
+// Layout: `flowchart TB`, each region's nodes chained top to bottom (DNS → load balancer → app
+// servers → data), so a region is three nodes wide and the two regions sit side by side. Mermaid
+// ignores a subgraph's own `direction` once edges leave it, so the chain, not `direction`,
+// gives the shape. tests/report/diagram.test.ts parses it with the real Mermaid parser and
+// renders it in Chromium to check its natural width.
+//
+// GitHub renders ```mermaid blocks in PR comments.
 import type { RecordedResource } from "../offline/engine";
 import type { StackPlan } from "../offline/planner";
 
@@ -17,68 +24,23 @@ export interface DiagramInput {
     /** The dr stack's plan, usually in standby. */
     dr: StackPlan;
     /**
-     * The dr stack promoted. When given, what promotion adds is drawn in dr's subgraph with a
-     * dashed border, so one picture shows the pilot light and what failover builds.
+     * The dr stack promoted. When given, dr is drawn in standby with what promotion creates
+     * (dashed), what it changes (in the label) and what it deletes (a red node).
      */
     drPromoted?: StackPlan;
 }
 
-/** A resource as drawn: its stack, its layer, and whether only the promotion creates it. */
-interface Placed {
-    r: RecordedResource;
-    stack: string;
-    layer: string;
-    onPromotion: boolean;
-}
+/** The principal parts of a region, top to bottom. */
+const PARTS = ["dns", "lb", "image", "app", "singleton", "db", "cache", "bucket", "vpc"] as const;
+type Part = typeof PARTS[number];
 
 interface Node {
     id: string;
-    shape: "rect" | "cylinder" | "hexagon";
+    part: Part;
     label: string;
-    onPromotion: boolean;
-}
-
-/** Types drawn one node per resource, with a readable kind and the detail worth a line. */
-const INDIVIDUAL: Record<string, { kind: string; shape: Node["shape"]; detail?: (r: RecordedResource) => string | undefined }> = {
-    "aws:ec2/vpc:Vpc": { kind: "VPC", shape: "rect", detail: (r) => r.inputs.cidrBlock },
-    "aws:rds/instance:Instance": {
-        kind: "RDS", shape: "cylinder",
-        detail: (r) => [r.inputs.engine, r.inputs.replicateSourceDb ? "read replica" : undefined, r.inputs.multiAz ? "Multi-AZ" : undefined,
-            r.inputs.storageEncrypted ? "encrypted" : undefined].filter(Boolean).join(", "),
-    },
-    "aws:s3/bucket:Bucket": { kind: "S3 bucket", shape: "cylinder" },
-    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": { kind: "S3 replication", shape: "rect" },
-    "aws:lb/loadBalancer:LoadBalancer": { kind: "ALB", shape: "rect", detail: (r) => (r.inputs.internal ? "internal" : "internet-facing") },
-    "aws:autoscaling/group:Group": { kind: "Auto Scaling group", shape: "rect", detail: (r) => `min ${r.inputs.minSize} / max ${r.inputs.maxSize}` },
-    "aws:elasticache/replicationGroup:ReplicationGroup": { kind: "Redis", shape: "cylinder", detail: (r) => `${r.inputs.numCacheClusters ?? 1} node(s)` },
-    "aws:ec2/natGateway:NatGateway": { kind: "NAT gateway", shape: "rect" },
-    "aws:kms/key:Key": { kind: "KMS key", shape: "hexagon" },
-    "aws:secretsmanager/secret:Secret": {
-        kind: "Secret", shape: "hexagon",
-        detail: (r) => ((r.inputs.replicas ?? []).length ? `replicated to ${(r.inputs.replicas as any[]).map((x) => x.region).join(", ")}` : undefined),
-    },
-    "aws:route53/healthCheck:HealthCheck": { kind: "Route 53 health check", shape: "rect", detail: (r) => r.inputs.type },
-    "aws:ec2/instance:Instance": { kind: "EC2 instance", shape: "rect", detail: (r) => r.inputs.instanceType },
-    "aws:ebs/volume:Volume": { kind: "EBS volume", shape: "cylinder", detail: (r) => r.inputs.availabilityZone },
-    "aws:ec2/amiCopy:AmiCopy": { kind: "AMI copy", shape: "rect", detail: (r) => `from ${r.inputs.sourceAmiRegion}` },
-    "aws:dlm/lifecyclePolicy:LifecyclePolicy": { kind: "DLM snapshots", shape: "rect" },
-};
-
-/** Types drawn as one node per stack and layer, with a count. The rest share an "other" node. */
-const AGGREGATED = new Set([
-    "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/route:Route", "aws:ec2/securityGroup:SecurityGroup",
-    "aws:ec2/eip:Eip", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:lambda/function:Function", "aws:ec2/launchTemplate:LaunchTemplate",
-    "aws:lb/listener:Listener", "aws:route53/record:Record",
-]);
-
-const LAYER_LABELS: Record<string, string> = {
-    basic: "network (basic)", database: "database", app: "app", media: "media", dns: "dns", ha: "ha / singleton", image: "image", stack: "stack",
-};
-
-/** The short name of a type token: `aws:rds/instance:Instance` → `rds Instance`. */
-export function shortType(type: string): string {
-    const [, mod = "", name = type] = type.split(":");
-    return `${mod.split("/")[0]} ${name}`.trim();
+    cylinder: boolean;
+    /** The resources it stands for, by URN. */
+    urns: string[];
 }
 
 /** A valid Mermaid id: letters, digits and `_`, starting with a letter, never a keyword. */
@@ -105,82 +67,68 @@ export function layerOf(r: RecordedResource, byUrn: Map<string, RecordedResource
     return parts.length === 3 && parts[0] !== "pulumi" ? parts[1] : "stack";
 }
 
-function place(plan: StackPlan, onPromotion: Set<string>, extra: RecordedResource[] = []): Placed[] {
-    const all = [...plan.resources, ...extra];
-    const byUrn = new Map(all.map((r) => [r.urn, r]));
-    return all.filter((r) => r.custom && !r.type.startsWith("pulumi:"))
-        .map((r) => ({ r, stack: plan.stack, layer: layerOf(r, byUrn), onPromotion: onPromotion.has(r.urn) }));
+/** The short name of a type token: `aws:rds/instance:Instance` → `rds Instance`. */
+export function shortType(type: string): string {
+    const [, mod = "", name = type] = type.split(":");
+    return `${mod.split("/")[0]} ${name}`.trim();
 }
 
-class Graph {
-    readonly nodes = new Map<string, Node>();
-    /** Node ids per stack, then per layer, in first-seen order. */
-    readonly layout = new Map<string, Map<string, string[]>>();
-    readonly edges: string[] = [];
-    /** The node each drawn resource became, by stack and URN. */
-    readonly nodeOf = new Map<string, string>();
-    private readonly used = new Set<string>();
+const T = {
+    vpc: "aws:ec2/vpc:Vpc", subnet: "aws:ec2/subnet:Subnet", rds: "aws:rds/instance:Instance", redis: "aws:elasticache/replicationGroup:ReplicationGroup",
+    alb: "aws:lb/loadBalancer:LoadBalancer", listener: "aws:lb/listener:Listener", asg: "aws:autoscaling/group:Group", bucket: "aws:s3/bucket:Bucket",
+    replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig", record: "aws:route53/record:Record",
+    healthCheck: "aws:route53/healthCheck:HealthCheck", amiCopy: "aws:ec2/amiCopy:AmiCopy", secret: "aws:secretsmanager/secret:Secret",
+};
 
-    uniqueId(raw: string): string {
-        let id = mermaidId(raw);
-        for (let i = 2; this.used.has(id); i++) id = `${mermaidId(raw)}_${i}`;
-        this.used.add(id);
-        return id;
-    }
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
 
-    add(stack: string, layer: string, node: Node): void {
-        this.nodes.set(node.id, node);
-        const layers = this.layout.get(stack) ?? new Map<string, string[]>();
-        this.layout.set(stack, layers);
-        const ids = layers.get(layer) ?? [];
-        layers.set(layer, ids);
-        ids.push(node.id);
-    }
+/** The principal nodes of one stack's plan, keyed by part. */
+function principalNodes(plan: StackPlan): Map<Part, Node> {
+    const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
+    const custom = plan.resources.filter((r) => r.custom);
+    const ofType = (type: string) => custom.filter((r) => r.type === type);
+    const nodes = new Map<Part, Node>();
+    const add = (part: Part, rs: RecordedResource[], lines: (string | undefined)[], cylinder = false) => {
+        if (rs.length > 0) nodes.set(part, { id: mermaidId(`${plan.stack}_${part}`), part, label: mermaidLabel(lines), cylinder, urns: rs.map((r) => r.urn) });
+    };
 
-    link(from: string | undefined, to: string | undefined, label: string, dashed = true): void {
-        if (!from || !to || from === to) return;
-        this.edges.push(`    ${from} ${dashed ? "-.->" : "-->"}|"${label.replace(/"/g, "#quot;")}"| ${to}`);
-    }
-}
+    const records = ofType(T.record).filter((r) => (r.inputs.failoverRoutingPolicies ?? []).length > 0);
+    const checks = ofType(T.healthCheck);
+    add("dns", [...records, ...checks], [`Route 53 ${records.map((r) => r.inputs.failoverRoutingPolicies[0].type).join(", ") || "health check"}`,
+        records[0]?.inputs.name, checks.length > 0 ? "health-checked" : undefined]);
 
-function drawStack(g: Graph, placed: Placed[]): void {
-    const groups = new Map<string, Placed[]>();
-    for (const p of placed) {
-        const spec = INDIVIDUAL[p.r.type];
-        const failover = p.r.type === "aws:route53/record:Record" && (p.r.inputs.failoverRoutingPolicies ?? []).length > 0;
-        if (spec || failover) {
-            const id = g.uniqueId(`${p.stack}_${p.r.name}_${shortType(p.r.type)}`);
-            const label = failover
-                ? mermaidLabel([`Route 53 ${p.r.inputs.failoverRoutingPolicies[0].type} record`, p.r.inputs.name, p.onPromotion ? "(on promotion)" : undefined])
-                : mermaidLabel([spec.kind, p.r.name, spec.detail?.(p.r), p.onPromotion ? "(on promotion)" : undefined]);
-            g.add(p.stack, p.layer, { id, shape: failover ? "rect" : spec.shape, label, onPromotion: p.onPromotion });
-            g.nodeOf.set(`${p.stack} ${p.r.urn}`, id);
-            continue;
-        }
-        const key = AGGREGATED.has(p.r.type) ? `${p.layer}|${p.r.type}` : `${p.layer}|other`;
-        const list = groups.get(key) ?? [];
-        groups.set(key, list);
-        list.push(p);
-    }
-    for (const [key, members] of groups) {
-        const [layer, type] = key.split("|");
-        const stack = members[0].stack;
-        const promoted = members.filter((m) => m.onPromotion).length;
-        const partly = promoted > 0 && promoted < members.length ? ` (${promoted} on promotion)` : "";
-        let label: string;
-        if (type === "other") {
-            const counts = new Map<string, number>();
-            for (const m of members) counts.set(shortType(m.r.type), (counts.get(shortType(m.r.type)) ?? 0) + 1);
-            const listed = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-            const shown = listed.slice(0, 4).map(([t, n]) => `${t} × ${n}`).join(", ");
-            label = mermaidLabel([`${members.length} more${partly}`, listed.length > 4 ? `${shown}, …` : shown]);
-        } else {
-            label = mermaidLabel([`${shortType(type)} × ${members.length}${partly}`]);
-        }
-        const id = g.uniqueId(`${stack}_${layer}_${type === "other" ? "other" : shortType(type)}`);
-        g.add(stack, layer, { id, shape: "rect", label, onPromotion: promoted === members.length });
-        for (const m of members) g.nodeOf.set(`${stack} ${m.r.urn}`, id);
-    }
+    const albs = ofType(T.alb);
+    const https = ofType(T.listener).some((l) => l.inputs.protocol === "HTTPS");
+    add("lb", albs, ["Load balancer", `${albs.some((a) => a.inputs.internal) ? "internal" : "internet-facing"}${https ? ", HTTPS" : ""}`]);
+
+    const images = plan.resources.filter((r) => !r.custom && layerOf(r, byUrn) === "image" && byUrn.get(r.parent ?? "")?.type === "pulumi:pulumi:Stack");
+    const copies = ofType(T.amiCopy);
+    const source = copies.length > 0 ? `copy of ${copies[0].inputs.sourceAmiId}` : images[0]?.outputs?.source === "custom" ? "custom AMI" : "public Amazon Linux";
+    add("image", [...images, ...copies], ["App image", source]);
+
+    const groups = ofType(T.asg);
+    const app = groups.filter((g) => layerOf(g, byUrn) === "app");
+    add("app", app, ["App servers", app.map((g) => `${g.inputs.minSize}–${g.inputs.maxSize} instances`).join(", ")]);
+
+    const singleton = custom.filter((r) => layerOf(r, byUrn) === "ha");
+    const mode = plan.settings?.role === "primary" ? plan.settings.singletonMode : undefined;
+    add("singleton", singleton, ["Singleton service", mode]);
+
+    const dbs = ofType(T.rds);
+    add("db", dbs, [...dbs.map((d) => `MySQL ${d.inputs.replicateSourceDb ? "read replica" : "primary"}`),
+        [dbs.some((d) => d.inputs.multiAz) ? "Multi-AZ" : undefined, dbs.every((d) => d.inputs.storageEncrypted) ? "encrypted" : undefined].filter(Boolean).join(", ")], true);
+
+    const caches = ofType(T.redis);
+    add("cache", caches, ["Redis", caches.map((c) => plural(c.inputs.numCacheClusters ?? 1, "node")).join(", ")], true);
+
+    const buckets = ofType(T.bucket).filter((b) => layerOf(b, byUrn) === "media");
+    add("bucket", buckets, ["Media bucket", "S3, versioned"], true);
+
+    const vpcs = ofType(T.vpc);
+    const subnets = ofType(T.subnet);
+    const azs = new Set(subnets.map((s) => s.inputs.availabilityZone)).size;
+    add("vpc", vpcs, [`VPC ${vpcs.map((v) => v.inputs.cidrBlock).join(", ")}`, azs > 0 ? `${azs} AZs` : undefined]);
+    return nodes;
 }
 
 /** The value's last `:`-separated segment (an RDS ARN's identifier, an S3 ARN's bucket name). */
@@ -188,100 +136,136 @@ function arnTail(arn: unknown): string | undefined {
     return typeof arn === "string" ? arn.split(":").pop() : undefined;
 }
 
-function drawLinks(g: Graph, stacks: { plan: StackPlan; placed: Placed[] }[]): void {
-    const everywhere = stacks.flatMap((s) => s.placed);
-    const nodeFor = (p: Placed) => g.nodeOf.get(`${p.stack} ${p.r.urn}`);
-    const ofType = (type: string) => everywhere.filter((p) => p.r.type === type);
-    const rds = ofType("aws:rds/instance:Instance");
-    for (const replica of rds.filter((p) => p.r.inputs.replicateSourceDb)) {
-        const src = String(replica.r.inputs.replicateSourceDb);
-        const source = rds.find((p) => p !== replica && (p.r.outputs.arn === src || p.r.inputs.identifier === arnTail(src)));
-        if (source) g.link(nodeFor(replica), nodeFor(source), "read replica of");
-    }
-    const buckets = ofType("aws:s3/bucket:Bucket");
-    const bucketByArn = (arn: unknown) => buckets.find((b) => b.r.outputs.arn === arn || b.r.outputs.bucket === arnTail(arn) || b.r.id === arnTail(arn));
-    for (const cfg of ofType("aws:s3/bucketReplicationConfig:BucketReplicationConfig")) {
-        const source = buckets.find((b) => b.stack === cfg.stack && (b.r.outputs.bucket === cfg.r.inputs.bucket || b.r.id === cfg.r.inputs.bucket));
-        if (source) g.link(nodeFor(source), nodeFor(cfg), "source", false);
-        for (const rule of cfg.r.inputs.rules ?? []) {
-            const dest = bucketByArn(rule?.destination?.bucket);
-            const rtc = rule?.destination?.replicationTime?.status === "Enabled" ? `, RTC ${rule.destination.replicationTime.time?.minutes ?? 15} min` : "";
-            if (dest) g.link(nodeFor(cfg), nodeFor(dest), `replicates to${rtc}`);
-        }
-    }
-    for (const secret of ofType("aws:secretsmanager/secret:Secret")) {
-        for (const replica of secret.r.inputs.replicas ?? []) {
-            const target = stacks.find((s) => s.plan.region === replica?.region && s.plan.stack !== secret.stack);
-            if (!target) continue;
-            const id = g.uniqueId(`${target.plan.stack}_${secret.r.name}_secret_replica`);
-            g.add(target.plan.stack, secret.layer, {
-                id, shape: "hexagon", label: mermaidLabel(["Secret replica", secret.r.name, `managed by ${secret.stack}`]), onPromotion: false,
-            });
-            g.link(nodeFor(secret), id, `replica in ${replica.region}`);
-        }
-    }
-    for (const copy of ofType("aws:ec2/amiCopy:AmiCopy")) {
-        const target = stacks.find((s) => s.plan.region === copy.r.inputs.sourceAmiRegion && s.plan.stack !== copy.stack);
-        if (!target) continue;
-        const id = g.uniqueId(`${target.plan.stack}_source_ami`);
-        g.add(target.plan.stack, "image", { id, shape: "rect", label: mermaidLabel(["AMI", copy.r.inputs.sourceAmiId]), onPromotion: false });
-        g.link(nodeFor(copy), id, "copy of");
-    }
-    const albs = ofType("aws:lb/loadBalancer:LoadBalancer");
-    const albByDns = (dns: unknown) => albs.find((a) => typeof dns === "string" && a.r.outputs.dnsName === dns.replace(/\.$/, ""));
-    for (const rec of ofType("aws:route53/record:Record")) {
-        const policy = rec.r.inputs.failoverRoutingPolicies?.[0]?.type;
-        const alb = albByDns(rec.r.inputs.aliases?.[0]?.name);
-        if (policy && alb) g.link(nodeFor(rec), nodeFor(alb), policy);
-    }
-    for (const hc of ofType("aws:route53/healthCheck:HealthCheck")) {
-        const alb = albByDns(hc.r.inputs.fqdn);
-        if (alb) g.link(nodeFor(hc), nodeFor(alb), "checks");
-    }
+interface Region {
+    plan: StackPlan;
+    /** Every resource drawn: the plan's, and what the promotion adds. */
+    resources: RecordedResource[];
+    nodes: Map<Part, Node>;
+    title: string;
+    /** Parts that only the promotion creates. */
+    onPromotion: Set<Part>;
+    /** What the promotion deletes, as a label. */
+    deleted?: string;
 }
 
-function shapeOf(n: Node): string {
-    switch (n.shape) {
-        case "cylinder": return `${n.id}[("${n.label}")]`;
-        case "hexagon": return `${n.id}{{"${n.label}"}}`;
-        default: return `${n.id}["${n.label}"]`;
+/** dr in standby, with what its promotion creates, changes and deletes. */
+function drRegion(dr: StackPlan, promoted: StackPlan | undefined): Region {
+    const nodes = principalNodes(dr);
+    if (!promoted) {
+        return { plan: dr, resources: dr.resources, nodes, title: `${dr.stack} · ${dr.region} · ${dr.promote ? "promoted" : "standby"}`, onPromotion: new Set() };
     }
+    const after = principalNodes(promoted);
+    const onPromotion = new Set<Part>();
+    for (const [part, node] of after) {
+        const before = nodes.get(part);
+        if (!before) {
+            nodes.set(part, { ...node, label: `${node.label}<br/>(on failover)` });
+            onPromotion.add(part);
+        } else if (before.label !== node.label) {
+            nodes.set(part, { ...before, label: `${before.label}<br/>→ ${node.label.split("<br/>")[0]} on failover` });
+        }
+    }
+    const kept = new Set(promoted.resources.map((r) => r.urn));
+    const gone = dr.resources.filter((r) => r.custom && !kept.has(r.urn));
+    const existing = new Set(dr.resources.map((r) => r.urn));
+    return {
+        plan: dr, nodes, onPromotion, resources: [...dr.resources, ...promoted.resources.filter((r) => !existing.has(r.urn))],
+        title: `${dr.stack} · ${dr.region} · standby (dashed: built on failover)`,
+        deleted: gone.length > 0 ? mermaidLabel(["Deleted on failover", ...gone.map((r) => `${shortType(r.type)} ${r.name}`)]) : undefined,
+    };
+}
+
+/** Arrows inside a region: who serves whom. `~~~` is Mermaid's invisible link, used for placement only. */
+function localEdges(nodes: Map<Part, Node>): string[] {
+    const id = (p: Part) => nodes.get(p)?.id;
+    const out: string[] = [];
+    const link = (from: Part, to: Part, arrow = "-->") => {
+        if (id(from) && id(to)) out.push(`    ${id(from)} ${arrow} ${id(to)}`);
+    };
+    link("dns", "lb");
+    link("lb", "app");
+    link("image", "app");
+    link("image", "singleton");
+    for (const data of ["db", "cache", "bucket"] as const) link("app", data);
+    // Without an app tier (dr standby) the image and the data still stack above the VPC.
+    if (!id("app")) for (const data of ["db", "cache", "bucket"] as const) link("image", data, "~~~");
+    link("db", "vpc", "~~~");
+    return out;
+}
+
+/** Arrows between regions, each from the side that sends to the side that receives. */
+function crossEdges(regions: Region[]): string[] {
+    const out: string[] = [];
+    const find = (type: string) => regions.flatMap((g) => g.resources.filter((r) => r.custom && r.type === type).map((r) => ({ g, r })));
+    const nodeOf = (g: Region, urn: string) => [...g.nodes.values()].find((n) => n.urns.includes(urn))?.id;
+    const edge = (from: string | undefined, to: string | undefined, label: string) => {
+        if (from && to && from !== to) out.push(`    ${from} -.->|"${label}"| ${to}`);
+    };
+    const rds = find(T.rds);
+    for (const replica of rds.filter((x) => x.r.inputs.replicateSourceDb)) {
+        const src = String(replica.r.inputs.replicateSourceDb);
+        const source = rds.find((x) => x.g !== replica.g && (x.r.outputs.arn === src || x.r.inputs.identifier === arnTail(src)));
+        if (!source) continue;
+        const secretReplicated = find(T.secret).some((s) => s.g === source.g
+            && (s.r.inputs.replicas ?? []).some((x: any) => x?.region === replica.g.plan.region));
+        edge(nodeOf(source.g, source.r.urn), nodeOf(replica.g, replica.r.urn), `read replica${secretReplicated ? " + secret replica" : ""}`);
+    }
+    const buckets = find(T.bucket);
+    for (const cfg of find(T.replication)) {
+        const source = buckets.find((b) => b.g === cfg.g && (b.r.outputs.bucket === cfg.r.inputs.bucket || b.r.id === cfg.r.inputs.bucket));
+        for (const rule of cfg.r.inputs.rules ?? []) {
+            const arn = rule?.destination?.bucket;
+            const dest = buckets.find((b) => b.g !== cfg.g && (b.r.outputs.arn === arn || b.r.outputs.bucket === arnTail(arn)));
+            const rtc = rule?.destination?.replicationTime?.status === "Enabled" ? `, RTC ${rule.destination.replicationTime.time?.minutes ?? 15} min` : "";
+            if (source && dest) edge(nodeOf(source.g, source.r.urn), nodeOf(dest.g, dest.r.urn), `S3 replication${rtc}`);
+        }
+    }
+    for (const copy of find(T.amiCopy)) {
+        const from = regions.find((g) => g !== copy.g && g.plan.region === copy.r.inputs.sourceAmiRegion);
+        if (from) edge(from.nodes.get("image")?.id, nodeOf(copy.g, copy.r.urn), "AMI copy");
+    }
+    const dns = (role: string) => regions.find((g) => g.resources.some((r) => r.type === T.record && r.inputs.failoverRoutingPolicies?.[0]?.type === role));
+    const primary = dns("PRIMARY");
+    const secondary = dns("SECONDARY");
+    if (primary && secondary && primary !== secondary) edge(primary.nodes.get("dns")?.id, secondary.nodes.get("dns")?.id, "fails over to");
+    return out;
 }
 
 /**
- * The Mermaid `flowchart` of prod and dr built from their resource graphs. Node ids are
- * sanitized, labels quoted; every edge joins declared nodes.
+ * The Mermaid `flowchart` of prod and dr: their architecture, not their resource list. Node ids
+ * are sanitized, labels quoted; every edge joins declared nodes.
  */
 export function mermaidDiagram(input: DiagramInput): string {
-    const { prod, dr, drPromoted } = input;
-    const standbyUrns = new Set(dr.resources.map((r) => r.urn));
-    const added = (drPromoted?.resources ?? []).filter((r) => !standbyUrns.has(r.urn));
-    const stacks = [
-        { plan: prod, placed: place(prod, new Set()) },
-        { plan: dr, placed: place(dr, new Set(added.map((r) => r.urn)), added) },
-    ];
-    const g = new Graph();
-    for (const s of stacks) drawStack(g, s.placed);
-    drawLinks(g, stacks);
-
-    const out = ["flowchart LR"];
-    for (const s of stacks) {
-        const role = s.plan.settings?.role;
-        const state = role === "dr" ? (s.plan.promote ? ", promoted" : drPromoted ? ", standby + what promotion creates (dashed)" : ", standby") : "";
-        out.push(`    subgraph ${mermaidId(`sg_${s.plan.stack}`)}["${mermaidLabel([`${s.plan.stack} · ${s.plan.region}${state}`])}"]`);
-        out.push("        direction TB");
-        for (const [layer, ids] of g.layout.get(s.plan.stack) ?? new Map<string, string[]>()) {
-            out.push(`        subgraph ${mermaidId(`sg_${s.plan.stack}_${layer}`)}["${mermaidLabel([LAYER_LABELS[layer] ?? layer])}"]`);
-            for (const id of ids) out.push(`            ${shapeOf(g.nodes.get(id)!)}`);
-            out.push("        end");
+    const prod: Region = {
+        plan: input.prod, resources: input.prod.resources, nodes: principalNodes(input.prod), onPromotion: new Set(),
+        title: `${input.prod.stack} · ${input.prod.region} · ${input.prod.settings?.role ?? "primary"}`,
+    };
+    const regions = [prod, drRegion(input.dr, input.drPromoted)];
+    const out = ["flowchart TB"];
+    const dashed: string[] = [];
+    const deleted: string[] = [];
+    for (const g of regions) {
+        out.push(`    subgraph ${mermaidId(`sg_${g.plan.stack}`)}["${mermaidLabel([g.title])}"]`);
+        for (const part of PARTS) {
+            const n = g.nodes.get(part);
+            if (!n) continue;
+            out.push(n.cylinder ? `        ${n.id}[("${n.label}")]` : `        ${n.id}["${n.label}"]`);
+            if (g.onPromotion.has(part)) dashed.push(n.id);
+        }
+        if (g.deleted) {
+            const id = mermaidId(`${g.plan.stack}_deleted`);
+            out.push(`        ${id}["${g.deleted}"]`);
+            deleted.push(id);
         }
         out.push("    end");
     }
-    out.push(...g.edges);
-    const promoted = [...g.nodes.values()].filter((n) => n.onPromotion).map((n) => n.id);
-    if (promoted.length > 0) {
-        out.push("    classDef onPromotion stroke-dasharray: 5 5");
-        out.push(`    class ${promoted.join(",")} onPromotion`);
+    for (const g of regions) {
+        out.push(...localEdges(g.nodes));
+        const db = g.nodes.get("db")?.id;
+        if (g.deleted && db) out.push(`    ${db} ~~~ ${mermaidId(`${g.plan.stack}_deleted`)}`);
     }
+    out.push(...crossEdges(regions));
+    if (dashed.length > 0) out.push("    classDef onPromotion stroke-dasharray: 5 5", `    class ${dashed.join(",")} onPromotion`);
+    if (deleted.length > 0) out.push("    classDef deleted stroke:#c00,color:#c00,stroke-dasharray: 2 2", `    class ${deleted.join(",")} deleted`);
     return out.join("\n");
 }

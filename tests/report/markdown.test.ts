@@ -65,7 +65,7 @@ describe("report: Markdown for the PR comment", function () {
             "### Resilience: RTO/RPO vs targets (ESTIMATE)",
             "### Diagram",
         ]);
-        assert.match(md, /\n```mermaid\nflowchart LR\n[\s\S]*\n```\n$/);
+        assert.match(md, /\n```mermaid\nflowchart TB\n[\s\S]*\n```\n$/);
         assert.match(md, /<details>\n<summary>22 to create, 1 to update, 0 to replace, 1 to delete<\/summary>\n/);
         assert.match(md, /<summary>Assumptions behind the estimates<\/summary>/);
     });

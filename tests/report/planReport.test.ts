@@ -39,7 +39,7 @@ describe("ops: the plan command's cost and resilience reports", function () {
         }
         assert.match(r.stdout, /- \*\*Cost \(ESTIMATE\):\*\* dr standby costs \*\*\d+\.\d% of prod\*\*/);
         assert.match(r.stdout, /No policy violations in prod, dr standby, dr promoted/);
-        assert.match(r.stdout, /\n```mermaid\nflowchart LR\n/);
+        assert.match(r.stdout, /\n```mermaid\nflowchart TB\n/);
         // The program's logs and the advisory go to stderr, never into the document.
         assert.doesNotMatch(r.stdout, /\[runtime\]/);
         assert.match(r.stderr, /RTO\/RPO estimates miss the targets \(advisory; --strict fails on them\)/);

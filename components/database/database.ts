@@ -9,8 +9,8 @@
 //    `replicateSourceDb` removed), turning it into a standalone primary;
 //  - rebuilt-standby / rebuilt-promoted (prod during and after failback): a new generation built
 //    as a replica of the promoted dr database, owning prod's secret, promoted in place.
-// It exposes the key that encrypts its secret (`credentialsKeyArn`; none for dr's replica,
-// whose secret is prod's replica under the AWS-managed key), so readers are granted the right key.
+// It exposes the key that encrypts its secret (`credentialsKeyArn`), so readers are granted the
+// right key: the stacks never decide it.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { createDatabaseCredentials, MASTER_USERNAME, MYSQL_PORT } from "./credentials";
@@ -186,10 +186,12 @@ export class Database extends pulumi.ComponentResource {
     readonly credentialsSecretArn: pulumi.Output<string>;
     /**
      * The key that encrypts `credentialsSecretArn`, for a reader's kms:Decrypt: this component's
-     * key when it owns the secret (primary, rebuilt); undefined for dr's replica kinds, whose
-     * secret is the replica of prod's, encrypted with the region's AWS-managed key.
+     * key in every kind. A primary or rebuilt database encrypts its own secret with it; for dr's
+     * replica kinds the secret is prod's replica, which prod encrypts with this key once dr
+     * exports it (`dbKmsKeyArn`, bootstrap step 3; before that the replica uses the region's
+     * AWS-managed key, which needs no grant).
      */
-    readonly credentialsKeyArn: pulumi.Output<string> | undefined;
+    readonly credentialsKeyArn: pulumi.Output<string>;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, so a bad input leaves no half-built component.
@@ -305,7 +307,7 @@ export class Database extends pulumi.ComponentResource {
         this.dbInstancePort = this.instance.port;
         this.kmsKeyArn = key.arn;
         this.credentialsSecretArn = secretArn;
-        this.credentialsKeyArn = credentials ? key.arn : undefined;
+        this.credentialsKeyArn = key.arn;
         this.registerOutputs({
             dbInstanceArn: this.dbInstanceArn,
             dbInstanceIdentifier: this.dbInstanceIdentifier,

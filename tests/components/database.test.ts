@@ -170,7 +170,7 @@ describe("Database (primary)", () => {
             dbInstancePort: await value(db.dbInstancePort),
             kmsKeyArn: await value(db.kmsKeyArn),
             credentialsSecretArn: await value(db.credentialsSecretArn),
-            credentialsKeyArn: await value(db.credentialsKeyArn!),
+            credentialsKeyArn: await value(db.credentialsKeyArn),
         };
         assert.deepEqual(outputs, {
             dbInstanceArn: "arn:aws:rds:us-east-1:123456789012:db:pilot-light-prod",
@@ -267,9 +267,9 @@ describe("Database (replica)", () => {
         assert.equal(await value(standby.db.credentialsSecretArn), SECRET_REPLICA_ARN);
         assert.equal(await value(promoted.db.credentialsSecretArn), SECRET_REPLICA_ARN);
         assert.equal(await value(standby.db.kmsKeyArn), standby.rec.one(T.key, "dr-db-kms-key").outputs.arn);
-        // The replica secret is prod's, encrypted with the region's AWS-managed key: no key to grant.
-        assert.equal(standby.db.credentialsKeyArn, undefined);
-        assert.equal(promoted.db.credentialsKeyArn, undefined);
+        // The replica secret is prod's, which prod encrypts with dr's database key (dr's dbKmsKeyArn output).
+        assert.equal(await value(standby.db.credentialsKeyArn), standby.rec.one(T.key, "dr-db-kms-key").outputs.arn);
+        assert.equal(await value(promoted.db.credentialsKeyArn), promoted.rec.one(T.key, "dr-db-kms-key").outputs.arn);
     });
 
     it("promotes in place: same URN, replicateSourceDb removed, backupRetentionPeriod and the final snapshot set", () => {
@@ -311,7 +311,7 @@ describe("Database (rebuilt from the peer: failback)", () => {
         }
         const keyArn = rec.one(T.key, "prod-db-kms-key").outputs.arn;
         assert.equal(rec.one(T.secret, "prod-db-credentials").inputs.kmsKeyId, keyArn);
-        assert.equal(await value(db.credentialsKeyArn!), keyArn);
+        assert.equal(await value(db.credentialsKeyArn), keyArn);
         assert.equal(rec.ofType(T.alarm).length, 1);
     });
 

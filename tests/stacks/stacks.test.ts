@@ -64,6 +64,19 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
             assert.strictEqual(standby.outputs.dbKmsKeyArn, drKey.outputs.arn);
         });
 
+        it("lets each region's app servers decrypt the secret they read with the key that encrypts it (the database's credentialsKeyArn)", () => {
+            const decryptOn = (plan: StackPlan) => {
+                const policy = plan.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "app-servers-app")!;
+                const statement = JSON.parse(policy.inputs.policy).Statement.find((st: any) => st.Sid === "DecryptDatabaseSecret");
+                return statement?.Resource;
+            };
+            const keyOf = (plan: StackPlan) => plan.resources.find((r) => r.type === "aws:kms/key:Key" && r.name === "database-kms-key")!.outputs.arn;
+            assert.strictEqual(decryptOn(prod), keyOf(prod));
+            // dr's replica of prod's secret is encrypted with dr's database key (the test above).
+            assert.strictEqual(decryptOn(promoted), keyOf(promoted));
+            assert.match(decryptOn(promoted), /^arn:aws:kms:us-west-2:/);
+        });
+
         it("before dr exists (bootstrap step 1) the secret's replica uses the dr region's AWS-managed key", async () => {
             const step1 = await quietPlan({ dir: ROOT, stack: "prod", configOverrides: { "pilot-light:replicateToPeer": "false" } });
             const secret = step1.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret" && r.name === "database-credentials")!;

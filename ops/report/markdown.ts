@@ -12,6 +12,7 @@ import type { StackPlan } from "../offline/planner";
 import type { Violation } from "../policy/evaluate";
 import { resourceLabel } from "../policy/table";
 import { CostEstimate, formatMoney, formatTotal, pricesLabel, shareHeadline, unpricedCount, unpricedGroups } from "./cost";
+import { assumptionsMarkdown } from "./assumptionsMarkdown";
 import { mermaidDiagram } from "./diagram";
 import { formatMinutes, ResilienceAssumption, ResilienceRow } from "./resilience";
 
@@ -154,10 +155,7 @@ function resilienceSection(input: MarkdownReportInput): string[] {
         if (path.defaultedTypes.length > 0) out.push("", `Types without a duration in the table (default used): ${path.defaultedTypes.map((t) => `\`${t}\``).join(", ")}.`);
     }
     out.push("", "<details>", "<summary>Assumptions behind the estimates</summary>", "",
-        markdownTable(["id", "minutes", "range", "what", "source"], input.assumptions.map((a) => [
-            `\`${a.id}\``, a.minutes, a.low !== undefined || a.high !== undefined ? `${a.low ?? "?"}–${a.high ?? "?"}` : "-",
-            a.what, a.fromPlan ? `this plan: ${a.fromPlan}` : a.source,
-        ]), ["l", "r", "r", "l", "l"]),
+        ...assumptionsMarkdown(input.assumptions, markdownTable),
         "", "Each row's basis (the assumption ids it adds up) is in `npm run -s plan -- --json` under `resilience`.", "", "</details>");
     return out;
 }

@@ -9,6 +9,7 @@ import type { Violation } from "../../ops/policy/evaluate";
 import { estimateCost } from "../../ops/report/cost";
 import { cell, MarkdownReportInput, markdownTable, renderMarkdownReport } from "../../ops/report/markdown";
 import { assessResilience, effectiveAssumptions } from "../../ops/report/resilience";
+import { assumptionsMarkdown, shorten } from "../../ops/report/assumptionsMarkdown";
 import { quietPlan } from "../support/quietPlan";
 
 const DIR = path.join(__dirname, "..", "..");
@@ -110,5 +111,38 @@ describe("report: Markdown for the PR comment", function () {
         const unsafe = renderMarkdownReport({ ...input, promotion: { changes: change.changes, unsafe: ["REPLACE of aws:rds/instance:Instance \"database-mysql\": [kmsKeyId]"] } });
         assert.ok(unsafe.includes("- **Promotion data safety:** ❌ 1 unsafe change (see the diff)."));
         assert.ok(unsafe.includes("**Unsafe data changes:**\n\n- REPLACE of aws:rds/instance:Instance \"database-mysql\": [kmsKeyId]"));
+    });
+    it("keeps the assumptions table narrow enough for a comment: long text and sources move to numbered notes", () => {
+        const section = md.slice(md.indexOf("<summary>Assumptions behind the estimates</summary>"));
+        const table = section.split("\n").filter((l) => l.startsWith("| "));
+        assert.equal(table[0], "| id | min | range | what | note |");
+        assert.equal(table.length, input.assumptions.length + 2);
+        for (const line of table) assert.ok(line.length <= 100, `${line.length} characters: ${line}`);
+        input.assumptions.forEach((a, i) => {
+            assert.ok(table[i + 2].endsWith(` | [${i + 1}] |`), table[i + 2]);
+            assert.ok(section.includes(`\n${i + 1}. \`${a.id}\`: ${a.what}. `), `note ${i + 1} holds the full text of ${a.id}`);
+        });
+        assert.ok(!table.some((l) => l.includes("https://")), "no URL in the table");
+    });
+});
+
+describe("report: assumptions for the comment", () => {
+    it("shortens at a word, never mid-word, and leaves short text alone", () => {
+        assert.equal(shorten("An instance boots and its user data runs", 44), "An instance boots and its user data runs");
+        assert.equal(shorten("Route 53 marks the PRIMARY unhealthy: request interval", 40), "Route 53 marks the PRIMARY unhealthy…");
+        assert.equal(shorten("Supercalifragilisticexpialidocious", 10), "Supercali…");
+    });
+
+    it("puts the source, or what the plan said, in the note", () => {
+        const lines = assumptionsMarkdown([
+            { id: "a", minutes: 1, what: "Short", source: "https://docs.aws.amazon.com/x" },
+            { id: "b", minutes: 2.5, low: 2, high: 3, what: "Read from the plan", source: "table", fromPlan: "healthCheckGracePeriod 600 s" },
+        ], markdownTable);
+        assert.deepEqual(lines, [
+            "| id | min | range | what | note |\n| --- | ---: | ---: | --- | ---: |\n| `a` | 1 | - | Short | [1] |\n| `b` | 2.5 | 2–3 | Read from the plan | [2] |",
+            "",
+            "1. `a`: Short. Source: https://docs.aws.amazon.com/x",
+            "2. `b`: Read from the plan. From this plan: healthCheckGracePeriod 600 s",
+        ]);
     });
 });

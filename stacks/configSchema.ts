@@ -200,7 +200,8 @@ export const CONFIG_SCHEMA = Object.freeze({
     rebuildFromPeer: {
         type: "boolean", default: false, roles: PRIMARY, roleNote: "it rebuilds the primary from a promoted dr (failback)",
         description: "prod only, during failback: prod's database becomes a cross-region replica of the promoted dr database, "
-            + "and prod runs no app tier or PRIMARY DNS record until this is set back to false (switchover).",
+            + "and prod's app fleet is parked at 0 instances (the tier and its DNS record stay; the failing health check "
+            + "keeps users on dr) until this is set back to false (switchover).",
     },
     databaseGeneration: {
         type: "integer", default: 1, min: 1, max: 99, roles: BOTH,

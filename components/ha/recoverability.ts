@@ -4,6 +4,7 @@
 // Which instance types the recover action supports is one list, kept in the policy pack
 // (policies/lib/recoverableTypes.ts, with its AWS source and the date it was read), so that this
 // validator and the pack's ec2-recoverable-* policies can never disagree on a type.
+import type { HaCommonArgs } from "./args";
 import {
     INSTANCE_STORE_RECOVERABLE_FAMILIES, instanceTypeRecoverability, RECOVERABLE_FAMILIES, RECOVERABLE_TYPES_SOURCE,
 } from "../../policies/lib/recoverableTypes";
@@ -49,14 +50,8 @@ function suggest(family: string): string {
     return RECOVERABLE_FAMILIES.includes(ebsOnly) && ebsOnly !== family ? `"${ebsOnly}"` : `"t3", "m7i"`;
 }
 
-/** The arguments every pattern shares, as the validators see them. */
-export interface CommonArgsShape {
-    subnets?: { az: string; subnetId: unknown }[];
-    servicePort?: number;
-    allowedCidrs?: string[];
-    dataVolumeGb?: number;
-    recoverEvaluationPeriods?: number;
-}
+/** The shared arguments (components/ha/args.ts) commonProblems checks. */
+export type CommonArgsShape = Pick<HaCommonArgs, "servicePort" | "allowedCidrs" | "dataVolumeGb" | "recoverEvaluationPeriods">;
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 

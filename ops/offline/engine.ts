@@ -268,6 +268,15 @@ class RecordingMonitor extends MockMonitor {
     }
 }
 
+/**
+ * All a run takes from its prior state (OfflineRunOptions.priorResources): OfflineMocks reads only
+ * the stashes, by name, for their ID and output. A plan cache keys prior states on this.
+ */
+export function priorStateKey(prior: RecordedResource[]): [string, string | undefined, unknown][] {
+    return prior.filter((r) => r.type === STASH_TYPE).map((r): [string, string | undefined, unknown] => [r.name, r.id, r.outputs.output])
+        .sort((x, y) => x[0].localeCompare(y[0]));
+}
+
 /** The mocks: fake provider answers, and peer stacks' outputs for StackReferences. */
 export class OfflineMocks implements pulumi.runtime.Mocks {
     /** Resolves an explicit provider's region: a resource or invoke on it lives there unless it names its own. */

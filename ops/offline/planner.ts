@@ -15,7 +15,7 @@
 import { createHash } from "crypto";
 import { NAMESPACE, parseConfig, StackConfig } from "../../stacks/config";
 import { withLogLabel } from "./console";
-import { OfflineRun, OfflineRunOptions, runOffline } from "./engine";
+import { OfflineRun, OfflineRunOptions, priorStateKey, runOffline } from "./engine";
 import { PreviewOptions } from "./preview";
 import { loadProject, loadStack, ProjectFileError, PulumiProject } from "./project";
 
@@ -55,8 +55,8 @@ interface Planned {
  * program is deterministic, so the same configuration gives the same plan, whether it was asked
  * for or planned as another stack's peer. `npm run plan -- --stack dr` needs prod at bootstrap
  * step 1 three times (dr's peer, dr promoted's peer, and dr standby's peer when prod in steady
- * state is planned for the reports), and runs it once. A plan with a prior state
- * (`engine.priorResources`) is never reused. Callers must not change a plan they get: others share it.
+ * state is planned for the reports), and runs it once. Of a prior state (`engine.priorResources`)
+ * the key holds what the engine reads (priorStateKey). Callers must not change a plan they get: others share it.
  */
 export class PlanCache {
     private readonly plans = new Map<string, Planned>();
@@ -68,16 +68,17 @@ export class PlanCache {
         engine: PlanRequest["engine"], preview: PreviewOptions | undefined, peerKey: string | null): string {
         const sorted = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
         return createHash("sha256").update(JSON.stringify([project.main, project.name, stack, sorted(config), [...secretKeys].sort(),
-            sorted(engine?.ssmParameters ?? {}), preview ? [...preview.existing].sort() : null, engine?.priorResources ? "prior" : null, peerKey]))
+            sorted(engine?.ssmParameters ?? {}), preview ? [...preview.existing].sort() : null,
+            engine?.priorResources ? priorStateKey(engine.priorResources) : null, peerKey]))
             .digest("hex");
     }
 
-    get(key: string, engine: PlanRequest["engine"]): Planned | undefined {
-        return engine?.priorResources ? undefined : this.plans.get(key);
+    get(key: string): Planned | undefined {
+        return this.plans.get(key);
     }
 
-    set(planned: Planned, engine: PlanRequest["engine"]): void {
-        if (!engine?.priorResources) this.plans.set(planned.key, planned);
+    set(planned: Planned): void {
+        this.plans.set(planned.key, planned);
     }
 }
 
@@ -175,13 +176,13 @@ async function planWithPeers(project: PulumiProject, stack: string, overrides: R
         peerKey = planned.key;
     }
     const key = PlanCache.key(project, stack, config, secretKeys, engine, preview, peerKey);
-    const cached = cache.get(key, engine);
+    const cached = cache.get(key);
     if (cached) return cached;
     cache.runs++;
     const run = await withLogLabel(planLabel(stack, settings, peerOf, preview !== undefined),
         () => runStack(project, stack, config, secretKeys, stackOutputs, engine, preview));
     const planned: Planned = { run, config, settings, peers, key };
-    cache.set(planned, engine);
+    cache.set(planned);
     return planned;
 }
 

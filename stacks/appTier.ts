@@ -1,6 +1,6 @@
 // The app layer as both roles deploy it: prod always, dr once promoted. One place, so prod and
 // a promoted dr cannot drift apart in how the app is wired to its data.
-import { AppTier } from "../components/app";
+import { AppTier, StandbyParts } from "../components/app";
 import { Network } from "../components/basic";
 import { Database } from "../components/database";
 import { AppImage } from "../components/image";
@@ -22,6 +22,8 @@ export interface AppTierInputs {
      * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_UpdateAutoScalingGroup.html
      */
     parked?: boolean;
+    /** dr: what AppStandby made in standby, used instead of making it at promotion (static stability). */
+    standby?: StandbyParts;
 }
 
 export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
@@ -44,6 +46,7 @@ export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
         highAvailability: l.highAvailability,
         domainName: cfg.domainName,
         hostedZoneId: cfg.hostedZoneId,
+        standby: l.standby,
         tags,
     });
 }

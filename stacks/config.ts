@@ -52,6 +52,8 @@ export interface StackConfig {
     readonly customAmiId?: string;
     readonly domainName?: string;
     readonly hostedZoneId?: string;
+    /** dr only, with a domain: the ALB, its listeners and the SECONDARY record exist in standby (static stability). */
+    readonly standbyLoadBalancer: boolean;
     /** prod only: the HA pattern of the stateful singleton service (components/ha). */
     readonly singletonMode: SingletonMode;
     readonly singletonInstanceType: string;
@@ -204,6 +206,7 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
         // Settings of the other role are only ever their defaults here; the program must not act on them.
         replicateToPeer: role === "primary" && v.replicateToPeer!,
         drill: role === "dr" && v.drill!,
+        standbyLoadBalancer: role === "dr" && v.standbyLoadBalancer!,
         reverseReplication: role === "dr" && v.reverseReplication!,
         rebuildFromPeer: role === "primary" && v.rebuildFromPeer!,
         singletonMode: v.singletonMode as SingletonMode,

@@ -172,6 +172,12 @@ export const CONFIG_SCHEMA = Object.freeze({
         type: "string", roles: BOTH, valid: pattern(/^Z[A-Z0-9]{1,31}$/), expected: "a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ",
         description: "Optional: the Route 53 hosted zone ID that holds domainName. Set both or neither.",
     },
+    standbyLoadBalancer: {
+        type: "boolean", default: true, roles: DR,
+        description: "dr only, with domainName: keep dr's ALB, its listeners and the SECONDARY failover record in standby, so a "
+            + "failover needs no Route 53 change (its control plane is in us-east-1): Route 53's health checks alone move users. "
+            + "It costs an idle ALB in standby (README, cost section). false saves that, but promotion then creates them and the promotion plan fails (exit 8).",
+    },
     singletonMode: {
         type: "string", default: "recoverable-instance", roles: PRIMARY, allowed: SINGLETON_MODES,
         expected: `one of ${SINGLETON_MODES.join(", ")}`,

@@ -1,5 +1,7 @@
 // The dr stack. In standby it keeps only the data warm: the basic layer, an encrypted
-// cross-region read replica, the media bucket prod replicates into, the app image and the keys.
+// cross-region read replica, the media bucket prod replicates into, the app image and the keys,
+// plus what promotion would otherwise need a global control plane for (AppStandby: the app
+// servers' IAM role, with a domain the validated certificate, the ALB and the SECONDARY record).
 // With `promote` set, the same replica resource is promoted in place (never replaced) and the
 // app tier is built; prod is not touched.
 import * as pulumi from "@pulumi/pulumi";
@@ -8,6 +10,7 @@ import { Database, secretReplicaArn } from "../components/database";
 import { FailoverDns } from "../components/dns";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
+import { AppStandby, StandbyParts } from "../components/app";
 import { deployAppTier } from "./appTier";
 import { dbIdentifier, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
@@ -50,6 +53,25 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         tags,
     });
 
+    // Static stability: what the app tier needs from IAM or Route 53 (control planes in one region
+    // of the partition, us-east-1 in `aws`) is made now, so promotion calls only dr's regional
+    // APIs (components/app/standby.ts). With a domain, the SECONDARY record and the ALB it points
+    // at exist too (pilot-light:standbyLoadBalancer), and failover is Route 53's health checks alone.
+    const withDomain = cfg.domainName !== undefined && cfg.hostedZoneId !== undefined;
+    const standby = new AppStandby("app-standby", {
+        secretArns: [database.credentialsSecretArn],
+        kmsKeyArn: database.credentialsKeyArn,
+        mediaBucketArn: media.bucketArn,
+        domainName: cfg.domainName,
+        hostedZoneId: cfg.hostedZoneId,
+        loadBalancer: withDomain && cfg.standbyLoadBalancer
+            ? { vpcId: network.vpcId, subnetIds: network.publicSubnetIds, securityGroupId: network.albSecurityGroupId } : undefined,
+        tags,
+    });
+    if (standby.web) {
+        secondaryRecord(ctx, standby.web);
+    }
+
     // stacks/outputs.ts DrOutputs.
     const outputs: ProgramOutputs<DrOutputs> = {
         role: "dr",
@@ -78,19 +100,32 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
 
     // Promoted: the app tier serves users. Drill: the same tier runs against the replica, which
     // keeps replicating and stays read-only; no DNS record points at it.
-    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: false });
-    // The SECONDARY record exists only once promoted: Route 53 then answers with dr whenever
-    // prod's health check fails. A drill must never receive users, so it gets no record.
-    if (cfg.promote && cfg.domainName && cfg.hostedZoneId) {
-        new FailoverDns("dns", {
-            role: "SECONDARY",
-            domainName: cfg.domainName,
-            hostedZoneId: cfg.hostedZoneId,
-            albDnsName: app.albDnsName,
-            albZoneId: app.albZoneId,
-            setIdentifier: `${ctx.stack}-${cfg.region}`,
-            tags,
-        });
+    // A drill must never receive users: it gets its own ALB, not the standby one the SECONDARY
+    // record points at, so that record stays unhealthy (no targets) while the drill runs.
+    const parts: StandbyParts = cfg.promote ? standby
+        : { identity: standby.identity, appSecretArn: standby.appSecretArn, cacheAuth: standby.cacheAuth, certificateArn: standby.certificateArn };
+    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: false, standby: parts });
+    // Without a standby ALB the record can only be made now, through Route 53's control plane:
+    // the promotion plan's static-stability check fails on it (ops/diff/staticStability.ts).
+    if (cfg.promote && withDomain && !standby.web) {
+        secondaryRecord(ctx, app);
     }
     return { ...outputs, albDnsName: app.albDnsName, albZoneId: app.albZoneId, asgName: app.asgName, appSecretArn: app.appSecretArn };
+}
+
+/**
+ * dr's half of the Route 53 failover pair: Route 53 answers with it whenever prod's health check
+ * fails and its ALB has a healthy target.
+ */
+function secondaryRecord(ctx: StackContext, alb: { albDnsName: pulumi.Output<string>; albZoneId: pulumi.Output<string> }): FailoverDns {
+    const { cfg, tags } = ctx;
+    return new FailoverDns("dns", {
+        role: "SECONDARY",
+        domainName: cfg.domainName!,
+        hostedZoneId: cfg.hostedZoneId!,
+        albDnsName: alb.albDnsName,
+        albZoneId: alb.albZoneId,
+        setIdentifier: `${ctx.stack}-${cfg.region}`,
+        tags,
+    });
 }

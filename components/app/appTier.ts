@@ -7,15 +7,17 @@
 // launch template, Auto Scaling group, scaling policy), whose user data installs WordPress at
 // boot and mounts the media bucket with Mountpoint for Amazon S3 (components/app/boot/). Also
 // the app secret: the deep check's token and the WordPress admin password, generated here.
+// A dr stack passes `standby` (AppStandby, ./standby.ts): the IAM role, the secrets, the
+// certificate and the ALB it made ahead of time are used instead of being made at promotion.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import * as random from "@pulumi/random";
 import { RedisCache } from "./cache";
 import { WebLoadBalancer } from "./loadBalancer";
 import { NatEgress } from "./nat";
 import { AppServers } from "./servers";
-import { regenerableSecret } from "./secrets";
-import { HEALTH_CHECK_PATH, renderUserData } from "./userData";
+import { appSecret as makeAppSecret } from "./secrets";
+import type { StandbyParts } from "./standby";
+import { APP_TARGET_HEALTH, renderUserData } from "./userData";
 import { capacityProblems, domainProblems, nonEmptyProblems, requiredTextProblems, routeTableProblems } from "./validate";
 import { assertValid } from "../validate";
 
@@ -80,6 +82,13 @@ export interface AppTierArgs {
     domainName?: string;
     /** The Route 53 hosted zone of `domainName`. Set both or neither. */
     hostedZoneId?: string;
+    /**
+     * What a dr stack made in standby (components/app/standby.ts), used instead of making it here:
+     * the servers' IAM role and profile, the app and Redis AUTH secrets, the issued certificate
+     * and, when given, the ALB with its listeners. Promotion then calls no control plane outside
+     * dr's region. Defaults to making everything here (prod).
+     */
+    standby?: StandbyParts;
     /** Tags for every taggable resource of the tier. Defaults to none. */
     tags?: Record<string, string>;
 }
@@ -135,6 +144,7 @@ export class AppTier extends pulumi.ComponentResource {
         super("pilot-light:app:AppTier", name, {}, opts);
         const tags = args.tags ?? {};
         const net = args.network;
+        const standby = args.standby;
         const region = aws.getRegionOutput({}, { parent: this }).region;
 
         const nat = new NatEgress(`${name}-nat`, {
@@ -149,35 +159,32 @@ export class AppTier extends pulumi.ComponentResource {
             securityGroupIds: [net.cacheSecurityGroupId],
             nodeType: args.cacheNodeType,
             highAvailability: args.highAvailability,
+            auth: standby?.cacheAuth,
             tags,
         }, { parent: this });
 
-        const web = new WebLoadBalancer(`${name}-web`, {
+        const web = standby?.web ?? new WebLoadBalancer(`${name}-web`, {
             vpcId: net.vpcId,
             subnetIds: net.publicSubnetIds,
             securityGroupId: net.albSecurityGroupId,
             deletionProtection: args.highAvailability,
             domainName: args.domainName,
             hostedZoneId: args.hostedZoneId,
+            certificateArn: standby?.certificateArn,
             // Web server and PHP only: a database failover must not fail every target at once.
             // Drills and failovers use the deep check instead (ops/runbooks/appCheck.ts).
-            healthCheckPath: HEALTH_CHECK_PATH,
-            healthCheckMatcher: "200",
+            ...APP_TARGET_HEALTH,
             tags,
         }, { parent: this });
 
-        // Alphanumeric, so neither value needs quoting in a header, a form or a shell.
-        const password = (suffix: string) => new random.RandomPassword(`${name}-${suffix}`, { length: 40, special: false }, { parent: this }).result;
-        const appSecret = regenerableSecret(`${name}-app-secret`,
-            `Deep-check token and WordPress admin password of ${name}; the app servers read it at boot, runbooks read the token.`,
-            pulumi.jsonStringify({ checkToken: password("check-token"), adminPassword: password("admin-password") }), tags, this);
+        const appSecretArn = standby?.appSecretArn ?? makeAppSecret(name, tags, this).arn;
 
         // With a domain both regions serve the same name; without one, each region serves its
         // own load balancer's name, so a promoted dr answers under dr's name (README).
         const siteUrl = args.domainName !== undefined ? pulumi.output(`https://${args.domainName}`) : pulumi.interpolate`http://${web.albDnsName}`;
         const userData = pulumi.output({
             region, dbHost: args.database.address, dbPort: args.database.port, dbSecretArn: args.database.credentialsSecretArn,
-            cacheHost: cache.primaryEndpoint, cacheAuthSecretArn: cache.authSecretArn, appSecretArn: appSecret.arn,
+            cacheHost: cache.primaryEndpoint, cacheAuthSecretArn: cache.authSecretArn, appSecretArn,
             mediaBucket: args.media.bucketName, siteUrl,
         }).apply(renderUserData);
 
@@ -191,11 +198,12 @@ export class AppTier extends pulumi.ComponentResource {
             maxSize: args.maxSize,
             desiredCapacity: args.desiredCapacity,
             userData,
-            secretArns: [args.database.credentialsSecretArn, cache.authSecretArn, appSecret.arn],
+            secretArns: [args.database.credentialsSecretArn, cache.authSecretArn, appSecretArn],
             kmsKeyArn: args.database.kmsKeyArn,
             mediaBucketArn: args.media.bucketArn,
             // The user data reaches Secrets Manager and S3 through the NAT gateway.
             bootDependencies: Object.values(nat.routes),
+            identity: standby?.identity,
             tags,
         }, { parent: this });
 
@@ -209,7 +217,7 @@ export class AppTier extends pulumi.ComponentResource {
         this.launchTemplateId = servers.launchTemplateId;
         this.cacheEndpoint = cache.primaryEndpoint;
         this.cacheAuthSecretArn = cache.authSecretArn;
-        this.appSecretArn = appSecret.arn;
+        this.appSecretArn = appSecretArn;
         this.natGatewayId = nat.natGatewayId;
         this.registerOutputs({
             albArn: this.albArn,

@@ -3,11 +3,10 @@
 // Redis part of the original Terraform `app` folder.
 //
 // Creates: a RandomPassword (the AUTH token), a Secrets Manager secret and its version holding
-// that token, and the replication group (1 node, or 2 across AZs with automatic failover).
+// that token (unless given ones made ahead of time), and the replication group (1 node, or 2 across AZs with automatic failover).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import * as random from "@pulumi/random";
-import { regenerableSecret } from "./secrets";
+import { CacheAuth, cacheAuthToken } from "./secrets";
 import { REDIS_PORT } from "./userData";
 import { nonEmptyProblems, requiredTextProblems } from "./validate";
 import { assertValid } from "../validate";
@@ -33,6 +32,11 @@ export interface RedisCacheArgs {
      * AUTH-with-TLS setup here needs >= 6.
      */
     engineVersion?: string;
+    /**
+     * The AUTH token and its secret, made ahead of time (a dr stack's AppStandby). Defaults to
+     * creating `<name>-auth-token` here.
+     */
+    auth?: CacheAuth;
     /** Tags for every taggable child. Defaults to none. */
     tags?: Record<string, string>;
 }
@@ -58,16 +62,8 @@ export class RedisCache extends pulumi.ComponentResource {
         super("pilot-light:app:RedisCache", name, {}, opts);
         const tags = args.tags ?? {};
 
-        // AUTH tokens are 16-128 printable characters without @, " or /; alphanumeric avoids
-        // every quoting question. https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html
-        const token = new random.RandomPassword(`${name}-auth-token`, {
-            length: 64,
-            special: false,
-        }, { parent: this });
-        const secretToken = pulumi.secret(token.result);
-
-        const secret = regenerableSecret(`${name}-auth-token`, `Redis AUTH token of ${name}; the app servers read it at boot.`,
-            secretToken, tags, this);
+        // Made here, unless a dr stack made it ahead of time (AppStandby) for its servers' IAM policy to name.
+        const auth = args.auth ?? cacheAuthToken(name, tags, this);
 
         const group = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
             description: `Redis cache of ${name}`,
@@ -82,7 +78,7 @@ export class RedisCache extends pulumi.ComponentResource {
             atRestEncryptionEnabled: true,
             // An AUTH token can only be set with in-transit encryption on.
             transitEncryptionEnabled: true,
-            authToken: secretToken,
+            authToken: auth.token,
             subnetGroupName: args.subnetGroupName,
             securityGroupIds: args.securityGroupIds,
             autoMinorVersionUpgrade: true,
@@ -91,7 +87,7 @@ export class RedisCache extends pulumi.ComponentResource {
 
         this.primaryEndpoint = group.primaryEndpointAddress;
         this.port = REDIS_PORT;
-        this.authSecretArn = secret.arn;
+        this.authSecretArn = auth.secretArn;
         this.replicationGroupId = group.id;
         this.registerOutputs({
             primaryEndpoint: this.primaryEndpoint,

@@ -10,8 +10,14 @@ export { NatEgress } from "./nat";
 export type { NatEgressArgs } from "./nat";
 export { AppServers } from "./servers";
 export type { AppServersArgs } from "./servers";
-export { regenerableSecret } from "./secrets";
+export { appSecret, cacheAuthToken, regenerableSecret } from "./secrets";
+export type { CacheAuth } from "./secrets";
+export { createServerIdentity } from "./identity";
+export type { ServerIdentity, ServerPermissions } from "./identity";
+export { validatedCertificate } from "./certificate";
+export { AppStandby, appStandbyProblems } from "./standby";
+export type { AppStandbyArgs, StandbyParts } from "./standby";
 export {
-    APP_CONFIG_PATH, DEEP_CHECK_PATH, encodeUserData, HEALTH_CHECK_PATH, REDIS_PORT, renderUserData, shellQuote, userDataProblems,
+    APP_CONFIG_PATH, APP_TARGET_HEALTH, DEEP_CHECK_PATH, encodeUserData, HEALTH_CHECK_PATH, REDIS_PORT, renderUserData, shellQuote, userDataProblems,
 } from "./userData";
 export type { UserDataConfig } from "./userData";

@@ -3,13 +3,14 @@
 //
 // Creates: the ALB, an HTTP target group, and either
 //  - with a domain: a DNS-validated ACM certificate (validation record in the hosted zone, and
-//    the validation waiter), an HTTPS listener forwarding to the group and an HTTP listener
+//    the validation waiter; or one given, already issued), an HTTPS listener forwarding to the group and an HTTP listener
 //    that redirects to HTTPS; or
 //  - without: one HTTP listener forwarding to the group.
 // It does not create the site's own DNS record: the failover alias records belong to the HA
 // pattern that points the name at whichever region is active.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { validatedCertificate } from "./certificate";
 import { domainProblems, nonEmptyProblems } from "./validate";
 import { assertValid } from "../validate";
 
@@ -35,6 +36,12 @@ export interface WebLoadBalancerArgs {
     domainName?: string;
     /** The Route 53 hosted zone that holds `domainName`, for DNS validation. Required with `domainName`. */
     hostedZoneId?: string;
+    /**
+     * With a domain: a certificate for `domainName` that is already issued (a dr stack's
+     * AppStandby validates it in standby). Defaults to creating and validating one here
+     * (./certificate.ts).
+     */
+    certificateArn?: pulumi.Input<string>;
     /** The path the ALB probes on each instance. Defaults to `/`. */
     healthCheckPath?: string;
     /** HTTP codes that count as healthy. Defaults to `200-399` (a redirect to a login page is alive). */
@@ -106,30 +113,8 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
 
         let httpListener: aws.lb.Listener;
         if (args.domainName !== undefined && args.hostedZoneId !== undefined) {
-            const cert = new aws.acm.Certificate(`${name}-cert`, {
-                domainName: args.domainName,
-                validationMethod: "DNS",
-                tags,
-            }, { parent: this });
-            // One domain name, so exactly one validation option: index 0 is stable and no
-            // resource is created inside an apply.
-            const option = cert.domainValidationOptions[0];
-            const validationRecord = new aws.route53.Record(`${name}-cert-validation`, {
-                zoneId: args.hostedZoneId,
-                name: option.resourceRecordName,
-                type: option.resourceRecordType,
-                records: [option.resourceRecordValue],
-                ttl: 300,
-                // ACM asks for the same CNAME for a domain in every region of an account, so the
-                // prod and dr certificates share this record: the second stack adopts it, and
-                // deleting one stack's app tier must leave it for the other's renewals.
-                // https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
-                allowOverwrite: true,
-            }, { parent: this, retainOnDelete: true });
-            const validation = new aws.acm.CertificateValidation(`${name}-cert`, {
-                certificateArn: cert.arn,
-                validationRecordFqdns: [validationRecord.fqdn],
-            }, { parent: this });
+            // Made here, unless a dr stack made and validated it ahead of time (AppStandby).
+            const certificateArn = args.certificateArn ?? validatedCertificate(name, args.domainName, args.hostedZoneId, tags, this);
 
             // The validation's ARN, not the certificate's: the listener waits until it is issued.
             const httpsListener = new aws.lb.Listener(`${name}-https`, {
@@ -137,7 +122,7 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                 port: 443,
                 protocol: "HTTPS",
                 sslPolicy: TLS_POLICY,
-                certificateArn: validation.certificateArn,
+                certificateArn,
                 defaultActions: forward,
                 tags,
             }, { parent: this });
@@ -152,7 +137,7 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                 tags,
             }, { parent: this });
             this.httpsListenerArn = httpsListener.arn;
-            this.certificateArn = validation.certificateArn;
+            this.certificateArn = pulumi.output(certificateArn);
         } else {
             httpListener = new aws.lb.Listener(`${name}-http`, {
                 loadBalancerArn: alb.arn,

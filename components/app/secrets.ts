@@ -1,8 +1,10 @@
 // Secrets the app tier generates for itself: a Secrets Manager secret holding a value Pulumi
 // generated, readable by the app servers at boot. Used by RedisCache (the AUTH token) and
-// AppTier (the deep check's token and the WordPress admin password).
+// AppTier (the deep check's token and the WordPress admin password), or made ahead of time by a
+// dr stack's AppStandby, so that the servers' IAM policy can name them before any disaster.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
 import { DATA_CLASS_TAG } from "../dataClass";
 
 /**
@@ -19,4 +21,39 @@ export function regenerableSecret(name: string, description: string, value: pulu
     }, { parent });
     new aws.secretsmanager.SecretVersion(name, { secretId: secret.id, secretString: pulumi.secret(value) }, { parent });
     return secret;
+}
+
+/** A RandomPassword made for a header, a form or a shell: alphanumeric, so nothing needs quoting. */
+function password(name: string, length: number, parent: pulumi.Resource): pulumi.Output<string> {
+    return new random.RandomPassword(name, { length, special: false }, { parent }).result;
+}
+
+/**
+ * The app secret of the tier `name`, JSON `{"checkToken", "adminPassword"}`: the deep check's
+ * token and WordPress's admin password. Creates `<name>-check-token`, `<name>-admin-password`
+ * and the secret `<name>-app-secret` under `parent`.
+ */
+export function appSecret(name: string, tags: Record<string, string>, parent: pulumi.Resource): aws.secretsmanager.Secret {
+    return regenerableSecret(`${name}-app-secret`,
+        `Deep-check token and WordPress admin password of ${name}; the app servers read it at boot, runbooks read the token.`,
+        pulumi.jsonStringify({ checkToken: password(`${name}-check-token`, 40, parent), adminPassword: password(`${name}-admin-password`, 40, parent) }),
+        tags, parent);
+}
+
+/** A Redis AUTH token and the secret that holds it, for the app servers. */
+export interface CacheAuth {
+    /** The token, secret in state. */
+    token: pulumi.Output<string>;
+    secretArn: pulumi.Output<string>;
+}
+
+/**
+ * The Redis AUTH token of the cache `name`: `<name>-auth-token` (a RandomPassword and a secret of
+ * that name) under `parent`. AUTH tokens are 16-128 printable characters without @, " or /;
+ * alphanumeric avoids every quoting question. https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html
+ */
+export function cacheAuthToken(name: string, tags: Record<string, string>, parent: pulumi.Resource): CacheAuth {
+    const token = pulumi.secret(password(`${name}-auth-token`, 64, parent));
+    const secret = regenerableSecret(`${name}-auth-token`, `Redis AUTH token of ${name}; the app servers read it at boot.`, token, tags, parent);
+    return { token, secretArn: secret.arn };
 }

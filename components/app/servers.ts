@@ -2,7 +2,8 @@
 // group part of the original Terraform `app` folder.
 //
 // Creates: an IAM role for EC2 (Session Manager managed policy plus an inline policy scoped to
-// the app's two secrets, the database key and the media bucket), its instance profile, a launch
+// the app's secrets, the database key and the media bucket) and its instance profile, unless
+// given ones made ahead of time (./identity.ts), a launch
 // template (IMDSv2 only, encrypted gp3 root volume, no SSH key), an Auto Scaling group over the
 // private subnets registered with the ALB target group, and a CPU target-tracking policy.
 import * as pulumi from "@pulumi/pulumi";
@@ -10,7 +11,7 @@ import * as aws from "@pulumi/aws";
 import { encodeUserData } from "./userData";
 import { capacityProblems, nonEmptyProblems, requiredTextProblems } from "./validate";
 import { assertValid } from "../validate";
-import { instanceRole } from "../instanceRole";
+import { createServerIdentity, ServerIdentity } from "./identity";
 
 export interface AppServersArgs {
     /** The AMI to launch (in this region). */
@@ -40,6 +41,12 @@ export interface AppServersArgs {
     kmsKeyArn?: pulumi.Input<string>;
     /** ARN of the media bucket: List on it, Get/Put/Delete/AbortMultipartUpload on its objects (Mountpoint's needs). */
     mediaBucketArn: pulumi.Input<string>;
+    /**
+     * A role and instance profile created elsewhere (a dr stack's AppStandby, ahead of any
+     * disaster). Defaults to creating them here from `secretArns`, `kmsKeyArn` and
+     * `mediaBucketArn`; when given, those three only have to describe what it grants.
+     */
+    identity?: ServerIdentity;
     /** Root volume size in GiB. Defaults to `20`. */
     rootVolumeSize?: number;
     /**
@@ -83,42 +90,17 @@ export class AppServers extends pulumi.ComponentResource {
         const rootVolumeSize = args.rootVolumeSize ?? 20;
         const healthCheckGracePeriod = args.healthCheckGracePeriod ?? 600;
         const cpuTargetUtilization = args.cpuTargetUtilization ?? 70;
-        const partitionInfo = aws.getPartitionOutput({}, { parent: this });
-        const partition = partitionInfo.partition;
-        const region = aws.getRegionOutput({}, { parent: this }).region;
-
-        const { role, ssm, profile } = instanceRole(this, name, { description: `App servers of ${name}`, partition, tags });
-
-        const statements: pulumi.Input<Record<string, unknown>>[] = [
-            { Sid: "ReadAppSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.secretArns },
-            { Sid: "ListMediaBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: args.mediaBucketArn },
-            {
-                // What Mountpoint needs to read, write and delete; AbortMultipartUpload cleans up
-                // a failed upload of a large file. https://github.com/awslabs/mountpoint-s3/blob/main/doc/CONFIGURATION.md#iam-permissions
-                Sid: "ReadWriteMedia", Effect: "Allow",
-                Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
-                Resource: pulumi.interpolate`${args.mediaBucketArn}/*`,
-            },
-        ];
-        if (args.kmsKeyArn !== undefined) {
-            // Only through Secrets Manager: the role cannot use the key on anything else. The value
-            // is the service's endpoint name, under the partition's DNS suffix (amazonaws.com.cn in China).
-            // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
-            statements.push({
-                Sid: "DecryptDatabaseSecret", Effect: "Allow", Action: "kms:Decrypt", Resource: args.kmsKeyArn,
-                Condition: { StringEquals: { "kms:ViaService": pulumi.interpolate`secretsmanager.${region}.${partitionInfo.dnsSuffix}` } },
-            });
-        }
-        const appPolicy = new aws.iam.RolePolicy(`${name}-app`, {
-            role: role.name,
-            policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
-        }, { parent: this });
+        // A dr stack passes the identity it created in standby (AppStandby): promotion then makes
+        // no IAM call at all.
+        const identity = args.identity ?? createServerIdentity(name, {
+            secretArns: args.secretArns, kmsKeyArn: args.kmsKeyArn, mediaBucketArn: args.mediaBucketArn, tags,
+        }, this);
 
         const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-lt`, {
             description: `App servers of ${name}`,
             imageId: args.imageId,
             instanceType: args.instanceType,
-            iamInstanceProfile: { arn: profile.arn },
+            iamInstanceProfile: { arn: identity.instanceProfileArn },
             vpcSecurityGroupIds: [args.securityGroupId],
             // IMDSv2 only, and a hop limit of 1 so nothing forwarded off the host can reach the
             // instance credentials. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html
@@ -157,7 +139,7 @@ export class AppServers extends pulumi.ComponentResource {
             tags: Object.entries({ ...tags, Name: name }).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
         }, {
             parent: this,
-            dependsOn: [appPolicy, ssm, ...(args.bootDependencies ?? [])],
+            dependsOn: [...identity.permissions, ...(args.bootDependencies ?? [])],
             // Target tracking owns the fleet size after creation; without this, every
             // `pulumi up` would reset a scaled-out group to the configured desired capacity.
             ignoreChanges: ["desiredCapacity"],
@@ -176,8 +158,8 @@ export class AppServers extends pulumi.ComponentResource {
         this.asgName = group.name;
         this.asgArn = group.arn;
         this.launchTemplateId = launchTemplate.id;
-        this.roleArn = role.arn;
-        this.roleName = role.name;
+        this.roleArn = identity.roleArn;
+        this.roleName = identity.roleName;
         this.registerOutputs({
             asgName: this.asgName,
             asgArn: this.asgArn,

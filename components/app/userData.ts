@@ -32,6 +32,8 @@ export const DEFAULT_MEDIA_MOUNT_PATH = "/var/www/html/wp-content/uploads";
 export const WORDPRESS_DB_NAME = "wordpress";
 /** The ALB's health check: web server and PHP, no database (components/app/boot/health.php). */
 export const HEALTH_CHECK_PATH = "/pilot-light/health";
+/** How the ALB's target group judges an app server: the health path answering 200 (web server and PHP only). */
+export const APP_TARGET_HEALTH = Object.freeze({ healthCheckPath: HEALTH_CHECK_PATH, healthCheckMatcher: "200" });
 /** The deep check drills and failovers use: PHP, database, Redis, media (boot/deep-check.php). */
 export const DEEP_CHECK_PATH = "/pilot-light/deep-check";
 /**

@@ -11,7 +11,8 @@ export const USAGE = `usage: npm run plan -- --stack NAME [--promote] [--set KEY
   --stack NAME          the stack to plan: reads Pulumi.NAME.yaml (prod or dr here)
   --promote             plan the dr stack promoted, and diff it against standby
   --set KEY=VALUE       plan with this config value (KEY without a namespace means the project's),
-                        and diff it against the stack as configured now
+                        and diff it against the stack as configured now (with --promote: against
+                        standby with the same value)
   --allow-retire NAME   allow the delete of this retained data resource (a retired DB generation),
                         snapshotted and unprotected in the state first (the failback runbook does both)
   --preview             evaluate the policies as \`pulumi preview\` sees the stack: outputs of planned creates are

@@ -44,11 +44,12 @@ export function wantsDiff(opts: PlanCliOptions): boolean {
 }
 
 /**
- * The plan of the stack as it is now (--promote: in standby; --set: without the new values): the
- * state the asked-for plan starts from, and the "before" of its diff.
+ * The plan of the stack as it is now: the state the asked-for plan starts from, and the "before"
+ * of its diff. --promote: in standby, with the --set values (a dr stack that has them, promoted);
+ * --set alone: without the new values.
  */
 export async function planCurrent(opts: PlanCliOptions, session: PlanSession): Promise<StackPlan> {
-    return planInSession(session, { dir: opts.dir, stack: opts.stack, promote: opts.promote ? false : undefined });
+    return planInSession(session, { dir: opts.dir, stack: opts.stack, ...(opts.promote ? { promote: false, configOverrides: qualify(opts) } : {}) });
 }
 
 /**
@@ -87,8 +88,8 @@ export async function planTrio(opts: PlanCliOptions, plan: StackPlan, change: Pl
         dir: opts.dir, stack: role === "dr" ? opts.stack : peer, promote, configOverrides: role === "dr" ? overrides : {},
     });
     const prod = role === "primary" ? plan : await planIn({ dir: opts.dir, stack: peer });
-    // --promote's diff already planned standby as configured now: the same plan unless --set changed it.
-    const reuseBefore = role === "dr" && plan.promote && change !== undefined && opts.promote === true && Object.keys(opts.set).length === 0;
+    // --promote's diff already planned standby, with the same --set values.
+    const reuseBefore = role === "dr" && plan.promote && change !== undefined && opts.promote === true;
     const drStandby = role === "dr" && !plan.promote ? plan : reuseBefore ? change!.before : await planDr(false);
     const drPromoted = role === "dr" && plan.promote ? plan : await planDr(true);
     const promotion = reuseBefore ? change! : diffPlans(drStandby, drPromoted);

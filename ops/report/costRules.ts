@@ -12,6 +12,14 @@ import {
 import { extendedSupportCharge } from "./extendedSupport";
 import { HOURS_PER_MONTH } from "./prices";
 
+/**
+ * A resource dr made ahead of time under its AppStandby component (components/app/standby.ts),
+ * in a plan of dr in standby: it exists, but nothing uses it until promotion.
+ */
+function isIdleStandby(r: RecordedResource, run: Run): boolean {
+    return run.plan.settings?.role === "dr" && !run.plan.promote && !run.plan.settings.drill && r.urn.includes("pilot-light:app:AppStandby$");
+}
+
 /** Types that cost nothing by themselves (their usage is billed elsewhere or never). */
 export const FREE_TYPES = new Set([
     "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable",
@@ -198,8 +206,14 @@ export const HANDLERS: Record<string, Handler> = {
             return;
         }
         add(run, r, "Application Load Balancer", HOURS_PER_MONTH, "ALB-hours", { field: "albHour" }, "Application Load Balancer");
-        add(run, r, `ALB capacity: ${run.albLcus} LCU assumed on average`, run.albLcus * HOURS_PER_MONTH, "LCU-hours",
-            { field: "albLcuHour" }, "ALB LCU");
+        if (isIdleStandby(r, run)) {
+            // LCUs measure connections, bytes and rule evaluations: an ALB no one sends traffic to
+            // uses none. https://aws.amazon.com/elasticloadbalancing/pricing/
+            run.notes.push(`${r.name}: dr's standby ALB serves no traffic until promotion (the SECONDARY record answers only then), so no LCUs are counted in standby.`);
+        } else {
+            add(run, r, `ALB capacity: ${run.albLcus} LCU assumed on average`, run.albLcus * HOURS_PER_MONTH, "LCU-hours",
+                { field: "albLcuHour" }, "ALB LCU");
+        }
         if (r.inputs.internal !== true) {
             const azs = (r.inputs.subnets ?? r.inputs.subnetMappings ?? []).length;
             addPublicIpv4(run, r, azs, `public IPv4 of the internet-facing ALB: ${azs} (assumed one per AZ subnet)`);

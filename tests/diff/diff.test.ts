@@ -236,10 +236,11 @@ describe("diff: the real transitions, planned offline", function () {
             const right = await planChange({ dir: ROOT, stack: "dr", from, to: ns({ databaseGeneration: "2" }), allowRetire: ["database-mysql"] });
             assert.deepStrictEqual(right.changes.filter((x) => x.type === DB).map((x) => `${x.op} ${x.name}`), ["create database-mysql-g2", "delete database-mysql"]);
             assert.ok(right.changes.find((x) => x.name === "database-mysql")!.retained);
-            // The app tier goes away with it; its cache token secret is declared regenerable, so that is not data loss.
+            // The app tier goes away with it; what standby made for it (role, secrets) stays for the next promotion.
             assert.deepStrictEqual(right.unsafe, []);
             assert.deepStrictEqual(right.refused, []);
-            assert.ok(right.changes.some((x) => x.op === "delete" && x.name === "app-cache-auth-token" && !x.data));
+            assert.ok(right.changes.some((x) => x.op === "delete" && x.name === "app-cache-redis"));
+            assert.deepStrictEqual(right.changes.filter((x) => x.urn.includes("AppStandby")), []);
         });
     });
 });

@@ -67,18 +67,18 @@ describe("report: Markdown for the PR comment", function () {
             "### Diagram",
         ]);
         assert.match(md, /\n```mermaid\nflowchart TB\n[\s\S]*\n```\n$/);
-        assert.match(md, /<details>\n<summary>22 to create, 1 to update, 0 to replace, 1 to delete<\/summary>\n/);
+        assert.match(md, /<details>\n<summary>11 to create, 1 to update, 0 to replace, 1 to delete<\/summary>\n/);
         assert.match(md, /<summary>Assumptions behind the estimates<\/summary>/);
     });
 
     it("leads with what standby costs as a share of prod, the policy result, data safety and RTO/RPO", () => {
-        assert.ok(md.includes("- **Cost (ESTIMATE):** dr standby costs **17.6% of prod** ($55.55 of $315.00 per month); "
+        assert.ok(md.includes("- **Cost (ESTIMATE):** dr standby costs **17.9% of prod** ($56.35 of $315.00 per month); "
             + "promoted, dr costs $210.05 per month. USD list prices as of 2025-01-01."), md.slice(0, 800));
         assert.ok(md.includes("- **Policies:** ✅ 1 violation, 0 mandatory (prod: 1, dr standby: 0, dr promoted: 0)."));
         assert.ok(md.includes("- **Promotion data safety:** ✅ safe: no data resource is replaced or deleted."));
         const site = input.resilience.find((r) => r.disruption === "region failure" && r.component === "web tier")!;
         assert.ok(md.includes(`region failure ✅ RTO ${site.rtoMinutes} min, ✅ RPO ${site.rpoMinutes} min`), "headline RTO/RPO");
-        assert.ok(md.includes(`**Critical path of the promotion** (\`pulumi up\` of dr, ${site.criticalPath!.minutes} min): \`app-cache-auth-token\``));
+        assert.ok(md.includes(`**Critical path of the promotion** (\`pulumi up\` of dr, ${site.criticalPath!.minutes} min): \`app-cache-redis\``));
     });
 
     it("labels the cost table ESTIMATE with the price-table date, prod | dr standby | dr promoted per component", () => {

@@ -75,14 +75,14 @@ describe("report: resilience (RTO/RPO estimates)", function () {
     it("finds the promotion's critical path: the cache, the launch template that needs its endpoint, then the fleet", () => {
         const path = criticalPath(promotion, drPromoted);
         assert.deepEqual(path.steps.map((s) => `${s.type} ${s.name}`), [
-            "random:index/randomPassword:RandomPassword app-cache-auth-token",
             "aws:elasticache/replicationGroup:ReplicationGroup app-cache-redis",
             "aws:ec2/launchTemplate:LaunchTemplate app-servers-lt",
             "aws:autoscaling/group:Group app-servers-asg",
         ]);
-        assert.equal(path.minutes, sum("local-resource", "elasticache-create", "api-resource", "asg-launch", "ec2-boot", "alb-target-healthy"));
-        assert.deepEqual(path.steps.map((s) => s.startMinutes), [0, 0, m("elasticache-create"), sum("elasticache-create", "api-resource")]);
-        assert.deepEqual(path.steps[3].basis, ["asg-launch", "ec2-boot", "alb-target-healthy"]);
+        // The AUTH token is made in standby (AppStandby), so the cache starts at once.
+        assert.equal(path.minutes, sum("elasticache-create", "api-resource", "asg-launch", "ec2-boot", "alb-target-healthy"));
+        assert.deepEqual(path.steps.map((s) => s.startMinutes), [0, m("elasticache-create"), sum("elasticache-create", "api-resource")]);
+        assert.deepEqual(path.steps[2].basis, ["asg-launch", "ec2-boot", "alb-target-healthy"]);
         assert.deepEqual(path.defaultedTypes, []);
     });
 
@@ -191,12 +191,12 @@ describe("report: resilience (RTO/RPO estimates)", function () {
         const esc = (n: number | null) => String(n).replace(".", "\\.");
         assert.match(text, new RegExp(`\\nregion failure +web tier +${esc(siteRow.rtoMinutes)} min +${esc(siteRow.rpoMinutes)} min +ok\\n`));
         assert.match(text, /\nAZ failure +egress \(NAT gateway\) +not covered ✗ +0 min +advisory\n/);
-        assert.match(text, new RegExp(`Critical path of the promotion: ${esc(siteRow.criticalPath!.minutes)} min\\n {2}at +0 min {2}create random:index/randomPassword:RandomPassword app-cache-auth-token`));
+        assert.match(text, new RegExp(`Critical path of the promotion: ${esc(siteRow.criticalPath!.minutes)} min\\n {2}at +0 min {2}create aws:elasticache/replicationGroup:ReplicationGroup app-cache-redis`));
         const json = resilienceJson(rows);
         assert.deepEqual(Object.keys(json[0]), ["disruption", "component", "rtoMinutes", "rpoMinutes", "rtoTargetMinutes", "rpoTargetMinutes",
             "meetsRto", "meetsRpo", "status", "basis", "notes"]);
         const site = json.find((r) => r.disruption === "region failure" && r.component === "web tier") as any;
-        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-cache-auth-token", "app-cache-redis", "app-servers-lt", "app-servers-asg"]);
+        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-cache-redis", "app-servers-lt", "app-servers-asg"]);
         assert.doesNotThrow(() => JSON.stringify(json));
     });
 });

@@ -41,7 +41,7 @@ describe("config: parseConfig", () => {
                 appInstanceType: "t3.medium", appMinSize: 2, appMaxSize: 4, appDesiredCapacity: 2,
                 cacheNodeType: "cache.t4g.small", customAmiId: undefined, domainName: undefined,
                 hostedZoneId: undefined, singletonMode: "recoverable-instance", singletonInstanceType: "t3.small", tags: {},
-                drill: false, reverseReplication: false, rebuildFromPeer: false, databaseGeneration: 1,
+                drill: false, reverseReplication: false, rebuildFromPeer: false, databaseGeneration: 1, standbyLoadBalancer: false,
                 mediaStorageGb: 100, mediaMonthlyWriteGb: 10, dbMonthlyChangeGb: 20, rtoTargetMinutes: 60, rpoTargetMinutes: 15,
             });
         assert.ok(Object.isFrozen(cfg));
@@ -53,6 +53,9 @@ describe("config: parseConfig", () => {
         assert.strictEqual(cfg.promote, true);
         assert.strictEqual(cfg.replicateToPeer, false);
         assert.deepStrictEqual({ ...cfg.tags }, { team: "web" });
+        // dr keeps a standby ALB (with a domain) unless told not to; prod has none to keep.
+        assert.strictEqual(cfg.standbyLoadBalancer, true);
+        assert.strictEqual(parseConfig({ ...DR, "pilot-light:standbyLoadBalancer": "false" }, "dr").standbyLoadBalancer, false);
     });
 
     const cases: [string, RawConfig, string[]][] = [
@@ -233,6 +236,10 @@ describe("config: disaster-operation keys", () => {
             ["pilot-light:rebuildFromPeer: true is not allowed on a dr stack; it rebuilds the primary from a promoted dr (failback)."]],
         ["drill on prod", { ...PROD, "pilot-light:drill": "true" },
             ["pilot-light:drill: true is not allowed on a primary stack; it is a dr-only setting."]],
+        ["standbyLoadBalancer on prod", { ...PROD, "pilot-light:standbyLoadBalancer": "false" },
+            ["pilot-light:standbyLoadBalancer: false is not allowed on a primary stack; it is a dr-only setting."]],
+        ["standbyLoadBalancer not a boolean", { ...DR, "pilot-light:standbyLoadBalancer": "yes" },
+            ['pilot-light:standbyLoadBalancer: "yes" is not allowed; expected true or false.']],
         ["rebuildFromPeer on generation 1", { ...PROD, "pilot-light:rebuildFromPeer": "true" },
             ["pilot-light:databaseGeneration: 1 is not allowed with pilot-light:rebuildFromPeer true; generation 1 is the original primary, which cannot become a replica. "
                 + "Raise it by one so a new database is built beside it (the failback runbook does this)."]],

@@ -65,16 +65,18 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
         });
 
         it("lets each region's app servers decrypt the secret they read with the key that encrypts it (the database's credentialsKeyArn)", () => {
-            const decryptOn = (plan: StackPlan) => {
-                const policy = plan.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "app-servers-app")!;
+            // dr's servers' policy is made in standby, under AppStandby (static stability).
+            const decryptOn = (plan: StackPlan, name = "app-servers-app") => {
+                const policy = plan.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === name)!;
                 const statement = JSON.parse(policy.inputs.policy).Statement.find((st: any) => st.Sid === "DecryptDatabaseSecret");
                 return statement?.Resource;
             };
             const keyOf = (plan: StackPlan) => plan.resources.find((r) => r.type === "aws:kms/key:Key" && r.name === "database-kms-key")!.outputs.arn;
             assert.strictEqual(decryptOn(prod), keyOf(prod));
             // dr's replica of prod's secret is encrypted with dr's database key (the test above).
-            assert.strictEqual(decryptOn(promoted), keyOf(promoted));
-            assert.match(decryptOn(promoted), /^arn:aws:kms:us-west-2:/);
+            assert.strictEqual(decryptOn(promoted, "app-standby-servers-app"), keyOf(promoted));
+            assert.match(decryptOn(promoted, "app-standby-servers-app"), /^arn:aws:kms:us-west-2:/);
+            assert.strictEqual(decryptOn(standby, "app-standby-servers-app"), keyOf(standby));
         });
 
         it("before dr exists (bootstrap step 1) the secret's replica uses the dr region's AWS-managed key", async () => {

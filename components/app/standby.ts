@@ -1,0 +1,118 @@
+// AppStandby: what a dr stack's app tier needs from a control plane outside dr's region, made
+// while dr stands by so that promotion needs none. Part of the app layer of the original
+// Terraform split, moved ahead of the disaster.
+//
+// AWS's fault-isolation guidance: keep global services' control planes (IAM, Route 53: both in
+// us-east-1 in the `aws` partition, IAM in cn-north-1 in `aws-cn`) off the recovery path, and
+// rely on their data planes (IAM's authorization, DNS answers, health checks) instead.
+// https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/global-services.html
+// https://docs.aws.amazon.com/whitepapers/latest/aws-fault-isolation-boundaries/appendix-a---partitional-service-guidance.html
+//
+// Creates, always: the app servers' identity (IAM role, Session Manager attachment, inline policy,
+// instance profile; ./identity.ts) and the secrets that policy names (the app secret, the Redis
+// AUTH token; ./secrets.ts). With a domain: the ACM certificate, its Route 53 validation record
+// and the validation (./certificate.ts); and with `loadBalancer`, the ALB with its target group
+// and listeners (WebLoadBalancer), which the stack's SECONDARY failover record points at. The
+// promoted app tier (AppTier) uses all of these instead of making its own. The standby ALB has
+// no targets, so Route 53 counts the SECONDARY record unhealthy until promotion registers them.
+import * as pulumi from "@pulumi/pulumi";
+import { ServerIdentity, createServerIdentity } from "./identity";
+import { WebLoadBalancer } from "./loadBalancer";
+import { appSecret, CacheAuth, cacheAuthToken } from "./secrets";
+import { validatedCertificate } from "./certificate";
+import { APP_TARGET_HEALTH } from "./userData";
+import { domainProblems, nonEmptyProblems } from "./validate";
+import { assertValid } from "../validate";
+
+export interface AppStandbyArgs {
+    /**
+     * The secrets that exist before the tier (the database credentials), read by the servers.
+     * Must not be empty. The tier's own secrets are made here and added.
+     */
+    secretArns: pulumi.Input<string>[];
+    /** The KMS key that encrypts one of `secretArns`, if any (Decrypt via Secrets Manager only). */
+    kmsKeyArn?: pulumi.Input<string>;
+    /** The media bucket the servers mount. */
+    mediaBucketArn: pulumi.Input<string>;
+    /** The site's name; with `hostedZoneId`, its certificate is made and validated here. Defaults to no domain. */
+    domainName?: string;
+    /** The Route 53 zone that holds `domainName`. Set both or neither. */
+    hostedZoneId?: string;
+    /**
+     * Where a standby ALB goes (public subnets, at least two AZs; the ALB's security group; the
+     * VPC of its target group). Defaults to none: the promoted tier makes its own. Only with a
+     * domain is it needed, for the SECONDARY record to point at before a disaster.
+     */
+    loadBalancer?: { vpcId: pulumi.Input<string>; subnetIds: pulumi.Input<string>[]; securityGroupId: pulumi.Input<string> };
+    /** Tags for every taggable child. Defaults to none. */
+    tags?: Record<string, string>;
+}
+
+/** Every problem with AppStandby arguments, one message each; empty when they are valid. */
+export function appStandbyProblems(args: AppStandbyArgs): string[] {
+    return [
+        ...nonEmptyProblems("secretArns", args.secretArns),
+        ...domainProblems(args.domainName, args.hostedZoneId),
+        ...(args.loadBalancer ? nonEmptyProblems("loadBalancer.subnetIds", args.loadBalancer.subnetIds) : []),
+    ];
+}
+
+/** What AppTier takes from an AppStandby (see AppTierArgs.standby). */
+export interface StandbyParts {
+    identity: ServerIdentity;
+    appSecretArn: pulumi.Output<string>;
+    cacheAuth: CacheAuth;
+    /** The issued certificate; undefined without a domain. */
+    certificateArn?: pulumi.Output<string>;
+    /** The standby ALB; undefined unless `loadBalancer` was given. */
+    web?: WebLoadBalancer;
+}
+
+export class AppStandby extends pulumi.ComponentResource implements StandbyParts {
+    readonly identity: ServerIdentity;
+    /** The app secret (deep-check token, WordPress admin password). */
+    readonly appSecretArn: pulumi.Output<string>;
+    readonly cacheAuth: CacheAuth;
+    readonly certificateArn?: pulumi.Output<string>;
+    readonly web?: WebLoadBalancer;
+
+    constructor(name: string, args: AppStandbyArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Validated before super(), so bad arguments register nothing at all.
+        assertValid("AppStandby", name, appStandbyProblems(args));
+        super("pilot-light:app:AppStandby", name, {}, opts);
+        const tags = args.tags ?? {};
+
+        const secret = appSecret(name, tags, this);
+        this.appSecretArn = secret.arn;
+        this.cacheAuth = cacheAuthToken(`${name}-cache`, tags, this);
+        this.identity = createServerIdentity(`${name}-servers`, {
+            secretArns: [...args.secretArns, this.cacheAuth.secretArn, this.appSecretArn],
+            kmsKeyArn: args.kmsKeyArn,
+            mediaBucketArn: args.mediaBucketArn,
+            tags,
+        }, this);
+        if (args.domainName !== undefined && args.hostedZoneId !== undefined) {
+            this.certificateArn = validatedCertificate(name, args.domainName, args.hostedZoneId, tags, this);
+        }
+        if (args.loadBalancer) {
+            this.web = new WebLoadBalancer(`${name}-web`, {
+                ...args.loadBalancer,
+                // A dr ALB is never deletion-protected: failback tears the promoted tier down.
+                deletionProtection: false,
+                domainName: args.domainName,
+                hostedZoneId: args.hostedZoneId,
+                certificateArn: this.certificateArn,
+                ...APP_TARGET_HEALTH,
+                tags,
+            }, { parent: this });
+        }
+        this.registerOutputs({
+            roleArn: this.identity.roleArn,
+            instanceProfileArn: this.identity.instanceProfileArn,
+            appSecretArn: this.appSecretArn,
+            cacheAuthSecretArn: this.cacheAuth.secretArn,
+            certificateArn: this.certificateArn,
+            albDnsName: this.web?.albDnsName,
+        });
+    }
+}

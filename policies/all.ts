@@ -9,6 +9,8 @@ import { drReplicationPolicies } from "./dr/replication";
 import { drPlacementPolicies } from "./dr/placement";
 import { ec2InstancePolicies } from "./ec2/instances";
 import { sgNoSshRdpFromInternet } from "./ec2/securityGroups";
+import { sgNoAllTrafficEgressToInternet } from "./ec2/egress";
+import { ebsVolumeSnapshotted } from "./ec2/volumeSnapshots";
 import { secretsNotInUserData } from "./ec2/userData";
 import { rdsPolicies } from "./rds/instances";
 import { rdsEngineLifecyclePolicies } from "./rds/engineLifecycle";
@@ -26,6 +28,8 @@ export const allPolicies: Policies = [
     ...drPlacementPolicies,
     ...ec2InstancePolicies,
     sgNoSshRdpFromInternet,
+    sgNoAllTrafficEgressToInternet,
+    ebsVolumeSnapshotted,
     secretsNotInUserData,
     ...rdsPolicies,
     ...rdsEngineLifecyclePolicies,

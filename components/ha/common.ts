@@ -28,7 +28,12 @@ export function environment(parent: pulumi.Resource): Environment {
 
 /**
  * A security group that admits only `servicePort` from `allowedCidrs` (none by default) and no
- * SSH or RDP. Egress is open: the instance reaches the EC2 and SSM APIs and its package mirrors.
+ * SSH or RDP. Egress is HTTPS (TCP 443) only: everything the instance calls is HTTPS — the EC2
+ * API (Elastic IP, data volume), Session Manager (ssm, ssmmessages, ec2messages) and the AL2023
+ * package repositories. The Amazon DNS server, the instance metadata service and the Amazon Time
+ * Sync Service need no rule: security groups do not filter traffic to them.
+ * https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-prerequisites.html
  */
 export function serviceSecurityGroup(parent: pulumi.Resource, name: string, args: {
     vpcId: pulumi.Input<string>; servicePort?: number; allowedCidrs: string[]; tags: Record<string, string>;
@@ -51,11 +56,14 @@ export function serviceSecurityGroup(parent: pulumi.Resource, name: string, args
             }, { parent });
         }
     }
+    // Same rule, narrowed in place (only securityGroupId and the kind of destination replace it).
     new aws.vpc.SecurityGroupEgressRule(`${name}-out`, {
         securityGroupId: sg.id,
-        ipProtocol: "-1",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
         cidrIpv4: "0.0.0.0/0",
-        description: "EC2/SSM APIs and package mirrors",
+        description: "HTTPS to the EC2/SSM APIs and package repositories",
         tags: args.tags,
     }, { parent });
     return sg;

@@ -4,8 +4,9 @@
 //
 // Creates: a security group (service port only), an instance role (Session Manager only) and
 // profile, the instance (IMDSv2, encrypted gp3 root, detailed monitoring, no key pair), an
-// encrypted gp3 data volume and its attachment, an Elastic IP and association, and the recover
-// alarm (`StatusCheckFailed_System` → `arn:aws:automate:<region>:ec2:recover`).
+// encrypted gp3 data volume and its attachment with daily DLM snapshots (components/ha/snapshots.ts),
+// an Elastic IP and association, and the recover alarm (`StatusCheckFailed_System` →
+// `arn:aws:automate:<region>:ec2:recover`).
 //
 // Trade-off: RTO ≈ 10 min (2 min of failed checks, then recovery and boot); RPO = 0, the
 // instance keeps its ID, private IP, Elastic IP and EBS volumes. Survives a host failure, NOT an
@@ -18,6 +19,7 @@ import type { HaCommonArgs } from "./args";
 import { commonProblems, recoverabilityProblems } from "./recoverability";
 import { assertValid } from "../validate";
 import { singletonUserData } from "./userData";
+import { DAILY_SNAPSHOTS, SNAPSHOT_TAG, snapshotPolicy } from "./snapshots";
 
 export interface RecoverableInstanceArgs extends HaCommonArgs {
     /** The public subnet to launch in, with its AZ name (the data volume must be created in that AZ). */
@@ -110,8 +112,9 @@ export class RecoverableInstance extends pulumi.ComponentResource {
             type: "gp3",
             size: args.dataVolumeGb ?? 20,
             encrypted: true,
-            tags: { ...tags, Name: `${name}-data` },
+            tags: { ...tags, Name: `${name}-data`, [SNAPSHOT_TAG]: name },
         }, { parent: this });
+        snapshotPolicy(this, name, { subject: `${name}'s data volume`, targetTags: { [SNAPSHOT_TAG]: name }, ...DAILY_SNAPSHOTS, partition: env.partition, tags });
         new aws.ec2.VolumeAttachment(`${name}-data`, {
             deviceName: DATA_DEVICE,
             instanceId: instance.id,

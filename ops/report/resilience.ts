@@ -12,6 +12,7 @@ import type { ResourceChange } from "../diff";
 import type { RecordedResource } from "../offline/engine";
 import type { StackPlan } from "../offline/planner";
 import { defaultOf, NAMESPACE } from "../../stacks/configSchema";
+import { DATA_TAG } from "../../components/ha/ebsState/lifecycle";
 
 /** One named duration the estimates are built from. */
 export interface ResilienceAssumption {
@@ -369,7 +370,9 @@ export function effectiveAssumptions(input: Pick<ResilienceInput, "prod" | "drSt
     if (rtc !== undefined) {
         found["s3-rtc"] = { minutes: rtc, fromPlan: `${prod.stack} replication rule: replicationTime ${rtc} min` };
     }
-    const dlm = byType(prod, "aws:dlm/lifecyclePolicy:LifecyclePolicy")[0];
+    // The assumption is the EBS-following singleton's interval (multi-az-asg-ebs): the policy that
+    // targets its data tag, not the daily snapshots of the other modes' volumes.
+    const dlm = byType(prod, "aws:dlm/lifecyclePolicy:LifecyclePolicy").find((p) => p.inputs.policyDetails?.targetTags?.[DATA_TAG] !== undefined);
     const rule = dlm?.inputs.policyDetails?.schedules?.[0]?.createRule;
     if (rule && Number.isFinite(Number(rule.interval))) {
         const hours = Number(rule.interval) * (rule.intervalUnit === "HOURS" || rule.intervalUnit === undefined ? 1 : NaN);

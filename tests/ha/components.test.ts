@@ -43,17 +43,25 @@ describe("ha: components offline", function () {
         await rec.settle();
     });
 
-    it("recoverable-instance: hardened instance, data volume, EIP and recover alarm", () => {
+    it("recoverable-instance: hardened instance, data volume with daily snapshots, EIP and recover alarm", () => {
         const svc = rec.one("pilot-light:ha:SingletonService", "p1");
         assert.deepEqual(rec.childTypes(svc.urn), ["pilot-light:ha:RecoverableInstance"]);
         const comp = rec.one("pilot-light:ha:RecoverableInstance", "p1-recoverable-instance");
         assert.deepEqual(rec.childTypes(comp.urn), [
-            "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:ebs/volume:Volume", "aws:ec2/eip:Eip", "aws:ec2/eipAssociation:EipAssociation",
-            "aws:ec2/instance:Instance", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/volumeAttachment:VolumeAttachment",
-            "aws:iam/instanceProfile:InstanceProfile", "aws:iam/role:Role", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:dlm/lifecyclePolicy:LifecyclePolicy", "aws:ebs/volume:Volume", "aws:ec2/eip:Eip",
+            "aws:ec2/eipAssociation:EipAssociation", "aws:ec2/instance:Instance", "aws:ec2/securityGroup:SecurityGroup",
+            "aws:ec2/volumeAttachment:VolumeAttachment", "aws:iam/instanceProfile:InstanceProfile", "aws:iam/role:Role", "aws:iam/role:Role",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
             "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
             "pulumi:index:Stash",
         ]);
+        const egress = rec.one("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "p1-recoverable-instance-out");
+        assert.deepEqual([egress.inputs.ipProtocol, egress.inputs.fromPort, egress.inputs.toPort, egress.inputs.cidrIpv4], ["tcp", 443, 443, "0.0.0.0/0"]);
+        const dlm = rec.one("aws:dlm/lifecyclePolicy:LifecyclePolicy", "p1-recoverable-instance-snapshots");
+        assert.deepEqual(dlm.inputs.policyDetails.targetTags, { "pilot-light:snapshots": "p1-recoverable-instance" });
+        assert.deepEqual(dlm.inputs.policyDetails.schedules[0].createRule, { interval: 24, intervalUnit: "HOURS" });
+        assert.deepEqual(dlm.inputs.policyDetails.schedules[0].retainRule, { count: 7 });
+        assert.equal(rec.one("aws:ebs/volume:Volume", "p1-recoverable-instance-data").inputs.tags["pilot-light:snapshots"], "p1-recoverable-instance");
         const instance = rec.one("aws:ec2/instance:Instance", "p1-recoverable-instance-instance");
         // The AMI comes from the stash, which keeps the value it was created with.
         const ami = rec.one("pulumi:index:Stash", "p1-recoverable-instance-ami");
@@ -142,6 +150,9 @@ describe("ha: components offline", function () {
             const instance = rec.one("aws:ec2/instance:Instance", `p4-standby-failover-${role}-instance`);
             assert.equal(instance.inputs.metadataOptions.httpTokens, "required");
             assertRecoverAlarm(rec, `p4-standby-failover-${role}`, instance.urn);
+            // Each instance's own data volume is snapshotted daily.
+            assert.deepEqual(rec.one("aws:dlm/lifecyclePolicy:LifecyclePolicy", `p4-standby-failover-${role}-snapshots`).inputs.policyDetails.targetTags,
+                { "pilot-light:snapshots": `p4-standby-failover-${role}` });
         }
         const standbyInstance = rec.one("aws:ec2/instance:Instance", "p4-standby-failover-standby-instance");
         assert.equal(standbyInstance.inputs.subnetId, "subnet-b");

@@ -67,6 +67,12 @@ async function prodBroken(): Promise<StackShape> {
         p.rootBlockDevice = { ...p.rootBlockDevice, encrypted: false };
     });
     edit(named(plan, "singleton-recoverable-instance-recover"), (p) => { p.period = 300; });
+    edit(named(plan, "singleton-recoverable-instance-out"), (p) => {
+        p.ipProtocol = "-1";
+        delete p.fromPort;
+        delete p.toPort;
+    });
+    remove(plan, "singleton-recoverable-instance-snapshots");
     const asg = named(plan, "app-servers-asg");
     edit(asg, (p) => {
         p.vpcZoneIdentifiers = p.vpcZoneIdentifiers.slice(0, 1);

@@ -66,7 +66,7 @@ export function compliantProd(): Stack {
     const subnetB = res("aws:ec2/subnet:Subnet", "private-us-east-1b", { vpcId: "vpc-1", availabilityZone: "us-east-1b", tags: TAGS });
     const sg = res("aws:ec2/securityGroup:SecurityGroup", "web-sg", {
         ingress: [{ protocol: "tcp", fromPort: 80, toPort: 80, securityGroups: ["sg-alb"] }],
-        egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }], tags: TAGS,
+        egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }], tags: TAGS,
     });
     const lt = res("aws:ec2/launchTemplate:LaunchTemplate", "web", {
         imageId: "ami-1", instanceType: "t3.small", metadataOptions: { httpTokens: "required" }, monitoring: { enabled: true },

@@ -15,6 +15,7 @@ import * as aws from "@pulumi/aws";
 import { Environment, handlerPath, scopedFunction, SINGLETON_TAG, Statement } from "../common";
 import { DATA_TAG, LAUNCH_TOKEN_TAG, RETIRED_TAG, TERMINATE_TOKEN_TAG } from "./lifecycle";
 import { servicePrincipal } from "../../partition";
+import { snapshotPolicy, snapshotScheduleProblems } from "../snapshots";
 import { assertValid } from "../../validate";
 
 export interface EbsStateArgs {
@@ -53,14 +54,7 @@ export class EbsState extends pulumi.ComponentResource {
     constructor(name: string, args: EbsStateArgs, opts?: pulumi.ComponentResourceOptions) {
         const interval = args.snapshotIntervalHours ?? 1;
         const retain = args.snapshotRetainCount ?? 24;
-        const problems: string[] = [];
-        if (![1, 2, 3, 4, 6, 8, 12, 24].includes(interval)) {
-            problems.push(`snapshotIntervalHours ${interval}: must be one of 1, 2, 3, 4, 6, 8, 12, 24`);
-        }
-        if (!(Number.isInteger(retain) && retain >= 1 && retain <= 1000)) {
-            problems.push(`snapshotRetainCount ${retain}: must be an integer from 1 to 1000`);
-        }
-        assertValid("EbsState", name, problems);
+        assertValid("EbsState", name, snapshotScheduleProblems(interval, retain));
         super("pilot-light:ha:EbsState", name, {}, opts);
         const tags = args.tags ?? {};
         const { region, accountId, partition } = args.env;
@@ -147,36 +141,10 @@ export class EbsState extends pulumi.ComponentResource {
             arns[h.key] = fn.arn;
         }
 
-        const dlmRole = new aws.iam.Role(`${name}-dlm-role`, {
-            description: `Scheduled snapshots of ${args.singleton}`,
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: servicePrincipal("dlm") }, Action: "sts:AssumeRole" }],
-            }),
-            tags,
-        }, { parent: this });
-        // AWS's managed policy for DLM snapshot policies: https://docs.aws.amazon.com/ebs/latest/userguide/service-role.html
-        const dlmPolicy = new aws.iam.RolePolicyAttachment(`${name}-dlm-role`, {
-            role: dlmRole.name,
-            policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole`,
-        }, { parent: this });
-        const dlm = new aws.dlm.LifecyclePolicy(`${name}-snapshots`, {
-            description: `Snapshots of ${args.singleton} every ${interval}h`,
-            executionRoleArn: dlmRole.arn,
-            state: "ENABLED",
-            policyDetails: {
-                resourceTypes: ["VOLUME"],
-                targetTags: { [DATA_TAG]: args.singleton },
-                schedules: [{
-                    name: `every-${interval}h-keep-${retain}`,
-                    createRule: { interval, intervalUnit: "HOURS" },
-                    retainRule: { count: retain },
-                    // Keeps the data tag on the snapshots, which is how the launch handler finds them.
-                    copyTags: true,
-                }],
-            },
-            tags,
-        }, { parent: this, dependsOn: [dlmPolicy] });
+        const dlm = snapshotPolicy(this, name, {
+            subject: args.singleton, targetTags: { [DATA_TAG]: args.singleton },
+            intervalHours: interval, retainCount: retain, partition, tags,
+        });
 
         this.launchFunctionArn = arns.launch;
         this.terminateFunctionArn = arns.terminate;

@@ -17,8 +17,11 @@
 // estimate that misses its target (without --strict a miss is only an advisory), 6 with
 // --strict, a planned item the cost estimate has no price for (without --strict the reports
 // list it and leave it out of the totals), 7 a change `pulumi up` itself would refuse (a
-// protected resource deleted or replaced, a provider rule). When several apply, the first of
-// 4, 7, 3, 5, 6 wins: data loss first, then what blocks a deploy, then the estimates.
+// protected resource deleted or replaced, a provider rule), 8 with --promote, a change the
+// promotion makes through a control plane outside the stack's region (an IAM role, a Route 53
+// record: ops/diff/staticStability.ts). When several apply, the first of 4, 7, 8, 3, 5, 6 wins:
+// data loss first, then what blocks or endangers a deploy, then the estimates
+// (ops/planning/exitCodes.ts).
 //
 // This file only parses the command line: `--help` and usage errors answer at once, before the
 // planner and the Pulumi SDK are loaded (ops/planning/: args.ts the options, plans.ts the plans

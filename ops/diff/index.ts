@@ -57,3 +57,7 @@ export function diffPlans(before: StackPlan, after: StackPlan, allowRetire?: str
         refused: refusals(changes, before.resources, after.resources, { unprotected: allowRetire }),
     };
 }
+export { controlPlaneOf } from "./controlPlanes";
+export type { ControlPlane, ControlPlaneKind, StackRegions } from "./controlPlanes";
+export { stackRegions, staticStabilityProblems } from "./staticStability";
+export type { StaticStabilityProblem } from "./staticStability";

@@ -28,7 +28,9 @@ export const USAGE = `usage: npm run plan -- --stack NAME [--promote] [--set KEY
 
 exit codes: 0 ok, 1 the program failed, 2 bad configuration or usage, 3 a mandatory policy violation,
             4 a change that would replace or delete data, 5 an RTO/RPO miss with --strict,
-            6 an unpriced item in the cost estimate with --strict, 7 a change pulumi up would refuse`;
+            6 an unpriced item in the cost estimate with --strict, 7 a change pulumi up would refuse,
+            8 with --promote, a change that needs a control plane outside the stack's region
+            (IAM, Route 53, another region); when several apply, the first of 4, 7, 8, 3, 5, 6`;
 
 /** The output formats of --format. */
 export const PLAN_FORMATS = ["text", "json", "markdown"] as const;

@@ -1,7 +1,7 @@
 // What `npm run plan` does once its arguments are parsed (ops/plan.ts): plan, diff, evaluate the
 // policy pack, build the reports, print them in the asked-for format and choose the exit code
-// (the codes and their order are listed in ops/plan.ts).
-import { changesJson, diffPlans, PlannedChange, renderChanges } from "../diff";
+// (the codes and their order: ./exitCodes.ts).
+import { changesJson, diffPlans, PlannedChange, renderChanges, stackRegions, StaticStabilityProblem, staticStabilityProblems } from "../diff";
 import type { StackPlan } from "../offline/planner";
 import { ProjectFileError } from "../offline/project";
 import { planJson, renderPlan } from "../offline/render";
@@ -10,6 +10,7 @@ import { costJson, formatTotal, pricesLabel, renderCostTable, renderUnpriced, un
 import { renderMarkdownReport } from "../report/markdown";
 import { renderResilienceTable, resilienceFailures, resilienceJson } from "../report/resilience";
 import { outputFormat, PlanCliOptions, UsageError } from "./args";
+import { PLAN_EXIT } from "./exitCodes";
 import { buildReports, PlanSession, planCurrent, planPreview, qualify, Reports, runPlan, wantsDiff } from "./plans";
 
 /** Where the command writes: stdout and stderr for the CLI, buffers in a test. */
@@ -45,6 +46,7 @@ export async function runPlanCommand(opts: PlanCliOptions, io: CommandIo, sessio
     let plan: StackPlan;
     let violations: Violation[];
     let change: PlannedChange | undefined;
+    let stability: StaticStabilityProblem[] | undefined;
     let reports: Reports;
     let markdown: string | undefined;
     try {
@@ -52,6 +54,8 @@ export async function runPlanCommand(opts: PlanCliOptions, io: CommandIo, sessio
         const current = wantsDiff(opts) ? await planCurrent(opts, session) : undefined;
         plan = await runPlan(opts, current, session);
         change = current ? diffPlans(current, plan, opts.allowRetire) : undefined;
+        // A promotion must need no control plane outside the stack's region (ops/diff/staticStability.ts).
+        stability = change && opts.promote ? staticStabilityProblems(change.changes, stackRegions(change.before, plan)) : undefined;
         const evaluated = opts.preview
             ? await planPreview(opts, { stack: opts.stack, promote: opts.promote, configOverrides: qualify(opts) }, current, session)
             : plan;
@@ -62,7 +66,7 @@ export async function runPlanCommand(opts: PlanCliOptions, io: CommandIo, sessio
             if (!trio || !costs) {
                 io.err(`--format markdown compares a primary stack with its dr stack, but stack "${opts.stack}" sets no `
                     + `${plan.project}:role (primary or dr) with a ${plan.project}:peerStack.\n`);
-                return 2;
+                return PLAN_EXIT.badInput;
             }
             // Every stack's policy results, not only the planned one's: the report shows all three.
             // With --preview, as a preview sees each: prod and dr standby as first deploys, dr
@@ -90,13 +94,16 @@ export async function runPlanCommand(opts: PlanCliOptions, io: CommandIo, sessio
     } catch (e: any) {
         const badInput = isBadInput(e);
         io.err(`${badInput ? "" : "plan failed: "}${e?.message ?? e}\n`);
-        return badInput ? 2 : 1;
+        return badInput ? PLAN_EXIT.badInput : PLAN_EXIT.programFailed;
     }
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     if (format === "markdown") {
         io.out(markdown!);
     } else if (format === "json") {
-        const diff = change ? { changes: changesJson(change.changes), dataSafety: { problems: change.unsafe }, refused: change.refused } : {};
+        const diff = change ? {
+            changes: changesJson(change.changes), dataSafety: { problems: change.unsafe }, refused: change.refused,
+            ...(stability ? { staticStability: { problems: stability } } : {}),
+        } : {};
         io.out(`${JSON.stringify({
             ...planJson(plan), policies: { ...(opts.preview ? { preview: true } : {}), violations }, ...diff,
             cost: costJson(reports.cost), resilience: resilienceJson(reports.resilience),
@@ -108,6 +115,11 @@ export async function runPlanCommand(opts: PlanCliOptions, io: CommandIo, sessio
         if (change) {
             const label = opts.promote ? "standby → promoted" : `as configured → with ${Object.entries(opts.set).map(([k, v]) => `${k}=${v}`).join(", ")}`;
             io.out(`\nChanges (${label}): ${renderChanges(change.changes)}\n`);
+            if (stability) {
+                io.out(stability.length === 0 ? "Static stability: the promotion needs only this region's control planes.\n"
+                    : `Static stability: ${stability.length} change${stability.length === 1 ? " needs" : "s need"} a control plane outside ${plan.region}:\n`
+                        + stability.map((p) => `  - ${p.message}\n`).join(""));
+            }
         }
         if (reports.costs) {
             io.out(`\n${renderCostTable(reports.costs.prod, reports.costs.drStandby, reports.costs.drPromoted)}\n`);
@@ -120,22 +132,26 @@ export async function runPlanCommand(opts: PlanCliOptions, io: CommandIo, sessio
     const misses = reports.resilience.filter((r) => r.status !== "ok");
     if (change && change.unsafe.length > 0) {
         io.err(`plan failed: unsafe data change (${change.unsafe.length}):\n${change.unsafe.map((p) => `  - ${p}`).join("\n")}\n`);
-        return 4;
+        return PLAN_EXIT.dataLoss;
     }
     if (change && change.refused.length > 0) {
         io.err(`plan failed: pulumi up would refuse (${change.refused.length}):\n${change.refused.map((p) => `  - ${p.replace(/\n/g, "\n    ")}`).join("\n")}\n`);
-        return 7;
+        return PLAN_EXIT.refused;
+    }
+    if (stability && stability.length > 0) {
+        io.err(`plan failed: the promotion is not statically stable (${stability.length}):\n${stability.map((p) => `  - ${p.message}`).join("\n")}\n`);
+        return PLAN_EXIT.notStaticallyStable;
     }
     if (mandatory > 0) {
         io.err(`${mandatory} mandatory policy violation${mandatory === 1 ? "" : "s"}: the real engine would block this deployment.\n`);
-        return 3;
+        return PLAN_EXIT.mandatoryPolicy;
     }
     if (misses.length > 0) {
         const strictMisses = resilienceFailures(reports.resilience);
         io.err(`${misses.length} RTO/RPO estimate${misses.length === 1 ? "" : "s"} miss the targets`
             + `${strictMisses.length > 0 ? " (--strict)" : " (advisory; --strict fails on them)"}: `
             + `${misses.map((r) => `${r.disruption} / ${r.component}`).join(", ")}.\n`);
-        if (strictMisses.length > 0) return 5;
+        if (strictMisses.length > 0) return PLAN_EXIT.rtoRpoMiss;
     }
     const estimates = reports.costs ? [reports.costs.prod, reports.costs.drStandby, reports.costs.drPromoted] : [reports.cost];
     const unpriced = unpricedCount(estimates);
@@ -143,7 +159,7 @@ export async function runPlanCommand(opts: PlanCliOptions, io: CommandIo, sessio
         io.err(`${unpriced} planned item${unpriced === 1 ? " has" : "s have"} no price in the cost estimate`
             + `${opts.strict ? " (--strict)" : " (left out of the totals; --strict fails on them)"}: `
             + `${unpricedGroups(estimates).map((g) => `${g.heading.split(":")[0]}: ${g.items.length}`).join(", ")}.\n`);
-        if (opts.strict) return 6;
+        if (opts.strict) return PLAN_EXIT.unpriced;
     }
-    return 0;
+    return PLAN_EXIT.ok;
 }

@@ -40,7 +40,7 @@ describe("ops: the plan command", function () {
         const r = await plan(["--stack", "dr", "--promote", "--json"]);
         assert.strictEqual(r.code, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
-        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies", "changes", "dataSafety", "refused", "cost", "resilience"]);
+        assert.deepStrictEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies", "changes", "dataSafety", "refused", "staticStability", "cost", "resilience"]);
         assert.strictEqual(doc.stack, "dr");
         assert.strictEqual(doc.promote, true);
         const db = doc.resources.find((x: any) => x.type === "aws:rds/instance:Instance");

@@ -49,7 +49,7 @@ describe("ops: the plan command's cost and resilience reports", function () {
         const r = await plan(["--stack", "dr", "--promote", "--json"]);
         assert.equal(r.code, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
-        assert.deepEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies", "changes", "dataSafety", "refused", "cost", "resilience"]);
+        assert.deepEqual(Object.keys(doc), ["stack", "promote", "resources", "outputs", "policies", "changes", "dataSafety", "refused", "staticStability", "cost", "resilience"]);
         assert.equal(doc.stack, "dr");
         assert.deepEqual(doc.dataSafety, { problems: [] });
         assert.deepEqual(Object.keys(doc.cost), ["currency", "monthly", "monthlyUsd", "pricesAsOf", "byComponent", "items", "unpriced"]);

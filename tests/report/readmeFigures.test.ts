@@ -24,7 +24,7 @@ describe("docs: the figures quoted from the plan", function () {
 
     it("README's standby cost table and dr standby's share of prod", async () => {
         const [prod, standby, promoted] = await Promise.all([memoPlan({ stack: "prod" }), memoPlan({ stack: "dr" }), memoPlan({ stack: "dr", promote: true })])
-            .then((plans) => plans.map(estimateCost));
+            .then((plans) => plans.map((p) => estimateCost(p)));
         const cell = (e: CostEstimate, ...names: string[]) => (part(e, ...names) === 0 ? "—" : money(part(e, ...names)));
         const readme = read("README.md");
         const cols = [prod, standby, promoted];

@@ -7,6 +7,7 @@ import { ec2RecoveryPolicies } from "./ha/ec2Recovery";
 import { asgPolicies } from "./ha/asg";
 import { drReplicationPolicies } from "./dr/replication";
 import { drPlacementPolicies } from "./dr/placement";
+import { drHardeningPolicies } from "./dr/hardening";
 import { ec2InstancePolicies } from "./ec2/instances";
 import { sgNoSshRdpFromInternet } from "./ec2/securityGroups";
 import { sgNoAllTrafficEgressToInternet } from "./ec2/egress";
@@ -26,6 +27,7 @@ export const allPolicies: Policies = [
     ...asgPolicies,
     ...drReplicationPolicies,
     ...drPlacementPolicies,
+    ...drHardeningPolicies,
     ...ec2InstancePolicies,
     sgNoSshRdpFromInternet,
     sgNoAllTrafficEgressToInternet,

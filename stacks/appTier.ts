@@ -12,8 +12,10 @@ export interface AppTierInputs {
     database: Database;
     media: MediaBucket;
     image: AppImage;
-    /** prod: Multi-AZ Redis and ALB deletion protection. A promoted dr runs lean. */
+    /** prod, and a hardened dr: Multi-AZ Redis and ALB deletion protection. A promoted dr runs lean until hardened. */
     highAvailability: boolean;
+    /** Tags added to what `highAvailability` changes (the Redis group and the ALB). Defaults to none. */
+    highAvailabilityTags?: Record<string, string>;
     /**
      * Run no instances (min = max = desired = 0) while keeping the tier: prod during failback,
      * when its database is a read-only replica of dr. Its ALB has no healthy target, so its
@@ -44,6 +46,7 @@ export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
         desiredCapacity: l.parked ? 0 : cfg.appDesiredCapacity,
         cacheNodeType: cfg.cacheNodeType,
         highAvailability: l.highAvailability,
+        highAvailabilityTags: l.highAvailabilityTags,
         domainName: cfg.domainName,
         hostedZoneId: cfg.hostedZoneId,
         standby: l.standby,

@@ -31,6 +31,8 @@ export interface StackConfig {
     readonly promote: boolean;
     /** dr only, not with promote: build the app tier against the un-promoted, read-only replica (a DR drill). */
     readonly drill: boolean;
+    /** dr only, with promote: Multi-AZ database, Redis failover, ALB deletion protection (the hardening step). */
+    readonly hardened: boolean;
     /** dr only, while promoted: replicate dr's media back to prod's bucket (failback step 3). */
     readonly reverseReplication: boolean;
     /** prod only: rebuild prod's database as a cross-region replica of the promoted dr database (failback step 2). */
@@ -170,6 +172,10 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
         if (v.drill && v.promote) {
             problems.push(`${configKey("drill")}: true is not allowed together with ${configKey("promote")} true; a drill keeps the replica un-promoted. Set one of them.`);
         }
+        if (v.hardened && !v.promote) {
+            problems.push(`${configKey("hardened")}: true is not allowed while dr is in standby (${configKey("promote")} false); `
+                + "only a promoted dr serves production and is hardened. Fail over first (npm run runbook -- failover), then harden (npm run runbook -- harden).");
+        }
         if (v.reverseReplication && !v.promote) {
             problems.push(`${configKey("reverseReplication")}: true is not allowed while dr is in standby (${configKey("promote")} false); media flows back to prod only from a promoted dr.`);
         }
@@ -208,6 +214,7 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
         drill: role === "dr" && v.drill!,
         standbyLoadBalancer: role === "dr" && v.standbyLoadBalancer!,
         reverseReplication: role === "dr" && v.reverseReplication!,
+        hardened: role === "dr" && v.hardened!,
         rebuildFromPeer: role === "primary" && v.rebuildFromPeer!,
         singletonMode: v.singletonMode as SingletonMode,
         tags: v.tags ?? Object.freeze({}),

@@ -199,6 +199,12 @@ export const CONFIG_SCHEMA = Object.freeze({
         description: "dr only, not with promote: build dr's app tier against the still-replicating, read-only replica to rehearse "
             + "a failover. No DNS record is created, so prod traffic is untouched (npm run runbook -- drill).",
     },
+    hardened: {
+        type: "boolean", default: false, roles: DR, roleNote: "prod is always hardened; only a promoted dr stack (role dr) is hardened by this key",
+        description: "dr only, with promote: turn the promoted dr into production (npm run runbook -- harden, after the failover serves): "
+            + "Multi-AZ for the promoted database (an online modification, no replacement), a second Redis node with automatic "
+            + "failover, ALB deletion protection; backups are on since promotion. Costs the RTO nothing (it runs after dr serves).",
+    },
     reverseReplication: {
         type: "boolean", default: false, roles: DR,
         description: "dr only, while promoted: replicate new media from dr's bucket back to prod's bucket (failback step 3).",

@@ -10,6 +10,14 @@ export interface StackContext {
     availabilityZones: string[];
 }
 
+/**
+ * The tag a hardened dr puts on what hardening changed (its database, Redis group and ALB): the
+ * policy pack's dr exemptions stop there, and prod's rules apply (policies/lib/resources.ts
+ * reads the same tag). Only there: tagging everything would also update the IAM role, whose
+ * control plane is outside dr's region.
+ */
+export const HARDENED_TAG = `${NAMESPACE}:hardened`;
+
 /** Tags on every taggable resource. The role tag is what the policy pack reads to tell prod from dr. */
 export function stackTags(cfg: StackConfig, stack: string): Record<string, string> {
     return { ...cfg.tags, [`${NAMESPACE}:stack`]: stack, [`${NAMESPACE}:role`]: cfg.role, "managed-by": "pulumi" };

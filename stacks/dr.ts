@@ -12,12 +12,15 @@ import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
 import { AppStandby, StandbyParts } from "../components/app";
 import { deployAppTier } from "./appTier";
-import { dbIdentifier, StackContext } from "./context";
+import { dbIdentifier, HARDENED_TAG, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
 import type { DrOutputs, PrimaryPeerView, ProgramOutputs } from "./outputs";
 
 export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutputs<DrOutputs> {
     const { cfg, tags } = ctx;
+    // Hardened (after a failover, `npm run runbook -- harden`): what hardening changes carries
+    // HARDENED_TAG, so the policy pack holds it to prod's rules (policies/dr/hardening.ts).
+    const hardenedTags: Record<string, string> = cfg.hardened ? { [HARDENED_TAG]: "true" } : {};
     const network = new Network("network", { vpcCidr: cfg.vpcCidr, availabilityZones: ctx.availabilityZones, tags });
     const media = new MediaBucket("media", { tags });
 
@@ -35,13 +38,15 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         instanceClass: cfg.dbInstanceClass,
         allocatedStorageGb: cfg.dbAllocatedStorageGb,
         backupRetentionDays: cfg.backupRetentionDays,
-        // Single-AZ while standing by keeps the pilot light cheap; see README for enabling
-        // Multi-AZ after a failover.
-        multiAz: false,
+        // Single-AZ while standing by (and while the failover itself runs) keeps the pilot light
+        // cheap and the promotion short; hardening converts it in place: ModifyDBInstance with
+        // MultiAZ is an online change, no outage, and `multiAz` does not force a new resource
+        // (ops/diff/forceNew/table.json). https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.MultiAZSingleStandby.html#Concepts.MultiAZ.Migrating
+        multiAz: cfg.hardened,
         subnetGroupName: network.dbSubnetGroupName,
         securityGroupIds: [network.dbSecurityGroupId],
         credentialsSecretArn: secretReplicaArn(prod.dbCredentialsSecretArn, cfg.region),
-        tags,
+        tags: { ...tags, ...hardenedTags },
     });
 
     // prod's custom AMI is copied here ahead of time: during a disaster prod's region may not
@@ -65,7 +70,11 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         domainName: cfg.domainName,
         hostedZoneId: cfg.hostedZoneId,
         loadBalancer: withDomain && cfg.standbyLoadBalancer
-            ? { vpcId: network.vpcId, subnetIds: network.publicSubnetIds, securityGroupId: network.albSecurityGroupId } : undefined,
+            ? {
+                vpcId: network.vpcId, subnetIds: network.publicSubnetIds, securityGroupId: network.albSecurityGroupId,
+                // Hardened: the standby ALB now serves production (deletion protection, in place).
+                deletionProtection: cfg.hardened, tags: hardenedTags,
+            } : undefined,
         tags,
     });
     if (standby.web) {
@@ -104,7 +113,8 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     // record points at, so that record stays unhealthy (no targets) while the drill runs.
     const parts: StandbyParts = cfg.promote ? standby
         : { identity: standby.identity, appSecretArn: standby.appSecretArn, cacheAuth: standby.cacheAuth, certificateArn: standby.certificateArn };
-    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: false, standby: parts });
+    // Lean while it fails over (one Redis node, no ALB deletion protection): prod's pieces once hardened.
+    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: cfg.hardened, highAvailabilityTags: hardenedTags, standby: parts });
     // Without a standby ALB the record can only be made now, through Route 53's control plane:
     // the promotion plan's static-stability check fails on it (ops/diff/staticStability.ts).
     if (cfg.promote && withDomain && !standby.web) {

@@ -72,8 +72,18 @@ export interface AppTierArgs {
      * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html
      */
     cacheNodeType: string;
-    /** prod: true → Redis Multi-AZ with automatic failover (2 nodes), ALB deletion protection. dr promoted: false. */
+    /**
+     * prod and a hardened dr: true → Redis Multi-AZ with automatic failover (2 nodes), ALB
+     * deletion protection. dr promoted, not hardened: false. Turning it on is in place (the
+     * replication group's node count, failover and Multi-AZ flags and the ALB's deletion
+     * protection force no new resource), so hardening replaces nothing.
+     */
     highAvailability: boolean;
+    /**
+     * Tags added to the Redis group and the ALB only, the resources `highAvailability` changes
+     * (the dr stack marks them hardened for the policy pack). Defaults to none.
+     */
+    highAvailabilityTags?: Record<string, string>;
     /**
      * Optional: with both, an ACM certificate (DNS-validated in the zone) + HTTPS listener +
      * HTTP→HTTPS redirect, and WordPress serves `https://<domainName>`; without, HTTP only, and
@@ -143,6 +153,7 @@ export class AppTier extends pulumi.ComponentResource {
         assertValid("AppTier", name, appTierProblems(args));
         super("pilot-light:app:AppTier", name, {}, opts);
         const tags = args.tags ?? {};
+        const haTags = { ...tags, ...(args.highAvailabilityTags ?? {}) };
         const net = args.network;
         const standby = args.standby;
         const region = aws.getRegionOutput({}, { parent: this }).region;
@@ -160,7 +171,7 @@ export class AppTier extends pulumi.ComponentResource {
             nodeType: args.cacheNodeType,
             highAvailability: args.highAvailability,
             auth: standby?.cacheAuth,
-            tags,
+            tags: haTags,
         }, { parent: this });
 
         const web = standby?.web ?? new WebLoadBalancer(`${name}-web`, {
@@ -174,7 +185,7 @@ export class AppTier extends pulumi.ComponentResource {
             // Web server and PHP only: a database failover must not fail every target at once.
             // Drills and failovers use the deep check instead (ops/runbooks/appCheck.ts).
             ...APP_TARGET_HEALTH,
-            tags,
+            tags: haTags,
         }, { parent: this });
 
         const appSecretArn = standby?.appSecretArn ?? makeAppSecret(name, tags, this).arn;

@@ -43,7 +43,17 @@ export interface AppStandbyArgs {
      * VPC of its target group). Defaults to none: the promoted tier makes its own. Only with a
      * domain is it needed, for the SECONDARY record to point at before a disaster.
      */
-    loadBalancer?: { vpcId: pulumi.Input<string>; subnetIds: pulumi.Input<string>[]; securityGroupId: pulumi.Input<string> };
+    loadBalancer?: {
+        vpcId: pulumi.Input<string>; subnetIds: pulumi.Input<string>[]; securityGroupId: pulumi.Input<string>;
+        /**
+         * Deletion protection: on for a hardened dr (production after a failover), where it is
+         * turned on in place. Defaults to false: the standby ALB outlives failback (it is the
+         * SECONDARY record's target), which turns it off again with `hardened`.
+         */
+        deletionProtection?: boolean;
+        /** Tags added to the ALB's own resources (a hardened dr marks them for the policy pack). Defaults to none. */
+        tags?: Record<string, string>;
+    };
     /** Tags for every taggable child. Defaults to none. */
     tags?: Record<string, string>;
 }
@@ -95,15 +105,15 @@ export class AppStandby extends pulumi.ComponentResource implements StandbyParts
             this.certificateArn = validatedCertificate(name, args.domainName, args.hostedZoneId, tags, this);
         }
         if (args.loadBalancer) {
+            const { deletionProtection, tags: lbTags, ...placement } = args.loadBalancer;
             this.web = new WebLoadBalancer(`${name}-web`, {
-                ...args.loadBalancer,
-                // A dr ALB is never deletion-protected: failback tears the promoted tier down.
-                deletionProtection: false,
+                ...placement,
+                deletionProtection: deletionProtection ?? false,
                 domainName: args.domainName,
                 hostedZoneId: args.hostedZoneId,
                 certificateArn: this.certificateArn,
                 ...APP_TARGET_HEALTH,
-                tags,
+                tags: { ...tags, ...(lbTags ?? {}) },
             }, { parent: this });
         }
         this.registerOutputs({

@@ -23,7 +23,7 @@ export interface PlanRequest {
     /** The folder holding Pulumi.yaml. */
     dir: string;
     stack: string;
-    /** Overrides `<project>:promote` (the plan command's --promote). */
+    /** Overrides `<project>:promote` (the plan command's --promote); false also sets `<project>:hardened` false where declared. */
     promote?: boolean;
     /** Fully qualified config overrides, applied last. */
     configOverrides?: Record<string, string>;
@@ -191,6 +191,8 @@ export async function planStack(req: PlanRequest): Promise<StackPlan> {
     const overrides = { ...(req.configOverrides ?? {}) };
     if (req.promote !== undefined) {
         overrides[`${project.name}:promote`] = String(req.promote);
+        // dr as in standby is not hardened (hardening needs promote; stacks/config.ts refuses it otherwise).
+        if (req.promote === false && "hardened" in project.config) overrides[`${project.name}:hardened`] = "false";
     }
     const { run, config, settings, peers } = await planWithPeers(project, req.stack, overrides, 0, req.engine, req.preview, req.cache ?? new PlanCache());
     return {

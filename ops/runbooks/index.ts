@@ -7,6 +7,7 @@ import { failoverSteps, KEYS, lastSegment, OfflinePlanner, PlanRequest, promotio
 import { bootstrapSteps } from "./bootstrap";
 import { failbackRunbook } from "./failback";
 import { drillRunbook } from "./drill";
+import { hardenRunbook } from "./harden";
 
 /** CLI options a runbook may accept on top of the common ones (stacks, --dir, --yes, --dry-run, --json). */
 export type RunbookOption = "max-lag-seconds" | "accept-lag" | "timeout-minutes" | "from-step" | "switchover-at" | "force";
@@ -95,5 +96,5 @@ const bootstrap: RunbookDefinition = {
 export const RUNBOOKS: Readonly<Record<string, RunbookDefinition>> = {
     failover,
     bootstrap,
-    failback: failbackRunbook, drill: drillRunbook,
+    failback: failbackRunbook, drill: drillRunbook, harden: hardenRunbook,
 };

@@ -1,7 +1,7 @@
 // Well-known load balancer rules for the web tier's ALB: HTTP redirects to HTTPS where the same
 // load balancer serves TLS, the prod ALB cannot be deleted by accident, and target groups check health.
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { isPrimaryRole, q, T } from "../lib/resources";
+import { heldToProdRules, q, T } from "../lib/resources";
 
 const LISTENER_TYPES: readonly string[] = [T.listener, T.albListener];
 const LOAD_BALANCER_TYPES: readonly string[] = [T.loadBalancer, T.albLoadBalancer];
@@ -43,11 +43,11 @@ export const albHttpsRedirect: StackValidationPolicy = {
 
 export const albDeletionProtection: ResourceValidationPolicy = {
     name: "alb-deletion-protection",
-    description: "A prod load balancer (tagged pilot-light:role=primary, or untagged) has deletion protection on "
+    description: "A prod load balancer (tagged pilot-light:role=primary, untagged, or a hardened dr's) has deletion protection on "
         + "(Checkov CKV_AWS_150, AWS Config elb-deletion-protection-enabled, AWSGuard elb-deletion-protection-enabled).",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (!LOAD_BALANCER_TYPES.includes(args.type) || !isPrimaryRole(args.props)) {
+        if (!LOAD_BALANCER_TYPES.includes(args.type) || !heldToProdRules(args.props)) {
             return;
         }
         if (args.props.enableDeletionProtection !== true) {

@@ -2,7 +2,7 @@
 // and in prod a replica that takes over automatically when the primary node fails.
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
-import { isPrimaryRole, q } from "../lib/resources";
+import { heldToProdRules, q } from "../lib/resources";
 
 export const elasticacheEncryption: ResourceValidationPolicy = {
     name: "elasticache-encryption",
@@ -22,11 +22,11 @@ export const elasticacheEncryption: ResourceValidationPolicy = {
 
 export const elasticacheAutoFailover: ResourceValidationPolicy = {
     name: "elasticache-auto-failover",
-    description: "A prod ElastiCache replication group (tagged pilot-light:role=primary, or untagged) fails over "
+    description: "A prod ElastiCache replication group (tagged pilot-light:role=primary, untagged, or a hardened dr's) fails over "
         + "automatically (AWS Config elasticache-repl-grp-auto-failover-enabled).",
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, reportViolation) => {
-        if (isPrimaryRole(rg) && rg.automaticFailoverEnabled !== true) {
+        if (heldToProdRules(rg) && rg.automaticFailoverEnabled !== true) {
             reportViolation(`replication group ${q(args.name)} has no automatic failover; set automaticFailoverEnabled to true `
                 + "(with at least two cache clusters)");
         }

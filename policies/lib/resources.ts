@@ -5,6 +5,11 @@ import { PolicyProviderResource, PolicyResource } from "@pulumi/policy";
 
 /** The tag every resource of our stacks carries: `primary` or `dr`. */
 export const ROLE_TAG = "pilot-light:role";
+/**
+ * The tag a hardened dr puts on what hardening changed (database, Redis group, ALB; stacks/dr.ts,
+ * `pilot-light:hardened` true): from then on prod's rules apply to them.
+ */
+export const HARDENED_TAG = "pilot-light:hardened";
 /** The tag prod's buckets carry on the first deploy, before the dr stack exists. */
 export const BOOTSTRAP_TAG = "pilot-light:bootstrap";
 
@@ -59,6 +64,16 @@ export function roleOf(props: Record<string, any> | undefined): string | undefin
 /** True unless the resource is tagged `dr`: untagged resources are held to primary rules (strict). */
 export function isPrimaryRole(props: Record<string, any> | undefined): boolean {
     return roleOf(props) !== "dr";
+}
+
+/**
+ * Held to prod's rules: anything not tagged `dr` (untagged is treated as primary: strict), and a
+ * dr resource tagged HARDENED_TAG=true (a promoted dr that has been hardened serves as prod does).
+ * A dr resource without it is exempt: in standby or a drill it is the pilot light, and promoted
+ * but not hardened it is reported once by dr-promoted-hardening, which names the step to run.
+ */
+export function heldToProdRules(props: Record<string, any> | undefined): boolean {
+    return isPrimaryRole(props) || tagsOf(props)[HARDENED_TAG] === "true";
 }
 
 /** A stack is dr when any of its resources is tagged `pilot-light:role = dr`. */

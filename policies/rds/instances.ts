@@ -2,7 +2,7 @@
 // publicly reachable database without backups or deletion protection.
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import * as aws from "@pulumi/aws";
-import { q, roleOf } from "../lib/resources";
+import { HARDENED_TAG, q, roleOf, tagsOf } from "../lib/resources";
 
 export const rdsStorageEncrypted: ResourceValidationPolicy = {
     name: "rds-storage-encrypted",
@@ -18,12 +18,12 @@ export const rdsStorageEncrypted: ResourceValidationPolicy = {
 
 export const rdsMultiAz: ResourceValidationPolicy = {
     name: "rds-multi-az",
-    description: "A primary RDS instance (tagged pilot-light:role=primary, or untagged, and not a replica) runs Multi-AZ "
+    description: "A primary RDS instance (tagged pilot-light:role=primary, untagged, or a hardened dr's, and not a replica) runs Multi-AZ "
         + "(Checkov CKV_AWS_157, AWS Config rds-multi-az-support, AWSGuard rds-instance-multi-az-enabled).",
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
         const role = roleOf(db);
-        if (db.replicateSourceDb || (role !== undefined && role !== "primary")) {
+        if (db.replicateSourceDb || (role !== undefined && role !== "primary" && tagsOf(db)[HARDENED_TAG] !== "true")) {
             return;
         }
         if (db.multiAz !== true) {

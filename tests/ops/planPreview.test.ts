@@ -8,6 +8,7 @@ import { UNKNOWN } from "../../ops/policy/analyzerRequests";
 import { DEFAULT_AMI_SSM_PARAMETER } from "../../components/image/appImage";
 import { memoPlan, ROOT } from "../support/plans";
 import { planCli } from "../support/cli";
+import { NOT_HARDENED } from "../policies/stackShapes";
 import { planSession, quietPlan, serially } from "../support/quietPlan";
 
 /** ops/planning's planPreview with the suite's plans, one plan at a time. */
@@ -89,6 +90,13 @@ describe("ops: the plan command's --preview", function () {
                     message: `can't run policy 'secrets-not-in-user-data' ${from}: string value at .userData can't be known during preview`,
                     cliMessage: `can't run policy 'secrets-not-in-user-data' ${from}: string value at .userData can't be known during preview`,
                 },
+                {
+                    // Known in a preview (inputs): promoted, not hardened yet.
+                    policy: "dr-promoted-hardening", level: "advisory", urn: "urn:pulumi:dr::pilot-light::pulumi:pulumi:Stack::pilot-light-dr",
+                    message: NOT_HARDENED, cliMessage: "A promoted dr stack serves production: until it is hardened (pilot-light:hardened, which turns on Multi-AZ "
+                        + "for the database, Redis automatic failover and ALB deletion protection) one AZ failure can take the site down. "
+                        + `Hardened, its resources are held to prod's rules.\n${NOT_HARDENED}`,
+                },
             ],
         });
         // The tree and the diff still come from the known plan: the promotion diff is unchanged.
@@ -99,6 +107,6 @@ describe("ops: the plan command's --preview", function () {
     it("labels every stack's policies as a preview in the pull-request report (--format markdown)", async () => {
         const r = await planCli(["--stack", "dr", "--promote", "--preview", "--format", "markdown"]);
         assert.strictEqual(r.code, 0, r.stderr);
-        assert.match(r.stdout, /\*\*Policies:\*\* ✅ 5 violations, 0 mandatory \(prod \(preview\): 3, dr standby \(preview\): 1, dr promoted \(preview\): 1\)\./);
+        assert.match(r.stdout, /\*\*Policies:\*\* ✅ 6 violations, 0 mandatory \(prod \(preview\): 3, dr standby \(preview\): 1, dr promoted \(preview\): 2\)\./);
     });
 });

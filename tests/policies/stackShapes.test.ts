@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import { evaluatePlan } from "../../ops/policy/evaluate";
 import { allPolicies } from "../../policies/all";
-import { brokenShapes, cleanShapes, previewShapes, StackShape } from "./stackShapes";
+import { brokenShapes, cleanShapes, NOT_HARDENED, previewShapes, StackShape } from "./stackShapes";
 
 /** [policy, level, resource name, message] per finding, sorted. */
 async function evaluate(shape: StackShape): Promise<string[][]> {
@@ -81,6 +81,14 @@ const EXPECTED: Record<string, string[][]> = {
         ["rds-engine-support-ending", "advisory", "database-mysql", "database \"database-mysql\" runs mysql 8.4, whose RDS standard support ends on 2029-07-31 "
             + `(in 152 days); after it RDS Extended Support bills it per vCPU-hour. Plan the major version upgrade (${MYSQL_DATES})`],
     ],
+    "dr promoted, not hardened": [
+        ["dr-promoted-hardening", "advisory", "pilot-light-dr", NOT_HARDENED],
+    ],
+    "dr hardened, broken": [
+        ["alb-deletion-protection", "mandatory", "app-web-alb", "load balancer \"app-web-alb\" has no deletion protection; set enableDeletionProtection to true"],
+        ["elasticache-auto-failover", "mandatory", "app-cache-redis", "replication group \"app-cache-redis\" has no automatic failover; set automaticFailoverEnabled to true (with at least two cache clusters)"],
+        ["rds-multi-az", "mandatory", "database-mysql", "primary database \"database-mysql\" is single-AZ; set multiAz to true"],
+    ],
     // A preview cannot read what only exists once created: the policies that need such a value
     // report an advisory instead of a verdict, exactly as the real policy server does.
     "prod, preview of a first deploy": [
@@ -94,6 +102,7 @@ const EXPECTED: Record<string, string[][]> = {
         ["iam-no-wildcard-mutating-actions", "advisory", "app-standby-servers-app", UNKNOWN("iam-no-wildcard-mutating-actions", "policy")],
     ],
     "dr promoted, preview from standby": [
+        ["dr-promoted-hardening", "advisory", "pilot-light-dr", NOT_HARDENED],
         ["secrets-not-in-user-data", "advisory", "app-servers-lt", UNKNOWN("secrets-not-in-user-data", "userData")],
     ],
 };
@@ -124,10 +133,10 @@ describe("policies on our own stacks' shapes", function () {
         assert.deepEqual(allPolicies.map((p) => p.name).filter((name) => !fired.has(name)), [], "policies that never fire");
     });
 
-    it("reports nothing on prod in every singleton mode and with a domain, dr standby and dr promoted", async () => {
+    it("reports nothing on prod in every singleton mode and with a domain, dr standby and dr promoted and hardened", async () => {
         assert.deepEqual(clean.map((s) => s.label), [
             "prod, recoverable-instance", "prod, multi-az-asg", "prod, multi-az-asg-ebs", "prod, standby-failover",
-            "prod with a domain", "dr standby", "dr promoted",
+            "prod with a domain", "dr standby", "dr promoted and hardened",
         ]);
         for (const shape of clean) {
             assert.deepEqual(await evaluate(shape), [], shape.label);

@@ -16,6 +16,11 @@ export interface StackShape {
     policyConfig?: Record<string, any>;
 }
 
+/** What dr-promoted-hardening reports on dr promoted from the committed config (a literal, not the policy's text). */
+export const NOT_HARDENED = "the dr stack is promoted and serves production but is not hardened: load balancer \"app-web-alb\" has no deletion protection; "
+    + "replication group \"app-cache-redis\" has no automatic failover; database \"database-mysql\" is single-AZ; "
+    + "run `npm run runbook -- harden` (sets pilot-light:hardened true and runs pulumi up; online, nothing is replaced)";
+
 const DOMAIN = { "pilot-light:domainName": "www.example.com", "pilot-light:hostedZoneId": "Z0123456789ABCDEFGHIJ" };
 
 /** The singleton modes, `recoverable-instance` (the default) first. */
@@ -28,6 +33,7 @@ export const bases = {
     prodWithDomain: () => memoPlan({ stack: "prod", configOverrides: DOMAIN }),
     drStandby: () => memoPlan({ stack: "dr" }),
     drPromoted: () => memoPlan({ stack: "dr", promote: true }),
+    drHardened: () => memoPlan({ stack: "dr", promote: true, configOverrides: { "pilot-light:hardened": "true" } }),
 };
 
 /** A deep copy of a plan whose resources a test may change. */
@@ -185,13 +191,27 @@ async function drWithoutReplica(): Promise<StackShape> {
     return { label: "dr standby without its replica", plan };
 }
 
+/**
+ * dr hardened, but with what hardening turned on turned off again: prod's rules apply to its
+ * tagged resources, so each reports as it would on prod.
+ */
+async function drHardenedBroken(): Promise<StackShape> {
+    const plan = copy(await bases.drHardened());
+    edit(named(plan, "database-mysql"), (p) => { p.multiAz = false; });
+    edit(named(plan, "app-cache-redis"), (p) => { p.automaticFailoverEnabled = false; });
+    edit(named(plan, "app-web-alb"), (p) => { p.enableDeletionProtection = false; });
+    return { label: "dr hardened, broken", plan };
+}
+
 /** The broken variants: together they make every policy of the pack fire. */
 export async function brokenShapes(): Promise<StackShape[]> {
     return [await prodBroken(), await prodUnwatched(), await prodDomainForwarding(), await prodOutOfSupport(),
-        await drStandbyBroken(), await drWithoutReplica(), await drStandbyIn2029()];
+        await drStandbyBroken(), await drWithoutReplica(), await drStandbyIn2029(),
+        // Promoted and serving, not hardened yet: the advisory that names the step.
+        { label: "dr promoted, not hardened", plan: await bases.drPromoted() }, await drHardenedBroken()];
 }
 
-/** The compliant stacks: prod in every singleton mode and with a domain, dr standby and promoted. */
+/** The compliant stacks: prod in every singleton mode and with a domain, dr standby, and dr promoted and hardened. */
 export async function cleanShapes(): Promise<StackShape[]> {
     const shapes: StackShape[] = [];
     for (const mode of SINGLETON_MODES) {
@@ -199,7 +219,7 @@ export async function cleanShapes(): Promise<StackShape[]> {
     }
     shapes.push({ label: "prod with a domain", plan: await bases.prodWithDomain() });
     shapes.push({ label: "dr standby", plan: await bases.drStandby() });
-    shapes.push({ label: "dr promoted", plan: await bases.drPromoted() });
+    shapes.push({ label: "dr promoted and hardened", plan: await bases.drHardened() });
     return shapes;
 }
 

@@ -38,7 +38,8 @@ describe("ops: the plan command's cost and resilience reports", function () {
             assert.ok(r.stdout.includes(`\n${heading}\n`), heading);
         }
         assert.match(r.stdout, /- \*\*Cost \(ESTIMATE\):\*\* dr standby costs \*\*\d+\.\d% of prod\*\*/);
-        assert.match(r.stdout, /No policy violations in prod, dr standby, dr promoted/);
+        // dr promoted (not hardened yet) has the one advisory naming the hardening step.
+        assert.match(r.stdout, /- \*\*Policies:\*\* ✅ 1 violation, 0 mandatory \(prod: 0, dr standby: 0, dr promoted: 1\)\./);
         assert.match(r.stdout, /\n```mermaid\nflowchart TB\n/);
         // The program's logs and the advisory go to stderr, never into the document.
         assert.doesNotMatch(r.stdout, /\[runtime\]/);

@@ -240,7 +240,7 @@ describe("runbooks/failback", () => {
             ["prod", { "pilot-light:rebuildFromPeer": "true", "pilot-light:databaseGeneration": "2" },
                 { "pilot-light:rebuildFromPeer": "false", "pilot-light:databaseGeneration": "2" }, undefined],
             ["dr", { "pilot-light:promote": "true", "pilot-light:reverseReplication": "true", "pilot-light:databaseGeneration": "1" },
-                { "pilot-light:promote": "false", "pilot-light:reverseReplication": "false", "pilot-light:databaseGeneration": "2" }, ["database-mysql"]],
+                { "pilot-light:promote": "false", "pilot-light:reverseReplication": "false", "pilot-light:hardened": "false", "pilot-light:databaseGeneration": "2" }, ["database-mysql"]],
         ]);
         // Five data steps, each confirmed after its plan.
         assert.equal(io.questions.length, 5);
@@ -316,6 +316,23 @@ describe("runbooks/failback", () => {
             "dr.setConfig pilot-light:promote=false", "dr.removeConfig pilot-light:reverseReplication", "dr.setConfig pilot-light:databaseGeneration=2", "dr.up",
         ]);
         assert.equal(ws.callsTo("prod", "importState").length, 0);
+    });
+
+    it("fails back from a hardened dr the same way, and takes hardened off with promote at step 5", async () => {
+        const { ws, world } = afterFailover();
+        stageAws(aws, world);
+        world.dbs.set("pilot-light-prod-g2", replicaOf("arn:dr-db"));
+        ws.config("prod").set("pilot-light:rebuildFromPeer", "true");
+        ws.config("prod").set("pilot-light:databaseGeneration", "2");
+        ws.config("dr").set("pilot-light:hardened", "true");
+        ws.setOutputs("prod", { ...ws.outputsOf("prod"), dbInstanceIdentifier: "pilot-light-prod-g2" });
+        const report = await runFailback(options(ws, { fromStep: 4 }).opts, fakeIO({ start: START }));
+        assert.equal(report.ok, true, report.stoppedBecause);
+        assert.deepEqual(changesOf(ws), [
+            "prod.removeConfig pilot-light:rebuildFromPeer", "prod.up", "dr.importState",
+            "dr.setConfig pilot-light:promote=false", "dr.removeConfig pilot-light:reverseReplication", "dr.removeConfig pilot-light:hardened",
+            "dr.setConfig pilot-light:databaseGeneration=2", "dr.up",
+        ]);
     });
 
     it("refuses --from-step 1 once step 2 has run, and step 2 when step 1 has not", async () => {
@@ -418,7 +435,7 @@ describe("runbooks/failback", () => {
             ["prod", { "pilot-light:rebuildFromPeer": "true", "pilot-light:databaseGeneration": "4" },
                 { "pilot-light:rebuildFromPeer": "false", "pilot-light:databaseGeneration": "4" }, undefined],
             ["dr", { "pilot-light:promote": "true", "pilot-light:reverseReplication": "true", "pilot-light:databaseGeneration": "1" },
-                { "pilot-light:promote": "false", "pilot-light:reverseReplication": "false", "pilot-light:databaseGeneration": "2" }, ["database-mysql"]],
+                { "pilot-light:promote": "false", "pilot-light:reverseReplication": "false", "pilot-light:hardened": "false", "pilot-light:databaseGeneration": "2" }, ["database-mysql"]],
         ]);
         assert.throws(() => failbackDryRunPlans(path.join(dir, "nope"), "prod", "dr"), /^Error: cannot read the config of stack prod from .*Pulumi\.prod\.yaml/);
     });

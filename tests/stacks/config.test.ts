@@ -41,7 +41,7 @@ describe("config: parseConfig", () => {
                 appInstanceType: "t3.medium", appMinSize: 2, appMaxSize: 4, appDesiredCapacity: 2,
                 cacheNodeType: "cache.t4g.small", customAmiId: undefined, domainName: undefined,
                 hostedZoneId: undefined, singletonMode: "recoverable-instance", singletonInstanceType: "t3.small", tags: {},
-                drill: false, reverseReplication: false, rebuildFromPeer: false, databaseGeneration: 1, standbyLoadBalancer: false,
+                drill: false, hardened: false, reverseReplication: false, rebuildFromPeer: false, databaseGeneration: 1, standbyLoadBalancer: false,
                 mediaStorageGb: 100, mediaMonthlyWriteGb: 10, dbMonthlyChangeGb: 20, rtoTargetMinutes: 60, rpoTargetMinutes: 15,
             });
         assert.ok(Object.isFrozen(cfg));
@@ -71,6 +71,11 @@ describe("config: parseConfig", () => {
             ["pilot-light:role: not set; expected primary or dr."]],
         ["promote on prod", { ...PROD, "pilot-light:promote": "true" },
             ["pilot-light:promote: true is not allowed on a primary stack; promote only the dr stack (role dr)."]],
+        ["hardened on prod", { ...PROD, "pilot-light:hardened": "true" },
+            ["pilot-light:hardened: true is not allowed on a primary stack; prod is always hardened; only a promoted dr stack (role dr) is hardened by this key."]],
+        ["hardened on dr in standby", { ...DR, "pilot-light:hardened": "true" },
+            ["pilot-light:hardened: true is not allowed while dr is in standby (pilot-light:promote false); only a promoted dr serves production and is hardened. "
+                + "Fail over first (npm run runbook -- failover), then harden (npm run runbook -- harden)."]],
         ["promote that is not a boolean", { ...DR, "pilot-light:promote": "yes" },
             ['pilot-light:promote: "yes" is not allowed; expected true or false.']],
         ["azCount 1", { ...PROD, "pilot-light:azCount": "1" },

@@ -19,6 +19,7 @@ export const KEYS = {
     promote: configKey("promote"),
     drill: configKey("drill"),
     reverseReplication: configKey("reverseReplication"),
+    hardened: configKey("hardened"),
     rebuildFromPeer: configKey("rebuildFromPeer"),
     databaseGeneration: configKey("databaseGeneration"),
     hostedZoneId: configKey("hostedZoneId"),
@@ -61,12 +62,12 @@ export function switchoverRequest(dir: string, prodStack: string, g: number): Pl
     };
 }
 
-/** Step 5 on dr: back to standby as a replica of prod in generation m+1, retiring `retire`. */
+/** Step 5 on dr: back to standby (not hardened: a standby never is) as a replica of prod in generation m+1, retiring `retire`. */
 export function drRebuildRequest(dir: string, drStack: string, m: number, currentReverse: string, retire: string): PlanRequest {
     return {
         dir, stack: lastSegment(drStack),
         from: { [KEYS.promote]: "true", [KEYS.reverseReplication]: currentReverse, [KEYS.databaseGeneration]: String(m) },
-        to: { [KEYS.promote]: "false", [KEYS.reverseReplication]: "false", [KEYS.databaseGeneration]: String(m + 1) },
+        to: { [KEYS.promote]: "false", [KEYS.reverseReplication]: "false", [KEYS.hardened]: "false", [KEYS.databaseGeneration]: String(m + 1) },
         allowRetire: [retire],
     };
 }

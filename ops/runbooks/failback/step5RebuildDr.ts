@@ -22,7 +22,7 @@ export function rebuildDrStep(c: FailbackContext): Step {
             const p = await drRebuildPlan(ctx);
             shown.set("dr-replica", p.diff);
             return [`snapshot ${p.identifier} as ${p.snapshot}, unprotect ${p.urn}`,
-                `set ${KEYS.promote} false, ${KEYS.reverseReplication} off, ${KEYS.databaseGeneration} ${p.m + 1} on ${dr.name}, then pulumi up:`,
+                `set ${KEYS.promote} false, ${KEYS.reverseReplication} and ${KEYS.hardened} off, ${KEYS.databaseGeneration} ${p.m + 1} on ${dr.name}, then pulumi up:`,
                 `creates the replica ${p.next} of prod's database, removes dr's app tier, drops ${p.identifier} from state (AWS keeps it)`,
                 p.diff.text].join("\n");
         },
@@ -38,6 +38,7 @@ export function rebuildDrStep(c: FailbackContext): Step {
             const prev = {
                 promote: await dr.getConfig(KEYS.promote),
                 reverse: await dr.getConfig(KEYS.reverseReplication),
+                hardened: await dr.getConfig(KEYS.hardened),
                 generation: await dr.getConfig(KEYS.databaseGeneration),
             };
             const m = parseGeneration(dr.name, prev.generation);
@@ -50,6 +51,9 @@ export function rebuildDrStep(c: FailbackContext): Step {
                 // promote is set, not removed: the dr stack file carries it explicitly as the failover switch.
                 await dr.setConfig(KEYS.promote, "false");
                 await dr.removeConfig(KEYS.reverseReplication);
+                // A standby is never hardened (stacks/config.ts refuses hardened without promote); the
+                // hardened dr is failback's source like any promoted dr (docs/runbooks/harden.md).
+                if (prev.hardened !== undefined) await dr.removeConfig(KEYS.hardened);
                 await dr.setConfig(KEYS.databaseGeneration, String(m + 1));
             }
             let up: UpOutcome;
@@ -60,6 +64,7 @@ export function rebuildDrStep(c: FailbackContext): Step {
                 if (known && !exists && !resuming) {
                     await restoreConfig(dr, KEYS.promote, prev.promote);
                     await restoreConfig(dr, KEYS.reverseReplication, prev.reverse);
+                    await restoreConfig(dr, KEYS.hardened, prev.hardened);
                     await restoreConfig(dr, KEYS.databaseGeneration, prev.generation);
                     throw new Error(`pulumi up on ${dr.name} failed: ${describeAwsError(e)}. The replica ${expected} was not created, so `
                         + `${KEYS.promote}, ${KEYS.reverseReplication} and ${KEYS.databaseGeneration} were put back. ${old} has its snapshot and is `

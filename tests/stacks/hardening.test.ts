@@ -1,0 +1,85 @@
+// Hardening a promoted dr (pilot-light:hardened, `npm run runbook -- harden`): the plan has
+// prod's resilience (Multi-AZ database, Redis failover, ALB deletion protection, backups), the
+// change from promoted to hardened replaces nothing (the offline diff, force-new table
+// included), and the pack holds the hardened dr to prod's rules.
+import { strict as assert } from "assert";
+import type { RecordedResource } from "../../ops/offline/engine";
+import type { StackPlan } from "../../ops/offline/planner";
+import { diffPlans, planChange, PlannedChange } from "../../ops/diff";
+import { evaluatePlan } from "../../ops/policy/evaluate";
+import { hardenRequest } from "../../ops/runbooks/harden";
+import { memoPlan, ROOT } from "../support/plans";
+
+const HARDENED = { "pilot-light:hardened": "true" };
+
+function one(plan: StackPlan, type: string): RecordedResource {
+    const found = plan.resources.filter((r) => r.type === type);
+    assert.equal(found.length, 1, `expected one ${type}, found ${found.length}`);
+    return found[0];
+}
+
+describe("hardening a promoted dr", function () {
+    this.timeout(300000);
+    let promoted: StackPlan;
+    let hardened: StackPlan;
+    let change: PlannedChange;
+
+    before(async () => {
+        promoted = await memoPlan({ stack: "dr", promote: true });
+        hardened = await memoPlan({ stack: "dr", promote: true, configOverrides: HARDENED, engine: { priorResources: promoted.resources } });
+        change = diffPlans(promoted, hardened);
+    });
+
+    it("runs the database Multi-AZ with prod's backups and deletion protection", () => {
+        const db = one(hardened, "aws:rds/instance:Instance");
+        assert.deepEqual([db.inputs.multiAz, db.inputs.backupRetentionPeriod, db.inputs.deletionProtection, db.inputs.skipFinalSnapshot],
+            [true, 7, true, false]);
+        assert.equal(one(promoted, "aws:rds/instance:Instance").inputs.multiAz, false);
+    });
+
+    it("runs Redis on two nodes with automatic failover and Multi-AZ", () => {
+        const redis = one(hardened, "aws:elasticache/replicationGroup:ReplicationGroup");
+        assert.deepEqual([redis.inputs.numCacheClusters, redis.inputs.automaticFailoverEnabled, redis.inputs.multiAzEnabled], [2, true, true]);
+        const lean = one(promoted, "aws:elasticache/replicationGroup:ReplicationGroup");
+        assert.deepEqual([lean.inputs.numCacheClusters, lean.inputs.automaticFailoverEnabled, lean.inputs.multiAzEnabled], [1, false, false]);
+    });
+
+    it("turns on the ALB's deletion protection", () => {
+        assert.equal(one(hardened, "aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, true);
+        assert.equal(one(promoted, "aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, false);
+    });
+
+    it("updates in place and replaces nothing: Multi-AZ is an online modification", () => {
+        const moved = change.changes
+            .map((c) => [c.op, c.name, c.diff.join(","), c.replaceKeys.join(",")]);
+        assert.deepEqual(moved, [
+            ["update", "database-kms-key", "tags", ""],
+            ["update", "app-cache-auth-token", "tags", ""],
+            ["update", "database-mysql-params", "tags", ""],
+            ["update", "app-web-tg", "tags", ""],
+            ["update", "app-web-alb", "enableDeletionProtection,tags", ""],
+            ["update", "app-cache-redis", "automaticFailoverEnabled,multiAzEnabled,numCacheClusters,tags", ""],
+            ["update", "app-web-http", "tags", ""],
+            ["update", "database-mysql", "multiAz,tags", ""],
+        ]);
+        assert.deepEqual([change.unsafe, change.refused], [[], []]);
+    });
+
+    it("touches no IAM, Route 53 or CloudFront resource (static stability)", () => {
+        const global = change.changes.filter((c) => /^aws:(iam|route53|cloudfront)\//.test(c.type));
+        assert.deepEqual(global, []);
+    });
+
+    it("is the diff the harden runbook shows (promoted, hardened false → true)", async () => {
+        const planned = await planChange(hardenRequest(ROOT, "org/pilot-light/dr"));
+        assert.deepEqual(planned.changes.map((c) => c.name),
+            change.changes.map((c) => c.name));
+    });
+
+    it("is held to prod's rules: no finding hardened, the advisory naming the step before", async () => {
+        assert.deepEqual(await evaluatePlan(hardened), []);
+        const before = await evaluatePlan(promoted);
+        assert.deepEqual(before.map((v) => [v.policy, v.level]), [["dr-promoted-hardening", "advisory"]]);
+        assert.match(before[0].message, /run `npm run runbook -- harden`/);
+    });
+});

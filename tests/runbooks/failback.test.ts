@@ -318,7 +318,7 @@ describe("runbooks/failback", () => {
         assert.equal(ws.callsTo("prod", "importState").length, 0);
     });
 
-    it("fails back from a hardened dr the same way, and takes hardened off with promote at step 5", async () => {
+    it("fails back from a hardened dr: step 5 takes hardened off in an up of its own (the ALB's deletion protection) before the retire", async () => {
         const { ws, world } = afterFailover();
         stageAws(aws, world);
         world.dbs.set("pilot-light-prod-g2", replicaOf("arn:dr-db"));
@@ -329,9 +329,9 @@ describe("runbooks/failback", () => {
         const report = await runFailback(options(ws, { fromStep: 4 }).opts, fakeIO({ start: START }));
         assert.equal(report.ok, true, report.stoppedBecause);
         assert.deepEqual(changesOf(ws), [
-            "prod.removeConfig pilot-light:rebuildFromPeer", "prod.up", "dr.importState",
-            "dr.setConfig pilot-light:promote=false", "dr.removeConfig pilot-light:reverseReplication", "dr.removeConfig pilot-light:hardened",
-            "dr.setConfig pilot-light:databaseGeneration=2", "dr.up",
+            "prod.removeConfig pilot-light:rebuildFromPeer", "prod.up",
+            "dr.removeConfig pilot-light:hardened", "dr.up", "dr.importState",
+            "dr.setConfig pilot-light:promote=false", "dr.removeConfig pilot-light:reverseReplication", "dr.setConfig pilot-light:databaseGeneration=2", "dr.up",
         ]);
     });
 

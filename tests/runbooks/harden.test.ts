@@ -35,7 +35,7 @@ function workspace(promote = "true"): FakeWorkspace {
 const plans: PlanRequest[] = [];
 const planner = (unsafe: string[] = []): OfflinePlanner => async (request) => {
     plans.push(request);
-    return { changes: [], unsafe, text: "0 to create, 8 to update, 0 to replace, 0 to delete" };
+    return { changes: [], unsafe, text: "0 to create, 7 to update, 0 to replace, 0 to delete" };
 };
 
 describe("runbooks: harden", () => {

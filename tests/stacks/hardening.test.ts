@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import type { RecordedResource } from "../../ops/offline/engine";
 import type { StackPlan } from "../../ops/offline/planner";
-import { diffPlans, planChange, PlannedChange } from "../../ops/diff";
+import { diffPlans, planChange, PlannedChange, stackRegions, staticStabilityProblems } from "../../ops/diff";
 import { evaluatePlan } from "../../ops/policy/evaluate";
 import { hardenRequest } from "../../ops/runbooks/harden";
 import { memoPlan, ROOT } from "../support/plans";
@@ -54,7 +54,6 @@ describe("hardening a promoted dr", function () {
             .map((c) => [c.op, c.name, c.diff.join(","), c.replaceKeys.join(",")]);
         assert.deepEqual(moved, [
             ["update", "database-kms-key", "tags", ""],
-            ["update", "app-cache-auth-token", "tags", ""],
             ["update", "database-mysql-params", "tags", ""],
             ["update", "app-web-tg", "tags", ""],
             ["update", "app-web-alb", "enableDeletionProtection,tags", ""],
@@ -68,6 +67,18 @@ describe("hardening a promoted dr", function () {
     it("touches no IAM, Route 53 or CloudFront resource (static stability)", () => {
         const global = change.changes.filter((c) => /^aws:(iam|route53|cloudfront)\//.test(c.type));
         assert.deepEqual(global, []);
+        assert.deepEqual(staticStabilityProblems(change.changes, stackRegions(promoted, hardened)), []);
+    });
+
+    it("with a domain: protects the standby ALB in place, needs no global control plane, passes prod's rules", async () => {
+        const domain = { "pilot-light:domainName": "www.example.com", "pilot-light:hostedZoneId": "Z0123456789ABCDEFGHIJ" };
+        const lean = await memoPlan({ stack: "dr", promote: true, configOverrides: domain });
+        const strong = await memoPlan({ stack: "dr", promote: true, configOverrides: { ...domain, ...HARDENED }, engine: { priorResources: lean.resources } });
+        const d = diffPlans(lean, strong);
+        assert.deepEqual(d.changes.filter((c) => c.op !== "update"), []);
+        assert.deepEqual(d.changes.filter((c) => c.name === "app-standby-web-alb").map((c) => c.diff), [["enableDeletionProtection", "tags"]]);
+        assert.deepEqual(staticStabilityProblems(d.changes, stackRegions(lean, strong)), []);
+        assert.deepEqual(await evaluatePlan(strong), []);
     });
 
     it("is the diff the harden runbook shows (promoted, hardened false → true)", async () => {

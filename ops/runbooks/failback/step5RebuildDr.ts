@@ -2,9 +2,9 @@
 import { describeAwsError } from "../aws";
 import { describeDbInstance, isPromoted } from "../preflight";
 import { retireDatabase, retiredDatabaseNotice } from "../retire";
-import { pollUntil, Step, waiting } from "../runner";
+import { pollUntil, Step, StepContext, waiting } from "../runner";
 import { describeChanges, refuseUnsafe, upWithProgress } from "../updates";
-import { restoreConfig, UpOutcome } from "../workspace";
+import { restoreConfig, StackOps, UpOutcome } from "../workspace";
 import { FailbackContext, lookupDb, output, requireDb } from "./context";
 import { generationIdentifier, KEYS, parseGeneration } from "./plans";
 
@@ -22,7 +22,8 @@ export function rebuildDrStep(c: FailbackContext): Step {
             const p = await drRebuildPlan(ctx);
             shown.set("dr-replica", p.diff);
             return [`snapshot ${p.identifier} as ${p.snapshot}, unprotect ${p.urn}`,
-                `set ${KEYS.promote} false, ${KEYS.reverseReplication} and ${KEYS.hardened} off, ${KEYS.databaseGeneration} ${p.m + 1} on ${dr.name}, then pulumi up:`,
+                `(hardened: first ${KEYS.hardened} off and pulumi up, so the ALB may be deleted) `,
+                `set ${KEYS.promote} false, ${KEYS.reverseReplication} off, ${KEYS.databaseGeneration} ${p.m + 1} on ${dr.name}, then pulumi up:`,
                 `creates the replica ${p.next} of prod's database, removes dr's app tier, drops ${p.identifier} from state (AWS keeps it)`,
                 p.diff.text].join("\n");
         },
@@ -46,14 +47,12 @@ export function rebuildDrStep(c: FailbackContext): Step {
             if (resuming) {
                 ctx.progress(`${dr.name} already has ${KEYS.promote} false (an earlier run set it); running the update again`);
             } else {
+                if (prev.hardened === "true") await unharden(ctx, dr);
                 const r = await retireDatabase(ctx, dr, { region: drRegion, identifier: old }, { timeoutMs: t.snapshotMs, intervalMs: t.pollMs });
                 snapshots.set(old, r.snapshotId);
                 // promote is set, not removed: the dr stack file carries it explicitly as the failover switch.
                 await dr.setConfig(KEYS.promote, "false");
                 await dr.removeConfig(KEYS.reverseReplication);
-                // A standby is never hardened (stacks/config.ts refuses hardened without promote); the
-                // hardened dr is failback's source like any promoted dr (docs/runbooks/harden.md).
-                if (prev.hardened !== undefined) await dr.removeConfig(KEYS.hardened);
                 await dr.setConfig(KEYS.databaseGeneration, String(m + 1));
             }
             let up: UpOutcome;
@@ -64,7 +63,6 @@ export function rebuildDrStep(c: FailbackContext): Step {
                 if (known && !exists && !resuming) {
                     await restoreConfig(dr, KEYS.promote, prev.promote);
                     await restoreConfig(dr, KEYS.reverseReplication, prev.reverse);
-                    await restoreConfig(dr, KEYS.hardened, prev.hardened);
                     await restoreConfig(dr, KEYS.databaseGeneration, prev.generation);
                     throw new Error(`pulumi up on ${dr.name} failed: ${describeAwsError(e)}. The replica ${expected} was not created, so `
                         + `${KEYS.promote}, ${KEYS.reverseReplication} and ${KEYS.databaseGeneration} were put back. ${old} has its snapshot and is `
@@ -86,4 +84,23 @@ export function rebuildDrStep(c: FailbackContext): Step {
             return `${describeChanges(up.changes)}; dr replica ${replica} available`;
         },
     };
+}
+
+/**
+ * A hardened dr goes back to its lean shape first, in its own up: its ALB is deletion-protected,
+ * and DeleteLoadBalancer refuses a protected load balancer (OperationNotPermitted), so the up
+ * that removes the app tier would fail on it. Everything this up changes is in place and online
+ * (docs/runbooks/harden.md); the database it turns single-AZ is the one retired next, after its
+ * snapshot. A failed up puts hardened back.
+ */
+async function unharden(ctx: StepContext, dr: StackOps): Promise<void> {
+    ctx.progress(`${dr.name} is hardened: taking ${KEYS.hardened} off first (lifts the ALB's deletion protection, in place)`);
+    await dr.removeConfig(KEYS.hardened);
+    try {
+        await upWithProgress(ctx, dr);
+    } catch (e) {
+        await restoreConfig(dr, KEYS.hardened, "true");
+        throw new Error(`pulumi up on ${dr.name} without ${KEYS.hardened} failed: ${describeAwsError(e)}. ${KEYS.hardened} is put back; `
+            + "nothing was retired. Fix the cause and resume with --from-step 5");
+    }
 }

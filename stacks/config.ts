@@ -44,6 +44,8 @@ export interface StackConfig {
     readonly dbInstanceClass: string;
     readonly dbAllocatedStorageGb: number;
     readonly backupRetentionDays: number;
+    /** dr only: days dr keeps prod's replicated automated backups (point-in-time recovery in dr). */
+    readonly backupReplicationRetentionDays: number;
     readonly replicaLagAlarmSeconds: number;
     readonly appInstanceType: string;
     readonly appMinSize: number;

@@ -131,6 +131,13 @@ export const CONFIG_SCHEMA = Object.freeze({
         type: "integer", default: 7, min: 7, max: 35, roles: BOTH,
         description: "Automated backup retention in days, 7 to 35, for prod's DB and for dr's DB once promoted.",
     },
+    backupReplicationRetentionDays: {
+        // RDS keeps automated backups for up to 35 days; 7 is the floor of backupRetentionDays too.
+        type: "integer", default: 7, min: 7, max: 35, roles: DR,
+        description: "dr only: days dr keeps prod's replicated automated backups (RDS cross-Region automated backups replication, "
+            + "encrypted with dr's key), 7 to 35: dr can restore prod's database to any second in this window while prod's region is dark. "
+            + "Changing it replaces the replication (the replicated backups so far are kept to their retention).",
+    },
     replicaLagAlarmSeconds: {
         type: "integer", default: 300, min: 30, max: 86400, roles: BOTH,
         description: "The ReplicaLag alarm threshold in seconds (30 to 86400): dr's replica, and prod's while it is rebuilt from dr.",

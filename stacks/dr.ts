@@ -6,7 +6,7 @@
 // app tier is built; prod is not touched.
 import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../components/basic";
-import { Database, secretReplicaArn } from "../components/database";
+import { BackupReplication, Database, secretReplicaArn } from "../components/database";
 import { FailoverDns } from "../components/dns";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
@@ -47,6 +47,18 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         securityGroupIds: [network.dbSecurityGroupId],
         credentialsSecretArn: secretReplicaArn(prod.dbCredentialsSecretArn, cfg.region),
         tags: { ...tags, ...hardenedTags },
+    });
+
+    // Point-in-time recovery in dr: prod's automated backups replicated here, encrypted with dr's
+    // key. Owned by dr (created in dr's region, reading prod's ARN from its stack outputs, not its
+    // control plane), and kept in every mode: promotion, drills and failback leave its inputs as
+    // they are, so nothing replaces it (components/database/backupReplication.ts).
+    const backups = new BackupReplication("database-backups", {
+        sourceDbInstanceArn: prod.dbInstanceArn,
+        // While prod is rebuilt from dr its new generation is a read replica: its backups start at switchover.
+        sourceGeneration: prod.rebuildFromPeer === true ? Math.max(1, (prod.databaseGeneration ?? 2) - 1) : prod.databaseGeneration ?? 1,
+        kmsKeyArn: database.kmsKeyArn,
+        retentionDays: cfg.backupReplicationRetentionDays,
     });
 
     // prod's custom AMI is copied here ahead of time: during a disaster prod's region may not
@@ -92,6 +104,8 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         dbInstanceIdentifier: database.dbInstanceIdentifier,
         dbCredentialsSecretArn: database.credentialsSecretArn,
         dbKmsKeyArn: database.kmsKeyArn,
+        dbBackupsReplicationArn: backups.automatedBackupsArn,
+        dbBackupsReplicationRetentionDays: backups.retentionDays,
         mediaBucketArn: media.bucketArn,
         mediaBucketName: media.bucketName,
         appImageId: image.imageId,

@@ -62,6 +62,13 @@ export interface DrOutputs {
     dbCredentialsSecretArn: string;
     /** dr's database key (customer-managed, this region): prod encrypts its secret's replica here with it. */
     dbKmsKeyArn: string;
+    /**
+     * prod's automated backups replicated into this region (their `DBInstanceAutomatedBackupsArn`):
+     * the recover runbook restores prod's database to a point in time from them while prod is dark.
+     */
+    dbBackupsReplicationArn: string;
+    /** Days the replicated backups are kept (pilot-light:backupReplicationRetentionDays): the restore window. */
+    dbBackupsReplicationRetentionDays: number;
     mediaBucketArn: string;
     mediaBucketName: string;
     appImageId: string;
@@ -87,7 +94,9 @@ export const PEER_READS = {
     /** dr reads prod's. */
     dr: {
         required: ["role", "promote", "region", "vpcCidr", "peerRegion", "dbInstanceArn", "dbCredentialsSecretArn", "mediaBucketArn"],
-        optional: ["customAmiId"],
+        // prod's generation names dr's backups replication (a new source is replicated beside the old
+        // one); while prod is rebuilt from dr (a replica), dr keeps replicating the previous generation's.
+        optional: ["customAmiId", "databaseGeneration", "rebuildFromPeer"],
     },
     /** prod reads dr's: its bucket to replicate to, its key for the secret's replica, and during failback the database to rebuild from. */
     primary: {

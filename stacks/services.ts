@@ -62,6 +62,15 @@ export const SERVICE_FACTS: readonly ServiceFact[] = [
         },
     },
     {
+        feature: "RDS cross-Region automated backups replication from prod into dr (point-in-time recovery in dr)",
+        usedBy: (u) => (u.role === "dr" ? "pilot-light:role=dr" : undefined),
+        "aws-cn": {
+            status: "unverified", source: "https://docs.amazonaws.cn/en_us/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html",
+            note: "the China RDS guide documents backup replication for RDS for MySQL, but no page read states which China Region pairs it "
+                + "supports; dr's point-in-time recovery rests on it",
+        },
+    },
+    {
         feature: "Lambda functions on the Node.js runtime (the singleton's lifecycle hooks or failover)",
         usedBy: (u) => (u.role === "primary" && lambdaModes.includes(u.singletonMode) ? `pilot-light:singletonMode=${u.singletonMode}` : undefined),
         "aws-cn": {

@@ -13,3 +13,5 @@ export {
     validateDatabaseArgs,
     MIN_BACKUP_RETENTION_DAYS, MAX_BACKUP_RETENTION_DAYS, MIN_STORAGE_GB, MAX_STORAGE_GB,
 } from "./validate";
+export { BackupReplication, backupReplicationName, backupReplicationProblems, MAX_REPLICATED_BACKUP_RETENTION_DAYS } from "./backupReplication";
+export type { BackupReplicationArgs } from "./backupReplication";

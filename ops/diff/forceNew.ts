@@ -73,6 +73,8 @@ export const FORCE_NEW: Readonly<Record<string, readonly ForceNewInput[]>> = {
 export const DATA_TYPES: ReadonlySet<string> = new Set([
     "aws:rds/instance:Instance",
     "aws:rds/cluster:Cluster",
+    // Backups are data: replacing the replication stops it (components/database/backupReplication.ts).
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
     "aws:s3/bucket:Bucket",
     "aws:kms/key:Key",
     "aws:secretsmanager/secret:Secret",

@@ -151,6 +151,26 @@ function rdsInstance(r: RecordedResource, run: Run): void {
     }
 }
 
+/**
+ * prod's automated backups replicated into dr (components/database/backupReplication.ts). "DB
+ * snapshot copy charges apply to the data transfer. After the DB snapshot is copied, standard
+ * charges apply to storage in the destination Region"
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html). Upper
+ * bounds: dr has no free backup allowance for them (its own instance keeps no backups in standby),
+ * so one full copy of prod's storage plus the retained changes is billed; what crosses regions is
+ * the month's changes twice (transaction logs, and the daily snapshots' increments).
+ */
+function backupsReplication(r: RecordedResource, run: Run): void {
+    const retention = num(r.inputs.retentionPeriod) ?? 7;
+    const changeGb = usage(run, "dbMonthlyChangeGb");
+    const fullGb = inheritedStorageGb(run);
+    add(run, r, `RDS replicated backup storage: ${fullGb} GB full copy + ${retention} days × ${changeGb} GB/month ÷ 30 (upper bound)`,
+        fullGb + retention * changeGb / 30, "GB-month", { field: "rdsBackupGbMonth" }, "RDS backup storage");
+    add(run, r, `Cross-region copy of prod's backups into this region: 2 × ${changeGb} GB/month (logs and snapshot increments; `
+        + `billed by the source region, priced at this table's inter-region rate)`,
+        2 * changeGb, "GB", { field: "interRegionTransferOutGb" }, "inter-region data transfer");
+}
+
 function cacheNodes(r: RecordedResource, run: Run, nodes: number): void {
     const t = String(r.inputs.nodeType ?? "(unknown)");
     add(run, r, `ElastiCache ${t} × ${nodes} node${nodes === 1 ? "" : "s"}`, nodes * HOURS_PER_MONTH, "node-hours",
@@ -188,6 +208,7 @@ export const HANDLERS: Record<string, Handler> = {
     },
     "aws:ebs/volume:Volume": (r, run) => addVolume(run, r, r.inputs.size, r.inputs.type, 1, "volume"),
     "aws:rds/instance:Instance": rdsInstance,
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": backupsReplication,
     "aws:elasticache/replicationGroup:ReplicationGroup": (r, run) => cacheNodes(r, run,
         num(r.inputs.numCacheClusters) ?? (num(r.inputs.numNodeGroups) ?? 1) * ((num(r.inputs.replicasPerNodeGroup) ?? 0) + 1)),
     "aws:elasticache/cluster:Cluster": (r, run) => {

@@ -115,7 +115,7 @@ describe("report: cost estimate", function () {
 
     it("gives dr in standby no EC2, ALB, NAT or ElastiCache cost and no app tier", () => {
         assert.deepStrictEqual(standby.items.filter((i) => COMPUTE_TYPES.includes(i.type)), []);
-        assert.deepStrictEqual(Object.keys(standby.byComponent).sort(), ["app-standby (AppStandby)", "database (Database)", "media (MediaBucket)"]);
+        assert.deepStrictEqual(Object.keys(standby.byComponent).sort(), ["app-standby (AppStandby)", "database (Database)", "database-backups (BackupReplication)", "media (MediaBucket)"]);
         // Without a domain, what standby makes ahead for the app tier costs only its two secrets (the role is free).
         assert.deepStrictEqual(standby.items.filter((i) => i.component === "app-standby (AppStandby)").map((i) => [i.name, i.description, i.monthly]), [
             ["app-standby-app-secret", "Secrets Manager secret", 0.4], ["app-standby-cache-auth-token", "Secrets Manager secret", 0.4]]);
@@ -148,7 +148,7 @@ describe("report: cost estimate", function () {
         assert.deepStrictEqual([volumes.description, volumes.quantity, volumes.unitPrice], ["EBS gp3 volume /dev/xvda: 2 × 20 GB", 40, 0.08]);
     });
 
-    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 17.9% of prod", () => {
+    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 19.8% of prod", () => {
         const expected: [CostEstimate, Record<string, number>][] = [
             [prod, {
                 // NAT EIP 3.65 + auth secret 0.40 + app secret 0.40 + NAT 32.85 + ALB 16.425 + 1 LCU 5.84 + ALB IPv4 3 × 3.65
@@ -162,7 +162,9 @@ describe("report: cost estimate", function () {
                 "singleton (SingletonService)": 22.134,
             }],
             // The app secret and the Redis AUTH secret, made in standby for the servers' IAM policy to name: 2 × 0.40.
-            [standby, { "app-standby (AppStandby)": 0.8, "database (Database)": 1 + 47.45 + 5.75 + 0.1, "media (MediaBucket)": 1.25 }],
+            // prod's replicated backups: (50 GB full copy + 7 days × 20 GB ÷ 30) × 0.095 + 2 × 20 GB across regions × 0.02.
+            [standby, { "app-standby (AppStandby)": 0.8, "database (Database)": 1 + 47.45 + 5.75 + 0.1, "media (MediaBucket)": 1.25,
+                "database-backups (BackupReplication)": (50 + 7 * 20 / 30) * 0.095 + 40 * 0.02 }],
         ];
         for (const [estimate, components] of expected) {
             assert.deepStrictEqual(Object.keys(estimate.byComponent).sort(), Object.keys(components).sort());
@@ -170,8 +172,8 @@ describe("report: cost estimate", function () {
             assert.deepStrictEqual(estimate.unpriced, [], `${estimate.stack}: every item is priced`);
         }
         const cmp = compareCosts(prod, standby, promoted);
-        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 315, 56.35, 210.05]);
-        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "17.9");
+        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 315, 62.34, 216.05]);
+        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "19.8");
     });
 
     it("changes only the S3 line when mediaStorageGb is overridden", async () => {
@@ -264,10 +266,10 @@ describe("report: cost estimate", function () {
     it("renders the three stacks side by side under an ESTIMATE headline", () => {
         const lines = renderCostTable(prod, standby, promoted).split("\n");
         assert.equal(lines[0], "ESTIMATE of the monthly AWS cost (USD list prices as of 2025-01-01; excludes data processing, requests, and free tier)");
-        assert.equal(lines[1], "dr standby costs 17.9% of prod ($56.35 of $315.00 per month); promoted, dr costs $210.05 per month.");
+        assert.equal(lines[1], "dr standby costs 19.8% of prod ($62.34 of $315.00 per month); promoted, dr costs $216.05 per month.");
         const row = (label: string) => lines.find((l) => l.startsWith(label))!.split(/\s{3,}/);
         assert.deepStrictEqual(row("singleton (SingletonService)").slice(1), ["$22.13", "-", "-"]);
-        assert.deepStrictEqual(row("total per month").slice(1), ["$315.00", "$56.35", "$210.05"]);
+        assert.deepStrictEqual(row("total per month").slice(1), ["$315.00", "$62.34", "$216.05"]);
         assert.ok(!lines.some((l) => l.startsWith("Not priced")), "nothing is unpriced");
     });
 
@@ -295,10 +297,13 @@ describe("report: cost estimate in the China regions (the source article's cn-no
 
     it("estimates in CNY, with a non-zero dr standby from the published Ningxia figures, and lists everything else as unpriced", () => {
         assert.deepStrictEqual([prod.currency, standby.currency, promoted.currency], ["CNY", "CNY", "CNY"]);
-        assert.deepStrictEqual([standby.pricesAsOf, roundMoney(standby.monthly)], ["2019", 10.3]);
+        assert.deepStrictEqual([standby.pricesAsOf, roundMoney(standby.monthly)], ["2019", 34.31]);
+        // 10.30 of media + 2 × 20 GB of prod's backups copied across regions at ¥0.6003/GB.
+        assertMoney(standby.monthly, 100 * 0.1030029 + 40 * 0.6003, "standby");
         assert.deepStrictEqual(priced(itemsOf(standby, "media-bucket")).map((i) => [i.unitPrice, i.monthly]), [[0.1030029, 100 * 0.1030029]]);
         assert.deepStrictEqual(standby.unpriced.map((u) => `${u.name}: ${u.missing}`), [
-            "app-standby-app-secret: Secrets Manager secret", "app-standby-cache-auth-token: Secrets Manager secret", "database-kms-key: KMS key", "database-mysql: RDS MySQL instance class \"db.t4g.medium\"", "database-mysql: RDS storage type \"gp3\"",
+            "app-standby-app-secret: Secrets Manager secret", "app-standby-cache-auth-token: Secrets Manager secret", "database-kms-key: KMS key", "database-backups-replication: RDS backup storage",
+            "database-mysql: RDS MySQL instance class \"db.t4g.medium\"", "database-mysql: RDS storage type \"gp3\"",
             "database-replica-lag: CloudWatch alarm",
         ]);
     });
@@ -331,12 +336,12 @@ describe("report: cost estimate in the China regions (the source article's cn-no
     it("never compares or adds CNY to USD, and never prints a silent total", () => {
         const cmp = compareCosts(prod, standby, promoted);
         assert.deepStrictEqual([cmp.currency, cmp.standbyShareOfProd, cmp.noShareReason],
-            ["CNY", undefined, "prod has 23 unpriced items and dr standby has 6 unpriced items"]);
+            ["CNY", undefined, "prod has 23 unpriced items and dr standby has 7 unpriced items"]);
         const text = renderCostTable(prod, standby, promoted);
         assert.ok(!text.includes("$"), "no dollar amount in a CNY report");
         assert.match(text, /^ESTIMATE of the monthly AWS cost \(CNY list prices as of 2019;/);
-        assert.match(text, /\ntotal per month +¥18\.01 \+ 23 unpriced +¥10\.30 \+ 6 unpriced +¥10\.30 \+ 14 unpriced\n/);
-        assert.match(text, /\nNot priced \(43; left out of the totals, --strict fails on them\):\n  prod \(cn-north-1\): the bundled price table \(ops\/report\/priceTable\.json, cn-north-1 as of 2019\) has no such figure;/);
+        assert.match(text, /\ntotal per month +¥18\.01 \+ 23 unpriced +¥34\.31 \+ 7 unpriced +¥34\.31 \+ 15 unpriced\n/);
+        assert.match(text, /\nNot priced \(45; left out of the totals, --strict fails on them\):\n  prod \(cn-north-1\): the bundled price table \(ops\/report\/priceTable\.json, cn-north-1 as of 2019\) has no such figure;/);
 
         const us = estimateCost(syntheticPlan("us-east-1", [{ type: "aws:kms/key:Key", name: "key" }]));
         const mixed = compareCosts(us, standby, standby);

@@ -13,7 +13,7 @@ const DOMAIN = ns({ domainName: "www.example.com", hostedZoneId: "Z0123456789ABC
 const PRIMARY_KEYS = ["albDnsName", "albZoneId", "appImageId", "appSecretArn", "asgName", "databaseGeneration", "dbCredentialsSecretArn",
     "dbInstanceArn", "dbInstanceIdentifier", "mediaBucketArn", "mediaBucketName", "peerRegion", "promote", "rebuildFromPeer", "region",
     "replicationEnabled", "role", "singletonMode", "singletonPublicIp", "vpcCidr", "vpcId"];
-const DR_STANDBY_KEYS = ["appImageId", "databaseGeneration", "dbCredentialsSecretArn", "dbInstanceArn", "dbInstanceIdentifier", "dbKmsKeyArn", "drill",
+const DR_STANDBY_KEYS = ["appImageId", "databaseGeneration", "dbBackupsReplicationArn", "dbBackupsReplicationRetentionDays", "dbCredentialsSecretArn", "dbInstanceArn", "dbInstanceIdentifier", "dbKmsKeyArn", "drill",
     "mediaBucketArn", "mediaBucketName", "promote", "region", "role", "vpcCidr", "vpcId"];
 const DR_APP_KEYS = [...DR_STANDBY_KEYS, "albDnsName", "albZoneId", "appSecretArn", "asgName"].sort();
 

@@ -22,7 +22,12 @@ describe("stacks: services the China regions lack or do not confirm", function (
             + "page states that RTC is offered in the China regions; the media RPO of 15 minutes rests on it "
             + "(https://docs.amazonaws.cn/en_us/AmazonS3/latest/userguide/replication-time-control.html). Check before `pulumi up`.",
         ]);
-        assert.deepStrictEqual(unverifiedServiceWarnings({ ...PROD, region: "cn-northwest-1", role: "dr" }), [], "dr replicates nothing in standby");
+        assert.deepStrictEqual(unverifiedServiceWarnings({ ...PROD, region: "cn-northwest-1", role: "dr" }), [
+            "pilot-light:role=dr uses RDS cross-Region automated backups replication from prod into dr (point-in-time recovery in dr); "
+            + "not confirmed in cn-northwest-1: the China RDS guide documents backup replication for RDS for MySQL, but no page read states "
+            + "which China Region pairs it supports; dr's point-in-time recovery rests on it "
+            + "(https://docs.amazonaws.cn/en_us/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html). Check before `pulumi up`.",
+        ], "dr replicates prod's backups");
         assert.deepStrictEqual(unverifiedServiceWarnings({ ...PROD, region: "us-east-1", singletonMode: "multi-az-asg-ebs" }), [], "commercial regions");
     });
 

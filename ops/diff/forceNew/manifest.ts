@@ -91,6 +91,7 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
     "aws:lb/loadBalancer:LoadBalancer": aws("aws_lb", "elbv2", "resourceLoadBalancer"),
     "aws:lb/targetGroup:TargetGroup": aws("aws_lb_target_group", "elbv2", "resourceTargetGroup"),
     "aws:rds/instance:Instance": aws("aws_db_instance", "rds", "resourceInstance"),
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication": aws("aws_db_instance_automated_backups_replication", "rds", "resourceInstanceAutomatedBackupsReplication"),
     "aws:rds/parameterGroup:ParameterGroup": aws("aws_db_parameter_group", "rds", "resourceParameterGroup"),
     "aws:rds/subnetGroup:SubnetGroup": aws("aws_db_subnet_group", "rds", "resourceSubnetGroup"),
     "aws:route53/healthCheck:HealthCheck": aws("aws_route53_health_check", "route53", "resourceHealthCheck"),

@@ -52,7 +52,7 @@ describe("AWSGuard over our stacks", function () {
             ],
             "prod with a domain": ["ec2-volume-inuse singleton-recoverable-instance-instance", "s3-bucket-logging-enabled media-bucket"],
             "dr standby": ["rds-instance-backup-enabled database-mysql", "rds-instance-multi-az-enabled database-mysql", "s3-bucket-logging-enabled media-bucket"],
-            "dr promoted": ["rds-instance-multi-az-enabled database-mysql", "s3-bucket-logging-enabled media-bucket"],
+            "dr promoted and hardened": ["s3-bucket-logging-enabled media-bucket"],
         });
     });
 

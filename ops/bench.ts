@@ -93,6 +93,7 @@ async function childGrowth(tiers: number, awsModules: string[]): Promise<ChildRe
                 network,
                 database: { address: "db.bench.internal", port: 3306, credentialsSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-db" },
                 media: { bucketName: "bench-media", bucketArn: "arn:aws:s3:::bench-media" },
+                accessLogBucket: "bench-logs",
                 imageId: "ami-0123456789abcdef0",
                 instanceType: "t3.medium",
                 minSize: 2, maxSize: 4, desiredCapacity: 2,

@@ -18,6 +18,7 @@ import { rdsEngineLifecyclePolicies } from "./rds/engineLifecycle";
 import { lambdaPolicies } from "./lambda/runtimes";
 import { s3Policies } from "./s3/buckets";
 import { albPolicies } from "./alb/loadBalancers";
+import { albAccessLogs } from "./alb/accessLogs";
 import { elasticachePolicies } from "./elasticache/replicationGroups";
 import { iamNoWildcardMutatingActions } from "./iam/wildcards";
 
@@ -38,6 +39,7 @@ export const allPolicies: Policies = [
     ...lambdaPolicies,
     ...s3Policies,
     ...albPolicies,
+    albAccessLogs,
     ...elasticachePolicies,
     iamNoWildcardMutatingActions,
 ];

@@ -4,6 +4,7 @@ import { AppTier, StandbyParts } from "../components/app";
 import { Network } from "../components/basic";
 import { Database } from "../components/database";
 import { AppImage } from "../components/image";
+import { LogBucket } from "../components/logs";
 import { MediaBucket } from "../components/media";
 import { StackContext } from "./context";
 
@@ -12,6 +13,8 @@ export interface AppTierInputs {
     database: Database;
     media: MediaBucket;
     image: AppImage;
+    /** The region's log bucket, made by the stack so it outlives the tier (components/logs). */
+    logs: LogBucket;
     /** prod, and a hardened dr: Multi-AZ Redis and ALB deletion protection. A promoted dr runs lean until hardened. */
     highAvailability: boolean;
     /** Tags added to what `highAvailability` changes (the Redis group and the ALB). Defaults to none. */
@@ -50,6 +53,7 @@ export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
         domainName: cfg.domainName,
         hostedZoneId: cfg.hostedZoneId,
         standby: l.standby,
+        accessLogBucket: l.logs.bucketName,
         tags,
     });
 }

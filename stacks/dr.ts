@@ -6,6 +6,7 @@
 // app tier is built; prod is not touched.
 import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../components/basic";
+import { LogBucket } from "../components/logs";
 import { BackupReplication, Database, secretReplicaArn } from "../components/database";
 import { FailoverDns } from "../components/dns";
 import { AppImage } from "../components/image";
@@ -23,6 +24,8 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     const hardenedTags: Record<string, string> = cfg.hardened ? { [HARDENED_TAG]: "true" } : {};
     const network = new Network("network", { vpcCidr: cfg.vpcCidr, availabilityZones: ctx.availabilityZones, tags });
     const media = new MediaBucket("media", { tags });
+    // Made in standby too: promotion then creates no bucket, and failback keeps the logs.
+    const logs = new LogBucket("logs", { tags });
 
     const database = new Database(DATABASE_COMPONENT_NAME, {
         // Promotion keeps the resource (same URN): only its kind's inputs change, in place.
@@ -85,7 +88,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
             ? {
                 vpcId: network.vpcId, subnetIds: network.publicSubnetIds, securityGroupId: network.albSecurityGroupId,
                 // Hardened: the standby ALB now serves production (deletion protection, in place).
-                deletionProtection: cfg.hardened, tags: hardenedTags,
+                deletionProtection: cfg.hardened, tags: hardenedTags, accessLogBucket: logs.bucketName,
             } : undefined,
         tags,
     });
@@ -128,7 +131,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     const parts: StandbyParts = cfg.promote ? standby
         : { identity: standby.identity, appSecretArn: standby.appSecretArn, cacheAuth: standby.cacheAuth, certificateArn: standby.certificateArn };
     // Lean while it fails over (one Redis node, no ALB deletion protection): prod's pieces once hardened.
-    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: cfg.hardened, highAvailabilityTags: hardenedTags, standby: parts });
+    const app = deployAppTier(ctx, { network, database, media, image, logs, highAvailability: cfg.hardened, highAvailabilityTags: hardenedTags, standby: parts });
     // Without a standby ALB the record can only be made now, through Route 53's control plane:
     // the promotion plan's static-stability check fails on it (ops/diff/staticStability.ts).
     if (cfg.promote && withDomain && !standby.web) {

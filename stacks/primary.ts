@@ -3,6 +3,7 @@
 // dr region, and media replicated to dr's bucket once dr exists (bootstrap step 3).
 import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../components/basic";
+import { LogBucket } from "../components/logs";
 import { Database, DatabaseKind } from "../components/database";
 import { FailoverDns } from "../components/dns";
 import { SingletonService } from "../components/ha";
@@ -23,6 +24,7 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
     const media = new MediaBucket("media", {
         tags: dr ? tags : { ...tags, [`${NAMESPACE}:bootstrap`]: "awaiting-dr" },
     });
+    const logs = new LogBucket("logs", { tags });
     if (dr) {
         new MediaReplication("media-replication", { sourceBucket: media, destinationBucketArn: dr.mediaBucketArn, tags });
     }
@@ -60,7 +62,7 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
     // While prod is rebuilt from dr its database is a read-only replica, so the fleet is parked:
     // no healthy target, the PRIMARY health check fails, and DNS keeps sending users to dr. The
     // tier itself (cache, its secret, ALB, records) stays, so switchover only starts instances.
-    const app = deployAppTier(ctx, { network, database, media, image, highAvailability: true, parked: cfg.rebuildFromPeer });
+    const app = deployAppTier(ctx, { network, database, media, image, logs, highAvailability: true, parked: cfg.rebuildFromPeer });
 
     // DNS failover: the PRIMARY record answers while prod's health check passes (and its ALB has
     // healthy targets); otherwise Route 53 answers with dr's SECONDARY record, once dr is

@@ -99,6 +99,8 @@ export interface AppTierArgs {
      * dr's region. Defaults to making everything here (prod).
      */
     standby?: StandbyParts;
+    /** The stack's log bucket (components/logs): the ALB writes its access logs there. */
+    accessLogBucket: pulumi.Input<string>;
     /** Tags for every taggable resource of the tier. Defaults to none. */
     tags?: Record<string, string>;
 }
@@ -182,6 +184,7 @@ export class AppTier extends pulumi.ComponentResource {
             domainName: args.domainName,
             hostedZoneId: args.hostedZoneId,
             certificateArn: standby?.certificateArn,
+            accessLogBucket: args.accessLogBucket,
             // Web server and PHP only: a database failover must not fail every target at once.
             // Drills and failovers use the deep check instead (ops/runbooks/appCheck.ts).
             ...APP_TARGET_HEALTH,

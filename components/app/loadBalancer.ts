@@ -1,7 +1,7 @@
 // WebLoadBalancer: the internet-facing Application Load Balancer in front of the app servers,
 // its target group and listeners. Mirrors the ALB part of the original Terraform `app` folder.
 //
-// Creates: the ALB, an HTTP target group, and either
+// Creates: the ALB with access logs to the region's log bucket (components/logs), an HTTP target group, and either
 //  - with a domain: a DNS-validated ACM certificate (validation record in the hosted zone, and
 //    the validation waiter; or one given, already issued), an HTTPS listener forwarding to the group and an HTTP listener
 //    that redirects to HTTPS; or
@@ -10,6 +10,7 @@
 // pattern that points the name at whichever region is active.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { ACCESS_LOG_PREFIX } from "../logs/bucket";
 import { validatedCertificate } from "./certificate";
 import { domainProblems, nonEmptyProblems } from "./validate";
 import { assertValid } from "../validate";
@@ -46,6 +47,11 @@ export interface WebLoadBalancerArgs {
     healthCheckPath?: string;
     /** HTTP codes that count as healthy. Defaults to `200-399` (a redirect to a login page is alive). */
     healthCheckMatcher?: string;
+    /**
+     * The bucket the ALB writes its access logs to, under `alb/`: the stack's LogBucket
+     * (components/logs), whose name resolves once its policy lets ELB write.
+     */
+    accessLogBucket: pulumi.Input<string>;
     /** Tags for every taggable child. Defaults to none. */
     tags?: Record<string, string>;
 }
@@ -87,6 +93,7 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
             // Drops requests with header names that are not valid HTTP, a request-smuggling vector.
             dropInvalidHeaderFields: true,
             enableDeletionProtection: args.deletionProtection ?? false,
+            accessLogs: { enabled: true, bucket: args.accessLogBucket, prefix: ACCESS_LOG_PREFIX },
             tags,
         }, { parent: this });
 

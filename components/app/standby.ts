@@ -53,6 +53,8 @@ export interface AppStandbyArgs {
         deletionProtection?: boolean;
         /** Tags added to the ALB's own resources (a hardened dr marks them for the policy pack). Defaults to none. */
         tags?: Record<string, string>;
+        /** The stack's log bucket (components/logs), for the ALB's access logs. */
+        accessLogBucket: pulumi.Input<string>;
     };
     /** Tags for every taggable child. Defaults to none. */
     tags?: Record<string, string>;

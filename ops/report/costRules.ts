@@ -2,6 +2,8 @@
 // (what is billed, how much of it per month, and which figure of the price table prices it).
 // ops/report/cost.ts runs them over a plan; a line whose figure the table lacks, and a
 // billable type with no rule here, are reported as unpriced, never counted as 0.
+import { LOG_RETENTION_DAYS } from "../../components/logs/bucket";
+import { DATA_CLASS_TAG } from "../../components/dataClass";
 import { DEFAULT_REPLICA_STORAGE_CLASS } from "../../components/media/replication";
 import { defaultOf } from "../../stacks/configSchema";
 import type { RecordedResource } from "../offline/engine";
@@ -104,6 +106,13 @@ function inheritedStorageGb(run: Run): number {
  * the storage class the primary's replication rule writes them in (MediaReplication's default).
  */
 function s3Storage(r: RecordedResource, run: Run): void {
+    if (r.inputs.tags?.[DATA_CLASS_TAG] === "logs") {
+        // An access-log bucket (components/app/accessLogs.ts): its size follows the traffic, which
+        // the plan does not know; said so with the rate, never counted as 0.
+        run.notes.push(`${r.name}: logs are billed as S3 Standard storage at ${figureText(run, { field: "s3StandardGbMonth" })}/GB-month, `
+            + `kept ${LOG_RETENTION_DAYS} days, plus the PUT requests that write them; not estimated (traffic unknown offline).`);
+        return;
+    }
     const gb = usage(run, "mediaStorageGb");
     const replicas = run.plan.settings?.role === "dr" && DEFAULT_REPLICA_STORAGE_CLASS === "STANDARD_IA";
     if (replicas) {

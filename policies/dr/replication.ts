@@ -2,7 +2,7 @@
 // read replica, and every prod bucket replicates to the dr region with Replication Time Control.
 // (The automated backups a replica's source needs are rds-backup-retention's: policies/rds.)
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { arnRegion, BOOTSTRAP_TAG, BUCKET_TYPES, isDrStack, q, regionOf, T, tagsOf } from "../lib/resources";
+import { arnRegion, BOOTSTRAP_TAG, DATA_CLASS_TAG, BUCKET_TYPES, isDrStack, q, regionOf, T, tagsOf } from "../lib/resources";
 
 export const rdsDrReplica: StackValidationPolicy = {
     name: "rds-dr-replica",
@@ -88,7 +88,7 @@ function replicationProblems(bucket: PolicyResource, configs: PolicyResource[]):
 export const s3ReplicationEnabled: StackValidationPolicy = {
     name: "s3-replication-enabled",
     description: "Every bucket of a primary stack replicates to another region with S3 Replication Time Control, "
-        + `except a bucket tagged ${BOOTSTRAP_TAG}=awaiting-dr before the dr stack exists `
+        + `except a bucket tagged ${BOOTSTRAP_TAG}=awaiting-dr before the dr stack exists and a log bucket (${DATA_CLASS_TAG}=logs) `
         + "(Checkov CKV_AWS_144, AWS Config s3-bucket-replication-enabled).",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
@@ -97,7 +97,8 @@ export const s3ReplicationEnabled: StackValidationPolicy = {
         }
         const configs = args.resources.filter((r) => r.type === T.replication);
         for (const bucket of args.resources.filter((r) => BUCKET_TYPES.includes(r.type))) {
-            if (tagsOf(bucket.props)[BOOTSTRAP_TAG] === "awaiting-dr") {
+            // Access logs describe this region's traffic and stay in it (components/app/accessLogs.ts).
+            if (tagsOf(bucket.props)[BOOTSTRAP_TAG] === "awaiting-dr" || tagsOf(bucket.props)[DATA_CLASS_TAG] === "logs") {
                 continue;
             }
             const own = configs.filter((c) => (c.propertyDependencies.bucket ?? []).some((b) => b.urn === bucket.urn));

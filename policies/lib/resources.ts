@@ -10,6 +10,8 @@ export const ROLE_TAG = "pilot-light:role";
  * `pilot-light:hardened` true): from then on prod's rules apply to them.
  */
 export const HARDENED_TAG = "pilot-light:hardened";
+/** The data-class tag (components/dataClass.ts): `logs` marks a log bucket, kept in its own region. */
+export const DATA_CLASS_TAG = "pilot-light:data-class";
 /** The tag prod's buckets carry on the first deploy, before the dr stack exists. */
 export const BOOTSTRAP_TAG = "pilot-light:bootstrap";
 

@@ -44,6 +44,7 @@ const args = (over: Partial<AppTierArgs> = {}): AppTierArgs => ({
     },
     database: { address: "pilot-light-prod.cabc.us-east-1.rds.amazonaws.com", port: 3306, credentialsSecretArn: DB_SECRET, kmsKeyArn: DB_KEY },
     media: { bucketName: "pilot-light-prod-media", bucketArn: "arn:aws:s3:::pilot-light-prod-media" },
+    accessLogBucket: "pilot-light-prod-logs",
     imageId: "ami-0123456789abcdef0",
     instanceType: "t3.medium",
     minSize: 2, maxSize: 6, desiredCapacity: 2,

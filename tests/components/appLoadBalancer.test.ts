@@ -17,6 +17,7 @@ const args = (over: Partial<WebLoadBalancerArgs> = {}): WebLoadBalancerArgs => (
     vpcId: "vpc-0123",
     subnetIds: ["subnet-pub-a", "subnet-pub-b"],
     securityGroupId: "sg-alb",
+    accessLogBucket: "pilot-light-logs-0123",
     tags: { Project: "pilot-light" },
     ...over,
 });
@@ -40,6 +41,7 @@ function assertCommon(rec: Recording, name: string, deletionProtection: boolean)
     assert.deepEqual(alb.securityGroups, ["sg-alb"]);
     assert.equal(alb.dropInvalidHeaderFields, true);
     assert.equal(alb.enableDeletionProtection, deletionProtection);
+    assert.deepEqual(alb.accessLogs, { enabled: true, bucket: "pilot-light-logs-0123", prefix: "alb" });
     const tg = rec.one(T.tg, `${name}-tg`).inputs;
     assert.equal(tg.port, 80);
     assert.equal(tg.protocol, "HTTP");
@@ -63,7 +65,7 @@ describe("app/WebLoadBalancer", () => {
             assert.deepEqual(rec.ofType(T.listener).map((l) => l.name), ["dr-app-web-http"]);
         });
 
-        it("is an internet-facing ALB that drops invalid headers, without deletion protection by default", () => {
+        it("is an internet-facing ALB that drops invalid headers and logs to the given bucket, without deletion protection by default", () => {
             assertCommon(rec, "dr-app-web", false);
         });
 

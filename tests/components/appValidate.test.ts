@@ -63,7 +63,7 @@ describe("app validators", () => {
                 appSecurityGroupId: "sg-app", cacheSecurityGroupId: "sg-cache", cacheSubnetGroupName: "cache",
             },
             database: { address: "db", port: 3306, credentialsSecretArn: "arn:db" },
-            media: { bucketName: "media", bucketArn: "arn:aws:s3:::media" },
+            media: { bucketName: "media", bucketArn: "arn:aws:s3:::media" }, accessLogBucket: "logs",
             imageId: "ami-1", instanceType: "t3.medium", minSize: 1, maxSize: 2, desiredCapacity: 1,
             cacheNodeType: "cache.t4g.small", highAvailability: false,
         };

@@ -140,6 +140,14 @@ describe("diff: data safety", () => {
         assert.strictEqual(d.data, true);
     });
 
+    it("still protects an access-log bucket (data-class logs): its logs are evidence, not regenerable", () => {
+        const bucket = "aws:s3/bucket:Bucket";
+        const logs = { tags: { "pilot-light:data-class": "logs" } };
+        const [c] = diffResources([record(bucket, "app-web-logs", logs)], []);
+        assert.strictEqual(c.data, true);
+        assert.deepStrictEqual(checkDataSafety([c]), [`DELETE of ${bucket} "app-web-logs" (${urn(bucket, "app-web-logs")}): the data in it would be lost.`]);
+    });
+
     it("allows updates and non-data deletes", () => {
         const changes: ResourceChange[] = diffResources(
             [record(DB, "db", { instanceClass: "a" }), record("aws:cloudwatch/metricAlarm:MetricAlarm", "lag", {})],

@@ -42,17 +42,17 @@ describe("AWSGuard over our stacks", function () {
             found[shape.label] = shown.map((d) => `${d.policy} ${d.urn.split("::").pop()}`).sort();
         }
         assert.deepEqual(found, {
-            "prod, recoverable-instance": ["ec2-volume-inuse singleton-recoverable-instance-instance", "s3-bucket-logging-enabled media-bucket"],
-            "prod, multi-az-asg": ["s3-bucket-logging-enabled media-bucket"],
-            "prod, multi-az-asg-ebs": ["s3-bucket-logging-enabled media-bucket"],
+            "prod, recoverable-instance": ["ec2-volume-inuse singleton-recoverable-instance-instance", "s3-bucket-logging-enabled logs-bucket", "s3-bucket-logging-enabled media-bucket"],
+            "prod, multi-az-asg": ["s3-bucket-logging-enabled logs-bucket", "s3-bucket-logging-enabled media-bucket"],
+            "prod, multi-az-asg-ebs": ["s3-bucket-logging-enabled logs-bucket", "s3-bucket-logging-enabled media-bucket"],
             "prod, standby-failover": [
                 "ec2-volume-inuse singleton-standby-failover-primary-instance",
                 "ec2-volume-inuse singleton-standby-failover-standby-instance",
-                "s3-bucket-logging-enabled media-bucket",
+                "s3-bucket-logging-enabled logs-bucket", "s3-bucket-logging-enabled media-bucket",
             ],
-            "prod with a domain": ["ec2-volume-inuse singleton-recoverable-instance-instance", "s3-bucket-logging-enabled media-bucket"],
-            "dr standby": ["rds-instance-backup-enabled database-mysql", "rds-instance-multi-az-enabled database-mysql", "s3-bucket-logging-enabled media-bucket"],
-            "dr promoted and hardened": ["s3-bucket-logging-enabled media-bucket"],
+            "prod with a domain": ["ec2-volume-inuse singleton-recoverable-instance-instance", "s3-bucket-logging-enabled logs-bucket", "s3-bucket-logging-enabled media-bucket"],
+            "dr standby": ["rds-instance-backup-enabled database-mysql", "rds-instance-multi-az-enabled database-mysql", "s3-bucket-logging-enabled logs-bucket", "s3-bucket-logging-enabled media-bucket"],
+            "dr promoted and hardened": ["s3-bucket-logging-enabled logs-bucket", "s3-bucket-logging-enabled media-bucket"],
         });
     });
 

@@ -55,6 +55,16 @@ const cases: Case[] = [
         breakIt: (s) => { s.get("data-snapshots", DLM).inputs.state = "DISABLED"; },
         expected: [{ name: "data", message: "volume \"data\" is not targeted by any enabled DLM snapshot policy; tag it with a policy's targetTags or add a policy for it" }],
     },
+    {
+        title: "an ALB without access logs", policy: "alb-access-logs",
+        breakIt: (s) => { delete s.get("web", "aws:lb/loadBalancer:LoadBalancer").inputs.accessLogs; },
+        expected: [{ name: "web", message: "load balancer \"web\" writes no access logs; set accessLogs.enabled to true and accessLogs.bucket" }],
+    },
+    {
+        title: "an ALB whose access logs are turned off", policy: "alb-access-logs",
+        breakIt: (s) => { s.get("web", "aws:lb/loadBalancer:LoadBalancer").inputs.accessLogs.enabled = false; },
+        expected: [{ name: "web", message: "load balancer \"web\" writes no access logs; set accessLogs.enabled to true and accessLogs.bucket" }],
+    },
 ];
 
 describe("secure-by-default policies", () => {

@@ -22,6 +22,7 @@ const UNKNOWN = (policy: string, path: string): string =>
 
 const EXPECTED: Record<string, string[][]> = {
     "prod, broken": [
+        ["alb-access-logs", "mandatory", "app-web-alb", "load balancer \"app-web-alb\" writes no access logs; set accessLogs.enabled to true and accessLogs.bucket"],
         ["alb-deletion-protection", "mandatory", "app-web-alb", "load balancer \"app-web-alb\" has no deletion protection; set enableDeletionProtection to true"],
         ["asg-elb-health-check", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" is attached to a load balancer but uses healthCheckType \"EC2\"; set it to \"ELB\""],
         ["asg-launch-template", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" uses a launch configuration; use launchTemplate instead"],

@@ -17,8 +17,9 @@ export interface StackShape {
 }
 
 /** What dr-promoted-hardening reports on dr promoted from the committed config (a literal, not the policy's text). */
-export const NOT_HARDENED = "the dr stack is promoted and serves production but is not hardened: load balancer \"app-web-alb\" has no deletion protection; "
-    + "replication group \"app-cache-redis\" has no automatic failover; database \"database-mysql\" is single-AZ; "
+// In the plan's order: the ALB registers after the log bucket's policy it writes to.
+export const NOT_HARDENED = "the dr stack is promoted and serves production but is not hardened: replication group \"app-cache-redis\" has no automatic failover; "
+    + "load balancer \"app-web-alb\" has no deletion protection; database \"database-mysql\" is single-AZ; "
     + "run `npm run runbook -- harden` (sets pilot-light:hardened true and runs pulumi up; online, nothing is replaced)";
 
 const DOMAIN = { "pilot-light:domainName": "www.example.com", "pilot-light:hostedZoneId": "Z0123456789ABCDEFGHIJ" };
@@ -100,7 +101,10 @@ async function prodBroken(): Promise<StackShape> {
     edit(named(plan, "media-versioning"), (p) => { p.versioningConfiguration = { status: "Suspended" }; });
     edit(named(plan, "media-public-access"), (p) => { p.blockPublicAcls = false; });
     remove(plan, "media-sse");
-    edit(named(plan, "app-web-alb"), (p) => { p.enableDeletionProtection = false; });
+    edit(named(plan, "app-web-alb"), (p) => {
+        p.enableDeletionProtection = false;
+        delete p.accessLogs;
+    });
     edit(named(plan, "app-web-tg"), (p) => { p.healthCheck = { ...p.healthCheck, interval: 120 }; });
     edit(named(plan, "app-cache-redis"), (p) => {
         p.atRestEncryptionEnabled = false;

@@ -84,7 +84,9 @@ export function compliantProd(): Stack {
         tags: [{ key: "pilot-light:role", value: "primary", propagateAtLaunch: true }],
     });
     link(asg, "vpcZoneIdentifiers", subnetA, subnetB);
-    const alb = res("aws:lb/loadBalancer:LoadBalancer", "web", { loadBalancerType: "application", enableDeletionProtection: true, tags: TAGS });
+    const alb = res("aws:lb/loadBalancer:LoadBalancer", "web", {
+        loadBalancerType: "application", enableDeletionProtection: true, accessLogs: { enabled: true, bucket: "web-logs", prefix: "alb" }, tags: TAGS,
+    });
     const cert = res("aws:acm/certificate:Certificate", "web", { domainName: "www.example.com", validationMethod: "DNS", tags: TAGS });
     const https = res("aws:lb/listener:Listener", "web-https", {
         port: 443, protocol: "HTTPS", certificateArn: "arn:cert", defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }],

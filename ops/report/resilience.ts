@@ -15,6 +15,7 @@ import type { StackPlan } from "../offline/planner";
 import { defaultOf, NAMESPACE } from "../../stacks/configSchema";
 import { DATA_TAG } from "../../components/ha/ebsState/lifecycle";
 import { CriticalPath, criticalPath } from "./criticalPath";
+import { corruptionRows } from "./resilienceCorruption";
 import { lookup, RESILIENCE_ASSUMPTIONS, ResilienceAssumption, roundMinutes } from "./resilienceAssumptions";
 
 export { CREATE_DURATIONS, RESILIENCE_ASSUMPTIONS, roundMinutes } from "./resilienceAssumptions";
@@ -25,7 +26,7 @@ export { formatMinutes, renderAssumptionsTable, renderCriticalPath, renderResili
 
 /** A row of the resilience report. */
 export interface ResilienceRow {
-    /** `instance failure`, `AZ failure` or `region failure`. */
+    /** `instance failure`, `AZ failure`, `region failure` or `data corruption or deletion`. */
     disruption: string;
     /** What recovers, e.g. `web tier`, `database`, `singleton (recoverable-instance)`. */
     component: string;
@@ -309,10 +310,11 @@ export function assessResilience(input: ResilienceInput): ResilienceRow[] {
     if (mode) {
         add("region failure", `singleton (${mode})`, null, null, ["Not covered: the singleton runs in prod only; the dr stack has no copy of it or its data."]);
     }
+    corruptionRows(input, add, minutes);
     return rows;
 }
 
-type AddRow = (disruption: string, component: string, rto: string[] | null, rpo: { minutes: number; basis: string[] } | null, notes: string[]) => void;
+export type AddRow = (disruption: string, component: string, rto: string[] | null, rpo: { minutes: number; basis: string[] } | null, notes: string[]) => void;
 
 /** The singleton's rows for its HA pattern (docs/ha-patterns.md). */
 function singletonRows(mode: string, add: AddRow, minutes: (id: string) => number): void {

@@ -129,6 +129,31 @@ export const RESILIENCE_ASSUMPTIONS: readonly ResilienceAssumption[] = Object.fr
         source: "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Monitoring.html (asynchronous: usually seconds)",
     },
     {
+        id: "rds-pitr-restore", minutes: 30, low: 10, high: 120,
+        what: "RDS restores the snapshot nearest the chosen time into a new instance, then replays the transaction logs up to it "
+            + "(the more logs since that daily snapshot, and the bigger the database, the longer)",
+        source: "Stated assumption (AWS publishes no duration; its length is 'based on the number of transaction logs' to replay): "
+            + "https://repost.aws/knowledge-center/rds-point-in-time-restore-issues",
+    },
+    {
+        id: "rds-pitr-latest-restorable", minutes: 5,
+        what: "The newest second a point-in-time restore reaches: RDS uploads transaction logs every 5 minutes, so the latest "
+            + "restorable time is typically within the last 5 minutes",
+        source: "https://repost.aws/knowledge-center/rds-point-in-time-restore-issues (and USER_PIT.html: "
+            + "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIT.html)",
+    },
+    {
+        id: "app-repoint", minutes: 10, low: 5, high: 20,
+        what: "The app is pointed at the restored database: a config change and `pulumi up` that rolls the app servers",
+        source: "Stated assumption: a drill of the recover runbook measures it",
+    },
+    {
+        id: "s3-version-restore", minutes: 5, low: 1, high: 60,
+        what: "Media restored to a time: one CopyObject of the version current then (or a delete marker) per changed key",
+        source: "Stated assumption (seconds per object; grows with the number of changed keys): "
+            + "https://docs.aws.amazon.com/AmazonS3/latest/userguide/RestoringPreviousVersions.html",
+    },
+    {
         id: "s3-rtc", minutes: 15,
         what: "S3 Replication Time Control replicates 99.99% of new objects within 15 minutes (the SLA)",
         source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html",

@@ -1,7 +1,8 @@
 // Cross-region DR for the data layer: the dr stack's standby is an encrypted cross-region RDS
 // read replica, and every prod bucket replicates to the dr region with Replication Time Control.
-// (The automated backups a replica's source needs are rds-backup-retention's: policies/rds.)
+// (The automated backups a replica's source needs are rds-backup-retention's: policies/rds; dr's replication of them is rds-dr-backups-replication's: ./backups.ts.)
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { rdsDrBackupsReplication } from "./backups";
 import { arnRegion, BOOTSTRAP_TAG, DATA_CLASS_TAG, BUCKET_TYPES, isDrStack, q, regionOf, T, tagsOf } from "../lib/resources";
 
 export const rdsDrReplica: StackValidationPolicy = {
@@ -110,4 +111,4 @@ export const s3ReplicationEnabled: StackValidationPolicy = {
 };
 
 /** The data-layer DR policies. */
-export const drReplicationPolicies = [rdsDrReplica, s3ReplicationEnabled];
+export const drReplicationPolicies = [rdsDrReplica, rdsDrBackupsReplication, s3ReplicationEnabled];

@@ -58,6 +58,54 @@ describe("DR policies", () => {
         });
     });
 
+    describe("rds-dr-backups-replication", () => {
+        const P = "rds-dr-backups-replication";
+        it("passes dr with prod's backups replicated into its region, and does not apply to prod", async () => {
+            assert.deepEqual(await only(compliantDrStandby(), DR_REGION, P), []);
+            assert.deepEqual(await only(compliantProd(), PROD_REGION, P), []);
+        });
+
+        it("fails a dr stack with a database and no backups replication, and not one without a database", async () => {
+            assert.deepEqual(await only(compliantDrStandby().remove("db-backups-replication"), DR_REGION, P), [{ name: "",
+                message: "the dr stack replicates none of prod's automated backups; add an "
+                    + "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication of prod's database "
+                    + "(pilot-light:backupReplicationRetentionDays), or a corruption replicated to dr cannot be undone there" }]);
+            assert.deepEqual(await only(compliantDrStandby().remove("db-backups-replication").remove("db-replica"), DR_REGION, P), []);
+        });
+
+        it("fails a source in dr's own region or not an ARN, and a key missing or from another region", async () => {
+            const s = compliantDrStandby();
+            s.get("db-backups-replication").inputs.sourceDbInstanceArn = "arn:aws:rds:us-west-2:123456789012:db:prod-db";
+            s.get("db-backups-replication").inputs.kmsKeyId = "arn:aws:kms:us-east-1:123456789012:key/1111";
+            assert.deepEqual(await only(s, DR_REGION, P), [
+                { name: "db-backups-replication", message: "backups replication \"db-backups-replication\" copies "
+                    + "arn:aws:rds:us-west-2:123456789012:db:prod-db within its own region us-west-2; the source must be prod's database in another region" },
+                { name: "db-backups-replication", message: "backups replication \"db-backups-replication\" is encrypted with a key in us-east-1; "
+                    + "replicated backups need a key in their own region us-west-2" },
+            ]);
+            const t = compliantDrStandby();
+            t.get("db-backups-replication").inputs.sourceDbInstanceArn = "prod-db";
+            delete t.get("db-backups-replication").inputs.kmsKeyId;
+            assert.deepEqual(await only(t, DR_REGION, P), [
+                { name: "db-backups-replication", message: "backups replication \"db-backups-replication\": sourceDbInstanceArn \"prod-db\" is not an RDS ARN" },
+                { name: "db-backups-replication", message: "backups replication \"db-backups-replication\" needs kmsKeyId set to a KMS key of us-west-2 (got null)" },
+            ]);
+        });
+
+        it("judges a key of the stack by the key resource's region", async () => {
+            const s = compliantDrStandby();
+            const key = res("aws:kms/key:Key", "backups-key", { region: "us-east-1" }, "dr");
+            s.add(key);
+            const r = s.get("db-backups-replication");
+            r.inputs.kmsKeyId = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+            link(r, "kmsKeyId", key);
+            assert.deepEqual(await only(s, DR_REGION, P), [{ name: "db-backups-replication",
+                message: "backups replication \"db-backups-replication\" is encrypted with a key in us-east-1; replicated backups need a key in their own region us-west-2" }]);
+            key.inputs.region = DR_REGION;
+            assert.deepEqual(await only(s, DR_REGION, P), []);
+        });
+    });
+
     describe("s3-replication-enabled", () => {
         it("fails a prod bucket without replication unless it is bootstrapping", async () => {
             const s = compliantProd();

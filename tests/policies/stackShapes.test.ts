@@ -71,6 +71,9 @@ const EXPECTED: Record<string, string[][]> = {
     ],
     "dr standby, broken": [
         ["dr-standby-minimal", "advisory", "app-nat-gateway", "the dr stack is in standby but runs aws:ec2/natGateway:NatGateway \"app-nat-gateway\"; create it on failover instead"],
+        ["rds-dr-backups-replication", "mandatory", "pilot-light-dr", "the dr stack replicates none of prod's automated backups; add an "
+            + "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication of prod's database "
+            + "(pilot-light:backupReplicationRetentionDays), or a corruption replicated to dr cannot be undone there"],
         ["rds-dr-replica", "mandatory", "database-mysql", "replica \"database-mysql\" is not encrypted; set storageEncrypted to true"],
         ["rds-storage-encrypted", "mandatory", "database-mysql", "database \"database-mysql\" is not encrypted at rest; set storageEncrypted to true"],
         ["region-pinning", "mandatory", "database-replica-lag", "aws:cloudwatch/metricAlarm:MetricAlarm \"database-replica-lag\" is on provider \"prod-region\" in us-east-1, but this dr stack's region is us-west-2; keep every resource in the stack's region"],

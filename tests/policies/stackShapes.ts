@@ -164,13 +164,15 @@ async function prodDomainForwarding(): Promise<StackShape> {
 }
 
 /**
- * dr in standby with an unencrypted replica, a NAT gateway (taken from dr promoted), and the
- * replica-lag alarm on an explicit provider in prod's region.
+ * dr in standby with an unencrypted replica, a NAT gateway (taken from dr promoted), the
+ * replica-lag alarm on an explicit provider in prod's region, and no replication of prod's
+ * automated backups.
  */
 async function drStandbyBroken(): Promise<StackShape> {
     const plan = copy(await bases.drStandby());
     const promoted = await bases.drPromoted();
     edit(named(plan, "database-mysql"), (p) => { p.storageEncrypted = false; });
+    remove(plan, "database-backups-replication");
     plan.resources.push(structuredClone(named(promoted, "app-nat-gateway")));
     const network = named(plan, "network");
     const provider: RecordedResource = {

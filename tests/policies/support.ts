@@ -155,14 +155,18 @@ export function bucketSet(name: string, tags: Record<string, string>, replicated
     return out;
 }
 
-/** A dr stack in standby that every policy passes: an encrypted cross-region replica and the replica bucket. */
+/** A dr stack in standby that every policy passes: an encrypted cross-region replica, prod's replicated backups and the replica bucket. */
 export function compliantDrStandby(): Stack {
     const replica = res("aws:rds/instance:Instance", "db-replica", {
         instanceClass: "db.t3.medium", replicateSourceDb: `arn:aws:rds:${PROD_REGION}:${ACCOUNT}:db:prod-db`,
         storageEncrypted: true, kmsKeyId: `arn:aws:kms:${DR_REGION}:${ACCOUNT}:key/2222`,
         deletionProtection: true, publiclyAccessible: false, skipFinalSnapshot: true, tags: DR_TAGS,
     }, "dr");
-    return new Stack([replica, ...bucketSet("media-dr", DR_TAGS, false, "dr")]).clone();
+    const backups = res("aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication", "db-backups-replication", {
+        sourceDbInstanceArn: `arn:aws:rds:${PROD_REGION}:${ACCOUNT}:db:prod-db`, kmsKeyId: `arn:aws:kms:${DR_REGION}:${ACCOUNT}:key/2222`,
+        retentionPeriod: 7, region: DR_REGION,
+    }, "dr");
+    return new Stack([replica, backups, ...bucketSet("media-dr", DR_TAGS, false, "dr")]).clone();
 }
 
 /** One violation reduced to what tests assert: policy, resource name ("" for stack-wide: the root stack) and message. */

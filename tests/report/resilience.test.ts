@@ -101,6 +101,10 @@ describe("report: resilience (RTO/RPO estimates)", function () {
                 40.75, 15],
             ["region failure", "database", 27.5, 5],
             ["region failure", "singleton (recoverable-instance)", null, null],
+            // decision 15 + point-in-time restore 30 + repointing the app 10; RPO: the latest restorable time, 5.
+            ["data corruption or deletion", "database", 55, 5],
+            // decision 15 + copying back the versions 5; versioning keeps every write.
+            ["data corruption or deletion", "media", 20, 0],
         ];
         assert.deepEqual(rows.map((r) => [r.disruption, r.component, r.rtoMinutes, r.rpoMinutes]), expected);
         for (const r of rows) {
@@ -119,6 +123,37 @@ describe("report: resilience (RTO/RPO estimates)", function () {
             "AZ failure / egress (NAT gateway)", "AZ failure / singleton (recoverable-instance)", "region failure / singleton (recoverable-instance)",
         ]);
         assert.deepEqual(resilienceFailures(rows), []);
+    });
+
+    it("restores from corruption or deletion to a time: the retention windows, dr's replicated backups, and what is not covered", async () => {
+        const dbRow = row(rows, "data corruption or deletion", "database");
+        assert.deepEqual(dbRow.basis, ["operator-decision", "rds-pitr-restore", "app-repoint", "rds-pitr-latest-restorable"]);
+        assert.deepEqual(dbRow.notes, [
+            "Restore to a time before the damage into a new instance beside the current one (npm run runbook -- recover); "
+            + "prod keeps 7 days of automated backups (backupRetentionDays): damage found later cannot be undone.",
+            "dr holds prod's automated backups replicated for 7 days (backupReplicationRetentionDays, encrypted with dr's key): "
+            + "the same restore works in dr while prod's region is dark.",
+        ]);
+        const media = row(rows, "data corruption or deletion", "media");
+        assert.equal(media.notes[1], "Older versions expire after 30 days (noncurrentVersionExpirationDays): damage found later cannot be undone.");
+        const longer = await quietPlan({ dir: DIR, stack: "dr", promote: false, configOverrides: { "pilot-light:backupReplicationRetentionDays": "21" } });
+        assert.match(row(assessResilience({ prod, drStandby: longer, drPromoted, promotion }), "data corruption or deletion", "database").notes[1],
+            /^dr holds prod's automated backups replicated for 21 days/);
+        // Without the replication in dr (a standby plan stripped of it), the note says so; the row still stands on prod's backups.
+        const stripped = { ...drStandby, resources: drStandby.resources.filter((r) => r.type !== "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication") };
+        assert.equal(row(assessResilience({ prod, drStandby: stripped, drPromoted, promotion }), "data corruption or deletion", "database").notes[1],
+            "No automated backups replication in dr: with prod's region dark, nothing is restorable to a time.");
+        // Prod without backups or versioning: not covered.
+        const bare = {
+            ...prod, resources: prod.resources.map((r) => r.type === "aws:rds/instance:Instance" ? { ...r, inputs: { ...r.inputs, backupRetentionPeriod: 0 } }
+                : r.type === "aws:s3/bucketVersioning:BucketVersioning" ? { ...r, inputs: { ...r.inputs, versioningConfiguration: { status: "Suspended" } } } : r),
+        };
+        const bareRows = assessResilience({ prod: bare, drStandby, drPromoted, promotion });
+        assert.deepEqual([row(bareRows, "data corruption or deletion", "database"), row(bareRows, "data corruption or deletion", "media")]
+            .map((r) => [r.rtoMinutes, r.rpoMinutes, r.status, r.notes[0]]), [
+            [null, null, "advisory", "Not covered: prod's database keeps no automated backups (backupRetentionPeriod 0)."],
+            [null, null, "advisory", "Not covered: prod's media bucket is not versioned; an overwrite or delete is final."],
+        ]);
     });
 
     it("bounds the database's share of RPO by pilot-light:replicaLagAlarmSeconds", async () => {
@@ -185,7 +220,7 @@ describe("report: resilience (RTO/RPO estimates)", function () {
 
     it("renders the rows as text and as the --json array", () => {
         const text = renderResilienceTable(rows);
-        assert.match(text, /^ESTIMATED RTO\/RPO vs targets \(RTO 60 min, RPO 15 min\): 9 of 12 rows meet both, 3 miss\./);
+        assert.match(text, /^ESTIMATED RTO\/RPO vs targets \(RTO 60 min, RPO 15 min\): 11 of 14 rows meet both, 3 miss\./);
         const siteRow = row(rows, "region failure", "web tier");
         const esc = (n: number | null) => String(n).replace(".", "\\.");
         assert.match(text, new RegExp(`\\nregion failure +web tier +${esc(siteRow.rtoMinutes)} min +${esc(siteRow.rpoMinutes)} min +ok\\n`));

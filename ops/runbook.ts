@@ -11,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { createInterface } from "node:readline/promises";
+import { parseRecoverTime } from "./runbooks/recover/window";
 import { RUNBOOKS, RunbookOption, RunbookSettings } from "./runbooks/index";
 import { setTimeout as sleepFor } from "node:timers/promises";
 import { renderTimeline, RunbookIO, RunbookReport, runSteps, TimelineEvent } from "./runbooks/runner";
@@ -61,6 +62,7 @@ const COMMON_OPTIONS = {
     "timeout-minutes": { type: "string" },
     "from-step": { type: "string" },
     "switchover-at": { type: "string" },
+    to: { type: "string" },
     force: { type: "boolean" },
     timeline: { type: "string" },
     help: { type: "boolean", short: "h" },
@@ -75,7 +77,7 @@ export function usage(): string {
     return [
         "usage: npm run runbook -- <name> [--prod-stack prod] [--dr-stack dr] [--dir PATH] [--yes] [--dry-run] [--json]",
         "                              [--max-lag-seconds N] [--accept-lag] [--timeout-minutes N] [--from-step N] [--switchover-at TIME]",
-        "                              [--force] [--timeline FILE]",
+        "                              [--force] [--to TIME] [--timeline FILE]",
         "",
         "runbooks:",
         ...names.map((r) => `  ${r.name.padEnd(width)}  ${r.summary}${r.options.length ? ` (also: ${r.options.map((o) => `--${o}`).join(", ")})` : ""}`),
@@ -118,7 +120,7 @@ export function parseCli(argv: string[]) {
     const name = positionals[0];
     const runbook = RUNBOOKS[name];
     if (!runbook) throw new UsageError(`unknown runbook ${JSON.stringify(name)}; known: ${Object.keys(RUNBOOKS).join(", ")}`);
-    const extras: RunbookOption[] = ["max-lag-seconds", "accept-lag", "timeout-minutes", "from-step", "switchover-at", "force"];
+    const extras: RunbookOption[] = ["max-lag-seconds", "accept-lag", "timeout-minutes", "from-step", "switchover-at", "force", "to"];
     const notForThis = extras.filter((o) => values[o] !== undefined && !runbook.options.includes(o));
     if (notForThis.length) {
         throw new UsageError(`${notForThis.map((o) => `--${o}`).join(", ")} does not apply to ${name}; `
@@ -138,9 +140,17 @@ export function parseCli(argv: string[]) {
         fromStep: wholeNumber("from-step", values["from-step"], 0),
         switchoverAt: values["switchover-at"],
         force: values.force ?? false,
+        to: values.to,
     };
     if (settings.switchoverAt !== undefined && Number.isNaN(Date.parse(settings.switchoverAt))) {
         throw new UsageError(`--switchover-at ${JSON.stringify(settings.switchoverAt)} is not allowed; expected an ISO 8601 time such as 2026-12-01T02:00:00Z`);
+    }
+    if (runbook.options.includes("to")) {
+        try {
+            parseRecoverTime(settings.to);
+        } catch (e: any) {
+            throw new UsageError(e.message);
+        }
     }
     if (settings.prodStack === settings.drStack) {
         throw new UsageError(`--prod-stack and --dr-stack are both ${JSON.stringify(settings.prodStack)}; they must be different stacks`);

@@ -8,9 +8,10 @@ import { bootstrapSteps } from "./bootstrap";
 import { failbackRunbook } from "./failback";
 import { drillRunbook } from "./drill";
 import { hardenRunbook } from "./harden";
+import { recoverRunbook } from "./recover";
 
 /** CLI options a runbook may accept on top of the common ones (stacks, --dir, --yes, --dry-run, --json). */
-export type RunbookOption = "max-lag-seconds" | "accept-lag" | "timeout-minutes" | "from-step" | "switchover-at" | "force";
+export type RunbookOption = "max-lag-seconds" | "accept-lag" | "timeout-minutes" | "from-step" | "switchover-at" | "force" | "to";
 
 /** The settings the CLI resolved, handed to every runbook. */
 export interface RunbookSettings {
@@ -32,6 +33,8 @@ export interface RunbookSettings {
     switchoverAt?: string;
     /** failover: `--force`, promote even though Route 53's checkers see prod healthy. */
     force: boolean;
+    /** recover: `--to <ISO time>`, the time to restore to. */
+    to?: string;
 }
 
 /** What a runbook's steps are built from. */
@@ -96,5 +99,5 @@ const bootstrap: RunbookDefinition = {
 export const RUNBOOKS: Readonly<Record<string, RunbookDefinition>> = {
     failover,
     bootstrap,
-    failback: failbackRunbook, drill: drillRunbook, harden: hardenRunbook,
+    failback: failbackRunbook, drill: drillRunbook, harden: hardenRunbook, recover: recoverRunbook,
 };

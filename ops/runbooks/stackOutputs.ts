@@ -13,7 +13,8 @@ export const OPS_READS = {
         withDomain: ["domainName", "healthCheckId"],
     },
     dr: {
-        always: ["region", "dbInstanceIdentifier", "mediaBucketName", "appImageId"],
+        // recover reads dbBackupsReplicationArn when prod is dark.
+        always: ["region", "dbInstanceIdentifier", "mediaBucketName", "appImageId", "dbBackupsReplicationArn"],
         /** Set while dr runs its app tier (promoted, or a drill). */
         withAppTier: ["albDnsName", "asgName", "appSecretArn"],
     },

@@ -138,6 +138,20 @@ describe("runbooks: recover", () => {
         assert.deepEqual(destructive(), []);
     });
 
+    it("stops in the media step when a copy is refused: the restored database stays, no version is deleted", async () => {
+        stage({ pollsUntilAvailable: 0 });
+        aws.s3.on(CopyObjectCommand).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
+        const report = await runRecover({ workspace: workspace(), to: TO }, io());
+        assert.deepEqual(report.steps.map((s) => [s.id, s.status]), [
+            ["preflight.source", "ok"], ["restore.database", "ok"], ["wait.database", "ok"], ["check.database", "ok"],
+            ["restore.media", "failed"], ["report", "not-run"],
+        ]);
+        assert.equal(report.steps[4].error, "media pl-media-prod: copy-version of a.jpg failed after 0 of 2 key(s): AccessDenied: Access Denied; "
+            + "no version was deleted; re-run recover with the same --to to finish");
+        assert.deepEqual(aws.s3.commandCalls(DeleteObjectCommand), []);
+        assert.deepEqual(destructive(), []);
+    });
+
     it("refuses a time outside the restore window, naming --to, the value and the window, before restoring anything", async () => {
         stage({ pollsUntilAvailable: 0 });
         const report = await runRecover({ workspace: workspace(), to: "2026-11-20T00:00:00Z" }, io());

@@ -30,7 +30,8 @@ function workspace(): FakeWorkspace {
 function stage(opts: { prodDark?: boolean; pollsUntilAvailable?: number }): void {
     let polls = 0;
     const current = (id: string) => ({ DBInstanceIdentifier: id, DBInstanceStatus: "available", DBInstanceClass: "db.t4g.medium",
-        DBSubnetGroup: { DBSubnetGroupName: `${id}-subnets` }, VpcSecurityGroups: [{ VpcSecurityGroupId: `sg-${id}` }] });
+        DBSubnetGroup: { DBSubnetGroupName: `${id}-subnets` }, VpcSecurityGroups: [{ VpcSecurityGroupId: `sg-${id}` }],
+        DBParameterGroups: [{ DBParameterGroupName: `${id}-params`, ParameterApplyStatus: "in-sync" }] });
     aws.rds.on(DescribeDBInstancesCommand).callsFake((input: any) => {
         const id = input.DBInstanceIdentifier;
         if (id === "pl-prod-db") {
@@ -94,7 +95,7 @@ describe("runbooks: recover", () => {
         ]);
         assert.deepEqual(aws.rds.commandCalls(RestoreDBInstanceToPointInTimeCommand).map((c: any) => c.args[0].input), [{
             SourceDBInstanceIdentifier: "pl-prod-db", TargetDBInstanceIdentifier: "pl-prod-db-r20261201115900", RestoreTime: new Date(TO),
-            DBSubnetGroupName: "pl-prod-db-subnets", VpcSecurityGroupIds: ["sg-pl-prod-db"], DBInstanceClass: "db.t4g.medium",
+            DBSubnetGroupName: "pl-prod-db-subnets", VpcSecurityGroupIds: ["sg-pl-prod-db"], DBInstanceClass: "db.t4g.medium", DBParameterGroupName: "pl-prod-db-params",
             PubliclyAccessible: false, DeletionProtection: true, CopyTagsToSnapshot: true,
         }]);
         assert.deepEqual(aws.rds.commandCalls(DescribeDBInstanceAutomatedBackupsCommand).map((c: any) => c.args[0].input), [{ DBInstanceIdentifier: "pl-prod-db" }]);

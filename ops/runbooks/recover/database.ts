@@ -51,8 +51,8 @@ export async function restoreWindow(src: RestoreSource): Promise<RestoreWindow> 
 }
 
 /**
- * Starts the restore of `src` at `to` into `target`, in the current instance's subnet group and
- * security groups, with deletion protection. An instance already named `target` (a re-run) is
+ * Starts the restore of `src` at `to` into `target`, in the current instance's subnet group,
+ * security groups, class and parameter group, with deletion protection. An instance already named `target` (a re-run) is
  * taken as this restore's, and the wait goes on.
  */
 export async function startRestore(src: RestoreSource, target: string, to: Date): Promise<string> {
@@ -66,6 +66,8 @@ export async function startRestore(src: RestoreSource, target: string, to: Date)
             DBSubnetGroupName: current.DBSubnetGroup?.DBSubnetGroupName,
             VpcSecurityGroupIds: (current.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId!).filter(Boolean),
             DBInstanceClass: current.DBInstanceClass,
+            // Without it RDS uses the engine's default parameter group (API reference, DBParameterGroupName).
+            ...(current.DBParameterGroups?.[0]?.DBParameterGroupName ? { DBParameterGroupName: current.DBParameterGroups[0].DBParameterGroupName } : {}),
             PubliclyAccessible: false,
             DeletionProtection: true,
             CopyTagsToSnapshot: true,

@@ -54,6 +54,7 @@ export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
         hostedZoneId: cfg.hostedZoneId,
         standby: l.standby,
         accessLogBucket: l.logs.bucketName,
+        natGatewayPerAz: cfg.natGatewayPerAz,
         tags,
     });
 }

@@ -61,6 +61,10 @@ export interface StackConfig {
     /** prod only: the HA pattern of the stateful singleton service (components/ha). */
     readonly singletonMode: SingletonMode;
     readonly singletonInstanceType: string;
+    /** A NAT gateway per AZ of the app tier (components/app/nat.ts). */
+    readonly natGatewayPerAz: boolean;
+    /** prod only: the singleton rows' RPO target in the resilience report. */
+    readonly singletonRpoTargetMinutes: number;
     readonly tags: Readonly<Record<string, string>>;
     /** Media stored, in GB: the cost estimate's S3 storage on each side. */
     readonly mediaStorageGb: number;

@@ -191,6 +191,13 @@ export const CONFIG_SCHEMA = Object.freeze({
         description: "prod only: the high-availability pattern of the stateful singleton service (docs/ha-patterns.md): "
             + `${SINGLETON_MODES.join(", ")}. Switching replaces the instance.`,
     },
+    natGatewayPerAz: {
+        type: "boolean", default: true, roles: BOTH,
+        description: "A NAT gateway in every AZ of the app tier (prod; dr when promoted: the standby has no NAT gateway), so an AZ "
+            + "failure leaves the other AZs their egress: replacement app servers boot (packages, WordPress from wordpress.org, "
+            + "secrets) and running ones reach S3 and Secrets Manager. false keeps one NAT gateway for all AZs: cheaper by a "
+            + "gateway-hour and a public IPv4 per extra AZ (the cost report prices both), and the resilience report counts the AZ row as not covered.",
+    },
     singletonInstanceType: {
         type: "string", default: "t3.small", roles: PRIMARY, valid: INSTANCE_TYPE, expected: "an EC2 instance type such as t3.small",
         description: "prod only: the singleton's EC2 instance type. recoverable-instance and standby-failover need a recoverable, EBS-only family.",
@@ -243,6 +250,12 @@ export const CONFIG_SCHEMA = Object.freeze({
     rtoTargetMinutes: {
         type: "integer", default: 60, min: 1, max: 10080, roles: BOTH,
         description: "Recovery time objective, 1 to 10080 minutes. The plan's resilience report compares its estimates with it.",
+    },
+    singletonRpoTargetMinutes: {
+        type: "integer", default: 1440, min: 0, max: 10080, roles: PRIMARY,
+        description: "prod only: the singleton's (a CI server's) recovery point objective, 0 to 10080 minutes: its data is restored "
+            + "from scheduled snapshots after an AZ or region failure, so the snapshot interval (12 h) plus the copy to dr is its RPO. "
+            + "The resilience report holds the singleton's rows to this instead of rpoTargetMinutes.",
     },
     rpoTargetMinutes: {
         type: "integer", default: 15, min: 0, max: 10080, roles: BOTH,

@@ -7,6 +7,7 @@ import { LogBucket } from "../components/logs";
 import { Database, DatabaseKind } from "../components/database";
 import { FailoverDns } from "../components/dns";
 import { SingletonService } from "../components/ha";
+import { SNAPSHOT_COPY_RETAIN_DAYS } from "../components/ha/snapshots";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
 import { NAMESPACE } from "./config";
@@ -86,6 +87,11 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
         subnets: network.availabilityZones.map((az, i) => ({ az, subnetId: network.publicSubnetIds[i] })),
         imageId: image.imageId,
         instanceType: cfg.singletonInstanceType,
+        // Each scheduled snapshot of its data volume is copied to dr's region, encrypted with dr's
+        // key (the database's: the one customer key dr keeps in standby), so dr can restore the
+        // singleton after a region failure (docs/runbooks/singleton-restore.md). Before dr exists
+        // (bootstrap step 1) there is no key to copy with, so there is no copy.
+        snapshotCopy: dr?.dbKmsKeyArn ? { region: cfg.peerRegion!, kmsKeyArn: dr.dbKmsKeyArn, retainDays: SNAPSHOT_COPY_RETAIN_DAYS } : undefined,
         tags,
     });
 

@@ -101,6 +101,8 @@ export interface AppTierArgs {
     standby?: StandbyParts;
     /** The stack's log bucket (components/logs): the ALB writes its access logs there. */
     accessLogBucket: pulumi.Input<string>;
+    /** A NAT gateway per AZ (true) or one for all AZs (false). Defaults to `true` (components/app/nat.ts). */
+    natGatewayPerAz?: boolean;
     /** Tags for every taggable resource of the tier. Defaults to none. */
     tags?: Record<string, string>;
 }
@@ -147,7 +149,7 @@ export class AppTier extends pulumi.ComponentResource {
      * (`/pilot-light/deep-check`) requires, and the password of WordPress's `admin` user.
      */
     readonly appSecretArn: pulumi.Output<string>;
-    /** The NAT gateway's ID. */
+    /** The first AZ's NAT gateway's ID. */
     readonly natGatewayId: pulumi.Output<string>;
 
     constructor(name: string, args: AppTierArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -161,7 +163,8 @@ export class AppTier extends pulumi.ComponentResource {
         const region = aws.getRegionOutput({}, { parent: this }).region;
 
         const nat = new NatEgress(`${name}-nat`, {
-            publicSubnetId: net.publicSubnetIds[0],
+            publicSubnetIds: net.publicSubnetIds,
+            perAz: args.natGatewayPerAz ?? true,
             availabilityZones: net.availabilityZones,
             privateRouteTableIds: net.privateRouteTableIds,
             tags,

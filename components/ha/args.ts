@@ -2,6 +2,7 @@
 // StandbyFailover and the SingletonService that picks one of them), declared once. Each
 // pattern's Args extends this and adds only what is its own (its subnets, its extra knobs).
 import type * as pulumi from "@pulumi/pulumi";
+import type { SnapshotCopy } from "./snapshots";
 
 export interface HaCommonArgs {
     /** The VPC of the service's security group. */
@@ -36,6 +37,12 @@ export interface HaCommonArgs {
     recoverEvaluationPeriods?: number;
     /** SNS topic notified by the alarms, the failover and the group's events. Defaults to none. */
     notificationTopicArn?: pulumi.Input<string>;
+    /**
+     * Copy each scheduled snapshot of the data volume to another region (dr's), encrypted with a
+     * key there, so the singleton can be restored in that region (docs/runbooks/singleton-restore.md).
+     * Defaults to none. Ignored by `multi-az-asg`, which has no data volume.
+     */
+    snapshotCopy?: SnapshotCopy;
     /** Tags for every taggable child. Defaults to none. */
     tags?: Record<string, string>;
 }

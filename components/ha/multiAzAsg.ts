@@ -132,7 +132,7 @@ export class MultiAzSingletonAsg extends pulumi.ComponentResource {
             asgName, launchHookName, terminateHookName, singleton: name, env, tags,
             deviceName: DATA_DEVICE, dataVolumeGb: args.dataVolumeGb ?? 20,
             snapshotIntervalHours: ebs.snapshotIntervalHours, snapshotRetainCount: ebs.snapshotRetainCount,
-            logRetentionDays: ebs.logRetentionDays,
+            logRetentionDays: ebs.logRetentionDays, snapshotCopy: args.snapshotCopy,
         }, { parent: this });
 
         const group = new aws.autoscaling.Group(`${name}-asg`, {

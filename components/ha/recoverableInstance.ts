@@ -114,7 +114,7 @@ export class RecoverableInstance extends pulumi.ComponentResource {
             encrypted: true,
             tags: { ...tags, Name: `${name}-data`, [SNAPSHOT_TAG]: name },
         }, { parent: this });
-        snapshotPolicy(this, name, { subject: `${name}'s data volume`, targetTags: { [SNAPSHOT_TAG]: name }, ...DAILY_SNAPSHOTS, partition: env.partition, tags });
+        snapshotPolicy(this, name, { subject: `${name}'s data volume`, targetTags: { [SNAPSHOT_TAG]: name }, ...DAILY_SNAPSHOTS, partition: env.partition, copyTo: args.snapshotCopy, tags });
         new aws.ec2.VolumeAttachment(`${name}-data`, {
             deviceName: DATA_DEVICE,
             instanceId: instance.id,

@@ -63,7 +63,7 @@ export class SingletonService extends pulumi.ComponentResource {
             vpcId: args.vpcId, imageId: args.imageId, instanceType: args.instanceType ?? "t3.small",
             tenancy: args.tenancy ?? "default", servicePort: args.servicePort, allowedCidrs: args.allowedCidrs ?? [],
             dataVolumeGb: args.dataVolumeGb ?? 20, recoverEvaluationPeriods: args.recoverEvaluationPeriods,
-            notificationTopicArn: args.notificationTopicArn, tags: args.tags ?? {},
+            notificationTopicArn: args.notificationTopicArn, snapshotCopy: args.snapshotCopy, tags: args.tags ?? {},
         };
         const child = `${name}-${args.mode}`;
         let pattern: RecoverableInstance | MultiAzSingletonAsg | StandbyFailover;

@@ -17,6 +17,7 @@ import { DATA_TAG } from "../../components/ha/ebsState/lifecycle";
 import { CriticalPath, criticalPath } from "./criticalPath";
 import { corruptionRows } from "./resilienceCorruption";
 import { lookup, RESILIENCE_ASSUMPTIONS, ResilienceAssumption, roundMinutes } from "./resilienceAssumptions";
+import { singletonRegionRow, singletonRows } from "./resilienceSingleton";
 
 export { CREATE_DURATIONS, RESILIENCE_ASSUMPTIONS, roundMinutes } from "./resilienceAssumptions";
 export type { ResilienceAssumption } from "./resilienceAssumptions";
@@ -196,21 +197,22 @@ function asgAzs(plan: StackPlan, asg: RecordedResource): string[] {
  * target, or whose component this design cannot recover, is an advisory (a failure with `strict`).
  */
 export function assessResilience(input: ResilienceInput): ResilienceRow[] {
-    const { prod, drPromoted, promotion } = input;
+    const { prod, drStandby, drPromoted, promotion } = input;
     const assumptions = input.assumptions ?? effectiveAssumptions(input);
     const targets = input.targets ?? targetsFromConfig(prod);
     const minutes = lookup(assumptions);
     const rows: ResilienceRow[] = [];
     const add = (disruption: string, component: string, rto: string[] | null, rpo: { minutes: number; basis: string[] } | null,
-        notes: string[], extra: { rtoMinutes?: number; criticalPath?: CriticalPath } = {}) => {
+        notes: string[], extra: { rtoMinutes?: number; criticalPath?: CriticalPath; rpoTargetMinutes?: number } = {}) => {
         const rtoMinutes = rto === null ? null : roundMinutes(extra.rtoMinutes ?? rto.reduce((s, id) => s + minutes(id), 0));
         const rpoMinutes = rpo === null ? null : roundMinutes(rpo.minutes);
         const meetsRto = rtoMinutes !== null && rtoMinutes <= targets.rtoMinutes;
-        const meetsRpo = rpoMinutes !== null && rpoMinutes <= targets.rpoMinutes;
+        const rpoTarget = extra.rpoTargetMinutes ?? targets.rpoMinutes;
+        const meetsRpo = rpoMinutes !== null && rpoMinutes <= rpoTarget;
         rows.push({
             disruption, component, rtoMinutes, rpoMinutes,
             basis: [...new Set([...(rto ?? []), ...(rpo?.basis ?? [])])],
-            rtoTargetMinutes: targets.rtoMinutes, rpoTargetMinutes: targets.rpoMinutes,
+            rtoTargetMinutes: targets.rtoMinutes, rpoTargetMinutes: rpoTarget,
             meetsRto, meetsRpo,
             status: meetsRto && meetsRpo ? "ok" : input.strict ? "failure" : "advisory",
             notes,
@@ -262,13 +264,16 @@ export function assessResilience(input: ResilienceInput): ResilienceRow[] {
         const azCount = new Set(byType(prod, "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone)).size;
         const perAz = nats.length >= azCount;
         add("AZ failure", "egress (NAT gateway)", perAz ? [] : null, none,
-            [perAz ? `${nats.length} NAT gateways for ${azCount} AZs: each AZ keeps its own egress.`
+            [perAz ? `${nats.length} NAT gateways for ${azCount} AZs (pilot-light:natGatewayPerAz), each AZ routed through its own: `
+                + "the AZs left keep egress both to serve (S3 media, Secrets Manager) and to boot replacements (packages, wordpress.org, secrets)."
                 : `${nats.length} NAT gateway for ${azCount} AZs: if its AZ fails, app servers in the other AZs lose egress `
-                + "(S3 media, Secrets Manager) until it recovers; a cost trade-off documented in components/app/nat.ts."]);
+                + "(S3 media, Secrets Manager) and replacements cannot boot (packages, wordpress.org) until it recovers; "
+                + "pilot-light:natGatewayPerAz false, a cost trade-off documented in components/app/nat.ts."]);
     }
 
     const mode = singletonMode(prod);
-    if (mode) singletonRows(mode, add, minutes);
+    const singletonRpo = prod.settings?.singletonRpoTargetMinutes ?? defaultOf("singletonRpoTargetMinutes")!;
+    if (mode) singletonRows(prod, mode, (d, c, rto, rpo, notes) => add(d, c, rto, rpo, notes, { rpoTargetMinutes: singletonRpo }), minutes);
 
     // Region failure: detection, the human decision, `pulumi up` of the promotion (its critical
     // path) and resolvers' caches; data lost is what replication had not yet carried over.
@@ -307,47 +312,12 @@ export function assessResilience(input: ResilienceInput): ResilienceRow[] {
         dbPromotion ? { minutes: lag, basis: ["replica-lag"] } : null,
         [dbPromotion ? "The dr replica is promoted in place (same resource, never a replacement); asynchronous replication loses the lag."
             : "The promotion diff promotes no database replica."]);
-    if (mode) {
-        add("region failure", `singleton (${mode})`, null, null, ["Not covered: the singleton runs in prod only; the dr stack has no copy of it or its data."]);
-    }
+    if (mode) singletonRegionRow(prod, drStandby, mode, (d, c, rto, rpo, notes) => add(d, c, rto, rpo, notes, { rpoTargetMinutes: singletonRpo }), minutes);
     corruptionRows(input, add, minutes);
     return rows;
 }
 
-export type AddRow = (disruption: string, component: string, rto: string[] | null, rpo: { minutes: number; basis: string[] } | null, notes: string[]) => void;
-
-/** The singleton's rows for its HA pattern (docs/ha-patterns.md). */
-function singletonRows(mode: string, add: AddRow, minutes: (id: string) => number): void {
-    const c = `singleton (${mode})`;
-    switch (mode) {
-        case "recoverable-instance":
-            add("instance failure", c, ["ec2-recover-alarm", "ec2-recover-action", "ec2-boot"], { minutes: 0, basis: [] },
-                ["Same instance ID, IPs and EBS volumes on new hardware; covers host (system status check) failures."]);
-            add("AZ failure", c, null, null, ["Not covered: recovery stays in the instance's AZ, and its EBS volumes live there."]);
-            return;
-        case "multi-az-asg":
-            for (const d of ["instance failure", "AZ failure"]) {
-                add(d, c, ["asg-ec2-health", "asg-launch", "ec2-boot", "eip-move"], null,
-                    ["The replacement starts from the image: whatever was on the instance is lost (stateless services only)."]);
-            }
-            return;
-        case "multi-az-asg-ebs":
-            add("instance failure", c, ["asg-ec2-health", "asg-launch", "ebs-volume-restore", "ec2-boot", "eip-move"], { minutes: 0, basis: [] },
-                ["The terminate hook snapshots the data volume; the launch hook restores it in the new AZ."]);
-            add("AZ failure", c, ["asg-ec2-health", "asg-launch", "ebs-volume-restore", "ec2-boot", "eip-move"],
-                { minutes: minutes("dlm-snapshot-interval"), basis: ["dlm-snapshot-interval"] },
-                ["The volume's AZ is gone: the newest scheduled DLM snapshot is restored."]);
-            return;
-        case "standby-failover":
-            for (const d of ["instance failure", "AZ failure"]) {
-                add(d, c, ["standby-failover-alarm", "ec2-start", "eip-move"], null,
-                    ["The standby in another AZ starts with its own volume: state must live outside the instance (RDS, S3, EFS)."]);
-            }
-            return;
-        default:
-            add("instance failure", c, null, null, [`Unknown singleton mode "${mode}": no estimate.`]);
-    }
-}
+export type { AddRow } from "./resilienceSingleton";
 
 /** Rows that fail the plan: misses assessed with `strict`. */
 export function resilienceFailures(rows: ResilienceRow[]): ResilienceRow[] {

@@ -89,6 +89,11 @@ export const RESILIENCE_ASSUMPTIONS: readonly ResilienceAssumption[] = Object.fr
         source: "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-creating-volume.html (observed; blocks load lazily afterwards)",
     },
     {
+        id: "ebs-snapshot-copy", minutes: 60, low: 10, high: 120,
+        what: "DLM's cross-region copy of a new snapshot lands in dr (incremental after the first full copy)",
+        source: "https://docs.aws.amazon.com/ebs/latest/userguide/ebs-copy-snapshot.html (AWS publishes no duration; stated assumption, measure it in a drill)",
+    },
+    {
         id: "dlm-snapshot-interval", minutes: 60,
         what: "multi-az-asg-ebs: the DLM snapshot interval, the writes lost when the volume's AZ is gone (1 h in components/ha)",
         source: "https://docs.aws.amazon.com/ebs/latest/userguide/snapshot-lifecycle.html",

@@ -106,10 +106,12 @@ describe("app/AppTier", () => {
             assert.equal(rec.one(T.tg).inputs.vpcId, "vpc-0123");
         });
 
-        it("puts the NAT gateway in the first public subnet and routes each private table through it", () => {
-            assert.equal(rec.one(T.natGw).inputs.subnetId, "subnet-pub-a");
-            assert.deepEqual(rec.ofType(T.route).map((r) => [r.name, r.inputs.routeTableId]).sort(),
-                [["prod-app-nat-default-us-east-1a", "rtb-priv-a"], ["prod-app-nat-default-us-east-1b", "rtb-priv-b"]]);
+        it("puts a NAT gateway in each AZ's public subnet and routes each private table through its AZ's", () => {
+            const gwA = rec.one(T.natGw, "prod-app-nat-gateway");
+            const gwB = rec.one(T.natGw, "prod-app-nat-gateway-us-east-1b");
+            assert.deepEqual([gwA.inputs.subnetId, gwB.inputs.subnetId], ["subnet-pub-a", "subnet-pub-b"]);
+            assert.deepEqual(rec.ofType(T.route).map((r) => [r.name, r.inputs.routeTableId, r.inputs.natGatewayId]).sort(),
+                [["prod-app-nat-default-us-east-1a", "rtb-priv-a", gwA.id], ["prod-app-nat-default-us-east-1b", "rtb-priv-b", gwB.id]]);
         });
 
         it("starts the fleet in every private subnet behind the target group, after the NAT routes exist", () => {
@@ -180,7 +182,7 @@ describe("app/AppTier", () => {
             assert.equal(await value(tier.asgName), rec.one(T.asg).outputs.name);
             assert.equal(await value(tier.launchTemplateId), rec.one(T.lt).id);
             assert.equal(await value(tier.cacheEndpoint), rec.one(T.group).outputs.primaryEndpointAddress);
-            assert.equal(await value(tier.natGatewayId), rec.one(T.natGw).id);
+            assert.equal(await value(tier.natGatewayId), rec.one(T.natGw, "prod-app-nat-gateway").id);
             assert.equal(await value(tier.cacheAuthSecretArn), rec.one(T.secret, "prod-app-cache-auth-token").outputs.arn);
             assert.equal(await value(tier.appSecretArn), rec.one(T.secret, "prod-app-app-secret").outputs.arn);
         });

@@ -1,4 +1,5 @@
-// NatEgress under the offline engine: one EIP, one NAT gateway, one default route per AZ.
+// NatEgress under the offline engine: with perAz false one EIP, one NAT gateway, one default
+// route per AZ; with perAz (the default) a gateway per AZ, each AZ routed through its own.
 import { strict as assert } from "assert";
 import { recordResources, Recording } from "../support/offline";
 import type { NatEgress as NatEgressClass } from "../../components/app/nat";
@@ -17,7 +18,8 @@ describe("app/NatEgress", () => {
         rec = await recordResources("us-east-1");
         const { NatEgress } = await import("../../components/app/nat");
         nat = new NatEgress("prod-app-nat", {
-            publicSubnetId: "subnet-pub-a",
+            publicSubnetIds: ["subnet-pub-a"],
+            perAz: false,
             availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
             privateRouteTableIds: ["rtb-a", "rtb-b", "rtb-c"],
             tags: { Project: "pilot-light" },
@@ -60,10 +62,41 @@ describe("app/NatEgress", () => {
         const fresh = await recordResources("us-east-1");
         const { NatEgress } = await import("../../components/app/nat");
         assert.throws(() => new NatEgress("bad", {
-            publicSubnetId: "subnet-pub-a", availabilityZones: ["us-east-1a", "us-east-1b"], privateRouteTableIds: ["rtb-a"],
+            publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"], availabilityZones: ["us-east-1a", "us-east-1b"], privateRouteTableIds: ["rtb-a"],
         }), {
             message: "NatEgress \"bad\": invalid arguments:\n"
                 + "  - privateRouteTableIds has 1 entries but availabilityZones has 2; give one route table per zone, in the same order",
+        });
+        await fresh.settle();
+        assert.deepEqual(fresh.records, []);
+    });
+
+    it("with perAz, one gateway per AZ in that AZ's public subnet; the first keeps the single gateway's names", async () => {
+        const fresh = await recordResources("us-east-1");
+        const { NatEgress } = await import("../../components/app/nat");
+        new NatEgress("app-nat", {
+            publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"],
+            availabilityZones: ["us-east-1a", "us-east-1b"],
+            privateRouteTableIds: ["rtb-a", "rtb-b"],
+        });
+        await fresh.settle();
+        const gateways = fresh.ofType(T.nat).map((g) => [g.name, g.inputs.subnetId]).sort();
+        assert.deepEqual(gateways, [["app-nat-gateway", "subnet-pub-a"], ["app-nat-gateway-us-east-1b", "subnet-pub-b"]]);
+        assert.deepEqual(fresh.ofType(T.eip).map((e) => e.name).sort(), ["app-nat-eip", "app-nat-eip-us-east-1b"]);
+        const gwA = fresh.one(T.nat, "app-nat-gateway").id;
+        const gwB = fresh.one(T.nat, "app-nat-gateway-us-east-1b").id;
+        const routes = fresh.ofType(T.route).map((r) => [r.name, r.inputs.routeTableId, r.inputs.natGatewayId]).sort();
+        assert.deepEqual(routes, [["app-nat-default-us-east-1a", "rtb-a", gwA], ["app-nat-default-us-east-1b", "rtb-b", gwB]]);
+    });
+
+    it("with perAz, refuses fewer public subnets than AZs, registering nothing", async () => {
+        const fresh = await recordResources("us-east-1");
+        const { NatEgress } = await import("../../components/app/nat");
+        assert.throws(() => new NatEgress("short", {
+            publicSubnetIds: ["subnet-pub-a"], availabilityZones: ["us-east-1a", "us-east-1b"], privateRouteTableIds: ["rtb-a", "rtb-b"],
+        }), {
+            message: "NatEgress \"short\": invalid arguments:\n"
+                + "  - publicSubnetIds: 1 given, 2 needed (one per AZ with perAz)",
         });
         await fresh.settle();
         assert.deepEqual(fresh.records, []);

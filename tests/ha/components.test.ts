@@ -43,7 +43,7 @@ describe("ha: components offline", function () {
         await rec.settle();
     });
 
-    it("recoverable-instance: hardened instance, data volume with daily snapshots, EIP and recover alarm", () => {
+    it("recoverable-instance: hardened instance, data volume with snapshots every 12 h, EIP and recover alarm", () => {
         const svc = rec.one("pilot-light:ha:SingletonService", "p1");
         assert.deepEqual(rec.childTypes(svc.urn), ["pilot-light:ha:RecoverableInstance"]);
         const comp = rec.one("pilot-light:ha:RecoverableInstance", "p1-recoverable-instance");
@@ -59,8 +59,8 @@ describe("ha: components offline", function () {
         assert.deepEqual([egress.inputs.ipProtocol, egress.inputs.fromPort, egress.inputs.toPort, egress.inputs.cidrIpv4], ["tcp", 443, 443, "0.0.0.0/0"]);
         const dlm = rec.one("aws:dlm/lifecyclePolicy:LifecyclePolicy", "p1-recoverable-instance-snapshots");
         assert.deepEqual(dlm.inputs.policyDetails.targetTags, { "pilot-light:snapshots": "p1-recoverable-instance" });
-        assert.deepEqual(dlm.inputs.policyDetails.schedules[0].createRule, { interval: 24, intervalUnit: "HOURS" });
-        assert.deepEqual(dlm.inputs.policyDetails.schedules[0].retainRule, { count: 7 });
+        assert.deepEqual(dlm.inputs.policyDetails.schedules[0].createRule, { interval: 12, intervalUnit: "HOURS" });
+        assert.deepEqual(dlm.inputs.policyDetails.schedules[0].retainRule, { count: 14 });
         assert.equal(rec.one("aws:ebs/volume:Volume", "p1-recoverable-instance-data").inputs.tags["pilot-light:snapshots"], "p1-recoverable-instance");
         const instance = rec.one("aws:ec2/instance:Instance", "p1-recoverable-instance-instance");
         // The AMI comes from the stash, which keeps the value it was created with.
@@ -150,7 +150,7 @@ describe("ha: components offline", function () {
             const instance = rec.one("aws:ec2/instance:Instance", `p4-standby-failover-${role}-instance`);
             assert.equal(instance.inputs.metadataOptions.httpTokens, "required");
             assertRecoverAlarm(rec, `p4-standby-failover-${role}`, instance.urn);
-            // Each instance's own data volume is snapshotted daily.
+            // Each instance's own data volume is snapshotted every 12 h.
             assert.deepEqual(rec.one("aws:dlm/lifecyclePolicy:LifecyclePolicy", `p4-standby-failover-${role}-snapshots`).inputs.policyDetails.targetTags,
                 { "pilot-light:snapshots": `p4-standby-failover-${role}` });
         }

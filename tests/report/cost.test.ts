@@ -103,13 +103,13 @@ describe("report: cost estimate", function () {
             ["S3 Standard storage: 100 GB (pilot-light:mediaStorageGb)", 100, 0.023]]);
     });
 
-    it("counts one NAT gateway and its Elastic IP on prod and promoted dr, none on standby", () => {
-        for (const [e, plan, expected] of [[prod, prodPlan, 1], [standby, standbyPlan, 0], [promoted, promotedPlan, 1]] as const) {
+    it("counts a NAT gateway and its Elastic IP per AZ on prod (3) and promoted dr (2), none on standby", () => {
+        for (const [e, plan, expected] of [[prod, prodPlan, 3], [standby, standbyPlan, 0], [promoted, promotedPlan, 2]] as const) {
             const nat = e.items.filter((i) => i.type === "aws:ec2/natGateway:NatGateway");
             assert.equal(plan.resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, expected, e.stack);
             assert.deepStrictEqual(nat.map((i) => [i.quantity, i.unit, i.unitPrice, roundMoney(i.monthly)]),
                 Array(expected).fill([H, "gateway-hours", 0.045, 32.85]), `${e.stack} promote=${e.promote}`);
-            assert.deepStrictEqual(itemsOf(e, "app-nat-eip").map((i) => roundMoney(i.monthly)), Array(expected).fill(3.65));
+            assert.deepStrictEqual(e.items.filter((i) => i.name.startsWith("app-nat-eip")).map((i) => roundMoney(i.monthly)), Array(expected).fill(3.65));
         }
     });
 
@@ -151,12 +151,12 @@ describe("report: cost estimate", function () {
         assert.deepStrictEqual([volumes.description, volumes.quantity, volumes.unitPrice], ["EBS gp3 volume /dev/xvda: 2 × 20 GB", 40, 0.08]);
     });
 
-    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 19.8% of prod", () => {
+    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 16.1% of prod", () => {
         const expected: [CostEstimate, Record<string, number>][] = [
             [prod, {
-                // NAT EIP 3.65 + auth secret 0.40 + app secret 0.40 + NAT 32.85 + ALB 16.425 + 1 LCU 5.84 + ALB IPv4 3 × 3.65
-                // + Redis 2 × 23.36 + 2 × t3.medium 60.736 + 40 GB gp3 3.20
-                "app (AppTier)": 181.171,
+                // 3 NAT EIPs 3 × 3.65 + auth secret 0.40 + app secret 0.40 + 3 NATs 3 × 32.85 + ALB 16.425 + 1 LCU 5.84
+                // + ALB IPv4 3 × 3.65 + Redis 2 × 23.36 + 2 × t3.medium 60.736 + 40 GB gp3 3.20
+                "app (AppTier)": 254.171,
                 // CMK 1 + 2 secrets 0.80 + Multi-AZ 94.90 + 100 GB 11.50 + backups 0.443… + binlog 0.40
                 "database (Database)": 1 + 0.8 + 94.9 + 11.5 + 7 * 20 / 30 * 0.095 + 0.4,
                 "media (MediaBucket)": 2.3,
@@ -175,8 +175,8 @@ describe("report: cost estimate", function () {
             assert.deepStrictEqual(estimate.unpriced, [], `${estimate.stack}: every item is priced`);
         }
         const cmp = compareCosts(prod, standby, promoted);
-        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 315, 62.34, 216.05]);
-        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "19.8");
+        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 388, 62.34, 252.55]);
+        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "16.1");
     });
 
     it("changes only the S3 line when mediaStorageGb is overridden", async () => {
@@ -269,17 +269,17 @@ describe("report: cost estimate", function () {
     it("renders the three stacks side by side under an ESTIMATE headline", () => {
         const lines = renderCostTable(prod, standby, promoted).split("\n");
         assert.equal(lines[0], "ESTIMATE of the monthly AWS cost (USD list prices as of 2025-01-01; excludes data processing, requests, and free tier)");
-        assert.equal(lines[1], "dr standby costs 19.8% of prod ($62.34 of $315.00 per month); promoted, dr costs $216.05 per month.");
+        assert.equal(lines[1], "dr standby costs 16.1% of prod ($62.34 of $388.00 per month); promoted, dr costs $252.55 per month.");
         const row = (label: string) => lines.find((l) => l.startsWith(label))!.split(/\s{3,}/);
         assert.deepStrictEqual(row("singleton (SingletonService)").slice(1), ["$22.13", "-", "-"]);
-        assert.deepStrictEqual(row("total per month").slice(1), ["$315.00", "$62.34", "$216.05"]);
+        assert.deepStrictEqual(row("total per month").slice(1), ["$388.00", "$62.34", "$252.55"]);
         assert.ok(!lines.some((l) => l.startsWith("Not priced")), "nothing is unpriced");
     });
 
     it("gives the plan command's --json the currency, the totals in it, monthlyUsd for a USD region, items and unpriced", () => {
         const json = costJson(prod) as any;
         assert.deepStrictEqual(Object.keys(json), ["currency", "monthly", "monthlyUsd", "pricesAsOf", "byComponent", "items", "unpriced"]);
-        assert.deepStrictEqual([json.currency, json.monthly, json.monthlyUsd, json.pricesAsOf, json.unpriced], ["USD", 315, 315, "2025-01-01", []]);
+        assert.deepStrictEqual([json.currency, json.monthly, json.monthlyUsd, json.pricesAsOf, json.unpriced], ["USD", 388, 388, "2025-01-01", []]);
         const backup = json.items.find((i: any) => i.description.startsWith("RDS backup storage"));
         assert.deepStrictEqual([backup.unitPrice, backup.unitUsd, backup.monthly, backup.monthlyUsd], [0.095, 0.095, 0.44, 0.44]);
     });
@@ -311,7 +311,7 @@ describe("report: cost estimate in the China regions (the source article's cn-no
         ]);
     });
 
-    it("estimates prod in cn-north-1 from the one published Beijing figure (¥0.6003/GB sent to Ningxia) and lists the other 23 items", () => {
+    it("estimates prod in cn-north-1 from the one published Beijing figure (¥0.6003/GB sent to Ningxia) and lists the other 27 items", () => {
         // 20 GB/month of binlog and 10 GB/month of new media (the schema's defaults) sent to Ningxia at ¥0.6003/GB.
         assert.deepStrictEqual(priced(prod.items.filter((i) => i.unitPrice !== null)).map((i) => [i.name, i.quantity, i.unit, i.unitPrice, i.monthly]), [
             ["database-mysql", 20, "GB", 0.6003, 20 * 0.6003],
@@ -322,9 +322,11 @@ describe("report: cost estimate in the China regions (the source article's cn-no
         // In any order: the engine registers resources as their inputs resolve.
         assert.deepStrictEqual(prod.unpriced.map((u) => `${u.name}: ${u.missing}`).sort(), [
             "app-app-secret: Secrets Manager secret", "database-kms-key: KMS key", "app-nat-eip: public IPv4 address",
+            "app-nat-eip-cn-north-1b: public IPv4 address", "app-nat-eip-cn-north-1d: public IPv4 address",
             "app-cache-auth-token: Secrets Manager secret", "singleton-recoverable-instance-eip: public IPv4 address",
             "media-bucket: S3 Standard storage", "singleton-recoverable-instance-data: EBS volume type \"gp3\"",
             "database-credentials: Secrets Manager secret", "database-credentials: Secrets Manager secret", "app-nat-gateway: NAT gateway",
+            "app-nat-gateway-cn-north-1b: NAT gateway", "app-nat-gateway-cn-north-1d: NAT gateway",
             "app-web-alb: Application Load Balancer", "app-web-alb: ALB LCU", "app-web-alb: public IPv4 address",
             "media-replication-config: S3 Replication Time Control", "singleton-recoverable-instance-instance: EC2 instance type \"t3.small\"",
             "singleton-recoverable-instance-instance: EBS volume type \"gp3\"", "app-cache-redis: ElastiCache node type \"cache.t4g.small\"",
@@ -340,12 +342,12 @@ describe("report: cost estimate in the China regions (the source article's cn-no
     it("never compares or adds CNY to USD, and never prints a silent total", () => {
         const cmp = compareCosts(prod, standby, promoted);
         assert.deepStrictEqual([cmp.currency, cmp.standbyShareOfProd, cmp.noShareReason],
-            ["CNY", undefined, "prod has 23 unpriced items and dr standby has 7 unpriced items"]);
+            ["CNY", undefined, "prod has 27 unpriced items and dr standby has 7 unpriced items"]);
         const text = renderCostTable(prod, standby, promoted);
         assert.ok(!text.includes("$"), "no dollar amount in a CNY report");
         assert.match(text, /^ESTIMATE of the monthly AWS cost \(CNY list prices as of 2019;/);
-        assert.match(text, /\ntotal per month +¥18\.01 \+ 23 unpriced +¥34\.31 \+ 7 unpriced +¥34\.31 \+ 15 unpriced\n/);
-        assert.match(text, /\nNot priced \(45; left out of the totals, --strict fails on them\):\n  prod \(cn-north-1\): the bundled price table \(ops\/report\/priceTable\.json, cn-north-1 as of 2019\) has no such figure;/);
+        assert.match(text, /\ntotal per month +¥18\.01 \+ 27 unpriced +¥34\.31 \+ 7 unpriced +¥34\.31 \+ 17 unpriced\n/);
+        assert.match(text, /\nNot priced \(51; left out of the totals, --strict fails on them\):\n  prod \(cn-north-1\): the bundled price table \(ops\/report\/priceTable\.json, cn-north-1 as of 2019\) has no such figure;/);
 
         const us = estimateCost(syntheticPlan("us-east-1", [{ type: "aws:kms/key:Key", name: "key" }]));
         const mixed = compareCosts(us, standby, standby);

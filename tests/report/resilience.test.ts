@@ -93,14 +93,17 @@ describe("report: resilience (RTO/RPO estimates)", function () {
             ["AZ failure", "database", 2, 0],
             ["instance failure", "cache", 2, 0],
             ["AZ failure", "cache", 2, 0],
-            ["AZ failure", "egress (NAT gateway)", null, 0],
+            // A NAT gateway per AZ (pilot-light:natGatewayPerAz, default true): nothing to recover.
+            ["AZ failure", "egress (NAT gateway)", 0, 0],
             ["instance failure", "singleton (recoverable-instance)", 10, 0],
-            ["AZ failure", "singleton (recoverable-instance)", null, null],
+            // decision 15 + volume from snapshot 5 + boot 5 + EIP 0.25; RPO: the 12 h snapshot interval.
+            ["AZ failure", "singleton (recoverable-instance)", 25.25, 720],
             ["region failure", "web tier",
                 // detection 0.5 + decision 15 + pulumi up 2 + the critical path 22.25 + DNS TTL 1; RPO: media's RTC window.
                 40.75, 15],
             ["region failure", "database", 27.5, 5],
-            ["region failure", "singleton (recoverable-instance)", null, null],
+            // The same restore in dr from the newest copy; RPO: 12 h interval + 60 min copy.
+            ["region failure", "singleton (recoverable-instance)", 25.25, 780],
             // decision 15 + point-in-time restore 30 + repointing the app 10; RPO: the latest restorable time, 5.
             ["data corruption or deletion", "database", 55, 5],
             // decision 15 + copying back the versions 5; versioning keeps every write.
@@ -109,9 +112,11 @@ describe("report: resilience (RTO/RPO estimates)", function () {
         assert.deepEqual(rows.map((r) => [r.disruption, r.component, r.rtoMinutes, r.rpoMinutes]), expected);
         for (const r of rows) {
             assert.equal(r.rtoTargetMinutes, 60);
-            assert.equal(r.rpoTargetMinutes, 15);
+            // The singleton's rows are held to pilot-light:singletonRpoTargetMinutes (default 1440).
+            const rpoTarget = r.component.startsWith("singleton") ? 1440 : 15;
+            assert.equal(r.rpoTargetMinutes, rpoTarget, `${r.disruption} / ${r.component}`);
             assert.equal(r.meetsRto, r.rtoMinutes !== null && r.rtoMinutes <= 60, `${r.disruption} / ${r.component}`);
-            assert.equal(r.meetsRpo, r.rpoMinutes !== null && r.rpoMinutes <= 15, `${r.disruption} / ${r.component}`);
+            assert.equal(r.meetsRpo, r.rpoMinutes !== null && r.rpoMinutes <= rpoTarget, `${r.disruption} / ${r.component}`);
             assert.equal(r.status, r.meetsRto && r.meetsRpo ? "ok" : "advisory");
         }
         const site = row(rows, "region failure", "web tier");
@@ -119,9 +124,9 @@ describe("report: resilience (RTO/RPO estimates)", function () {
         assert.ok(site.basis.includes("elasticache-create") && site.basis.includes("replica-lag") && site.basis.includes("s3-rtc"));
         assert.ok(site.notes.includes("RPO dominated by media: S3 RTC 15 min ≥ database replica lag bound 5 min."), site.notes.join("\n"));
         assert.ok(site.notes.some((n) => n.startsWith("No failover DNS in prod")), "the default config has no domain");
-        assert.deepEqual(rows.filter((r) => r.status !== "ok").map((r) => `${r.disruption} / ${r.component}`), [
-            "AZ failure / egress (NAT gateway)", "AZ failure / singleton (recoverable-instance)", "region failure / singleton (recoverable-instance)",
-        ]);
+        assert.deepEqual(rows.filter((r) => r.status !== "ok").map((r) => `${r.disruption} / ${r.component}`), []);
+        assert.ok(row(rows, "region failure", "singleton (recoverable-instance)").notes[0].startsWith(
+            "singleton-recoverable-instance-snapshots copies each snapshot (every 12 h) to us-west-2, encrypted=true with dr's key, kept 7 days;"));
         assert.deepEqual(resilienceFailures(rows), []);
     });
 
@@ -187,7 +192,10 @@ describe("report: resilience (RTO/RPO estimates)", function () {
         assert.equal(row(ebsRows, "instance failure", "singleton (multi-az-asg-ebs)").rpoMinutes, 0);
         const az = row(ebsRows, "AZ failure", "singleton (multi-az-asg-ebs)");
         assert.equal(az.rpoMinutes, 60);
-        assert.equal(az.meetsRpo, false);
+        assert.equal(az.meetsRpo, true, "60 min meets the singleton's 1440");
+        // decision 15 + restore 5 + boot 5 + EIP 0.25; RPO: hourly snapshots + the 60 min copy.
+        assert.deepEqual([row(ebsRows, "region failure", "singleton (multi-az-asg-ebs)").rtoMinutes,
+            row(ebsRows, "region failure", "singleton (multi-az-asg-ebs)").rpoMinutes], [25.25, 120]);
 
         const standby = await quietPlan({ dir: DIR, stack: "prod", configOverrides: { "pilot-light:singletonMode": "standby-failover" } });
         const standbyRows = assessResilience({ prod: standby, drStandby, drPromoted, promotion });
@@ -196,6 +204,18 @@ describe("report: resilience (RTO/RPO estimates)", function () {
         assert.equal(sf.rpoMinutes, null, "the standby has its own volume");
         assert.equal(effectiveAssumptions({ prod: standby, drStandby, drPromoted }).find((a) => a.id === "standby-failover-alarm")!.fromPlan,
             "singleton-standby-failover-primary-failed: 5 × 60 s");
+    });
+
+    it("counts one NAT gateway for all AZs, and a singleton without a copy in dr, as not covered", async () => {
+        const single = await quietPlan({ dir: DIR, stack: "prod", configOverrides: { "pilot-light:natGatewayPerAz": "false" } });
+        const egress = row(assessResilience({ prod: single, drStandby, drPromoted, promotion }), "AZ failure", "egress (NAT gateway)");
+        assert.equal(egress.rtoMinutes, null);
+        assert.equal(egress.status, "advisory");
+        assert.match(egress.notes[0], /^1 NAT gateway for 3 AZs: if its AZ fails, app servers in the other AZs lose egress \(S3 media, Secrets Manager\) and replacements cannot boot/);
+        const noCopy = { ...prod, resources: prod.resources.filter((r) => r.type !== "aws:dlm/lifecyclePolicy:LifecyclePolicy") };
+        const region = row(assessResilience({ prod: noCopy, drStandby, drPromoted, promotion, strict: true }), "region failure", "singleton (recoverable-instance)");
+        assert.deepEqual([region.rtoMinutes, region.rpoMinutes, region.status], [null, null, "failure"]);
+        assert.deepEqual(region.notes, ["Not covered: no snapshot policy copies the singleton's data volume to dr's region (us-west-2)."]);
     });
 
     it("gives an unlisted type the default duration and names it", () => {
@@ -220,11 +240,11 @@ describe("report: resilience (RTO/RPO estimates)", function () {
 
     it("renders the rows as text and as the --json array", () => {
         const text = renderResilienceTable(rows);
-        assert.match(text, /^ESTIMATED RTO\/RPO vs targets \(RTO 60 min, RPO 15 min\): 11 of 14 rows meet both, 3 miss\./);
+        assert.match(text, /^ESTIMATED RTO\/RPO vs targets \(RTO 60 min, RPO 15 min\): 14 of 14 rows meet both\./);
         const siteRow = row(rows, "region failure", "web tier");
         const esc = (n: number | null) => String(n).replace(".", "\\.");
         assert.match(text, new RegExp(`\\nregion failure +web tier +${esc(siteRow.rtoMinutes)} min +${esc(siteRow.rpoMinutes)} min +ok\\n`));
-        assert.match(text, /\nAZ failure +egress \(NAT gateway\) +not covered ✗ +0 min +advisory\n/);
+        assert.match(text, /\nAZ failure +egress \(NAT gateway\) +0 min +0 min +ok\n/);
         assert.match(text, new RegExp(`Critical path of the promotion: ${esc(siteRow.criticalPath!.minutes)} min\\n {2}at +0 min {2}create aws:elasticache/replicationGroup:ReplicationGroup app-cache-redis`));
         const json = resilienceJson(rows);
         assert.deepEqual(Object.keys(json[0]), ["disruption", "component", "rtoMinutes", "rpoMinutes", "rtoTargetMinutes", "rpoTargetMinutes",

@@ -40,9 +40,9 @@ describe("config: parseConfig", () => {
                 dbAllocatedStorageGb: 50, backupRetentionDays: 7, backupReplicationRetentionDays: 7, replicaLagAlarmSeconds: 300,
                 appInstanceType: "t3.medium", appMinSize: 2, appMaxSize: 4, appDesiredCapacity: 2,
                 cacheNodeType: "cache.t4g.small", customAmiId: undefined, domainName: undefined,
-                hostedZoneId: undefined, singletonMode: "recoverable-instance", singletonInstanceType: "t3.small", tags: {},
+                hostedZoneId: undefined, singletonMode: "recoverable-instance", natGatewayPerAz: true, singletonInstanceType: "t3.small", tags: {},
                 drill: false, hardened: false, reverseReplication: false, rebuildFromPeer: false, databaseGeneration: 1, standbyLoadBalancer: false,
-                mediaStorageGb: 100, mediaMonthlyWriteGb: 10, dbMonthlyChangeGb: 20, rtoTargetMinutes: 60, rpoTargetMinutes: 15,
+                mediaStorageGb: 100, mediaMonthlyWriteGb: 10, dbMonthlyChangeGb: 20, rtoTargetMinutes: 60, singletonRpoTargetMinutes: 1440, rpoTargetMinutes: 15,
             });
         assert.ok(Object.isFrozen(cfg));
     });

@@ -101,7 +101,7 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
             assert.strictEqual(redis.inputs.automaticFailoverEnabled, true);
             assert.strictEqual(redis.inputs.multiAzEnabled, true);
             one(prod, "aws:lb/loadBalancer:LoadBalancer");
-            one(prod, "aws:ec2/natGateway:NatGateway");
+            assert.strictEqual(ofType(prod, "aws:ec2/natGateway:NatGateway").length, 3, "a NAT gateway per AZ");
             const asg = one(prod, "aws:autoscaling/group:Group");
             assert.strictEqual(asg.inputs.vpcZoneIdentifiers.length, 3);
             assert.strictEqual(asg.inputs.healthCheckType, "ELB");

@@ -15,7 +15,7 @@ import * as aws from "@pulumi/aws";
 import { Environment, handlerPath, scopedFunction, SINGLETON_TAG, Statement } from "../common";
 import { DATA_TAG, LAUNCH_TOKEN_TAG, RETIRED_TAG, TERMINATE_TOKEN_TAG } from "./lifecycle";
 import { servicePrincipal } from "../../partition";
-import { snapshotPolicy, snapshotScheduleProblems } from "../snapshots";
+import { snapshotPolicy, snapshotScheduleProblems, type SnapshotCopy } from "../snapshots";
 import { assertValid } from "../../validate";
 
 export interface EbsStateArgs {
@@ -36,6 +36,8 @@ export interface EbsStateArgs {
     snapshotRetainCount?: number;
     /** Retention of the handlers' logs in days. Defaults to `30`. */
     logRetentionDays?: number;
+    /** Copy each scheduled snapshot to another region. Defaults to none. */
+    snapshotCopy?: SnapshotCopy;
     /** Account, region and partition. */
     env: Environment;
     /** Tags for every taggable child. Defaults to none. */
@@ -143,7 +145,7 @@ export class EbsState extends pulumi.ComponentResource {
 
         const dlm = snapshotPolicy(this, name, {
             subject: args.singleton, targetTags: { [DATA_TAG]: args.singleton },
-            intervalHours: interval, retainCount: retain, partition, tags,
+            intervalHours: interval, retainCount: retain, partition, copyTo: args.snapshotCopy, tags,
         });
 
         this.launchFunctionArn = arns.launch;

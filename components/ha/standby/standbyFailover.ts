@@ -70,7 +70,7 @@ export class StandbyFailover extends pulumi.ComponentResource {
             vpcId: args.vpcId, imageId: args.imageId, instanceType: args.instanceType, tenancy: args.tenancy,
             dataVolumeGb: args.dataVolumeGb, recoverEvaluationPeriods: args.recoverEvaluationPeriods,
             notificationTopicArn: args.notificationTopicArn, securityGroupId: sg.id, instanceProfileName: profile.name,
-            serviceUnit: args.serviceUnit, tags: args.tags,
+            serviceUnit: args.serviceUnit, snapshotCopy: args.snapshotCopy, tags: args.tags,
         };
         const primary = new RecoverableInstance(`${name}-primary`, { ...common, subnet: primarySubnet, elasticIp: { eip, associate: true } }, { parent: this });
         const standby = new RecoverableInstance(`${name}-standby`, { ...common, subnet: standbySubnet, elasticIp: { eip, associate: false } }, { parent: this });

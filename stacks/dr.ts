@@ -6,7 +6,7 @@
 // app tier is built; prod is not touched.
 import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../components/basic";
-import { LogBucket } from "../components/logs";
+import { LogBucket, vpcFlowLog } from "../components/logs";
 import { BackupReplication, Database, secretReplicaArn } from "../components/database";
 import { FailoverDns } from "../components/dns";
 import { AppImage } from "../components/image";
@@ -26,6 +26,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     const media = new MediaBucket("media", { tags });
     // Made in standby too: promotion then creates no bucket, and failback keeps the logs.
     const logs = new LogBucket("logs", { tags });
+    vpcFlowLog("network-flow-log", network.vpcId, logs.bucketArn, tags);
 
     const database = new Database(DATABASE_COMPONENT_NAME, {
         // Promotion keeps the resource (same URN): only its kind's inputs change, in place.

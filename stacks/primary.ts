@@ -3,7 +3,7 @@
 // dr region, and media replicated to dr's bucket once dr exists (bootstrap step 3).
 import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../components/basic";
-import { LogBucket } from "../components/logs";
+import { LogBucket, vpcFlowLog } from "../components/logs";
 import { Database, DatabaseKind } from "../components/database";
 import { FailoverDns } from "../components/dns";
 import { SingletonService } from "../components/ha";
@@ -26,6 +26,7 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
         tags: dr ? tags : { ...tags, [`${NAMESPACE}:bootstrap`]: "awaiting-dr" },
     });
     const logs = new LogBucket("logs", { tags });
+    vpcFlowLog("network-flow-log", network.vpcId, logs.bucketArn, tags);
     if (dr) {
         new MediaReplication("media-replication", { sourceBucket: media, destinationBucketArn: dr.mediaBucketArn, tags });
     }

@@ -15,6 +15,13 @@ import { DATA_CLASS_TAG } from "../dataClass";
 export const LOG_RETENTION_DAYS = 90;
 /** The key prefix the ALB writes under (ELB appends `AWSLogs/<account>/elasticloadbalancing/...`). */
 export const ACCESS_LOG_PREFIX = "alb";
+/** The key prefix VPC flow logs are delivered under (the service appends `AWSLogs/<account>/vpcflowlogs/...`). */
+export const FLOW_LOG_PREFIX = "vpc";
+/**
+ * The service that delivers VPC flow logs to S3, the same name in every partition.
+ * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html
+ */
+export const LOG_DELIVERY_SERVICE = "delivery.logs.amazonaws.com";
 
 /**
  * Elastic Load Balancing's account per region, the principal that writes access logs in the
@@ -95,6 +102,15 @@ export class LogBucket extends pulumi.ComponentResource {
                     Action: "s3:PutObject",
                     Resource: pulumi.interpolate`${bucket.arn}/${ACCESS_LOG_PREFIX}/AWSLogs/${accountId}/*`,
                 }, {
+                    // AWS's bucket policy for flow logs to S3, scoped to this account's deliveries.
+                    // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html
+                    Sid: "FlowLogsWrite", Effect: "Allow", Principal: { Service: LOG_DELIVERY_SERVICE }, Action: "s3:PutObject",
+                    Resource: pulumi.interpolate`${bucket.arn}/${FLOW_LOG_PREFIX}/AWSLogs/${accountId}/*`,
+                    Condition: { StringEquals: { "aws:SourceAccount": accountId, "s3:x-amz-acl": "bucket-owner-full-control" } },
+                }, {
+                    Sid: "FlowLogsAclCheck", Effect: "Allow", Principal: { Service: LOG_DELIVERY_SERVICE }, Action: "s3:GetBucketAcl",
+                    Resource: bucket.arn, Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+                }, {
                     Sid: "HttpsOnly", Effect: "Deny", Principal: "*", Action: "s3:*",
                     Resource: [bucket.arn, pulumi.interpolate`${bucket.arn}/*`],
                     Condition: { Bool: { "aws:SecureTransport": "false" } },
@@ -102,7 +118,8 @@ export class LogBucket extends pulumi.ComponentResource {
             }),
         }, { parent });
         this.bucketName = pulumi.all([bucket.bucket, policy.id]).apply(([b]) => b);
-        this.bucketArn = bucket.arn;
+        // Also after the policy: a flow log checks it may deliver when it is created.
+        this.bucketArn = pulumi.all([bucket.arn, policy.id]).apply(([a]) => a);
         this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn });
     }
 }

@@ -319,6 +319,11 @@ export const HANDLERS: Record<string, Handler> = {
         run.notes.push(`${r.name}: DLM snapshots (keeping ${keep.length > 0 ? keep.join("/") : "?"} per schedule) are billed per GB-month of changed blocks `
             + `at ${figureText(run, { field: "ebsSnapshotGbMonth" })}/GB-month; not estimated (change rate unknown offline).`);
     },
+    "aws:ec2/flowLog:FlowLog": (r, run) => {
+        // No figure in the price table yet, and the volume follows the traffic: said so, never 0.
+        run.notes.push(`${r.name}: VPC flow logs are billed per GB delivered to S3 as CloudWatch vended logs `
+            + "(https://aws.amazon.com/cloudwatch/pricing/), plus their S3 storage; not estimated (traffic unknown offline).");
+    },
     "aws:ec2/amiCopy:AmiCopy": (r, run) => {
         run.notes.push(`${r.name}: the copied AMI's EBS snapshots are billed at ${figureText(run, { field: "ebsSnapshotGbMonth" })}/GB-month of image data; not estimated (image size unknown offline).`);
     },

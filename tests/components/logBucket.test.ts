@@ -43,9 +43,14 @@ describe("logs/LogBucket", () => {
         assert.deepEqual([rule.status, rule.expiration, rule.noncurrentVersionExpiration], ["Enabled", { days: 90 }, { noncurrentDays: 1 }]);
     });
 
-    it("lets us-west-2's ELB account put access logs under alb/, and denies plain HTTP", () => {
+    it("lets us-west-2's ELB account put access logs under alb/, log delivery put this account's flow logs under vpc/, and denies plain HTTP", () => {
         const policy = JSON.parse(rec.one(`${S3}bucketPolicy:BucketPolicy`, "logs-policy").inputs.policy);
-        const [elb, https] = policy.Statement;
+        const [elb, flow, acl, https] = policy.Statement;
+        assert.deepEqual([flow.Effect, flow.Principal, flow.Action], ["Allow", { Service: "delivery.logs.amazonaws.com" }, "s3:PutObject"]);
+        assert.match(flow.Resource, /\/vpc\/AWSLogs\/[0-9]+\/\*$/);
+        assert.equal(flow.Condition.StringEquals["s3:x-amz-acl"], "bucket-owner-full-control");
+        assert.deepEqual([acl.Principal, acl.Action, acl.Condition.StringEquals["aws:SourceAccount"]],
+            [{ Service: "delivery.logs.amazonaws.com" }, "s3:GetBucketAcl", flow.Condition.StringEquals["aws:SourceAccount"]]);
         assert.deepEqual([elb.Effect, elb.Principal, elb.Action], ["Allow", { AWS: "arn:aws:iam::797873946194:root" }, "s3:PutObject"]);
         assert.match(elb.Resource, /\/alb\/AWSLogs\/[0-9]+\/\*$/);
         assert.deepEqual([https.Effect, https.Principal, https.Action, https.Condition], ["Deny", "*", "s3:*", { Bool: { "aws:SecureTransport": "false" } }]);
@@ -65,5 +70,17 @@ describe("ALB access logs: the bucket policy's principal", () => {
         for (const region of ["me-central-1", "ap-southeast-4", "il-central-1", "ca-west-1"]) {
             assert.deepEqual(elbLogPrincipal(region, "aws"), { Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, region);
         }
+    });
+});
+
+describe("logs/vpcFlowLog", () => {
+    it("logs all traffic of the VPC to the bucket under vpc/, in 10-minute files", async () => {
+        const rec = await recordResources("us-west-2");
+        const { vpcFlowLog } = await import("../../components/logs/flowLogs");
+        vpcFlowLog("flow", "vpc-0123", "arn:aws:s3:::pilot-light-logs", { Project: "pilot-light" });
+        await rec.settle();
+        const f = rec.one("aws:ec2/flowLog:FlowLog", "flow").inputs;
+        assert.deepEqual([f.vpcId, f.trafficType, f.logDestinationType, f.logDestination, f.maxAggregationInterval],
+            ["vpc-0123", "ALL", "s3", "arn:aws:s3:::pilot-light-logs/vpc/", 600]);
     });
 });

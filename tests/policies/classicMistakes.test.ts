@@ -34,6 +34,7 @@ describe("classic mistakes fixture", () => {
             "secrets-not-in-user-data web",             // ADMIN_PASSWORD in user data (AWS in Action ch. 11)
             "sg-no-all-traffic-egress-to-internet web-sg", // every protocol out to 0.0.0.0/0
             "sg-no-ssh-rdp-from-internet web-sg",       // SSH open to 0.0.0.0/0 (AWS in Action ch. 11)
+            "vpc-flow-logs-enabled vpc",                // no flow log: nothing to investigate traffic with
         ]);
         assert.ok(violations.every((v) => v.level === "mandatory"));
     });

@@ -136,6 +136,6 @@ describe("conformance: the real policy pack, run as the CLI runs it, agrees with
             label: "classic mistakes",
             plan: { ...run, project: "classic-mistakes", stack: "dev", region: "us-east-1", promote: false, config: { "aws:region": "us-east-1" }, peers: [] },
         });
-        assert.equal(rows.length, 13);
+        assert.equal(rows.length, 14);
     });
 });

@@ -56,6 +56,16 @@ const cases: Case[] = [
         expected: [{ name: "data", message: "volume \"data\" is not targeted by any enabled DLM snapshot policy; tag it with a policy's targetTags or add a policy for it" }],
     },
     {
+        title: "a VPC without a flow log", policy: "vpc-flow-logs-enabled",
+        breakIt: (s) => { s.get("vpc-flow-log").propertyDependencies.vpcId = []; },
+        expected: [{ name: "vpc", message: "VPC \"vpc\" has no flow log; add an aws.ec2.FlowLog with its vpcId (components/logs/flowLogs.ts)" }],
+    },
+    {
+        title: "a second VPC the flow log does not cover", policy: "vpc-flow-logs-enabled",
+        breakIt: (s) => { s.add(res("aws:ec2/vpc:Vpc", "vpc-2", { cidrBlock: "10.1.0.0/16" })); },
+        expected: [{ name: "vpc-2", message: "VPC \"vpc-2\" has no flow log; add an aws.ec2.FlowLog with its vpcId (components/logs/flowLogs.ts)" }],
+    },
+    {
         title: "an ALB without access logs", policy: "alb-access-logs",
         breakIt: (s) => { delete s.get("web", "aws:lb/loadBalancer:LoadBalancer").inputs.accessLogs; },
         expected: [{ name: "web", message: "load balancer \"web\" writes no access logs; set accessLogs.enabled to true and accessLogs.bucket" }],

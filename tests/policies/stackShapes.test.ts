@@ -53,6 +53,7 @@ const EXPECTED: Record<string, string[][]> = {
         ["sg-no-all-traffic-egress-to-internet", "mandatory", "singleton-recoverable-instance-out", "security group egress rule \"singleton-recoverable-instance-out\" allows all traffic out to 0.0.0.0/0; name the protocol and ports it needs (e.g. tcp 443)"],
         ["sg-no-ssh-rdp-from-internet", "mandatory", "network-alb-in-http-world", "security group ingress rule \"network-alb-in-http-world\" allows tcp 22-22 from 0.0.0.0/0 (opens SSH 22)"],
         ["target-group-health-check", "mandatory", "app-web-tg", "target group \"app-web-tg\" checks health every 120 s; use at most 60 s"],
+        ["vpc-flow-logs-enabled", "mandatory", "network-vpc", "VPC \"network-vpc\" has no flow log; add an aws.ec2.FlowLog with its vpcId (components/logs/flowLogs.ts)"],
     ],
     "prod, singleton without its recover alarm": [
         ["ec2-instance-has-recover-alarm", "mandatory", INSTANCE, `instance "${INSTANCE}" has no CloudWatch alarm with an ec2:recover action watching it`],

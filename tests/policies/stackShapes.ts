@@ -101,6 +101,7 @@ async function prodBroken(): Promise<StackShape> {
     edit(named(plan, "media-versioning"), (p) => { p.versioningConfiguration = { status: "Suspended" }; });
     edit(named(plan, "media-public-access"), (p) => { p.blockPublicAcls = false; });
     remove(plan, "media-sse");
+    remove(plan, "network-flow-log");
     edit(named(plan, "app-web-alb"), (p) => {
         p.enableDeletionProtection = false;
         delete p.accessLogs;

@@ -62,6 +62,8 @@ const DR_TAGS = { "pilot-light:role": "dr" };
 /** A prod stack that every policy passes (a deep copy: shared tag objects must not leak between tests): web tier, standalone instance, database, media bucket, cache, IAM. */
 export function compliantProd(): Stack {
     const vpc = res("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16", tags: TAGS });
+    const flowLog = res("aws:ec2/flowLog:FlowLog", "vpc-flow-log", { vpcId: "vpc-1", trafficType: "ALL", logDestinationType: "s3", logDestination: "arn:aws:s3:::logs/vpc/", tags: TAGS });
+    link(flowLog, "vpcId", vpc);
     const subnetA = res("aws:ec2/subnet:Subnet", "private-us-east-1a", { vpcId: "vpc-1", availabilityZone: "us-east-1a", tags: TAGS });
     const subnetB = res("aws:ec2/subnet:Subnet", "private-us-east-1b", { vpcId: "vpc-1", availabilityZone: "us-east-1b", tags: TAGS });
     const sg = res("aws:ec2/securityGroup:SecurityGroup", "web-sg", {
@@ -121,7 +123,7 @@ export function compliantProd(): Stack {
         ] }) }],
         tags: TAGS,
     });
-    return new Stack([vpc, subnetA, subnetB, sg, lt, tg, asg, alb, cert, https, http, bastion, recover, db, cache, role,
+    return new Stack([vpc, flowLog, subnetA, subnetB, sg, lt, tg, asg, alb, cert, https, http, bastion, recover, db, cache, role,
         ...bucketSet("media", TAGS, true)]).clone();
 }
 

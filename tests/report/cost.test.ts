@@ -139,6 +139,8 @@ describe("report: cost estimate", function () {
         // The log bucket it writes to is said to be unestimated, at S3 Standard's rate, not counted as 0.
         assert.ok(idle.notes.includes("logs-bucket: logs are billed as S3 Standard storage at $0.023/GB-month, kept 90 days, "
             + "plus the PUT requests that write them; not estimated (traffic unknown offline)."), idle.notes.join("\n"));
+        assert.ok(idle.notes.includes("network-flow-log: VPC flow logs are billed per GB delivered to S3 as CloudWatch vended logs "
+            + "(https://aws.amazon.com/cloudwatch/pricing/), plus their S3 storage; not estimated (traffic unknown offline)."), idle.notes.join("\n"));
         // Promoted, the same ALB serves: 1 LCU on average (5.84), as prod's.
         assertMoney(serving.byComponent["app-standby (AppStandby)"], 16.425 + 5.84 + 7.3 + 0.8, "promoted");
         assert.deepStrictEqual(idle.unpriced, []);

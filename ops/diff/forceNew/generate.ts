@@ -110,8 +110,11 @@ function tableEntry(token: string, spec: ResourceSpec, src: ProviderSource, sdk:
     // The index also maps each Terraform resource to its package and CRUD functions: check the manifest against it.
     const indexed = src.file(`index/resources/${spec.terraform}.json`);
     if (indexed !== undefined) {
-        const { namespace, create_index: create } = JSON.parse(indexed);
-        if (!String(namespace).endsWith(spec.dir) || (/^func\./.test(create) && !String(create).startsWith(`func.${spec.decl}`))) {
+        const { namespace, create_index: create, schema_index: schema } = JSON.parse(indexed);
+        // The schema's own function names it when the CRUD functions do not (aws_flow_log:
+        // schema func.resourceFlowLog, create func.resourceLogFlowCreate).
+        const declared = schema === `func.${spec.decl}.goindex` || !/^func\./.test(create) || String(create).startsWith(`func.${spec.decl}`);
+        if (!String(namespace).endsWith(spec.dir) || !declared) {
             throw new Error(`${token}: the index puts ${spec.terraform} in ${namespace} with ${create}, not ${spec.dir} ${spec.decl}`);
         }
     }

@@ -65,6 +65,7 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": aws("aws_default_security_group", "ec2", "resourceDefaultSecurityGroup"),
     "aws:ec2/eip:Eip": aws("aws_eip", "ec2", "resourceEIP"),
     "aws:ec2/eipAssociation:EipAssociation": aws("aws_eip_association", "ec2", "resourceEIPAssociation"),
+    "aws:ec2/flowLog:FlowLog": aws("aws_flow_log", "ec2", "resourceFlowLog"),
     "aws:ec2/instance:Instance": aws("aws_instance", "ec2", "resourceInstance"),
     "aws:ec2/internetGateway:InternetGateway": aws("aws_internet_gateway", "ec2", "resourceInternetGateway"),
     "aws:ec2/launchTemplate:LaunchTemplate": aws("aws_launch_template", "ec2", "resourceLaunchTemplate"),

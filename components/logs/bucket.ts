@@ -18,8 +18,10 @@ export const ACCESS_LOG_PREFIX = "alb";
 /** The key prefix VPC flow logs are delivered under (the service appends `AWSLogs/<account>/vpcflowlogs/...`). */
 export const FLOW_LOG_PREFIX = "vpc";
 /**
- * The service that delivers VPC flow logs to S3, the same name in every partition.
- * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html
+ * The service that delivers VPC flow logs to S3, assumed the same name in every partition
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-permissions.html; the provider's
+ * partition table gives `.amazonaws.com.cn` only to logs, codedeploy and elasticmapreduce). Not
+ * confirmed against a China-region page: check before the first `pulumi up` in aws-cn.
  */
 export const LOG_DELIVERY_SERVICE = "delivery.logs.amazonaws.com";
 

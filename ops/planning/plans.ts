@@ -84,8 +84,12 @@ export async function planTrio(opts: PlanCliOptions, plan: StackPlan, change: Pl
     const { role, peerStack } = plan.settings;
     const peer = peerStack.split("/").pop()!;
     const overrides = qualify(opts);
+    // The reports' "dr promoted" is a failover, which ends a drill: a dr planned as a drill
+    // (--set drill=true, without --promote) is compared with its promotion, drill off.
+    const promotedOverrides = { ...overrides, [`${plan.project}:drill`]: "false" };
     const planDr = (promote: boolean) => planIn({
-        dir: opts.dir, stack: role === "dr" ? opts.stack : peer, promote, configOverrides: role === "dr" ? overrides : {},
+        dir: opts.dir, stack: role === "dr" ? opts.stack : peer, promote,
+        configOverrides: role !== "dr" ? {} : promote && opts.promote !== true ? promotedOverrides : overrides,
     });
     const prod = role === "primary" ? plan : await planIn({ dir: opts.dir, stack: peer });
     // --promote's diff already planned standby, with the same --set values.

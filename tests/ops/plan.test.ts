@@ -67,6 +67,15 @@ describe("ops: the plan command", function () {
         assert.deepStrictEqual(JSON.parse(r.stdout).outputs, JSON.parse((await plan(["--stack", "dr", "--promote", "--json"])).stdout).outputs);
     });
 
+    it("plans a drill (--set drill=true) with its reports, whose promoted dr ends the drill; --promote with it stays refused", async () => {
+        const drill = await plan(["--stack", "dr", "--set", "drill=true", "--json"]);
+        assert.strictEqual(drill.code, 0, drill.stderr);
+        assert.ok(JSON.parse(drill.stdout).resources.some((r: { type: string }) => r.type === "aws:autoscaling/group:Group"), "a drill builds the app tier");
+        const both = await plan(["--stack", "dr", "--promote", "--set", "drill=true"]);
+        assert.strictEqual(both.code, 2);
+        assert.match(both.stderr, /pilot-light:drill: true is not allowed together with pilot-light:promote true; a drill keeps the replica un-promoted\. Set one of them\./);
+    });
+
     it("prints its usage on stdout and exits 0 for --help, loading none of the planner", async () => {
         const r = await plan(["--help"]);
         assert.deepStrictEqual([r.code, r.stderr], [0, ""]);

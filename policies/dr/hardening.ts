@@ -33,7 +33,8 @@ export const drPromotedHardening: StackValidationPolicy = {
         const lacking = args.resources
             .filter((r) => tagsOf(r.props)[HARDENED_TAG] !== "true")
             .map(shortfall)
-            .filter((s): s is string => s !== undefined);
+            .filter((s): s is string => s !== undefined)
+            .sort(); // stable wording whatever order the program registers its resources in
         if (lacking.length > 0) {
             reportViolation(`the dr stack is promoted and serves production but is not hardened: ${lacking.join("; ")}; `
                 + `run \`${HARDEN_STEP}\` (sets pilot-light:hardened true and runs pulumi up; online, nothing is replaced)`);

@@ -17,9 +17,9 @@ export interface StackShape {
 }
 
 /** What dr-promoted-hardening reports on dr promoted from the committed config (a literal, not the policy's text). */
-// In the plan's order: the ALB registers after the log bucket's policy it writes to.
-export const NOT_HARDENED = "the dr stack is promoted and serves production but is not hardened: replication group \"app-cache-redis\" has no automatic failover; "
-    + "load balancer \"app-web-alb\" has no deletion protection; database \"database-mysql\" is single-AZ; "
+// Sorted, so the wording does not follow the program's registration order.
+export const NOT_HARDENED = "the dr stack is promoted and serves production but is not hardened: database \"database-mysql\" is single-AZ; "
+    + "load balancer \"app-web-alb\" has no deletion protection; replication group \"app-cache-redis\" has no automatic failover; "
     + "run `npm run runbook -- harden` (sets pilot-light:hardened true and runs pulumi up; online, nothing is replaced)";
 
 const DOMAIN = { "pilot-light:domainName": "www.example.com", "pilot-light:hostedZoneId": "Z0123456789ABCDEFGHIJ" };

@@ -12,8 +12,7 @@ import { gunzipSync } from "zlib";
 import {
     BOOT_FILE_NAMES, bootFile, encodeUserData, renderUserData, shellQuote, UserDataConfig, userDataProblems,
 } from "../../components/app/userData";
-
-const SHELLCHECK = "/usr/bin/shellcheck";
+import { assertShellcheckClean, SHELLCHECK_USED } from "../support/shellcheck";
 
 const config = (over: Partial<UserDataConfig> = {}): UserDataConfig => ({
     region: "us-east-1",
@@ -43,21 +42,10 @@ describe("app/renderUserData", () => {
     before(() => { dir = mkdtempSync(join(tmpdir(), "pilot-light-userdata-")); });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    function shellcheck(script: string, file: string): void {
-        const probe = spawnSync(SHELLCHECK, ["--version"]);
-        if (probe.error || probe.status !== 0) {
-            assert.fail(`shellcheck is required for this test but was not found at ${SHELLCHECK}; install it (apt-get install shellcheck)`);
-        }
-        const path = join(dir, file);
-        writeFileSync(path, script);
-        const result = spawnSync(SHELLCHECK, ["-s", "bash", path], { encoding: "utf8" });
-        assert.equal(result.status, 0, `shellcheck -s bash reported problems in ${file}:\n${result.stdout}${result.stderr}`);
-    }
-
-    it("passes shellcheck, and so does the boot program it installs", () => {
-        shellcheck(renderUserData(config()), "user-data.sh");
-        shellcheck(renderUserData(config({ region: "cn-north-1", mediaMountPath: "/srv/media", siteUrl: "http://a-1.cn-north-1.elb.amazonaws.com.cn" })), "user-data-cn.sh");
-        shellcheck(bootFile("boot.sh"), "boot.sh");
+    it(`passes shellcheck (${SHELLCHECK_USED}), and so does the boot program it installs`, async () => {
+        await assertShellcheckClean(renderUserData(config()), "user-data.sh");
+        await assertShellcheckClean(renderUserData(config({ region: "cn-north-1", mediaMountPath: "/srv/media", siteUrl: "http://a-1.cn-north-1.elb.amazonaws.com.cn" })), "user-data-cn.sh");
+        await assertShellcheckClean(bootFile("boot.sh"), "boot.sh");
     });
 
     it("is a strict bash script that bash itself parses, and so is the boot program", () => {
@@ -113,7 +101,7 @@ describe("app/renderUserData", () => {
         assert.doesNotMatch(heredoc(script, "/etc/pilot-light/app.env", "PILOT_LIGHT_APP_ENV"), /password|token=/i);
     });
 
-    it("keeps a value with quotes, $, backticks and command substitutions literal when the env file is sourced", () => {
+    it(`keeps a value with quotes, $, backticks and command substitutions literal when the env file is sourced (${SHELLCHECK_USED})`, async () => {
         const evil = `db'; touch PWNED; echo '$(touch PWNED)\`touch PWNED\`"$HOME\\`;
         const arn = `arn:aws:secretsmanager:us-east-1:123456789012:secret:x'$(id)`;
         const script = renderUserData(config({ dbHost: evil, cacheAuthSecretArn: arn }));
@@ -123,7 +111,7 @@ describe("app/renderUserData", () => {
             { cwd: dir, encoding: "utf8" });
         assert.equal(out, `${evil}\n${arn}`);
         assert.equal(spawnSync("test", ["-e", join(dir, "PWNED")]).status, 1, "no command ran");
-        shellcheck(script, "user-data-evil.sh");
+        await assertShellcheckClean(script, "user-data-evil.sh");
     });
 
     it("quotes for bash with the '\\'' idiom", () => {

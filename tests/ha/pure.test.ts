@@ -2,12 +2,13 @@
 // the generated user data, checked with shellcheck.
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { commonProblems, recoverabilityProblems, subnetProblems } from "../../components/ha/recoverability";
 import { SINGLETON_MODES, singletonServiceProblems } from "../../components/ha/singletonService";
 import { EVERY_BOOT_CLOUD_CONFIG, singletonBootScript, singletonUserData } from "../../components/ha/userData";
+import { assertShellcheckClean, SHELLCHECK_USED } from "../support/shellcheck";
 
 describe("ha: recoverabilityProblems", () => {
     it("accepts recoverable types, metal sizes included, with default or dedicated tenancy", () => {
@@ -73,23 +74,9 @@ describe("ha: shared argument validators", () => {
 });
 
 describe("ha: user data", () => {
-    const shellcheck = "/usr/bin/shellcheck";
-    function check(script: string): void {
-        if (!existsSync(shellcheck)) {
-            assert.fail(`${shellcheck} is missing: install shellcheck (CI does) to check the generated user data`);
-        }
-        const file = join(mkdtempSync(join(tmpdir(), "ha-userdata-")), "user-data.sh");
-        writeFileSync(file, script);
-        try {
-            execFileSync(shellcheck, ["-s", "bash", file], { encoding: "utf8" });
-        } catch (e: any) {
-            assert.fail(`shellcheck found problems in the user data:\n${e.stdout ?? e.message}`);
-        }
-    }
-
-    it("pattern 2: moves the EIP to itself with an IMDSv2 token and --allow-reassociation", () => {
+    it(`pattern 2: moves the EIP to itself with an IMDSv2 token and --allow-reassociation (${SHELLCHECK_USED})`, async () => {
         const script = singletonBootScript({ elasticIpAllocationId: "eipalloc-0123456789abcdef0", serviceUnit: "jenkins" });
-        check(script);
+        await assertShellcheckClean(script, "user-data.sh");
         assert.match(script, /X-aws-ec2-metadata-token-ttl-seconds/);
         assert.match(script, /imds instance-id/);
         assert.match(script, /imds placement\/region/);
@@ -98,13 +85,13 @@ describe("ha: user data", () => {
         assert.doesNotMatch(script, /password|secret.?access|AKIA[0-9A-Z]{16}/i);
     });
 
-    it("pattern 3: waits for the (NVMe-renamed) data device before mounting and starting the service", () => {
+    it(`pattern 3: waits for the (NVMe-renamed) data device before mounting and starting the service (${SHELLCHECK_USED})`, async () => {
         const script = singletonBootScript({
             elasticIpAllocationId: "eipalloc-0123456789abcdef0",
             dataVolume: { deviceName: "/dev/sdf", mountPath: "/var/lib/jenkins", waitSeconds: 900 },
             serviceUnit: "jenkins",
         });
-        check(script);
+        await assertShellcheckClean(script, "user-data.sh");
         assert.match(script, /ebsnvme-id -b "\$dev"/);
         assert.match(script, /nvme id-ctrl -v "\$dev"/);
         assert.match(script, /deadline=\$\(\( \$\(date \+%s\) \+ 900 \)\)/);

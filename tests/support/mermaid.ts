@@ -7,10 +7,9 @@
 // grammar (jison) that decides whether the text is a valid flowchart is Mermaid's own.
 import * as fs from "fs";
 import * as path from "path";
+import { importEsm } from "./esm";
 
 const ROOT = path.join(__dirname, "..", "..");
-// A real dynamic import(): the test runner compiles to CommonJS, which would turn it into require().
-const importEsm = new Function("specifier", "return import(specifier)") as (s: string) => Promise<any>;
 
 let mermaid: Promise<any> | undefined;
 

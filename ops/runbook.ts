@@ -18,6 +18,7 @@ import { renderTimeline, RunbookIO, RunbookReport, runSteps, TimelineEvent } fro
 import { automationWorkspace, PulumiWorkspace, recordingWorkspace } from "./runbooks/workspace";
 import { RunCancelledError, setClientPolicy } from "./runbooks/clients";
 import { pulumiCliProblem } from "./runbooks/pulumiCli";
+import { withProgramLogs } from "./offline/console";
 import { offlinePlan, OfflinePlanner } from "./runbooks/failover";
 
 /**
@@ -275,17 +276,7 @@ function configNotes(dir: string, changes: Array<{ stack: string; key: string; v
  * The offline planner with console output routed to stderr: the stack program logs through
  * the Pulumi runtime (console.log/info), which must never mix with the JSON on stdout.
  */
-const quietPlanner: OfflinePlanner = async (request) => {
-    const { log, info } = console;
-    console.log = console.error;
-    console.info = console.error;
-    try {
-        return await offlinePlan(request);
-    } finally {
-        console.log = log;
-        console.info = info;
-    }
-};
+const quietPlanner: OfflinePlanner = (request) => withProgramLogs("stderr", () => offlinePlan(request));
 
 function processEnv(): CliEnv {
     return {

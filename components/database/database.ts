@@ -17,6 +17,7 @@ import { createDatabaseCredentials, MASTER_USERNAME, MYSQL_PORT } from "./creden
 import { ENGINE_LIFECYCLE_SUPPORT, MYSQL_MAJOR_VERSION, PARAMETER_GROUP_FAMILY } from "./engine";
 import { databaseInstanceIdentifier, databaseInstanceName } from "./naming";
 import { createDatabaseKey } from "./kmsKey";
+import { operationsInputs } from "./monitoring";
 import { assertValidDatabaseArgs, MAX_STORAGE_GB } from "./validate";
 
 /** The ReplicaLag alarm threshold unless `replicaLagThresholdSeconds` says otherwise. */
@@ -262,6 +263,8 @@ export class Database extends pulumi.ComponentResource {
             enabledCloudwatchLogsExports: LOG_EXPORTS,
             copyTagsToSnapshot: true,
             applyImmediately: true,
+            // Minor upgrades and Performance Insights, the same on every kind (monitoring.ts).
+            ...operationsInputs(args.instanceClass, key.arn),
             tags: tagged(instanceIdentifier),
         };
 

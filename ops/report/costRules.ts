@@ -140,6 +140,12 @@ function rdsInstance(r: RecordedResource, run: Run): void {
     } else if (extended?.kind === "note") {
         run.notes.push(extended.note);
     }
+    if (r.inputs.performanceInsightsEnabled === true) {
+        // "7 days (the default, free tier)": components/database/monitoring.ts cites it.
+        const days = num(r.inputs.performanceInsightsRetentionPeriod) ?? 7;
+        run.notes.push(days <= 7 ? `${r.name}: Performance Insights keeps 7 days, AWS's free tier: no charge.`
+            : `${r.name}: Performance Insights keeps ${days} days, billed per vCPU-month beyond the free 7 days; not estimated.`);
+    }
     const storageType = String(r.inputs.storageType ?? "gp2");
     const own = num(r.inputs.allocatedStorage);
     const gb = own ?? inheritedStorageGb(run);

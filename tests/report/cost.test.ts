@@ -64,6 +64,12 @@ describe("report: cost estimate", function () {
         promoted = estimateCost(promotedPlan);
     });
 
+    it("says Performance Insights costs nothing at its free 7 days, in every stack", () => {
+        for (const estimate of [prod, standby, promoted]) {
+            assert.ok(estimate.notes.includes("database-mysql: Performance Insights keeps 7 days, AWS's free tier: no charge."), estimate.notes.join("\n"));
+        }
+    });
+
     it("prices prod's Multi-AZ primary at 2× the hourly rate and 2× the storage, plus backups and the binlog sent to dr", () => {
         const urn = "urn:pulumi:prod::pilot-light::pilot-light:database:Database$aws:rds/instance:Instance::database-mysql";
         const base = { urn, type: "aws:rds/instance:Instance", name: "database-mysql", component: "database (Database)" };

@@ -49,7 +49,8 @@ export interface AppTierArgs {
     /**
      * Where the database is. Only the credentials secret's ARN travels, never its value; the
      * instances fetch it at boot. `kmsKeyArn`: the customer-managed key that encrypts that
-     * secret, if any (the instances get kms:Decrypt on it via Secrets Manager only).
+     * secret, if any (the instances get kms:Decrypt on it via Secrets Manager only); the tier's
+     * own secrets (the app secret, the Redis AUTH token) are encrypted with it too.
      */
     database: { address: pulumi.Input<string>; port: pulumi.Input<number>; credentialsSecretArn: pulumi.Input<string>; kmsKeyArn?: pulumi.Input<string> };
     /** The media bucket in this region, mounted on every instance with Mountpoint for Amazon S3 (WordPress's uploads). */
@@ -176,6 +177,7 @@ export class AppTier extends pulumi.ComponentResource {
             nodeType: args.cacheNodeType,
             highAvailability: args.highAvailability,
             auth: standby?.cacheAuth,
+            authKmsKeyArn: args.database.kmsKeyArn,
             tags: haTags,
         }, { parent: this });
 
@@ -194,7 +196,7 @@ export class AppTier extends pulumi.ComponentResource {
             tags: haTags,
         }, { parent: this });
 
-        const appSecretArn = standby?.appSecretArn ?? makeAppSecret(name, tags, this).arn;
+        const appSecretArn = standby?.appSecretArn ?? makeAppSecret(name, tags, this, args.database.kmsKeyArn).arn;
 
         // With a domain both regions serve the same name; without one, each region serves its
         // own load balancer's name, so a promoted dr answers under dr's name (README).

@@ -37,6 +37,8 @@ export interface RedisCacheArgs {
      * creating `<name>-auth-token` here.
      */
     auth?: CacheAuth;
+    /** The customer-managed key of the AUTH token's secret made here (secrets.ts). Defaults to the AWS-managed key. */
+    authKmsKeyArn?: pulumi.Input<string>;
     /** Tags for every taggable child. Defaults to none. */
     tags?: Record<string, string>;
 }
@@ -63,7 +65,7 @@ export class RedisCache extends pulumi.ComponentResource {
         const tags = args.tags ?? {};
 
         // Made here, unless a dr stack made it ahead of time (AppStandby) for its servers' IAM policy to name.
-        const auth = args.auth ?? cacheAuthToken(name, tags, this);
+        const auth = args.auth ?? cacheAuthToken(name, tags, this, args.authKmsKeyArn);
 
         const group = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
             description: `Redis cache of ${name}`,

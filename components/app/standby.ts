@@ -30,7 +30,10 @@ export interface AppStandbyArgs {
      * Must not be empty. The tier's own secrets are made here and added.
      */
     secretArns: pulumi.Input<string>[];
-    /** The KMS key that encrypts one of `secretArns`, if any (Decrypt via Secrets Manager only). */
+    /**
+     * The KMS key that encrypts one of `secretArns`, if any (Decrypt via Secrets Manager only);
+     * the secrets made here are encrypted with it too.
+     */
     kmsKeyArn?: pulumi.Input<string>;
     /** The media bucket the servers mount. */
     mediaBucketArn: pulumi.Input<string>;
@@ -94,9 +97,9 @@ export class AppStandby extends pulumi.ComponentResource implements StandbyParts
         super("pilot-light:app:AppStandby", name, {}, opts);
         const tags = args.tags ?? {};
 
-        const secret = appSecret(name, tags, this);
+        const secret = appSecret(name, tags, this, args.kmsKeyArn);
         this.appSecretArn = secret.arn;
-        this.cacheAuth = cacheAuthToken(`${name}-cache`, tags, this);
+        this.cacheAuth = cacheAuthToken(`${name}-cache`, tags, this, args.kmsKeyArn);
         this.identity = createServerIdentity(`${name}-servers`, {
             secretArns: [...args.secretArns, this.cacheAuth.secretArn, this.appSecretArn],
             kmsKeyArn: args.kmsKeyArn,

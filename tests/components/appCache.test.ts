@@ -79,6 +79,16 @@ describe("app/RedisCache", () => {
             assert.ok(version.secretInputs.includes("secretString"), "secretString is a secret input");
             assert.ok(!JSON.stringify(rec.one(T.secret).inputs).includes(token), "the secret resource itself holds no token");
         });
+
+        it("keeps the token's secret under the AWS-managed key when given no authKmsKeyArn", () => {
+            assert.ok(!("kmsKeyId" in rec.one(T.secret).inputs));
+        });
+    });
+
+    it("encrypts the token's secret with authKmsKeyArn (the database's CMK, in the stacks)", async () => {
+        const key = "arn:aws:kms:us-east-1:123456789012:key/0f0f0f0f-1111-2222-3333-444444444444";
+        const rec = await build("keyed-app-cache", args({ authKmsKeyArn: key }));
+        assert.equal(rec.one(T.secret, "keyed-app-cache-auth-token").inputs.kmsKeyId, key);
     });
 
     describe("highAvailability: false", () => {

@@ -98,6 +98,7 @@ async function childGrowth(tiers: number, awsModules: string[]): Promise<ChildRe
                 instanceType: "t3.medium",
                 minSize: 2, maxSize: 4, desiredCapacity: 2,
                 cacheNodeType: "cache.t4g.small",
+                cacheEndpointParameter: `/bench/app${i}/cache-endpoint`,
                 highAvailability: true,
             });
         }

@@ -1,6 +1,8 @@
 // The app layer as both roles deploy it: prod always, dr once promoted. One place, so prod and
 // a promoted dr cannot drift apart in how the app is wired to its data.
-import { AppTier, StandbyParts } from "../components/app";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { AppTier, cacheEndpointParameterName, StandbyParts } from "../components/app";
 import { Network } from "../components/basic";
 import { Database } from "../components/database";
 import { AppImage } from "../components/image";
@@ -29,6 +31,26 @@ export interface AppTierInputs {
     parked?: boolean;
     /** dr: what AppStandby made in standby, used instead of making it at promotion (static stability). */
     standby?: StandbyParts;
+    /**
+     * The database's endpoint from elsewhere than the database resource: a promoted dr reads its
+     * replica's (promotedReplicaEndpoint), so the servers do not wait for the promotion. Defaults
+     * to the resource's own address and port.
+     */
+    databaseEndpoint?: { address: pulumi.Input<string>; port: pulumi.Input<number> };
+}
+
+/**
+ * The endpoint of dr's replica as RDS reports it now (DescribeDBInstances, dr's regional API).
+ * Promotion keeps an instance's endpoint ("During promotion, the DNS endpoint that you use to
+ * connect to the database will remain the same":
+ * https://docs.aws.amazon.com/r53recovery/latest/dg/rds-promote-read-replica-block.html), so the
+ * app servers can take it while the promotion runs, instead of the resource's output, which
+ * `pulumi up` only resolves once the promotion has finished. They serve read-only until then
+ * (components/app/boot/database.php handles a read-only server, as in a drill).
+ */
+export function promotedReplicaEndpoint(instanceIdentifier: string): { address: pulumi.Output<string>; port: pulumi.Output<number> } {
+    const found = aws.rds.getInstanceOutput({ dbInstanceIdentifier: instanceIdentifier });
+    return { address: found.address, port: found.port };
 }
 
 export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
@@ -36,8 +58,8 @@ export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
     return new AppTier("app", {
         network: l.network,
         database: {
-            address: l.database.dbInstanceAddress,
-            port: l.database.dbInstancePort,
+            address: l.databaseEndpoint?.address ?? l.database.dbInstanceAddress,
+            port: l.databaseEndpoint?.port ?? l.database.dbInstancePort,
             credentialsSecretArn: l.database.credentialsSecretArn,
             kmsKeyArn: l.database.credentialsKeyArn,
         },
@@ -55,6 +77,7 @@ export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
         standby: l.standby,
         accessLogBucket: l.logs.bucketName,
         natGatewayPerAz: cfg.natGatewayPerAz,
+        cacheEndpointParameter: cacheEndpointParameterName(pulumi.getProject(), ctx.stack),
         tags,
     });
 }

@@ -7,12 +7,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Network } from "../components/basic";
 import { LogBucket, vpcFlowLog } from "../components/logs";
-import { BackupReplication, Database, secretReplicaArn } from "../components/database";
+import { BackupReplication, Database, databaseInstanceIdentifier, secretReplicaArn } from "../components/database";
 import { FailoverDns } from "../components/dns";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
-import { AppStandby, StandbyParts } from "../components/app";
-import { deployAppTier } from "./appTier";
+import { AppStandby, cacheEndpointParameterName, StandbyParts } from "../components/app";
+import { deployAppTier, promotedReplicaEndpoint } from "./appTier";
 import { dbIdentifier, HARDENED_TAG, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
 import type { DrOutputs, PrimaryPeerView, ProgramOutputs } from "./outputs";
@@ -83,6 +83,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         secretArns: [database.credentialsSecretArn],
         kmsKeyArn: database.credentialsKeyArn,
         mediaBucketArn: media.bucketArn,
+        cacheEndpointParameter: cacheEndpointParameterName(pulumi.getProject(), ctx.stack),
         domainName: cfg.domainName,
         hostedZoneId: cfg.hostedZoneId,
         loadBalancer: withDomain && cfg.standbyLoadBalancer
@@ -132,7 +133,13 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     const parts: StandbyParts = cfg.promote ? standby
         : { identity: standby.identity, appSecretArn: standby.appSecretArn, cacheAuth: standby.cacheAuth, certificateArn: standby.certificateArn };
     // Lean while it fails over (one Redis node, no ALB deletion protection): prod's pieces once hardened.
-    const app = deployAppTier(ctx, { network, database, media, image, logs, highAvailability: cfg.hardened, highAvailabilityTags: hardenedTags, standby: parts });
+    // Promoted: the servers take the replica's endpoint, which promotion keeps, so they boot while
+    // the promotion runs (stacks/appTier.ts promotedReplicaEndpoint).
+    const databaseEndpoint = cfg.promote
+        ? promotedReplicaEndpoint(databaseInstanceIdentifier(dbIdentifier(pulumi.getProject(), ctx.stack), cfg.databaseGeneration)) : undefined;
+    const app = deployAppTier(ctx, {
+        network, database, media, image, logs, highAvailability: cfg.hardened, highAvailabilityTags: hardenedTags, standby: parts, databaseEndpoint,
+    });
     // Without a standby ALB the record can only be made now, through Route 53's control plane:
     // the promotion plan's static-stability check fails on it (ops/diff/staticStability.ts).
     if (cfg.promote && withDomain && !standby.web) {

@@ -16,9 +16,10 @@ import { WebLoadBalancer } from "./loadBalancer";
 import { NatEgress } from "./nat";
 import { AppServers } from "./servers";
 import { appSecret as makeAppSecret } from "./secrets";
+import { cacheEndpointParameter, cacheEndpointParameterArn } from "./cacheEndpoint";
 import type { StandbyParts } from "./standby";
 import { APP_TARGET_HEALTH, renderUserData } from "./userData";
-import { capacityProblems, domainProblems, nonEmptyProblems, requiredTextProblems, routeTableProblems } from "./validate";
+import { cacheEndpointParameterProblems, capacityProblems, domainProblems, nonEmptyProblems, requiredTextProblems, routeTableProblems } from "./validate";
 import { assertValid } from "../validate";
 
 /** What the app layer needs from the basic layer (the basic layer's Network class satisfies it structurally). */
@@ -102,6 +103,13 @@ export interface AppTierArgs {
     standby?: StandbyParts;
     /** The stack's log bucket (components/logs): the ALB writes its access logs there. */
     accessLogBucket: pulumi.Input<string>;
+    /**
+     * The SSM parameter the tier writes the Redis endpoint to once the cache exists, and the
+     * servers read at run time (./cacheEndpoint.ts), e.g. `/pilot-light/prod/cache-endpoint`:
+     * the launch template does not wait for the cache. A dr stack's standby identity must allow
+     * reading it (AppStandbyArgs.cacheEndpointParameter).
+     */
+    cacheEndpointParameter: string;
     /** A NAT gateway per AZ (true) or one for all AZs (false). Defaults to `true` (components/app/nat.ts). */
     natGatewayPerAz?: boolean;
     /** Tags for every taggable resource of the tier. Defaults to none. */
@@ -120,6 +128,7 @@ export function appTierProblems(args: AppTierArgs): string[] {
             : [`cacheNodeType must be an ElastiCache node type such as "cache.t4g.small", got ${JSON.stringify(args.cacheNodeType)}`]),
         ...capacityProblems(args.minSize, args.desiredCapacity, args.maxSize),
         ...domainProblems(args.domainName, args.hostedZoneId),
+        ...cacheEndpointParameterProblems("cacheEndpointParameter", args.cacheEndpointParameter),
         ...(args.domainName?.startsWith("*.") ? [`domainName must be the site's own name, not a wildcard (WordPress serves one address), got ${JSON.stringify(args.domainName)}`] : []),
     ];
 }
@@ -201,9 +210,12 @@ export class AppTier extends pulumi.ComponentResource {
         // With a domain both regions serve the same name; without one, each region serves its
         // own load balancer's name, so a promoted dr answers under dr's name (README).
         const siteUrl = args.domainName !== undefined ? pulumi.output(`https://${args.domainName}`) : pulumi.interpolate`http://${web.albDnsName}`;
+        // The servers learn the cache's endpoint from this parameter at run time, so nothing they
+        // boot from waits for the cache (ElastiCache takes about 15 minutes to create one).
+        cacheEndpointParameter(`${name}-cache-endpoint`, args.cacheEndpointParameter, cache.primaryEndpoint, tags, this);
         const userData = pulumi.output({
             region, dbHost: args.database.address, dbPort: args.database.port, dbSecretArn: args.database.credentialsSecretArn,
-            cacheHost: cache.primaryEndpoint, cacheAuthSecretArn: cache.authSecretArn, appSecretArn,
+            cacheEndpointParameter: args.cacheEndpointParameter, cacheAuthSecretArn: cache.authSecretArn, appSecretArn,
             mediaBucket: args.media.bucketName, siteUrl,
         }).apply(renderUserData);
 
@@ -218,6 +230,8 @@ export class AppTier extends pulumi.ComponentResource {
             desiredCapacity: args.desiredCapacity,
             userData,
             secretArns: [args.database.credentialsSecretArn, cache.authSecretArn, appSecretArn],
+            // A standby identity already allows the parameter (AppStandby), named the same way.
+            parameterArns: standby?.identity ? [] : [cacheEndpointParameterArn(args.cacheEndpointParameter, this)],
             kmsKeyArn: args.database.kmsKeyArn,
             mediaBucketArn: args.media.bucketArn,
             // The user data reaches Secrets Manager and S3 through the NAT gateway.

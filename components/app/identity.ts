@@ -18,6 +18,11 @@ export interface ServerPermissions {
     kmsKeyArn?: pulumi.Input<string>;
     /** ARN of the media bucket: List on it, Get/Put/Delete/AbortMultipartUpload on its objects (Mountpoint's needs). */
     mediaBucketArn: pulumi.Input<string>;
+    /**
+     * ARNs of the SSM parameters the instances may read (ssm:GetParameter): the cache endpoint's
+     * (./cacheEndpoint.ts), so they need not wait for the cache. Defaults to none.
+     */
+    parameterArns?: pulumi.Input<string>[];
     /** Tags for the role and the instance profile. Defaults to none. */
     tags?: Record<string, string>;
 }
@@ -53,6 +58,9 @@ export function createServerIdentity(name: string, p: ServerPermissions, parent:
             Resource: pulumi.interpolate`${p.mediaBucketArn}/*`,
         },
     ];
+    if ((p.parameterArns ?? []).length > 0) {
+        statements.push({ Sid: "ReadAppParameters", Effect: "Allow", Action: "ssm:GetParameter", Resource: p.parameterArns });
+    }
     if (p.kmsKeyArn !== undefined) {
         // Only through Secrets Manager: the role cannot use the key on anything else. The value
         // is the service's endpoint name, under the partition's DNS suffix (amazonaws.com.cn in China).

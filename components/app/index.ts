@@ -16,6 +16,7 @@ export { createServerIdentity } from "./identity";
 export type { ServerIdentity, ServerPermissions } from "./identity";
 export { validatedCertificate } from "./certificate";
 export { AppStandby, appStandbyProblems } from "./standby";
+export { cacheEndpointParameter, cacheEndpointParameterArn, cacheEndpointParameterName, cacheEndpointParameterProblems } from "./cacheEndpoint";
 export type { AppStandbyArgs, StandbyParts } from "./standby";
 export {
     APP_CONFIG_PATH, APP_TARGET_HEALTH, DEEP_CHECK_PATH, encodeUserData, HEALTH_CHECK_PATH, REDIS_PORT, renderUserData, shellQuote, userDataProblems,

@@ -39,6 +39,8 @@ export interface AppServersArgs {
     secretArns: pulumi.Input<string>[];
     /** The customer-managed KMS key that encrypts one of those secrets, if any; Decrypt is allowed via Secrets Manager only. */
     kmsKeyArn?: pulumi.Input<string>;
+    /** ARNs of the SSM parameters the instances may read (the cache endpoint's, ./cacheEndpoint.ts). Defaults to none. */
+    parameterArns?: pulumi.Input<string>[];
     /** ARN of the media bucket: List on it, Get/Put/Delete/AbortMultipartUpload on its objects (Mountpoint's needs). */
     mediaBucketArn: pulumi.Input<string>;
     /**
@@ -93,7 +95,7 @@ export class AppServers extends pulumi.ComponentResource {
         // A dr stack passes the identity it created in standby (AppStandby): promotion then makes
         // no IAM call at all.
         const identity = args.identity ?? createServerIdentity(name, {
-            secretArns: args.secretArns, kmsKeyArn: args.kmsKeyArn, mediaBucketArn: args.mediaBucketArn, tags,
+            secretArns: args.secretArns, kmsKeyArn: args.kmsKeyArn, mediaBucketArn: args.mediaBucketArn, parameterArns: args.parameterArns, tags,
         }, this);
 
         const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-lt`, {

@@ -10,7 +10,8 @@
 //
 // Creates, always: the app servers' identity (IAM role, Session Manager attachment, inline policy,
 // instance profile; ./identity.ts) and the secrets that policy names (the app secret, the Redis
-// AUTH token; ./secrets.ts). With a domain: the ACM certificate, its Route 53 validation record
+// AUTH token; ./secrets.ts), allowed to read the cache endpoint's SSM parameter before it
+// exists (./cacheEndpoint.ts). With a domain: the ACM certificate, its Route 53 validation record
 // and the validation (./certificate.ts); and with `loadBalancer`, the ALB with its target group
 // and listeners (WebLoadBalancer), which the stack's SECONDARY failover record points at. The
 // promoted app tier (AppTier) uses all of these instead of making its own. The standby ALB has
@@ -21,7 +22,8 @@ import { WebLoadBalancer } from "./loadBalancer";
 import { appSecret, CacheAuth, cacheAuthToken } from "./secrets";
 import { validatedCertificate } from "./certificate";
 import { APP_TARGET_HEALTH } from "./userData";
-import { domainProblems, nonEmptyProblems } from "./validate";
+import { cacheEndpointParameterProblems, domainProblems, nonEmptyProblems } from "./validate";
+import { cacheEndpointParameterArn } from "./cacheEndpoint";
 import { assertValid } from "../validate";
 
 export interface AppStandbyArgs {
@@ -37,6 +39,11 @@ export interface AppStandbyArgs {
     kmsKeyArn?: pulumi.Input<string>;
     /** The media bucket the servers mount. */
     mediaBucketArn: pulumi.Input<string>;
+    /**
+     * The SSM parameter the promoted tier will write the cache endpoint to (AppTierArgs
+     * .cacheEndpointParameter, the same name): the servers' policy allows reading it from now on.
+     */
+    cacheEndpointParameter: string;
     /** The site's name; with `hostedZoneId`, its certificate is made and validated here. Defaults to no domain. */
     domainName?: string;
     /** The Route 53 zone that holds `domainName`. Set both or neither. */
@@ -67,6 +74,7 @@ export interface AppStandbyArgs {
 export function appStandbyProblems(args: AppStandbyArgs): string[] {
     return [
         ...nonEmptyProblems("secretArns", args.secretArns),
+        ...cacheEndpointParameterProblems("cacheEndpointParameter", args.cacheEndpointParameter),
         ...domainProblems(args.domainName, args.hostedZoneId),
         ...(args.loadBalancer ? nonEmptyProblems("loadBalancer.subnetIds", args.loadBalancer.subnetIds) : []),
     ];
@@ -104,6 +112,7 @@ export class AppStandby extends pulumi.ComponentResource implements StandbyParts
             secretArns: [...args.secretArns, this.cacheAuth.secretArn, this.appSecretArn],
             kmsKeyArn: args.kmsKeyArn,
             mediaBucketArn: args.mediaBucketArn,
+            parameterArns: [cacheEndpointParameterArn(args.cacheEndpointParameter, this)],
             tags,
         }, this);
         if (args.domainName !== undefined && args.hostedZoneId !== undefined) {

@@ -14,6 +14,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { gzipSync } from "fflate";
 import { assertValid, isAwsRegion } from "../validate";
+import { cacheEndpointParameterProblems } from "./validate";
 
 /** The port the Redis cache listens on (cache.ts configures the replication group with it). */
 export const REDIS_PORT = 6379;
@@ -34,6 +35,8 @@ export const WORDPRESS_DB_NAME = "wordpress";
 export const HEALTH_CHECK_PATH = "/pilot-light/health";
 /** How the ALB's target group judges an app server: the health path answering 200 (web server and PHP only). */
 export const APP_TARGET_HEALTH = Object.freeze({ healthCheckPath: HEALTH_CHECK_PATH, healthCheckMatcher: "200" });
+/** Where the app servers keep the Redis endpoint once they know it (boot.sh --cache writes it; not secret). */
+export const CACHE_ENDPOINT_PATH = "/etc/pilot-light/cache-endpoint";
 /** The deep check drills and failovers use: PHP, database, Redis, media (boot/deep-check.php). */
 export const DEEP_CHECK_PATH = "/pilot-light/deep-check";
 /**
@@ -43,7 +46,8 @@ export const DEEP_CHECK_PATH = "/pilot-light/deep-check";
  */
 export const USER_DATA_LIMIT_BYTES = 16384;
 /** The files the boot program installs, from components/app/boot/. */
-export const BOOT_FILE_NAMES = ["httpd.conf", "wp-config.php", "health.php", "deep-check.php", "database.php", "pilot-light-boot.service"] as const;
+export const BOOT_FILE_NAMES = ["httpd.conf", "wp-config.php", "health.php", "deep-check.php", "database.php", "redis.php", "cache.php",
+    "pilot-light-boot.service", "pilot-light-cache.service", "pilot-light-cache.timer"] as const;
 
 const BOOT_SOURCE_DIR = join(__dirname, "boot");
 const FILE_DELIMITER = "PILOT_LIGHT_FILE";
@@ -58,8 +62,12 @@ export interface UserDataConfig {
     dbPort: number;
     /** ARN of the Secrets Manager secret with the database credentials (the ARN, never the value). */
     dbSecretArn: string;
-    /** The Redis primary endpoint address (TLS on {@link REDIS_PORT}). */
-    cacheHost: string;
+    /**
+     * The SSM parameter that holds the Redis primary endpoint's address once the cache exists
+     * (components/app/cacheEndpoint.ts): the servers read it at run time, so they need not wait
+     * for the cache, and serve from the database until it is there. TLS on {@link REDIS_PORT}.
+     */
+    cacheEndpointParameter: string;
     /** ARN of the Secrets Manager secret with the Redis AUTH token (the ARN, never the value). */
     cacheAuthSecretArn: string;
     /** ARN of the app tier's secret: the deep check's token and the WordPress admin password. */
@@ -85,7 +93,7 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 export function userDataProblems(c: UserDataConfig): string[] {
     const problems: string[] = [];
     const text: [keyof UserDataConfig, unknown][] = [
-        ["dbHost", c.dbHost], ["dbSecretArn", c.dbSecretArn], ["cacheHost", c.cacheHost], ["cacheAuthSecretArn", c.cacheAuthSecretArn],
+        ["dbHost", c.dbHost], ["dbSecretArn", c.dbSecretArn], ["cacheAuthSecretArn", c.cacheAuthSecretArn],
         ["appSecretArn", c.appSecretArn],
     ];
     for (const [field, value] of text) {
@@ -95,6 +103,7 @@ export function userDataProblems(c: UserDataConfig): string[] {
             problems.push(`${field} must not contain control characters (newline, tab, ...), got ${JSON.stringify(value)}`);
         }
     }
+    problems.push(...cacheEndpointParameterProblems("cacheEndpointParameter", c.cacheEndpointParameter));
     if (!isAwsRegion(c.region)) {
         problems.push(`region must be an AWS region name such as "us-east-1", got ${JSON.stringify(c.region)}`);
     }
@@ -144,7 +153,7 @@ export function renderUserData(c: UserDataConfig): string {
         ["DB_PORT", String(c.dbPort)],
         ["DB_NAME", WORDPRESS_DB_NAME],
         ["DB_SECRET_ARN", c.dbSecretArn],
-        ["REDIS_HOST", c.cacheHost],
+        ["CACHE_ENDPOINT_PARAMETER", c.cacheEndpointParameter],
         ["REDIS_PORT", String(REDIS_PORT)],
         ["REDIS_AUTH_SECRET_ARN", c.cacheAuthSecretArn],
         ["APP_SECRET_ARN", c.appSecretArn],

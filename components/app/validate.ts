@@ -72,3 +72,20 @@ export function requiredTextProblems(field: string, value: string | undefined): 
     return typeof value !== "string" || value.trim() === "" ? [`${field} must not be empty`] : [];
 }
 
+// SSM parameter names (components/app/cacheEndpoint.ts): letters, digits and `_.-`, `/` between
+// levels, not prefixed with aws or ssm, 1011 characters at most with the ARN.
+// https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
+const SSM_PARAMETER_PATTERN = /^(\/[A-Za-z0-9_.-]+)+$/;
+
+/** The problems with a cache endpoint parameter name, one message each; empty when it is valid. */
+export function cacheEndpointParameterProblems(field: string, name: unknown): string[] {
+    if (typeof name !== "string" || !SSM_PARAMETER_PATTERN.test(name) || name.length > 1011) {
+        return [`${field} must be an SSM parameter path such as "/pilot-light/prod/cache-endpoint" (a leading /, then letters, digits and _ . - /, `
+            + `at most 1011 characters), got ${JSON.stringify(name)}`];
+    }
+    if (/^\/?(aws|ssm)/i.test(name)) {
+        return [`${field} must not start with "aws" or "ssm" (SSM reserves them), got ${JSON.stringify(name)}`];
+    }
+    return [];
+}
+

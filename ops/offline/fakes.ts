@@ -169,7 +169,7 @@ export function computedState(type: string, name: string, inputs: Record<string,
     switch (type) {
         case "aws:rds/instance:Instance":
             state.identifier = physical;
-            state.address = `${physical}.c${h.slice(0, 12)}.${region}.rds.${suffixOf(region)}`;
+            state.address = rdsAddress(physical, region);
             state.port = inputs.port ?? 3306;
             state.endpoint = `${state.address}:${state.port}`;
             state.resourceId = `db-${h.slice(0, 26).toUpperCase()}`;
@@ -264,6 +264,15 @@ const AZ_LETTERS: Record<string, string[]> = {
     "cn-north-1": ["a", "b", "d"],
 };
 
+/**
+ * An RDS instance's endpoint address: `<identifier>.c<hash>.<region>.rds.<suffix>`, the hash from
+ * the identifier alone, so the getInstance answer and the resource's state agree (in AWS the
+ * middle part is per account and region).
+ */
+function rdsAddress(identifier: string, region: string): string {
+    return `${identifier}.c${digest("aws:rds/instance:Instance", identifier).slice(0, 12)}.${region}.rds.${suffixOf(region)}`;
+}
+
 /** Answers to the provider functions the programs call; `ssmParameters` overrides parameter values by name. */
 export function fakeInvoke(token: string, inputs: Record<string, any>, region: string, ssmParameters: Record<string, string> = {}): Record<string, any> {
     switch (token) {
@@ -293,6 +302,13 @@ export function fakeInvoke(token: string, inputs: Record<string, any>, region: s
                 insecureValue: "",
                 withDecryption: inputs.withDecryption ?? true,
             };
+        case "aws:rds/getInstance:getInstance": {
+            // The instance as DescribeDBInstances reports it: what the programs read of it.
+            const id = String(inputs.dbInstanceIdentifier);
+            const address = rdsAddress(id, region);
+            return { id, dbInstanceIdentifier: id, address, port: 3306, endpoint: `${address}:3306`, dbInstancePort: 3306,
+                dbInstanceArn: `arn:${partitionOf(region)}:rds:${region}:${FAKE_ACCOUNT_ID}:db:${id}` };
+        }
         case "aws:iam/getPolicyDocument:getPolicyDocument":
             return { json: JSON.stringify(policyDocument(inputs)), id: "policy" };
         case "aws:route53/getZone:getZone":

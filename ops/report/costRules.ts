@@ -42,6 +42,9 @@ export const FREE_TYPES = new Set([
     "aws:sns/topic:Topic", "aws:sns/topicSubscription:TopicSubscription",
     // Billed by ingestion and storage, which the general note excludes.
     "aws:cloudwatch/logGroup:LogGroup",
+    // Standard-tier parameters (the only tier this project creates: components/app/cacheEndpoint.ts)
+    // and their standard throughput have no charge; advanced ones would. https://aws.amazon.com/systems-manager/pricing/
+    "aws:ssm/parameter:Parameter",
 ]);
 
 /** EBS volumes, as an instance's root device, a launch template mapping or a volume, × count. */

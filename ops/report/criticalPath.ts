@@ -44,12 +44,32 @@ function changeDuration(change: ResourceChange): TypeDuration & { defaulted: boo
 }
 
 /**
+ * The types whose changes users wait for before the site serves: the fleet (its instances booted
+ * and healthy in the target group), the load balancer with its target group and listeners, and
+ * DNS. What only feeds something else (a launch template, routes) is on the path when one of
+ * these depends on it; what nothing here depends on (the cache, whose endpoint the servers read
+ * at run time, components/app/cacheEndpoint.ts; scaling policies; alarms) is not.
+ */
+export const SERVING_TYPES: readonly string[] = Object.freeze([
+    "aws:autoscaling/group:Group", "aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup", "aws:lb/listener:Listener",
+    "aws:route53/record:Record", "aws:acm/certificateValidation:CertificateValidation",
+]);
+
+/** A change the site waits for to serve: one of SERVING_TYPES. */
+export function servesUsers(change: ResourceChange): boolean {
+    return SERVING_TYPES.includes(change.type);
+}
+
+/**
  * The longest chain of dependent creates/updates/replaces in `changes`, using the dependencies
  * `after` recorded (only among the changed resources: unchanged ones already exist). Ties go to
- * the resource registered first, so the answer is stable.
+ * the resource registered first, so the answer is stable. `endsAt` limits the changes a chain
+ * may end with (servesUsers: the path to serving); defaults to any (the whole promotion). With
+ * no change it accepts, the path is empty (0 min).
  */
 export function criticalPath(changes: ResourceChange[], after: StackPlan,
-    assumptions: readonly ResilienceAssumption[] = RESILIENCE_ASSUMPTIONS): CriticalPath {
+    assumptions: readonly ResilienceAssumption[] = RESILIENCE_ASSUMPTIONS,
+    endsAt: (change: ResourceChange) => boolean = () => true): CriticalPath {
     const minutes = lookup(assumptions);
     const sum = (ids: string[] = []) => ids.reduce((s, id) => s + minutes(id), 0);
     const active = changes.filter((c) => c.op !== "delete");
@@ -82,7 +102,7 @@ export function criticalPath(changes: ResourceChange[], after: StackPlan,
     };
     let end: string | undefined;
     let endAt = 0;
-    for (const c of active) {
+    for (const c of active.filter(endsAt)) {
         const d = durations.get(c.urn)!;
         const done = startOf(c.urn) + sum(d.blocking) + sum(d.tail);
         if (end === undefined || done > endAt) {
@@ -104,4 +124,21 @@ export function criticalPath(changes: ResourceChange[], after: StackPlan,
     }
     const defaultedTypes = [...new Set(active.filter((c) => durations.get(c.urn)!.defaulted).map((c) => c.type))].sort();
     return { steps, minutes: roundMinutes(endAt), defaultedTypes };
+}
+
+/**
+ * Whether any change `endsAt` accepts waits for the change `urn`, directly or through other
+ * changes (the dependencies `after` recorded, as criticalPath reads them).
+ */
+export function waitsFor(changes: ResourceChange[], after: StackPlan, urn: string,
+    endsAt: (change: ResourceChange) => boolean = () => true): boolean {
+    const changed = new Set(changes.filter((c) => c.op !== "delete").map((c) => c.urn));
+    const records = new Map(after.resources.map((r) => [r.urn, r]));
+    const seen = new Set<string>();
+    const reaches = (from: string): boolean => {
+        if (seen.has(from)) return false;
+        seen.add(from);
+        return (records.get(from)?.dependencies ?? []).some((dep) => changed.has(dep) && dep !== from && (dep === urn || reaches(dep)));
+    };
+    return changes.some((c) => c.op !== "delete" && c.urn !== urn && endsAt(c) && reaches(c.urn));
 }

@@ -14,6 +14,7 @@ import { resourceLabel } from "../policy/table";
 import { CostEstimate, formatMoney, formatTotal, pricesLabel, shareHeadline, unpricedCount, unpricedGroups } from "./cost";
 import { assumptionsMarkdown } from "./assumptionsMarkdown";
 import { mermaidDiagram } from "./diagram";
+import type { CriticalPath } from "./criticalPath";
 import { formatMinutes, ResilienceAssumption, ResilienceRow } from "./resilience";
 
 /** Everything the report shows; ops/plan.ts builds it from the trio of plans. */
@@ -69,7 +70,9 @@ function summary(input: MarkdownReportInput): string[] {
     ];
     if (t) {
         lines.push(`- **RTO/RPO (ESTIMATE) vs targets** (RTO ${t.rtoTargetMinutes} min, RPO ${t.rpoTargetMinutes} min): `
-            + (region ? `region failure ${mark(region.meetsRto)} RTO ${formatMinutes(region.rtoMinutes)}, ${mark(region.meetsRpo)} RPO ${formatMinutes(region.rpoMinutes)}; ` : "")
+            + (region ? `region failure ${mark(region.meetsRto)} RTO ${formatMinutes(region.rtoMinutes)}`
+                + (region.fromDecisionMinutes !== undefined ? ` (${formatMinutes(region.fromDecisionMinutes)} from the decision to serving)` : "")
+                + `, ${mark(region.meetsRpo)} RPO ${formatMinutes(region.rpoMinutes)}; ` : "")
             + `${resilience.length - misses.length} of ${resilience.length} rows meet both`
             + (misses.length ? `; misses: ${misses.map((r) => `${r.disruption} / ${r.component}`).join(", ")}.` : "."));
     }
@@ -148,10 +151,13 @@ function resilienceSection(input: MarkdownReportInput): string[] {
             r.status, r.notes.filter((n) => !n.startsWith("Critical path")).join("\n"),
         ])),
     ];
-    const path = rows.find((r) => r.criticalPath)?.criticalPath;
+    const site = rows.find((r) => r.criticalPath);
+    const path = site?.criticalPath;
     if (path) {
-        out.push("", `**Critical path of the promotion** (\`pulumi up\` of dr, ${path.minutes} min): `
-            + path.steps.map((s) => `\`${s.name}\` (${s.blockingMinutes + s.tailMinutes} min)`).join(" → "));
+        const chain = (p: CriticalPath) => p.steps.map((s) => `\`${s.name}\` (${s.blockingMinutes + s.tailMinutes} min)`).join(" → ") || "no change";
+        out.push("", `**Critical path to serving** (\`pulumi up\` of dr, ${path.minutes} min): ${chain(path)}`);
+        if (site.fromDecisionMinutes !== undefined) out.push("", `**From the decision to serving:** ${site.fromDecisionMinutes} min (\`pulumi up\` overhead + the path to serving + the alias TTL).`);
+        if (site.promotionPath) out.push("", `**Critical path of the whole promotion** (${site.promotionPath.minutes} min; serving does not wait for what is not on the path above): ${chain(site.promotionPath)}`);
         if (path.defaultedTypes.length > 0) out.push("", `Types without a duration in the table (default used): ${path.defaultedTypes.map((t) => `\`${t}\``).join(", ")}.`);
     }
     out.push("", "<details>", "<summary>Assumptions behind the estimates</summary>", "",

@@ -14,14 +14,14 @@ import type { RecordedResource } from "../offline/engine";
 import type { StackPlan } from "../offline/planner";
 import { defaultOf, NAMESPACE } from "../../stacks/configSchema";
 import { DATA_TAG } from "../../components/ha/ebsState/lifecycle";
-import { CriticalPath, criticalPath } from "./criticalPath";
+import { CriticalPath, criticalPath, servesUsers, waitsFor } from "./criticalPath";
 import { corruptionRows } from "./resilienceCorruption";
 import { lookup, RESILIENCE_ASSUMPTIONS, ResilienceAssumption, roundMinutes } from "./resilienceAssumptions";
 import { singletonRegionRow, singletonRows } from "./resilienceSingleton";
 
 export { CREATE_DURATIONS, RESILIENCE_ASSUMPTIONS, roundMinutes } from "./resilienceAssumptions";
 export type { ResilienceAssumption } from "./resilienceAssumptions";
-export { criticalPath } from "./criticalPath";
+export { criticalPath, SERVING_TYPES, servesUsers, waitsFor } from "./criticalPath";
 export type { CriticalPath, CriticalPathStep } from "./criticalPath";
 export { formatMinutes, renderAssumptionsTable, renderCriticalPath, renderResilienceTable, resilienceJson } from "./resilienceRender";
 
@@ -45,8 +45,16 @@ export interface ResilienceRow {
     status: "ok" | "advisory" | "failure";
     /** Why, in words: what dominates, what is not covered. */
     notes: string[];
-    /** Region failure of the web tier only: the promotion's critical path. */
+    /** Region failure of the web tier only: the promotion's critical path to serving (servesUsers). */
     criticalPath?: CriticalPath;
+    /** Region failure of the web tier only: the whole promotion's critical path (the cache included). */
+    promotionPath?: CriticalPath;
+    /**
+     * Region failure of the web tier only: minutes from the operator's decision until the site
+     * serves (`pulumi up` overhead + the path to serving + the alias TTL), the part a runbook and
+     * the design can shorten; detection and the decision come before it.
+     */
+    fromDecisionMinutes?: number;
 }
 
 /** What assessResilience compares: prod, dr in standby, dr promoted, and the promotion diff. */
@@ -203,7 +211,8 @@ export function assessResilience(input: ResilienceInput): ResilienceRow[] {
     const minutes = lookup(assumptions);
     const rows: ResilienceRow[] = [];
     const add = (disruption: string, component: string, rto: string[] | null, rpo: { minutes: number; basis: string[] } | null,
-        notes: string[], extra: { rtoMinutes?: number; criticalPath?: CriticalPath; rpoTargetMinutes?: number } = {}) => {
+        notes: string[], extra: { rtoMinutes?: number; criticalPath?: CriticalPath; promotionPath?: CriticalPath; fromDecisionMinutes?: number;
+            rpoTargetMinutes?: number; } = {}) => {
         const rtoMinutes = rto === null ? null : roundMinutes(extra.rtoMinutes ?? rto.reduce((s, id) => s + minutes(id), 0));
         const rpoMinutes = rpo === null ? null : roundMinutes(rpo.minutes);
         const meetsRto = rtoMinutes !== null && rtoMinutes <= targets.rtoMinutes;
@@ -217,6 +226,8 @@ export function assessResilience(input: ResilienceInput): ResilienceRow[] {
             status: meetsRto && meetsRpo ? "ok" : input.strict ? "failure" : "advisory",
             notes,
             ...(extra.criticalPath ? { criticalPath: extra.criticalPath } : {}),
+            ...(extra.promotionPath ? { promotionPath: extra.promotionPath } : {}),
+            ...(extra.fromDecisionMinutes !== undefined ? { fromDecisionMinutes: extra.fromDecisionMinutes } : {}),
         });
     };
     const none = { minutes: 0, basis: [] as string[] };
@@ -276,22 +287,45 @@ export function assessResilience(input: ResilienceInput): ResilienceRow[] {
     if (mode) singletonRows(prod, mode, (d, c, rto, rpo, notes) => add(d, c, rto, rpo, notes, { rpoTargetMinutes: singletonRpo }), minutes);
 
     // Region failure: detection, the human decision, `pulumi up` of the promotion (its critical
-    // path) and resolvers' caches; data lost is what replication had not yet carried over.
-    const path = criticalPath(promotion, drPromoted, assumptions);
+    // path to serving) and resolvers' caches; data lost is what replication had not yet carried
+    // over. Serving waits for the fleet, the load balancer and DNS, not for what only completes the
+    // promotion (the cache: the servers pick its endpoint up when it exists).
+    const path = criticalPath(promotion, drPromoted, assumptions, servesUsers);
+    const whole = criticalPath(promotion, drPromoted, assumptions);
     const hasDns = byType(prod, "aws:route53/record:Record").some((r) => (r.inputs.failoverRoutingPolicies ?? []).some((p: any) => p?.type === "PRIMARY"));
-    const fixed = ["route53-health-detection", "operator-decision", "pulumi-up-overhead"];
+    const detect = ["route53-health-detection", "operator-decision"];
+    const fixed = [...detect, "pulumi-up-overhead"];
     const rtoIds = [...fixed, ...path.steps.flatMap((s) => s.basis), "dns-alias-ttl"];
-    const rtoTotal = fixed.reduce((s, id) => s + minutes(id), 0) + path.minutes + minutes("dns-alias-ttl");
+    const fromDecision = roundMinutes(minutes("pulumi-up-overhead") + path.minutes + minutes("dns-alias-ttl"));
+    const rtoTotal = detect.reduce((s, id) => s + minutes(id), 0) + fromDecision;
     const lag = minutes("replica-lag");
     const replicated = byType(prod, "aws:s3/bucketReplicationConfig:BucketReplicationConfig").length > 0;
     const rtc = rtcMinutes(prod) !== undefined;
+    const chain = (p: CriticalPath) => p.steps.map((s) => `${s.name} (${s.blockingMinutes + s.tailMinutes} min)`).join(" → ") || "no change";
     const siteNotes = [
-        `Critical path of the promotion (${path.minutes} min): ${path.steps.map((s) => `${s.name} (${s.blockingMinutes + s.tailMinutes} min)`).join(" → ")}.`,
+        `Critical path to serving (${path.minutes} min): ${chain(path)}.`,
+        `From the decision to serving: ${fromDecision} min (pulumi up ${minutes("pulumi-up-overhead")} + the path ${path.minutes} + DNS TTL ${minutes("dns-alias-ttl")}).`,
     ];
+    if (whole.minutes > path.minutes) {
+        siteNotes.push(`The whole promotion takes ${whole.minutes} min (${chain(whole)}); serving does not wait for the rest.`);
+    }
     if (path.defaultedTypes.length > 0) siteNotes.push(`Types without a duration in the table (${minutes("unlisted-type")} min each): ${path.defaultedTypes.join(", ")}.`);
     if (!hasDns) {
         siteNotes.push("No failover DNS in prod (pilot-light:domainName/hostedZoneId unset): clients must be pointed at dr's ALB by hand; "
             + "the estimate counts DNS failover as if it were configured.");
+    }
+    // A promoted replica keeps its endpoint ("During promotion, the DNS endpoint that you use to
+    // connect to the database will remain the same":
+    // https://docs.aws.amazon.com/r53recovery/latest/dg/rds-promote-read-replica-block.html), and
+    // RDS reboots it before it is available (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.Promote.html).
+    // The ALB's health check needs no database (components/app/boot/health.php), so the site
+    // serves as soon as the fleet is healthy, read-only until the promotion completes.
+    const dbUpdate = promotion.find((c) => c.type === "aws:rds/instance:Instance" && c.diff.includes("replicateSourceDb"));
+    if (dbUpdate && !waitsFor(promotion, drPromoted, dbUpdate.urn, servesUsers)) {
+        const writable = roundMinutes(minutes("pulumi-up-overhead") + minutes("rds-replica-promotion"));
+        siteNotes.push(`Pages are served from the replica while it is promoted (the app servers take its endpoint, which promotion keeps); `
+            + `writes (logins, comments, the admin) wait for the promotion, ${writable} min after the decision (database row), `
+            + "and RDS reboots the instance once during it, dropping connections briefly.");
     }
     let siteRpo: { minutes: number; basis: string[] } | null;
     if (!replicated || !rtc) {
@@ -304,10 +338,13 @@ export function assessResilience(input: ResilienceInput): ResilienceRow[] {
         siteNotes.push(media >= lag ? `RPO dominated by media: S3 RTC ${media} min ≥ database replica lag bound ${lag} min.`
             : `RPO dominated by the database: replica lag bound ${lag} min > S3 RTC ${media} min.`);
     }
-    siteNotes.push("The promoted cache starts empty (Redis is rebuilt, not replicated).");
-    add("region failure", "web tier", rtoIds, siteRpo, siteNotes, { rtoMinutes: rtoTotal, criticalPath: path });
+    const cacheCreate = promotion.find((c) => c.op === "create" && c.type === "aws:elasticache/replicationGroup:ReplicationGroup");
+    siteNotes.push(cacheCreate && !waitsFor(promotion, drPromoted, cacheCreate.urn, servesUsers)
+        ? "The cache is created off the path to serving: the app serves from the database until the cache's endpoint exists, then uses it; it starts empty (Redis is rebuilt, not replicated)."
+        : "The promoted cache starts empty (Redis is rebuilt, not replicated).");
+    add("region failure", "web tier", rtoIds, siteRpo, siteNotes, { rtoMinutes: rtoTotal, criticalPath: path, promotionPath: whole, fromDecisionMinutes: fromDecision });
 
-    const dbPromotion = promotion.find((c) => c.type === "aws:rds/instance:Instance" && c.diff.includes("replicateSourceDb"));
+    const dbPromotion = dbUpdate;
     add("region failure", "database", dbPromotion ? [...fixed, "rds-replica-promotion"] : null,
         dbPromotion ? { minutes: lag, basis: ["replica-lag"] } : null,
         [dbPromotion ? "The dr replica is promoted in place (same resource, never a replacement); asynchronous replication loses the lag."

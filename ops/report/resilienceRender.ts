@@ -35,14 +35,18 @@ export function renderResilienceTable(rows: ResilienceRow[]): string {
         for (const n of r.notes) out.push(`  ${r.disruption} / ${r.component}: ${n}`);
         if (r.basis.length > 0) out.push(`  ${r.disruption} / ${r.component}: basis ${r.basis.join(", ")}`);
     }
-    const path = rows.find((r) => r.criticalPath)?.criticalPath;
-    if (path) out.push("", renderCriticalPath(path));
+    const site = rows.find((r) => r.criticalPath);
+    if (site?.criticalPath) {
+        out.push("", renderCriticalPath(site.criticalPath, "Critical path to serving"));
+        if (site.fromDecisionMinutes !== undefined) out.push(`  From the decision to serving: ${site.fromDecisionMinutes} min`);
+        if (site.promotionPath) out.push("", renderCriticalPath(site.promotionPath, "Critical path of the whole promotion (serving does not wait for what is not above)"));
+    }
     return out.join("\n");
 }
 
-/** The critical path, one step per line with its start and duration. */
-export function renderCriticalPath(path: CriticalPath): string {
-    const lines = [`Critical path of the promotion: ${path.minutes} min`];
+/** A critical path, one step per line with its start and duration, under `title`. */
+export function renderCriticalPath(path: CriticalPath, title = "Critical path of the promotion"): string {
+    const lines = [`${title}: ${path.minutes} min`];
     for (const s of path.steps) {
         const tail = s.tailMinutes > 0 ? ` + ${s.tailMinutes} min until it serves` : "";
         lines.push(`  at ${String(s.startMinutes).padStart(5)} min  ${s.op} ${s.type} ${s.name}: ${s.blockingMinutes} min${tail} [${s.basis.join(", ")}]`);
@@ -67,12 +71,16 @@ export function resilienceJson(rows: ResilienceRow[]): Record<string, unknown>[]
         rtoTargetMinutes: r.rtoTargetMinutes, rpoTargetMinutes: r.rpoTargetMinutes,
         meetsRto: r.meetsRto, meetsRpo: r.meetsRpo, status: r.status,
         basis: r.basis, notes: r.notes,
-        ...(r.criticalPath ? {
-            criticalPath: {
-                minutes: r.criticalPath.minutes,
-                steps: r.criticalPath.steps.map((s) => ({ type: s.type, name: s.name, op: s.op, startMinutes: s.startMinutes, minutes: roundMinutes(s.blockingMinutes + s.tailMinutes) })),
-                defaultedTypes: r.criticalPath.defaultedTypes,
-            },
-        } : {}),
+        ...(r.criticalPath ? { criticalPath: pathJson(r.criticalPath) } : {}),
+        ...(r.promotionPath ? { promotionPath: pathJson(r.promotionPath) } : {}),
+        ...(r.fromDecisionMinutes !== undefined ? { fromDecisionMinutes: r.fromDecisionMinutes } : {}),
     }));
+}
+
+function pathJson(path: CriticalPath): Record<string, unknown> {
+    return {
+        minutes: path.minutes,
+        steps: path.steps.map((s) => ({ type: s.type, name: s.name, op: s.op, startMinutes: s.startMinutes, minutes: roundMinutes(s.blockingMinutes + s.tailMinutes) })),
+        defaultedTypes: path.defaultedTypes,
+    };
 }

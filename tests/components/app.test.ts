@@ -25,6 +25,7 @@ const T = {
     lt: "aws:ec2/launchTemplate:LaunchTemplate",
     asg: "aws:autoscaling/group:Group",
     policy: "aws:iam/rolePolicy:RolePolicy",
+    parameter: "aws:ssm/parameter:Parameter",
 };
 
 const DB_SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:pilot-light-prod/db-credentials-AbCdEf";
@@ -52,12 +53,13 @@ const args = (over: Partial<AppTierArgs> = {}): AppTierArgs => ({
     highAvailability: true,
     domainName: "app.example.com",
     hostedZoneId: "Z0123456789",
+    cacheEndpointParameter: "/pilot-light/prod/cache-endpoint",
     tags: { Project: "pilot-light" },
     ...over,
 });
 
 /** The tier's own children: the four components and the app secret with its two generated values. */
-const TIER_CHILDREN = [T.cache, T.nat, T.servers, T.web, T.secret, T.secretVersion, T.password, T.password].sort();
+const TIER_CHILDREN = [T.cache, T.nat, T.servers, T.web, T.secret, T.secretVersion, T.password, T.password, T.parameter].sort();
 
 /** The launch template's user data as the instance gets it: base64 of gzip. */
 const userDataOf = (rec: Recording) => gunzipSync(Buffer.from(rec.one(T.lt).inputs.userData, "base64")).toString("utf8");
@@ -155,6 +157,17 @@ describe("app/AppTier", () => {
             assert.equal(statements.find((s: any) => s.Sid === "DecryptDatabaseSecret").Resource, DB_KEY);
             assert.equal(statements.find((s: any) => s.Sid === "ListMediaBucket").Resource, "arn:aws:s3:::pilot-light-prod-media");
             assert.equal(statements.find((s: any) => s.Sid === "ReadWriteMedia").Resource, "arn:aws:s3:::pilot-light-prod-media/*");
+            // The offline engine's account (ops/offline/fakes.ts FAKE_ACCOUNT_ID) in us-east-1.
+            assert.deepEqual(statements.find((s: any) => s.Sid === "ReadAppParameters"),
+                { Sid: "ReadAppParameters", Effect: "Allow", Action: "ssm:GetParameter", Resource: ["arn:aws:ssm:us-east-1:123456789012:parameter/pilot-light/prod/cache-endpoint"] });
+        });
+
+        it("writes the cache's endpoint to the SSM parameter the servers read, and the launch template does not wait for the cache", () => {
+            const p = rec.one(T.parameter, "prod-app-cache-endpoint");
+            assert.deepEqual([p.inputs.name, p.inputs.type, p.inputs.value], ["/pilot-light/prod/cache-endpoint", "String", rec.one(T.group).outputs.primaryEndpointAddress]);
+            assert.ok(p.dependencies.includes(rec.one(T.group).urn));
+            assert.ok(!rec.one(T.lt).dependencies.includes(rec.one(T.group).urn), "the launch template does not depend on the replication group");
+            assert.ok(!userDataOf(rec).includes(rec.one(T.group).outputs.primaryEndpointAddress));
         });
 
         it("renders user data with the real endpoints and secret ARNs and the domain as the site, and never a secret", () => {
@@ -163,7 +176,7 @@ describe("app/AppTier", () => {
             assert.match(script, /^DB_HOST='pilot-light-prod\.cabc\.us-east-1\.rds\.amazonaws\.com'$/m);
             assert.match(script, /^DB_PORT='3306'$/m);
             assert.ok(script.includes(`\nDB_SECRET_ARN='${DB_SECRET}'\n`));
-            assert.ok(script.includes(`\nREDIS_HOST='${rec.one(T.group).outputs.primaryEndpointAddress}'\n`));
+            assert.match(script, /^CACHE_ENDPOINT_PARAMETER='\/pilot-light\/prod\/cache-endpoint'$/m);
             assert.ok(script.includes(`\nREDIS_AUTH_SECRET_ARN='${rec.one(T.secret, "prod-app-cache-auth-token").outputs.arn}'\n`));
             assert.ok(script.includes(`\nAPP_SECRET_ARN='${rec.one(T.secret, "prod-app-app-secret").outputs.arn}'\n`));
             assert.match(script, /^MEDIA_BUCKET='pilot-light-prod-media'$/m);
@@ -217,7 +230,7 @@ describe("app/AppTier", () => {
 
         it("grants no kms:Decrypt when the database has no key", () => {
             const statements = JSON.parse(rec.one(T.policy).inputs.policy).Statement;
-            assert.deepEqual(statements.map((s: any) => s.Sid), ["ReadAppSecrets", "ListMediaBucket", "ReadWriteMedia"]);
+            assert.deepEqual(statements.map((s: any) => s.Sid), ["ReadAppSecrets", "ListMediaBucket", "ReadWriteMedia", "ReadAppParameters"]);
         });
     });
 

@@ -15,6 +15,9 @@ const DB_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:pilot-light
 const REDIS_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-app-cache-auth-token-XyZ123";
 const APP_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-app-app-secret-QwErTy";
 const WORDPRESS_URL = "https://wordpress.org/wordpress-7.1.tar.gz";
+const CACHE_PARAMETER = "/pilot-light/prod/cache-endpoint";
+const CACHE_HOST = "master.prod-app-cache-redis.abc123.use1.cache.amazonaws.com";
+const GET_PARAMETER = `aws ssm get-parameter --region us-east-1 --name ${CACHE_PARAMETER} --query Parameter.Value --output text`;
 const PLUGIN_URL = "https://downloads.wordpress.org/plugin/redis-cache.2.8.0.zip";
 // The pins in components/app/boot/boot.sh, as literals: a changed pin must change this test.
 const WORDPRESS_SHA256 = "05a5f89138f632b7329f1202f2a0553c5f7fe4daf8e4b9ca7ebae9b9466b9e86";
@@ -38,7 +41,7 @@ const config: UserDataConfig = {
     dbHost: "pilot-light-prod.cabc123.us-east-1.rds.amazonaws.com",
     dbPort: 3306,
     dbSecretArn: DB_ARN,
-    cacheHost: "master.prod-app-cache-redis.abc123.use1.cache.amazonaws.com",
+    cacheEndpointParameter: "/pilot-light/prod/cache-endpoint",
     cacheAuthSecretArn: REDIS_ARN,
     appSecretArn: APP_ARN,
     mediaBucket: "pilot-light-prod-media",
@@ -68,12 +71,13 @@ describe("app/boot: the user data under the boot harness", () => {
         harnesses.forEach((h) => h.dispose());
     });
 
-    /** An instance where every fetch works. */
-    function instance(): BootHarness {
+    /** An instance where every fetch works, the cache's endpoint included unless `cache` is false. */
+    function instance(cache = true): BootHarness {
         const h = new BootHarness()
             .secret(DB_ARN, DB_SECRET).secret(REDIS_ARN, REDIS_TOKEN).secret(APP_ARN, APP_SECRET)
             .serve(WORDPRESS_URL, wordpress, [WORDPRESS_SHA256, WORDPRESS_SHA1])
             .serve(PLUGIN_URL, plugin, [PLUGIN_SHA256]);
+        if (cache) h.parameter(CACHE_PARAMETER, CACHE_HOST);
         harnesses.push(h);
         return h;
     }
@@ -88,7 +92,7 @@ describe("app/boot: the user data under the boot harness", () => {
 
         it("succeeds and runs the steps in order", () => {
             assert.equal(run.status, 0, run.console);
-            assert.deepEqual(steps(run), ["packages", "secrets", "wordpress", "media", "config", "services", "database"]);
+            assert.deepEqual(steps(run), ["packages", "secrets", "wordpress", "media", "config", "cache", "services", "database"]);
             assert.match(run.console, /^pilot-light boot: done: WordPress 7\.1 serves https:\/\/www\.example\.com$/m);
         });
 
@@ -102,8 +106,8 @@ describe("app/boot: the user data under the boot harness", () => {
         });
 
         it("fetches each secret by ARN, then downloads over HTTPS only, then mounts, then starts the services", () => {
-            assert.deepEqual(run.calls.filter((c) => c.startsWith("aws ")), [DB_ARN, REDIS_ARN, APP_ARN].map((arn) =>
-                `aws secretsmanager get-secret-value --region us-east-1 --secret-id ${arn} --query SecretString --output text`));
+            assert.deepEqual(run.calls.filter((c) => c.startsWith("aws ")), [...[DB_ARN, REDIS_ARN, APP_ARN].map((arn) =>
+                `aws secretsmanager get-secret-value --region us-east-1 --secret-id ${arn} --query SecretString --output text`), GET_PARAMETER]);
             const curl = run.calls.filter((c) => c.startsWith("curl "));
             assert.equal(curl.length, 2);
             for (const [i, url] of [WORDPRESS_URL, PLUGIN_URL].entries()) {
@@ -140,6 +144,9 @@ describe("app/boot: the user data under the boot harness", () => {
                 ["/etc/httpd/conf.d/pilot-light.conf", "httpd.conf"], ["/var/www/wp-config.php", "wp-config.php"],
                 ["/var/www/pilot-light/health.php", "health.php"], ["/var/www/pilot-light/deep-check.php", "deep-check.php"],
                 ["/etc/systemd/system/pilot-light-boot.service", "pilot-light-boot.service"],
+                ["/etc/systemd/system/pilot-light-cache.service", "pilot-light-cache.service"],
+                ["/etc/systemd/system/pilot-light-cache.timer", "pilot-light-cache.timer"],
+                ["/usr/local/libexec/pilot-light/redis.php", "redis.php"], ["/usr/local/libexec/pilot-light/cache.php", "cache.php"],
             ]) {
                 assert.equal(h.read(path), h.read(`/usr/local/libexec/pilot-light/files/${source}`), path);
             }
@@ -165,10 +172,20 @@ describe("app/boot: the user data under the boot harness", () => {
             assert.equal(php.status, 0, `php-cli is needed for this test (apt-get install php-cli): ${php.error ?? php.stderr}`);
             assert.deepEqual(JSON.parse(php.stdout), {
                 db_host: "pilot-light-prod.cabc123.us-east-1.rds.amazonaws.com", db_port: "3306", db_name: "wordpress",
-                db_secret: DB_SECRET, redis_host: "master.prod-app-cache-redis.abc123.use1.cache.amazonaws.com", redis_port: "6379",
+                db_secret: DB_SECRET, redis_port: "6379",
                 redis_token: REDIS_TOKEN, app_secret: APP_SECRET, media_path: "/var/www/html/wp-content/uploads",
                 site_url: "https://www.example.com", media_health: "pilot-light media health object",
             });
+        });
+
+        it("turns the object cache on from the SSM parameter before starting the web server, with no timer and no flush", () => {
+            assert.equal(h.read("/etc/pilot-light/cache-endpoint"), `${CACHE_HOST}\n`);
+            assert.equal(h.files().find((f) => f.path === "/etc/pilot-light/cache-endpoint")!.mode, 0o644);
+            assert.ok(at(run, GET_PARAMETER) < at(run, "systemctl enable --now php-fpm.service httpd.service"));
+            assert.ok(run.calls.includes("systemctl disable --now pilot-light-cache.timer"));
+            assert.ok(!run.calls.includes("systemctl enable --now pilot-light-cache.timer"));
+            assert.ok(!run.calls.some((c) => c.includes("cache.php")), "nothing was served without the cache: nothing to empty");
+            assert.match(run.console, new RegExp(`^pilot-light boot: cache endpoint ${CACHE_HOST.replace(/\./g, "\\.")}: WordPress's object cache is on$`, "m"));
         });
 
         it("keeps a boot log with the same lines as the console", () => {
@@ -187,6 +204,7 @@ describe("app/boot: the user data under the boot harness", () => {
                 assert.equal(second.status, 0, second.console);
                 assert.deepEqual(second.calls.filter((c) => /^(dnf|curl|mount |sha)/.test(c)), []);
                 assert.equal(second.calls.filter((c) => c.startsWith("aws secretsmanager get-secret-value")).length, 3);
+                assert.equal(second.calls.filter((c) => c === GET_PARAMETER).length, 1);
                 assert.deepEqual(second.calls.filter((c) => c.includes("reload-or-restart")), [], "nothing changed, nothing reloaded");
                 assert.match(second.console, /^pilot-light boot: already installed$/m);
                 assert.match(second.console, /^pilot-light boot: WordPress 7\.1 already installed$/m);
@@ -197,6 +215,63 @@ describe("app/boot: the user data under the boot harness", () => {
                 assert.deepEqual(after, filesBefore);
                 assert.equal(h.read("/etc/fstab").split("\n").filter((l) => l.includes("mount-s3")).length, 1);
             });
+        });
+    });
+
+    describe("before the cache exists (a promoted dr while ElastiCache creates Redis)", () => {
+        let h: BootHarness;
+        let run: BootRun;
+        before(() => {
+            h = instance(false);
+            run = h.run(script);
+        });
+
+        it("boots and serves from the database, with the object cache off and the timer asking every 30 s", () => {
+            assert.equal(run.status, 0, run.console);
+            assert.deepEqual(steps(run), ["packages", "secrets", "wordpress", "media", "config", "cache", "services", "database"]);
+            assert.match(run.console, /ParameterNotFound/);
+            assert.match(run.console, /^pilot-light boot: no cache endpoint in \/pilot-light\/prod\/cache-endpoint yet: WordPress serves from the database; pilot-light-cache\.timer asks every 30 s$/m);
+            assert.equal(h.exists("/etc/pilot-light/cache-endpoint"), false);
+            assert.ok(run.calls.includes("systemctl enable --now pilot-light-cache.timer"));
+            assert.match(run.console, /^pilot-light boot: done: WordPress 7\.1 serves https:\/\/www\.example\.com$/m);
+        });
+
+        it("the timer's run waits while the parameter is missing, changing nothing", () => {
+            const tick = h.runInstalled("--cache");
+            assert.equal(tick.status, 0, tick.console);
+            assert.deepEqual(steps(tick), ["cache"]);
+            assert.deepEqual(tick.calls.filter((c) => !c.startsWith("systemctl")), [GET_PARAMETER]);
+            assert.equal(h.exists("/etc/pilot-light/cache-endpoint"), false);
+        });
+
+        it("the timer's run leaves the cache off while Redis does not answer, and asks again", () => {
+            h.parameter(CACHE_PARAMETER, CACHE_HOST).cacheStepExits(1);
+            const tick = h.runInstalled("--cache");
+            assert.equal(tick.status, 0, tick.console);
+            assert.ok(tick.calls.includes(`runuser -u apache -- php ${h.root}/usr/local/libexec/pilot-light/cache.php ${CACHE_HOST}`));
+            assert.match(tick.console, new RegExp(`^pilot-light boot: cache ${CACHE_HOST.replace(/\./g, "\\.")} does not answer yet: asking again in 30 s$`, "m"));
+            assert.equal(h.exists("/etc/pilot-light/cache-endpoint"), false);
+            assert.ok(!tick.calls.includes("systemctl disable --now pilot-light-cache.timer"));
+        });
+
+        it("once Redis answers, the timer's run empties it, turns the object cache on and stops the timer", () => {
+            h.cacheStepExits(0);
+            const tick = h.runInstalled("--cache");
+            assert.equal(tick.status, 0, tick.console);
+            const flush = tick.calls.indexOf(`runuser -u apache -- php ${h.root}/usr/local/libexec/pilot-light/cache.php ${CACHE_HOST}`);
+            assert.ok(flush >= 0 && flush < tick.calls.indexOf("systemctl disable --now pilot-light-cache.timer"));
+            assert.equal(h.read("/etc/pilot-light/cache-endpoint"), `${CACHE_HOST}\n`);
+            // A later tick (the timer stopping) finds it unchanged: no second flush.
+            const again = h.runInstalled("--cache");
+            assert.ok(!again.calls.some((c) => c.includes("cache.php")));
+        });
+
+        it("ignores a parameter that holds no host name", () => {
+            const other = instance(false).parameter(CACHE_PARAMETER, "master.x; rm -rf /");
+            const r = other.run(script);
+            assert.equal(r.status, 0, r.console);
+            assert.match(r.console, /^pilot-light boot: WARNING: \/pilot-light\/prod\/cache-endpoint does not hold a host name: ignored; pilot-light-cache\.timer asks every 30 s$/m);
+            assert.equal(other.exists("/etc/pilot-light/cache-endpoint"), false);
         });
     });
 

@@ -20,12 +20,14 @@ function php(args: string[], env: Record<string, string> = {}) {
     return result;
 }
 
-/** An app config as boot.sh writes it, pointing at nothing that answers. */
-function appConfig(dir: string, mediaPath: string): string {
+/** An app config as boot.sh writes it, pointing at nothing that answers; `cacheHost` as boot.sh --cache writes it, when given. */
+function appConfig(dir: string, mediaPath: string, cacheHost?: string): string {
+    if (cacheHost === undefined) rmSync(join(dir, "cache-endpoint"), { force: true });
+    else writeFileSync(join(dir, "cache-endpoint"), `${cacheHost}\n`);
     const entries: Record<string, string> = {
         db_host: "127.0.0.1", db_port: "1", db_name: "wordpress",
         db_secret: JSON.stringify({ username: "admin", password: DB_PASSWORD }),
-        redis_host: "127.0.0.1", redis_port: "1", redis_token: REDIS_TOKEN,
+        redis_port: "1", redis_token: REDIS_TOKEN,
         app_secret: JSON.stringify({ checkToken: CHECK_TOKEN, adminPassword: ADMIN_PASSWORD }),
         media_path: mediaPath, site_url: "https://www.example.com", media_health: "pilot-light media health object",
     };
@@ -47,10 +49,10 @@ describe("app/boot PHP", () => {
         writeFileSync(join(dir, "media/pilot-light/health.txt"), "pilot-light media health object\n");
         mkdirSync(web);
         for (const f of ["health.php", "deep-check.php"]) copyFileSync(join(BOOT, f), join(web, f));
-        const config = appConfig(dir, join(dir, "media"));
+        const config = appConfig(dir, join(dir, "media"), "127.0.0.1");
         const port = 20000 + Math.floor(Math.random() * 20000);
         base = `http://127.0.0.1:${port}`;
-        server = spawn("php", ["-S", `127.0.0.1:${port}`, "-t", web], { env: { ...process.env, PILOT_LIGHT_APP_CONFIG: config }, stdio: "ignore" });
+        server = spawn("php", ["-S", `127.0.0.1:${port}`, "-t", web], { env: { ...process.env, PILOT_LIGHT_APP_CONFIG: config, PILOT_LIGHT_LIB: BOOT }, stdio: "ignore" });
         for (let i = 0; i < 100; i++) {
             try {
                 await fetch(`${base}/health.php`);
@@ -67,7 +69,7 @@ describe("app/boot PHP", () => {
     });
 
     it("lints every PHP file", () => {
-        for (const f of ["health.php", "deep-check.php", "database.php", "wp-config.php"]) {
+        for (const f of ["health.php", "deep-check.php", "database.php", "wp-config.php", "redis.php", "cache.php"]) {
             const lint = php(["-l", join(BOOT, f)]);
             assert.equal(lint.status, 0, `${f}: ${lint.stdout}${lint.stderr}`);
         }
@@ -115,6 +117,45 @@ describe("app/boot PHP", () => {
         for (const secret of [CHECK_TOKEN, ADMIN_PASSWORD, DB_PASSWORD, REDIS_TOKEN]) assert.ok(!text.includes(secret));
     });
 
+    it("deep check: Redis is pending, not failed, before the cache's endpoint is known", async () => {
+        appConfig(dir, join(dir, "media"));
+        try {
+            const res = await fetch(`${base}/deep-check.php`, { headers: { "X-Pilot-Light-Token": CHECK_TOKEN } });
+            const body = await res.json() as { checks: Record<string, string> };
+            assert.equal(body.checks.redis, "pending: no cache endpoint yet, the app serves from the database");
+            // Only the database (nothing listens on 127.0.0.1:1) fails the check.
+            assert.deepEqual(Object.entries(body.checks).filter(([, v]) => String(v).startsWith("failed")).map(([k]) => k), ["database"]);
+        } finally {
+            appConfig(dir, join(dir, "media"), "127.0.0.1");
+        }
+    });
+
+    it("cache.php (the timer's switch): exit 1 naming the host when Redis does not answer, never the token", () => {
+        const run = php([join(BOOT, "cache.php"), "127.0.0.1"], { PILOT_LIGHT_APP_CONFIG: appConfig(dir, join(dir, "media"), "127.0.0.1"), PILOT_LIGHT_LIB: BOOT });
+        assert.equal(run.status, 1);
+        assert.match(run.stderr, /^cache 127\.0\.0\.1 does not answer: cannot connect: /);
+        assert.ok(!`${run.stdout}${run.stderr}`.includes(REDIS_TOKEN));
+    });
+
+    it("wp-config turns the object cache off (WP_REDIS_DISABLED) until the cache's endpoint is known", () => {
+        const abspath = join(dir, "wordpress-nocache");
+        mkdirSync(abspath, { recursive: true });
+        writeFileSync(join(abspath, "wp-settings.php"), `<?php\necho json_encode(array_intersect_key(get_defined_constants(true)['user'], array_flip(['WP_REDIS_DISABLED','WP_REDIS_HOST'])));\n`);
+        const constants = (cacheHost?: string) => {
+            const run = php(["-r", `defined('MYSQLI_CLIENT_SSL') || define('MYSQLI_CLIENT_SSL', 2048); define('ABSPATH', '${abspath}/'); require '${join(BOOT, "wp-config.php")}';`],
+                { PILOT_LIGHT_APP_CONFIG: appConfig(dir, "/var/www/html/wp-content/uploads", cacheHost) });
+            assert.equal(run.status, 0, run.stderr);
+            return JSON.parse(run.stdout);
+        };
+        try {
+            assert.deepEqual(constants(), { WP_REDIS_DISABLED: true, WP_REDIS_HOST: "" });
+            assert.deepEqual(constants("master.dr-app-cache-redis.abc123.usw2.cache.amazonaws.com"),
+                { WP_REDIS_DISABLED: false, WP_REDIS_HOST: "master.dr-app-cache-redis.abc123.usw2.cache.amazonaws.com" });
+        } finally {
+            appConfig(dir, join(dir, "media"), "127.0.0.1");
+        }
+    });
+
     it("wp-config defines the database, Redis over TLS, the site URL and the ALB's HTTPS from the app config", () => {
         const abspath = join(dir, "wordpress");
         mkdirSync(abspath, { recursive: true });
@@ -124,7 +165,7 @@ describe("app/boot PHP", () => {
             'https' => $_SERVER['HTTPS'] ?? null, 'prefix' => $GLOBALS['table_prefix']]);\n`);
         // Without php-mysql (Debian's php-cli has no mysqli) the constant is missing; 2048 is its value (CLIENT_SSL).
         const run = php(["-r", `defined('MYSQLI_CLIENT_SSL') || define('MYSQLI_CLIENT_SSL', 2048); $_SERVER['HTTP_X_FORWARDED_PROTO'] = 'https'; define('ABSPATH', '${abspath}/'); require '${join(BOOT, "wp-config.php")}';`],
-            { PILOT_LIGHT_APP_CONFIG: appConfig(dir, "/var/www/html/wp-content/uploads") });
+            { PILOT_LIGHT_APP_CONFIG: appConfig(dir, "/var/www/html/wp-content/uploads", "127.0.0.1") });
         assert.equal(run.status, 0, run.stderr);
         assert.deepEqual(JSON.parse(run.stdout), {
             constants: {

@@ -65,13 +65,14 @@ describe("app validators", () => {
             database: { address: "db", port: 3306, credentialsSecretArn: "arn:db" },
             media: { bucketName: "media", bucketArn: "arn:aws:s3:::media" }, accessLogBucket: "logs",
             imageId: "ami-1", instanceType: "t3.medium", minSize: 1, maxSize: 2, desiredCapacity: 1,
-            cacheNodeType: "cache.t4g.small", highAvailability: false,
+            cacheNodeType: "cache.t4g.small", highAvailability: false, cacheEndpointParameter: "/pilot-light/prod/cache-endpoint",
         };
         assert.deepEqual(appTierProblems(valid), []);
         assert.deepEqual(appTierProblems({
             ...valid,
             network: { ...valid.network, publicSubnetIds: [], privateSubnetIds: [], privateRouteTableIds: ["rtb-a"] },
             instanceType: "", cacheNodeType: "t3.small", minSize: 2, desiredCapacity: 1, hostedZoneId: "Z123",
+            cacheEndpointParameter: "/ssm/pilot-light/cache-endpoint",
         }), [
             "network.publicSubnetIds must not be empty",
             "network.privateSubnetIds must not be empty",
@@ -80,6 +81,18 @@ describe("app validators", () => {
             "cacheNodeType must be an ElastiCache node type such as \"cache.t4g.small\", got \"t3.small\"",
             "minSize (2) must be <= desiredCapacity (1)",
             "hostedZoneId is set (\"Z123\") but domainName is not; set both for HTTPS, or neither for HTTP only",
+            "cacheEndpointParameter must not start with \"aws\" or \"ssm\" (SSM reserves them), got \"/ssm/pilot-light/cache-endpoint\"",
         ]);
+    });
+
+    it("cacheEndpointParameterProblems: an SSM parameter path, with a leading slash and SSM's characters only", async () => {
+        const { cacheEndpointParameterProblems } = await import("../../components/app/validate");
+        assert.deepEqual(cacheEndpointParameterProblems("p", "/pilot-light/dr/cache-endpoint"), []);
+        const expected = (v: string) => [`p must be an SSM parameter path such as "/pilot-light/prod/cache-endpoint" (a leading /, then letters, `
+            + `digits and _ . - /, at most 1011 characters), got ${JSON.stringify(v)}`];
+        for (const bad of ["pilot-light/prod/cache-endpoint", "/pilot light/prod", "/pilot-light//x", "/x/", `/${"a".repeat(1011)}`]) {
+            assert.deepEqual(cacheEndpointParameterProblems("p", bad), expected(bad), bad);
+        }
+        assert.deepEqual(cacheEndpointParameterProblems("p", "/AWS-x/y"), ["p must not start with \"aws\" or \"ssm\" (SSM reserves them), got \"/AWS-x/y\""]);
     });
 });

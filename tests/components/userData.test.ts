@@ -19,7 +19,7 @@ const config = (over: Partial<UserDataConfig> = {}): UserDataConfig => ({
     dbHost: "pilot-light-prod.cabc123.us-east-1.rds.amazonaws.com",
     dbPort: 3306,
     dbSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:pilot-light-prod/db-credentials-AbCdEf",
-    cacheHost: "master.prod-app-cache-redis.abc123.use1.cache.amazonaws.com",
+    cacheEndpointParameter: "/pilot-light/prod/cache-endpoint",
     cacheAuthSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-app-cache-auth-token-XyZ123",
     appSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-app-app-secret-QwErTy",
     mediaBucket: "pilot-light-prod-media",
@@ -64,7 +64,7 @@ describe("app/renderUserData", () => {
             "DB_PORT='3306'",
             "DB_NAME='wordpress'",
             "DB_SECRET_ARN='arn:aws:secretsmanager:us-east-1:123456789012:secret:pilot-light-prod/db-credentials-AbCdEf'",
-            "REDIS_HOST='master.prod-app-cache-redis.abc123.use1.cache.amazonaws.com'",
+            "CACHE_ENDPOINT_PARAMETER='/pilot-light/prod/cache-endpoint'",
             "REDIS_PORT='6379'",
             "REDIS_AUTH_SECRET_ARN='arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-app-cache-auth-token-XyZ123'",
             "APP_SECRET_ARN='arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-app-app-secret-QwErTy'",
@@ -78,7 +78,8 @@ describe("app/renderUserData", () => {
     it("embeds the boot program and each of its files byte for byte", () => {
         const script = renderUserData(config());
         assert.equal(heredoc(script, "/usr/local/libexec/pilot-light/boot.sh", "PILOT_LIGHT_FILE"), bootFile("boot.sh"));
-        assert.deepEqual([...BOOT_FILE_NAMES], ["httpd.conf", "wp-config.php", "health.php", "deep-check.php", "database.php", "pilot-light-boot.service"]);
+        assert.deepEqual([...BOOT_FILE_NAMES], ["httpd.conf", "wp-config.php", "health.php", "deep-check.php", "database.php", "redis.php", "cache.php",
+            "pilot-light-boot.service", "pilot-light-cache.service", "pilot-light-cache.timer"]);
         for (const name of BOOT_FILE_NAMES) {
             assert.equal(heredoc(script, `/usr/local/libexec/pilot-light/files/${name}`, "PILOT_LIGHT_FILE"), bootFile(name), name);
         }
@@ -142,8 +143,8 @@ describe("app/renderUserData", () => {
                 + "  - mediaMountPath must be an absolute path of letters, digits and . _ - / (not ending in /), got \"media\"\n"
                 + "  - siteUrl must be http:// or https:// and a DNS name, nothing after it, e.g. \"https://www.example.com\", got \"https://www.example.com/blog\"",
         });
-        assert.deepEqual(userDataProblems(config({ dbPort: 65536, mediaMountPath: "/a/../etc", cacheHost: "x\ty", siteUrl: "ftp://x.example.com" })), [
-            "cacheHost must not contain control characters (newline, tab, ...), got \"x\\ty\"",
+        assert.deepEqual(userDataProblems(config({ dbPort: 65536, mediaMountPath: "/a/../etc", cacheEndpointParameter: "/x\ty", siteUrl: "ftp://x.example.com" })), [
+            "cacheEndpointParameter must be an SSM parameter path such as \"/pilot-light/prod/cache-endpoint\" (a leading /, then letters, digits and _ . - /, at most 1011 characters), got \"/x\\ty\"",
             "dbPort must be an integer from 1 to 65535, got 65536",
             "mediaMountPath must be an absolute path of letters, digits and . _ - / (not ending in /), got \"/a/../etc\"",
             "siteUrl must be http:// or https:// and a DNS name, nothing after it, e.g. \"https://www.example.com\", got \"ftp://x.example.com\"",

@@ -60,7 +60,8 @@ describe("ops: the plan command's cost and resilience reports", function () {
         const site = doc.resilience.find((x: any) => x.disruption === "region failure" && x.component === "web tier");
         assert.equal(site.meetsRto, true);
         assert.equal(site.status, "ok");
-        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-cache-redis", "app-servers-lt", "app-servers-asg"]);
+        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-web-alb", "app-servers-lt", "app-servers-asg"]);
+        assert.deepEqual([site.criticalPath.minutes, site.fromDecisionMinutes, site.promotionPath.minutes], [10.25, 13.25, 15.25]);
     });
 
     it("fails with exit 5 under --strict when an estimate misses its target, and prints the cost and RTO/RPO tables", async () => {
@@ -69,7 +70,8 @@ describe("ops: the plan command's cost and resilience reports", function () {
         assert.match(r.stdout, /\nESTIMATE of the monthly AWS cost \(USD list prices as of \d{4}-\d{2}-\d{2}/);
         assert.match(r.stdout, /\nESTIMATED RTO\/RPO vs targets \(RTO 20 min, RPO 15 min\)/);
         assert.match(r.stdout, /\nregion failure +web tier +[\d.]+ min ✗ +15 min +failure\n/);
-        assert.match(r.stdout, /\nCritical path of the promotion: /);
+        assert.match(r.stdout, /\nCritical path to serving: /);
+        assert.match(r.stdout, /\nCritical path of the whole promotion /);
         assert.match(r.stderr, /RTO\/RPO estimates miss the targets \(--strict\): .*region failure \/ web tier/);
     });
 

@@ -7,7 +7,7 @@ import { diffPlans, ResourceChange } from "../../ops/diff";
 import type { RecordedResource } from "../../ops/offline/engine";
 import { planStack, StackPlan } from "../../ops/offline/planner";
 import {
-    assessResilience, criticalPath, effectiveAssumptions, renderAssumptionsTable, renderResilienceTable, RESILIENCE_ASSUMPTIONS,
+    assessResilience, criticalPath, effectiveAssumptions, servesUsers, waitsFor, renderAssumptionsTable, renderResilienceTable, RESILIENCE_ASSUMPTIONS,
     resilienceFailures, resilienceJson, ResilienceRow,
 } from "../../ops/report/resilience";
 import { quietPlan } from "../support/quietPlan";
@@ -71,18 +71,32 @@ describe("report: resilience (RTO/RPO estimates)", function () {
         });
     });
 
-    it("finds the promotion's critical path: the cache, the launch template that needs its endpoint, then the fleet", () => {
-        const path = criticalPath(promotion, drPromoted);
+    it("finds the promotion's critical path to serving, which waits neither for the cache nor for the database's promotion", () => {
+        // Before (the launch template took the cache's endpoint and the database's address as
+        // outputs): cache 15 → template 0.25 → fleet 7 = 22.25 min. Now the servers read the
+        // cache's endpoint at run time and take the replica's address RDS already reports, so the
+        // template waits only for the new ALB (its name is the site's URL without a domain).
+        const path = criticalPath(promotion, drPromoted, undefined, servesUsers);
         assert.deepEqual(path.steps.map((s) => `${s.type} ${s.name}`), [
-            "aws:elasticache/replicationGroup:ReplicationGroup app-cache-redis",
+            "aws:lb/loadBalancer:LoadBalancer app-web-alb",
             "aws:ec2/launchTemplate:LaunchTemplate app-servers-lt",
             "aws:autoscaling/group:Group app-servers-asg",
         ]);
-        // The AUTH token is made in standby (AppStandby), so the cache starts at once.
-        assert.equal(path.minutes, 22.25);
-        assert.deepEqual(path.steps.map((s) => s.startMinutes), [0, 15, 15.25]);
+        // ALB 3 + template 0.25 + launch 1 + boot 5 + healthy 1.
+        assert.equal(path.minutes, 10.25);
+        assert.deepEqual(path.steps.map((s) => s.startMinutes), [0, 3, 3.25]);
         assert.deepEqual(path.steps[2].basis, ["asg-launch", "ec2-boot", "alb-target-healthy"]);
         assert.deepEqual(path.defaultedTypes, []);
+        const template = drPromoted.resources.find((r) => r.name === "app-servers-lt")!;
+        const waitsOn = template.dependencies.map((d) => d.split("::").pop());
+        assert.ok(!waitsOn.includes("database-mysql") && !waitsOn.includes("app-cache-redis"), waitsOn.join(", "));
+        // The whole promotion still ends with the cache and its parameter: 15 + 0.25.
+        const whole = criticalPath(promotion, drPromoted);
+        assert.deepEqual(whole.steps.map((s) => s.name), ["app-cache-redis", "app-cache-endpoint"]);
+        assert.equal(whole.minutes, 15.25);
+        const db = promotion.find((c) => c.name === "database-mysql")!;
+        assert.equal(waitsFor(promotion, drPromoted, db.urn, servesUsers), false);
+        assert.equal(waitsFor(promotion, drPromoted, promotion.find((c) => c.name === "app-servers-lt")!.urn, servesUsers), true);
     });
 
     it("estimates every row of the default config from the table, against the 60/15 min targets", () => {
@@ -99,8 +113,9 @@ describe("report: resilience (RTO/RPO estimates)", function () {
             // decision 15 + volume from snapshot 5 + boot 5 + EIP 0.25; RPO: the 12 h snapshot interval.
             ["AZ failure", "singleton (recoverable-instance)", 25.25, 720],
             ["region failure", "web tier",
-                // detection 0.5 + decision 15 + pulumi up 2 + the critical path 22.25 + DNS TTL 1; RPO: media's RTC window.
-                40.75, 15],
+                // detection 0.5 + decision 15 + pulumi up 2 + the path to serving 10.25 + DNS TTL 1 (40.75 before the
+                // cache and the database's promotion left the path); RPO: media's RTC window.
+                28.75, 15],
             ["region failure", "database", 27.5, 5],
             // The same restore in dr from the newest copy; RPO: 12 h interval + 60 min copy.
             ["region failure", "singleton (recoverable-instance)", 25.25, 780],
@@ -121,7 +136,16 @@ describe("report: resilience (RTO/RPO estimates)", function () {
         }
         const site = row(rows, "region failure", "web tier");
         assert.deepEqual(site.basis.slice(0, 3), ["route53-health-detection", "operator-decision", "pulumi-up-overhead"]);
-        assert.ok(site.basis.includes("elasticache-create") && site.basis.includes("replica-lag") && site.basis.includes("s3-rtc"));
+        assert.ok(!site.basis.includes("elasticache-create") && site.basis.includes("alb-create") && site.basis.includes("replica-lag") && site.basis.includes("s3-rtc"));
+        // pulumi up 2 + the path 10.25 + DNS TTL 1.
+        assert.equal(site.fromDecisionMinutes, 13.25);
+        assert.equal(site.promotionPath!.minutes, 15.25);
+        assert.ok(site.notes.includes("From the decision to serving: 13.25 min (pulumi up 2 + the path 10.25 + DNS TTL 1)."), site.notes.join("\n"));
+        assert.ok(site.notes.includes("Pages are served from the replica while it is promoted (the app servers take its endpoint, which promotion keeps); "
+            + "writes (logins, comments, the admin) wait for the promotion, 12 min after the decision (database row), "
+            + "and RDS reboots the instance once during it, dropping connections briefly."), site.notes.join("\n"));
+        assert.ok(site.notes.includes("The cache is created off the path to serving: the app serves from the database until the cache's endpoint exists, "
+            + "then uses it; it starts empty (Redis is rebuilt, not replicated)."), site.notes.join("\n"));
         assert.ok(site.notes.includes("RPO dominated by media: S3 RTC 15 min ≥ database replica lag bound 5 min."), site.notes.join("\n"));
         assert.ok(site.notes.some((n) => n.startsWith("No failover DNS in prod")), "the default config has no domain");
         assert.deepEqual(rows.filter((r) => r.status !== "ok").map((r) => `${r.disruption} / ${r.component}`), []);
@@ -173,14 +197,14 @@ describe("report: resilience (RTO/RPO estimates)", function () {
     });
 
     it("reports a miss as an advisory, and as a failure with strict", () => {
-        const targets = { rtoMinutes: 30, rpoMinutes: 15 };
+        const targets = { rtoMinutes: 28, rpoMinutes: 15 };
         const advisory = row(assessResilience({ prod, drStandby, drPromoted, promotion, targets }), "region failure", "web tier");
         assert.equal(advisory.meetsRto, false);
         assert.equal(advisory.meetsRpo, true);
         assert.equal(advisory.status, "advisory");
         const strictRows = assessResilience({ prod, drStandby, drPromoted, promotion, targets, strict: true });
         assert.equal(row(strictRows, "region failure", "web tier").status, "failure");
-        assert.equal(row(strictRows, "region failure", "database").status, "ok", "27.5 min meets 30");
+        assert.equal(row(strictRows, "region failure", "database").status, "ok", "27.5 min meets 28");
         assert.ok(resilienceFailures(strictRows).some((r) => r.disruption === "region failure" && r.component === "web tier"));
     });
 
@@ -245,12 +269,16 @@ describe("report: resilience (RTO/RPO estimates)", function () {
         const esc = (n: number | null) => String(n).replace(".", "\\.");
         assert.match(text, new RegExp(`\\nregion failure +web tier +${esc(siteRow.rtoMinutes)} min +${esc(siteRow.rpoMinutes)} min +ok\\n`));
         assert.match(text, /\nAZ failure +egress \(NAT gateway\) +0 min +0 min +ok\n/);
-        assert.match(text, new RegExp(`Critical path of the promotion: ${esc(siteRow.criticalPath!.minutes)} min\\n {2}at +0 min {2}create aws:elasticache/replicationGroup:ReplicationGroup app-cache-redis`));
+        assert.match(text, /\nCritical path to serving: 10\.25 min\n {2}at +0 min {2}create aws:lb\/loadBalancer:LoadBalancer app-web-alb: 3 min \[alb-create\]\n/);
+        assert.match(text, /\n {2}From the decision to serving: 13\.25 min\n\nCritical path of the whole promotion \(serving does not wait for what is not above\): 15\.25 min\n {2}at +0 min {2}create aws:elasticache\/replicationGroup:ReplicationGroup app-cache-redis: 15 min \[elasticache-create\]\n/);
         const json = resilienceJson(rows);
         assert.deepEqual(Object.keys(json[0]), ["disruption", "component", "rtoMinutes", "rpoMinutes", "rtoTargetMinutes", "rpoTargetMinutes",
             "meetsRto", "meetsRpo", "status", "basis", "notes"]);
         const site = json.find((r) => r.disruption === "region failure" && r.component === "web tier") as any;
-        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-cache-redis", "app-servers-lt", "app-servers-asg"]);
+        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-web-alb", "app-servers-lt", "app-servers-asg"]);
+        assert.equal(site.criticalPath.minutes, 10.25);
+        assert.deepEqual(site.promotionPath.steps.map((s: any) => [s.name, s.minutes]), [["app-cache-redis", 15], ["app-cache-endpoint", 0.25]]);
+        assert.equal(site.fromDecisionMinutes, 13.25);
         assert.doesNotThrow(() => JSON.stringify(json));
     });
 });

@@ -28,6 +28,12 @@ case "$name" in
     touch "$state/packages-installed" ;;
   rpm) [[ -e $state/packages-installed ]]; exit $? ;;
   aws)
+    if [[ $1 == ssm ]]; then
+      param=""; while (($#)); do [[ $1 == --name ]] && param=$2; shift; done
+      k=$(key "$param")
+      [[ -e $state/param-$k ]] || { echo "An error occurred (ParameterNotFound) when calling the GetParameter operation: " >&2; exit 254; }
+      cat "$state/param-$k"; echo; exit 0
+    fi
     arn=""; while (($#)); do [[ $1 == --secret-id ]] && arn=$2; shift; done
     k=$(key "$arn")
     [[ -e $state/secret-fails-$k ]] && { echo "An error occurred (AccessDeniedException) when calling the GetSecretValue operation" >&2; exit 254; }
@@ -46,7 +52,9 @@ case "$name" in
   mount) touch "$1/.harness-mounted" ;;
   mountpoint) [[ -e $2/.harness-mounted ]]; exit $? ;;
   id) echo 48 ;;
-  runuser) exit "$(cat "$state/runuser-status" 2>/dev/null || echo 0)" ;;
+  runuser)
+    if [[ $* == *cache.php* ]]; then exit "$(cat "$state/cache-status" 2>/dev/null || echo 0)"; fi
+    exit "$(cat "$state/runuser-status" 2>/dev/null || echo 0)" ;;
 esac
 exit 0
 `;
@@ -101,6 +109,18 @@ export class BootHarness {
         return this;
     }
 
+    /** SSM Parameter Store holds `value` under `name` (GetParameter fails with ParameterNotFound otherwise). */
+    parameter(name: string, value: string): this {
+        writeFileSync(join(this.state, `param-${this.key(name)}`), value);
+        return this;
+    }
+
+    /** The cache switch (runuser ... php cache.php HOST) exits with `status`: 1 when Redis does not answer. */
+    cacheStepExits(status: number): this {
+        writeFileSync(join(this.state, "cache-status"), String(status));
+        return this;
+    }
+
     /** dnf fails, as it does when a package is in none of the image's repositories. */
     failDnf(): this {
         writeFileSync(join(this.state, "dnf-fails"), "");
@@ -123,10 +143,19 @@ export class BootHarness {
 
     /** Runs `script` with bash as the instance would, with fast retries (1 s base, sleep stubbed). */
     run(script: string): BootRun {
-        const before = readFileSync(this.log, "utf8").length;
         const path = join(this.dir, "user-data.sh");
         writeFileSync(path, script);
-        const result = spawnSync("bash", [path], {
+        return this.exec([path]);
+    }
+
+    /** Runs the installed boot program with `args`, as its systemd units do (`--cache`: pilot-light-cache.service). */
+    runInstalled(...args: string[]): BootRun {
+        return this.exec([join(this.root, "usr/local/libexec/pilot-light/boot.sh"), ...args]);
+    }
+
+    private exec(argv: string[]): BootRun {
+        const before = readFileSync(this.log, "utf8").length;
+        const result = spawnSync("bash", argv, {
             encoding: "utf8",
             env: {
                 PATH: `${this.bin}:/usr/bin:/bin`, HOME: this.dir, LANG: "C.UTF-8",

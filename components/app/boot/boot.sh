@@ -11,11 +11,15 @@
 #   wordpress  WordPress + Redis Object Cache downloads, checked against pinned hashes            45 s
 #   media      the media bucket mounted with Mountpoint, its health object                        10 s
 #   config     wp-config.php, the web server config, the health and deep-check endpoints           1 s
+#   cache      the Redis endpoint from its SSM parameter, if the cache exists yet                  2 s
 #   services   php-fpm and httpd started, this program enabled for later boots                     5 s
 #   database   database created and WordPress installed if missing (never fails the boot)         10 s
 # An image that already has the pinned packages and WordPress skips both downloads (about 1 min).
 # An image with an executable /etc/pilot-light/custom-app runs that instead of WordPress
 # (README: "Bring your own app").
+# The cache need not exist: without its endpoint WordPress serves from the database, and
+# pilot-light-cache.timer runs `boot.sh --cache` every 30 s until the endpoint appears
+# (components/app/cacheEndpoint.ts), so a promoted dr does not wait for ElastiCache.
 #
 # No secret value reaches argv, the log or the console: values come from `aws` on a pipe into
 # shell variables and are written only into the app config (owner apache, mode 0600).
@@ -35,6 +39,8 @@ readonly DOCROOT=/var/www/html
 readonly WEB=/var/www/pilot-light
 readonly MARKER=PILOT_LIGHT_VALUE
 readonly MEDIA_HEALTH_TEXT='pilot-light media health object'
+readonly CACHE_ENDPOINT_FILE=/etc/pilot-light/cache-endpoint
+readonly HOST_PATTERN='^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$'
 
 # Pinned artifacts. WordPress 7.1: SHA-1 as wordpress.org publishes it (wordpress-7.1.tar.gz.sha1,
 # also pinned by docker-library/wordpress versions.json), SHA-256 as recorded by two independent
@@ -131,6 +137,45 @@ mount_media() {
   fi
 }
 
+# cache_endpoint MODE: the Redis endpoint from its SSM parameter into CACHE_ENDPOINT_FILE, which
+# turns WordPress's object cache on (wp-config.php). MODE boot: this server has not served yet;
+# MODE running (the timer): Redis must answer and is emptied first (cache.php). Until the
+# parameter exists, pilot-light-cache.timer asks again; nothing here fails the boot.
+cache_endpoint() {
+  local mode=$1 endpoint="" current=""
+  if [[ -f $ROOT$CACHE_ENDPOINT_FILE ]]; then current=$(< "$ROOT$CACHE_ENDPOINT_FILE"); fi
+  if ! endpoint=$(aws ssm get-parameter --region "$AWS_REGION" --name "$CACHE_ENDPOINT_PARAMETER" \
+      --query Parameter.Value --output text); then
+    say "no cache endpoint in $CACHE_ENDPOINT_PARAMETER yet: WordPress serves from the database; pilot-light-cache.timer asks every 30 s"
+    systemctl daemon-reload
+    systemctl enable --now pilot-light-cache.timer
+    return 0
+  fi
+  if [[ ! $endpoint =~ $HOST_PATTERN ]]; then
+    say "WARNING: $CACHE_ENDPOINT_PARAMETER does not hold a host name: ignored; pilot-light-cache.timer asks every 30 s"
+    systemctl daemon-reload
+    systemctl enable --now pilot-light-cache.timer
+    return 0
+  fi
+  if [[ $endpoint != "$current" ]]; then
+    if [[ $mode == running ]] && ! runuser -u apache -- php "$ROOT$LIB/cache.php" "$endpoint"; then
+      say "cache $endpoint does not answer yet: asking again in 30 s"
+      return 0
+    fi
+    printf '%s\n' "$endpoint" > "$ROOT$CACHE_ENDPOINT_FILE.tmp"
+    chmod 0644 "$ROOT$CACHE_ENDPOINT_FILE.tmp"
+    mv -f "$ROOT$CACHE_ENDPOINT_FILE.tmp" "$ROOT$CACHE_ENDPOINT_FILE"
+  fi
+  systemctl disable --now pilot-light-cache.timer
+  say "cache endpoint $endpoint: WordPress's object cache is on"
+}
+
+if [[ ${1:-} == --cache ]]; then
+  step cache "the Redis endpoint from $CACHE_ENDPOINT_PARAMETER (pilot-light-cache.timer)"
+  cache_endpoint running
+  exit 0
+fi
+
 if [[ -x $ROOT$CUSTOM_APP ]]; then
   step media "custom app image: mount the media bucket, then run $CUSTOM_APP"
   command -v mount-s3 > /dev/null || retry "dnf install mount-s3" dnf install -y mount-s3
@@ -160,7 +205,6 @@ config_tmp=$(umask 077 && mktemp "$ROOT/etc/pilot-light/.app-config.XXXXXX")
   php_entry db_port "$DB_PORT"
   php_entry db_name "$DB_NAME"
   php_entry db_secret "$db_secret"
-  php_entry redis_host "$REDIS_HOST"
   php_entry redis_port "$REDIS_PORT"
   php_entry redis_token "$redis_token"
   php_entry app_secret "$app_secret"
@@ -211,7 +255,14 @@ put httpd.conf /etc/httpd/conf.d/pilot-light.conf 0644 && reload=1
 put health.php "$WEB/health.php" 0644 && reload=1
 put deep-check.php "$WEB/deep-check.php" 0644 && reload=1
 put database.php "$LIB/database.php" 0644 && reload=1
+put redis.php "$LIB/redis.php" 0644 && reload=1
+put cache.php "$LIB/cache.php" 0644 && reload=1
 put pilot-light-boot.service /etc/systemd/system/pilot-light-boot.service 0644 && reload=1
+put pilot-light-cache.service /etc/systemd/system/pilot-light-cache.service 0644 && reload=1
+put pilot-light-cache.timer /etc/systemd/system/pilot-light-cache.timer 0644 && reload=1
+
+step cache "the Redis endpoint from $CACHE_ENDPOINT_PARAMETER"
+cache_endpoint boot
 
 step services "php-fpm, httpd, pilot-light-boot.service"
 systemctl daemon-reload

@@ -8,7 +8,8 @@
 // query, a Redis round trip and an S3 read. Anyone else gets 403 before any of that.
 //   GET  ?marker=ID            the checks, and marker ID read from the database (null if absent)
 //   POST marker=ID&value=V     writes marker ID=V first (the database must be writable)
-// 200 with {"status":"ok",...} when every check passed, 503 with what failed otherwise.
+// 200 with {"status":"ok",...} when every check passed (Redis may be "pending: ..." before the
+// cache exists), 503 with what failed otherwise.
 declare(strict_types=1);
 header('Content-Type: application/json');
 header('Cache-Control: no-store');
@@ -20,8 +21,10 @@ function pl_answer(int $status, array $body): never
     exit;
 }
 
-// PILOT_LIGHT_APP_CONFIG: a test seam; php-fpm clears the environment of its workers.
-$config = require getenv('PILOT_LIGHT_APP_CONFIG') ?: '/etc/pilot-light/app-config.php';
+// PILOT_LIGHT_APP_CONFIG and PILOT_LIGHT_LIB: test seams; php-fpm clears the environment of its workers.
+$configPath = getenv('PILOT_LIGHT_APP_CONFIG') ?: '/etc/pilot-light/app-config.php';
+$config = require $configPath;
+require (getenv('PILOT_LIGHT_LIB') ?: '/usr/local/libexec/pilot-light') . '/redis.php';
 $secret = json_decode($config['app_secret'], true, 4, JSON_THROW_ON_ERROR);
 if (!hash_equals($secret['checkToken'], (string) ($_SERVER['HTTP_X_PILOT_LIGHT_TOKEN'] ?? ''))) {
     pl_answer(403, ['status' => 'forbidden']);
@@ -73,32 +76,28 @@ try {
     $checks['database'] = 'failed: ' . $e->getMessage();
 }
 
-try {
-    // RESP over TLS by hand: two commands, no extension or library needed.
-    $resp = static fn(string ...$words): string => '*' . count($words) . "\r\n"
-        . implode('', array_map(static fn(string $w): string => '$' . strlen($w) . "\r\n" . $w . "\r\n", $words));
-    $context = stream_context_create(['ssl' => ['verify_peer' => true, 'verify_peer_name' => true]]);
-    $redis = @stream_socket_client('tls://' . $config['redis_host'] . ':' . $config['redis_port'], $errno, $error, 3,
-        STREAM_CLIENT_CONNECT, $context);
-    if ($redis === false) {
-        throw new RuntimeException("cannot connect: $error ($errno)");
+// The endpoint is known once the cache exists (boot.sh --cache): before that the app serves from
+// the database, which is not a failure (a promoted dr while ElastiCache creates Redis).
+$cacheHost = pl_cache_endpoint(dirname($configPath) . '/cache-endpoint');
+if ($cacheHost === '') {
+    $checks['redis'] = 'pending: no cache endpoint yet, the app serves from the database';
+} else {
+    try {
+        $answers = pl_redis($cacheHost, $config['redis_port'], $config['redis_token'], [['PING']]);
+        if ($answers !== ['+OK', '+PONG']) {
+            throw new RuntimeException('AUTH and PING answered ' . json_encode($answers));
+        }
+        $checks['redis'] = 'ok';
+    } catch (Throwable $e) {
+        $checks['redis'] = 'failed: ' . $e->getMessage();
     }
-    stream_set_timeout($redis, 3);
-    fwrite($redis, $resp('AUTH', $config['redis_token']) . $resp('PING'));
-    $answers = [trim((string) fgets($redis)), trim((string) fgets($redis))];
-    if ($answers !== ['+OK', '+PONG']) {
-        throw new RuntimeException('AUTH and PING answered ' . json_encode($answers));
-    }
-    $checks['redis'] = 'ok';
-} catch (Throwable $e) {
-    $checks['redis'] = 'failed: ' . $e->getMessage();
 }
 
 $object = $config['media_path'] . '/pilot-light/health.txt';
 $content = @file_get_contents($object);
 $checks['media'] = $content === $config['media_health'] . "\n" ? 'ok' : "failed: cannot read $object";
 
-$ok = !array_filter($checks, static fn(string $result): bool => $result !== 'ok');
+$ok = !array_filter($checks, static fn(string $result): bool => $result !== 'ok' && !str_starts_with($result, 'pending:'));
 pl_answer($ok ? 200 : 503, [
     'status' => $ok ? 'ok' : 'failed',
     'php' => PHP_VERSION,

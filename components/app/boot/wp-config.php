@@ -5,7 +5,11 @@
 // The authentication keys and salts are not defined here, so WordPress keeps them in the
 // database (wp_salt()): the same for every instance behind the ALB, and replicated to dr.
 // PILOT_LIGHT_APP_CONFIG: a test seam; php-fpm clears the environment of its workers.
-$pilot_light = require getenv('PILOT_LIGHT_APP_CONFIG') ?: '/etc/pilot-light/app-config.php';
+$pilot_light_path = getenv('PILOT_LIGHT_APP_CONFIG') ?: '/etc/pilot-light/app-config.php';
+$pilot_light = require $pilot_light_path;
+// The cache endpoint, once the cache exists (boot.sh --cache writes it; not a secret).
+$pilot_light_cache = @file_get_contents(dirname($pilot_light_path) . '/cache-endpoint');
+$pilot_light_cache = $pilot_light_cache === false ? '' : trim($pilot_light_cache);
 $pilot_light_db = json_decode($pilot_light['db_secret'], true, 4, JSON_THROW_ON_ERROR);
 
 define('DB_NAME', $pilot_light['db_name']);
@@ -18,9 +22,14 @@ define('DB_COLLATE', '');
 define('MYSQL_CLIENT_FLAGS', MYSQLI_CLIENT_SSL);
 
 // Redis Object Cache against the ElastiCache primary endpoint: TLS and the AUTH token. Predis,
-// bundled with the plugin, because AL2023 packages no phpredis.
+// bundled with the plugin, because AL2023 packages no phpredis. Until the endpoint is known (a
+// promoted dr while ElastiCache creates Redis) the drop-in is bypassed with WP_REDIS_DISABLED,
+// the plugin's switch for that, and WordPress uses its per-request cache and the database.
+// WP_REDIS_GRACEFUL stays off: the plugin warns that it "will cause data corruption".
+// https://github.com/rhubarbgroup/redis-cache (README, configuration options; includes/object-cache.php)
+define('WP_REDIS_DISABLED', $pilot_light_cache === '');
 define('WP_REDIS_SCHEME', 'tls');
-define('WP_REDIS_HOST', $pilot_light['redis_host']);
+define('WP_REDIS_HOST', $pilot_light_cache);
 define('WP_REDIS_PORT', (int) $pilot_light['redis_port']);
 define('WP_REDIS_PASSWORD', $pilot_light['redis_token']);
 define('WP_REDIS_CLIENT', 'predis');
@@ -42,7 +51,7 @@ define('AUTOMATIC_UPDATER_DISABLED', true);
 define('WP_DEBUG', false);
 
 $table_prefix = 'wp_';
-unset($pilot_light, $pilot_light_db);
+unset($pilot_light, $pilot_light_db, $pilot_light_path, $pilot_light_cache);
 
 if (!defined('ABSPATH')) {
     define('ABSPATH', '/var/www/html/');

@@ -4,12 +4,12 @@
 // config, 0600, owner apache), that a failed fetch or a bad download stops the boot with a clear
 // message, and that a second run (every reboot runs it again) is harmless.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { renderUserData, UserDataConfig } from "../../components/app/userData";
 import { BootHarness, BootRun, fakeRedisCacheZip, fakeWordPressTarball } from "../support/bootHarness";
+import { php, PHP_USED } from "../support/php";
 
 const DB_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:pilot-light-prod/db-credentials-AbCdEf";
 const REDIS_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod-app-cache-auth-token-XyZ123";
@@ -167,10 +167,10 @@ describe("app/boot: the user data under the boot harness", () => {
             }
         });
 
-        it("writes the app config as PHP that gives back every value exactly, whatever its characters", () => {
-            const php = spawnSync("php", ["-r", "echo json_encode(require $argv[1]);", h.root + "/etc/pilot-light/app-config.php"], { encoding: "utf8" });
-            assert.equal(php.status, 0, `php-cli is needed for this test (apt-get install php-cli): ${php.error ?? php.stderr}`);
-            assert.deepEqual(JSON.parse(php.stdout), {
+        it(`writes the app config as PHP that gives back every value exactly, whatever its characters (${PHP_USED})`, async () => {
+            const run = await php(["-r", "echo json_encode(require $argv[1]);", h.root + "/etc/pilot-light/app-config.php"]);
+            assert.equal(run.status, 0, run.stderr);
+            assert.deepEqual(JSON.parse(run.stdout), {
                 db_host: "pilot-light-prod.cabc123.us-east-1.rds.amazonaws.com", db_port: "3306", db_name: "wordpress",
                 db_secret: DB_SECRET, redis_port: "6379",
                 redis_token: REDIS_TOKEN, app_secret: APP_SECRET, media_path: "/var/www/html/wp-content/uploads",

@@ -1,24 +1,19 @@
 // The PHP the boot program installs (components/app/boot/*.php), run by a real PHP: lint, the
 // health endpoint, the deep check's refusals and its answer when its dependencies are down
 // (served by PHP's built-in web server, so status codes and headers are real), and what
-// wp-config.php defines. Needs php-cli (apt-get install php-cli; .ci/run installs it).
+// wp-config.php defines. The system php when on PATH, else PHP 8.5 compiled to WebAssembly
+// (tests/support/php.ts; the title says which).
 import { strict as assert } from "assert";
-import { ChildProcess, spawn, spawnSync } from "child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { php, phpLint, PhpServer, phpServer, PHP_USED } from "../support/php";
 
 const BOOT = join(__dirname, "../../components/app/boot");
 const CHECK_TOKEN = "CheckTokenZyx987Wvu654Tsr321";
 const ADMIN_PASSWORD = "AdminPwQaz741Wsx852Edc963";
 const DB_PASSWORD = "Pw'\"$x`\\{}-9f3c1";
 const REDIS_TOKEN = "RedisTokenAbc123DefGhi456JklMno789PqrStu0";
-
-function php(args: string[], env: Record<string, string> = {}) {
-    const result = spawnSync("php", args, { encoding: "utf8", env: { ...process.env, ...env } });
-    if (result.error) assert.fail(`php-cli is required for this test (apt-get install php-cli): ${result.error.message}`);
-    return result;
-}
 
 /** An app config as boot.sh writes it, pointing at nothing that answers; `cacheHost` as boot.sh --cache writes it, when given. */
 function appConfig(dir: string, mediaPath: string, cacheHost?: string): string {
@@ -37,9 +32,9 @@ function appConfig(dir: string, mediaPath: string, cacheHost?: string): string {
     return path;
 }
 
-describe("app/boot PHP", () => {
+describe(`app/boot PHP (${PHP_USED})`, () => {
     let dir: string;
-    let server: ChildProcess;
+    let server: PhpServer | undefined;
     let base: string;
 
     before(async function () {
@@ -50,29 +45,17 @@ describe("app/boot PHP", () => {
         mkdirSync(web);
         for (const f of ["health.php", "deep-check.php"]) copyFileSync(join(BOOT, f), join(web, f));
         const config = appConfig(dir, join(dir, "media"), "127.0.0.1");
-        const port = 20000 + Math.floor(Math.random() * 20000);
-        base = `http://127.0.0.1:${port}`;
-        server = spawn("php", ["-S", `127.0.0.1:${port}`, "-t", web], { env: { ...process.env, PILOT_LIGHT_APP_CONFIG: config, PILOT_LIGHT_LIB: BOOT }, stdio: "ignore" });
-        for (let i = 0; i < 100; i++) {
-            try {
-                await fetch(`${base}/health.php`);
-                return;
-            } catch {
-                await new Promise((r) => setTimeout(r, 50));
-            }
-        }
-        assert.fail("php -S did not start (is php-cli installed?)");
+        server = await phpServer(web, { PILOT_LIGHT_APP_CONFIG: config, PILOT_LIGHT_LIB: BOOT });
+        base = server.base;
     });
-    after(() => {
-        server?.kill();
+    after(async () => {
+        await server?.close();
         rmSync(dir, { recursive: true, force: true });
     });
 
-    it("lints every PHP file", () => {
-        for (const f of ["health.php", "deep-check.php", "database.php", "wp-config.php", "redis.php", "cache.php"]) {
-            const lint = php(["-l", join(BOOT, f)]);
-            assert.equal(lint.status, 0, `${f}: ${lint.stdout}${lint.stderr}`);
-        }
+    it("lints every PHP file", async () => {
+        const lint = await phpLint(["health.php", "deep-check.php", "database.php", "wp-config.php", "redis.php", "cache.php"].map((f) => join(BOOT, f)));
+        assert.ok(lint.clean, lint.output);
     });
 
     it("health: 200 ok, not cached, without touching the database", async () => {
@@ -130,41 +113,41 @@ describe("app/boot PHP", () => {
         }
     });
 
-    it("cache.php (the timer's switch): exit 1 naming the host when Redis does not answer, never the token", () => {
-        const run = php([join(BOOT, "cache.php"), "127.0.0.1"], { PILOT_LIGHT_APP_CONFIG: appConfig(dir, join(dir, "media"), "127.0.0.1"), PILOT_LIGHT_LIB: BOOT });
+    it("cache.php (the timer's switch): exit 1 naming the host when Redis does not answer, never the token", async () => {
+        const run = await php([join(BOOT, "cache.php"), "127.0.0.1"], { PILOT_LIGHT_APP_CONFIG: appConfig(dir, join(dir, "media"), "127.0.0.1"), PILOT_LIGHT_LIB: BOOT });
         assert.equal(run.status, 1);
         assert.match(run.stderr, /^cache 127\.0\.0\.1 does not answer: cannot connect: /);
         assert.ok(!`${run.stdout}${run.stderr}`.includes(REDIS_TOKEN));
     });
 
-    it("wp-config turns the object cache off (WP_REDIS_DISABLED) until the cache's endpoint is known", () => {
+    it("wp-config turns the object cache off (WP_REDIS_DISABLED) until the cache's endpoint is known", async () => {
         const abspath = join(dir, "wordpress-nocache");
         mkdirSync(abspath, { recursive: true });
         writeFileSync(join(abspath, "wp-settings.php"), `<?php\necho json_encode(array_intersect_key(get_defined_constants(true)['user'], array_flip(['WP_REDIS_DISABLED','WP_REDIS_HOST'])));\n`);
-        const constants = (cacheHost?: string) => {
-            const run = php(["-r", `defined('MYSQLI_CLIENT_SSL') || define('MYSQLI_CLIENT_SSL', 2048); define('ABSPATH', '${abspath}/'); require '${join(BOOT, "wp-config.php")}';`],
+        const constants = async (cacheHost?: string) => {
+            const run = await php(["-r", `defined('MYSQLI_CLIENT_SSL') || define('MYSQLI_CLIENT_SSL', 2048); define('ABSPATH', '${abspath}/'); require '${join(BOOT, "wp-config.php")}';`],
                 { PILOT_LIGHT_APP_CONFIG: appConfig(dir, "/var/www/html/wp-content/uploads", cacheHost) });
             assert.equal(run.status, 0, run.stderr);
             return JSON.parse(run.stdout);
         };
         try {
-            assert.deepEqual(constants(), { WP_REDIS_DISABLED: true, WP_REDIS_HOST: "" });
-            assert.deepEqual(constants("master.dr-app-cache-redis.abc123.usw2.cache.amazonaws.com"),
+            assert.deepEqual(await constants(), { WP_REDIS_DISABLED: true, WP_REDIS_HOST: "" });
+            assert.deepEqual(await constants("master.dr-app-cache-redis.abc123.usw2.cache.amazonaws.com"),
                 { WP_REDIS_DISABLED: false, WP_REDIS_HOST: "master.dr-app-cache-redis.abc123.usw2.cache.amazonaws.com" });
         } finally {
             appConfig(dir, join(dir, "media"), "127.0.0.1");
         }
     });
 
-    it("wp-config defines the database, Redis over TLS, the site URL and the ALB's HTTPS from the app config", () => {
+    it("wp-config defines the database, Redis over TLS, the site URL and the ALB's HTTPS from the app config", async () => {
         const abspath = join(dir, "wordpress");
         mkdirSync(abspath, { recursive: true });
         writeFileSync(join(abspath, "wp-settings.php"), `<?php\necho json_encode(['constants' => array_intersect_key(get_defined_constants(true)['user'],
             array_flip(['DB_NAME','DB_USER','DB_PASSWORD','DB_HOST','MYSQL_CLIENT_FLAGS','WP_REDIS_SCHEME','WP_REDIS_HOST','WP_REDIS_PORT',
             'WP_REDIS_PASSWORD','WP_REDIS_CLIENT','WP_HOME','WP_SITEURL','DISALLOW_FILE_MODS','AUTH_KEY'])),
             'https' => $_SERVER['HTTPS'] ?? null, 'prefix' => $GLOBALS['table_prefix']]);\n`);
-        // Without php-mysql (Debian's php-cli has no mysqli) the constant is missing; 2048 is its value (CLIENT_SSL).
-        const run = php(["-r", `defined('MYSQLI_CLIENT_SSL') || define('MYSQLI_CLIENT_SSL', 2048); $_SERVER['HTTP_X_FORWARDED_PROTO'] = 'https'; define('ABSPATH', '${abspath}/'); require '${join(BOOT, "wp-config.php")}';`],
+        // Without php-mysql (Debian's php-cli has no mysqli; php-wasm has it) the constant is missing; 2048 is its value (CLIENT_SSL).
+        const run = await php(["-r", `defined('MYSQLI_CLIENT_SSL') || define('MYSQLI_CLIENT_SSL', 2048); $_SERVER['HTTP_X_FORWARDED_PROTO'] = 'https'; define('ABSPATH', '${abspath}/'); require '${join(BOOT, "wp-config.php")}';`],
             { PILOT_LIGHT_APP_CONFIG: appConfig(dir, "/var/www/html/wp-content/uploads", "127.0.0.1") });
         assert.equal(run.status, 0, run.stderr);
         assert.deepEqual(JSON.parse(run.stdout), {

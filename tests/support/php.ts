@@ -11,7 +11,7 @@
 // uses (display_errors off, errors logged to stderr): a warning never lands in stdout or in a
 // response body under one backend and not the other.
 import { spawn, spawnSync } from "child_process";
-import { existsSync, statSync } from "fs";
+import { existsSync, readFileSync, statSync } from "fs";
 import { createServer, IncomingMessage, ServerResponse } from "http";
 import { AddressInfo } from "net";
 import { extname, join, normalize, sep } from "path";
@@ -50,13 +50,26 @@ export interface PhpResult { status: number; stdout: string; stderr: string }
 const PRODUCTION_INI = { display_errors: "0", display_startup_errors: "0", log_errors: "1", html_errors: "0", error_reporting: "E_ALL & ~E_DEPRECATED" };
 
 let processId = 0;
+// The WebAssembly API this file uses (the ES2022 lib without the DOM's has no WebAssembly types).
+const WebAssemblyApi = (globalThis as unknown as {
+    WebAssembly: { compile(bytes: Uint8Array): Promise<object>; instantiate(module: object, imports: object): Promise<object> };
+}).WebAssembly;
+let compiled: Promise<object> | undefined;
 
 /** A fresh PHP 8.5 runtime (one per CLI run: PHP's CLI ends its runtime), the host filesystem mounted. */
 async function wasmPhp(): Promise<WasmPhp> {
-    const { loadNodeRuntime, useHostFilesystem } = await import("@php-wasm/node");
+    const { getPHPLoaderModule, loadNodeRuntime, useHostFilesystem } = await import("@php-wasm/node");
     const { PHP, setPhpIniEntries } = await import("@php-wasm/universal");
+    // PHP's .wasm (26 MB) compiled once per test process, instantiated anew for each runtime
+    // (Emscripten's instantiateWasm hook): a runtime then costs about a third of the CPU.
+    compiled ??= getPHPLoaderModule("8.5").then((loader) => WebAssemblyApi.compile(readFileSync(loader.dependencyFilename)));
+    const module = await compiled;
+    const instantiateWasm = (imports: object, receive: (instance: object, module: object) => void) => {
+        WebAssemblyApi.instantiate(module, imports).then((instance) => receive(instance, module))
+            .catch((e: Error) => process.nextTick(() => { throw e; }));
+    };
     // @php-wasm/node 3.1.54 throws "PHPLoader.processId must be set before init" without one.
-    const php = new PHP(await loadNodeRuntime("8.5", { emscriptenOptions: { processId: ++processId } }));
+    const php = new PHP(await loadNodeRuntime("8.5", { emscriptenOptions: { processId: ++processId, instantiateWasm } }));
     useHostFilesystem(php);
     await setPhpIniEntries(php, PRODUCTION_INI);
     return php;

@@ -105,9 +105,18 @@ export async function phpLint(files: string[], only?: PhpBackend): Promise<{ cle
     // each it is given (one run, one runtime, for all).
     const runs = (only ?? backend.kind) === "wasm" ? [await php(["-l", ...files], {}, "wasm")] : [];
     if (runs.length === 0) for (const file of files) runs.push(await php(["-l", file], {}, only));
-    const stdout = runs.map((run) => run.stdout).join("");
-    const clean = runs.every((run) => run.status === 0) && files.every((file) => stdout.includes(`No syntax errors detected in ${file}\n`));
-    return { clean, output: runs.map((run) => `${run.stdout}${run.stderr}`).join("") };
+    return { clean: lintClean(files, runs), output: runs.map((run) => `${run.stdout}${run.stderr}`).join("") };
+}
+
+/**
+ * PHP's verdict on `php -l` runs over files: every run exited 0, none said "Errors parsing FILE", and
+ * each file has its "No syntax errors detected in FILE" line. The exit status alone is not enough:
+ * php-wasm's own CLI (@php-wasm/cli 3.1.54) exits 0 after "Errors parsing".
+ */
+export function lintClean(files: string[], runs: PhpResult[]): boolean {
+    const lines = new Set(runs.flatMap((run) => run.stdout.split("\n")));
+    return runs.length > 0 && runs.every((run) => run.status === 0 && !/^Errors parsing /m.test(run.stdout))
+        && files.every((file) => lines.has(`No syntax errors detected in ${file}`));
 }
 
 export interface PhpServer { base: string; close(): Promise<void> }

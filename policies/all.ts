@@ -19,6 +19,7 @@ import { lambdaPolicies } from "./lambda/runtimes";
 import { s3Policies } from "./s3/buckets";
 import { albPolicies } from "./alb/loadBalancers";
 import { albAccessLogs } from "./alb/accessLogs";
+import { albWafAssociated } from "./alb/waf";
 import { vpcFlowLogsEnabled } from "./ec2/flowLogs";
 import { elasticachePolicies } from "./elasticache/replicationGroups";
 import { iamNoWildcardMutatingActions } from "./iam/wildcards";
@@ -41,6 +42,7 @@ export const allPolicies: Policies = [
     ...s3Policies,
     ...albPolicies,
     albAccessLogs,
+    albWafAssociated,
     vpcFlowLogsEnabled,
     ...elasticachePolicies,
     iamNoWildcardMutatingActions,

@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { AppTier, cacheEndpointParameterName, StandbyParts } from "../components/app";
+import { ClientIpSource, WebFirewall } from "../components/app/waf";
 import { Network } from "../components/basic";
 import { Database } from "../components/database";
 import { AppImage } from "../components/image";
@@ -80,4 +81,16 @@ export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
         cacheEndpointParameter: cacheEndpointParameterName(pulumi.getProject(), ctx.stack),
         tags,
     });
+}
+
+/**
+ * The web application firewall of the stack's region (components/app/waf.ts): one regional web
+ * ACL, associated with each ALB in `loadBalancerArns` (keyed by a stable name: `app` for the
+ * tier's own ALB, `standby` for dr's standby ALB). prod makes it with its tier; dr makes it in
+ * standby too, so a promotion adds at most an association (dr's regional API only).
+ * `clientIp`: where the rate rule reads the client's address; the connection's unless a CDN
+ * fronts the ALB (CLOUDFRONT_CLIENT_IP). Defaults to the connection's.
+ */
+export function deployFirewall(ctx: StackContext, loadBalancerArns: Record<string, pulumi.Input<string>>, clientIp?: ClientIpSource): WebFirewall {
+    return new WebFirewall("waf", { loginRateLimit: ctx.cfg.wafLoginRateLimit, clientIp, loadBalancerArns, tags: ctx.tags });
 }

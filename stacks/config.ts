@@ -58,6 +58,8 @@ export interface StackConfig {
     readonly hostedZoneId?: string;
     /** dr only, with a domain: the ALB, its listeners and the SECONDARY record exist in standby (static stability). */
     readonly standbyLoadBalancer: boolean;
+    /** Requests per client IP to the login paths in 5 minutes before the web application firewall blocks it (components/app/waf.ts). */
+    readonly wafLoginRateLimit: number;
     /** prod only: the HA pattern of the stateful singleton service (components/ha). */
     readonly singletonMode: SingletonMode;
     readonly singletonInstanceType: string;

@@ -185,6 +185,12 @@ export const CONFIG_SCHEMA = Object.freeze({
             + "failover needs no Route 53 change (its control plane is in us-east-1): Route 53's health checks alone move users. "
             + "It costs an idle ALB in standby (README, cost section). false saves that, but promotion then creates them and the promotion plan fails (exit 8).",
     },
+    wafLoginRateLimit: {
+        // AWS WAF's rate-based rule bounds (components/app/waf.ts RATE_LIMIT_MIN/MAX; a test keeps them equal).
+        type: "integer", default: 100, min: 10, max: 2_000_000_000, roles: BOTH,
+        description: "Requests one client IP may send to /wp-login.php and /xmlrpc.php in 5 minutes before the web application "
+            + "firewall blocks it (10 to 2000000000, AWS WAF's bounds; the block lifts when its rate falls below). prod and promoted dr (components/app/waf.ts).",
+    },
     singletonMode: {
         type: "string", default: "recoverable-instance", roles: PRIMARY, allowed: SINGLETON_MODES,
         expected: `one of ${SINGLETON_MODES.join(", ")}`,

@@ -12,7 +12,7 @@ import { FailoverDns } from "../components/dns";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
 import { AppStandby, cacheEndpointParameterName, StandbyParts } from "../components/app";
-import { deployAppTier, promotedReplicaEndpoint } from "./appTier";
+import { deployAppTier, deployFirewall, promotedReplicaEndpoint } from "./appTier";
 import { dbIdentifier, HARDENED_TAG, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
 import type { DrOutputs, PrimaryPeerView, ProgramOutputs } from "./outputs";
@@ -122,7 +122,12 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     if (cfg.reverseReplication) {
         new MediaReplication("media-reverse-replication", { sourceBucket: media, destinationBucketArn: prod.mediaBucketArn, tags });
     }
+    // The web application firewall is made in standby (components/app/waf.ts): promotion then
+    // adds at most the association with the tier's ALB, through dr's own regional API. The standby
+    // ALB (with a domain) is protected from the start: it is public, and the SECONDARY record's target.
+    const protectedAlbs: Record<string, pulumi.Input<string>> = standby.web ? { standby: standby.web.albArn } : {};
     if (!cfg.promote && !cfg.drill) {
+        deployFirewall(ctx, protectedAlbs);
         return outputs;
     }
 
@@ -140,6 +145,9 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     const app = deployAppTier(ctx, {
         network, database, media, image, logs, highAvailability: cfg.hardened, highAvailabilityTags: hardenedTags, standby: parts, databaseEndpoint,
     });
+    // Promoted with a standby ALB, the tier serves from that one, already associated; otherwise
+    // (a drill's own ALB, or no standby ALB) the tier's ALB is associated now.
+    deployFirewall(ctx, parts.web ? protectedAlbs : { ...protectedAlbs, app: app.albArn });
     // Without a standby ALB the record can only be made now, through Route 53's control plane:
     // the promotion plan's static-stability check fails on it (ops/diff/staticStability.ts).
     if (cfg.promote && withDomain && !standby.web) {

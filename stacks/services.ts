@@ -53,6 +53,19 @@ export const SERVICE_FACTS: readonly ServiceFact[] = [
         },
     },
     {
+        feature: "AWS WAF: a REGIONAL web ACL on the ALB with the AWS managed rule groups AWSManagedRulesCommonRuleSet, "
+            + "AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesWordPressRuleSet and AWSManagedRulesPHPRuleSet, and a rate-based rule",
+        // Every stack: prod with its tier, dr from standby on (components/app/waf.ts).
+        usedBy: (u) => `pilot-light:role=${u.role}`,
+        "aws-cn": {
+            status: "available", source: `${CN}/waf.html`,
+            note: "available in Beijing and Ningxia, \"supported at a regional level only\" (our web ACL is REGIONAL); the differences "
+                + "listed are Firewall Manager, Shield, Marketplace rule groups and Bot Control's targeted level, none of which we use; the "
+                + "China WAF guide documents the four managed groups and rate-based rules "
+                + "(https://docs.amazonaws.cn/en_us/waf/latest/developerguide/aws-managed-rule-groups-use-case.html)",
+        },
+    },
+    {
         feature: "S3 cross-region replication with Replication Time Control (15 min) from prod to dr",
         usedBy: (u) => (u.role === "primary" && u.replicateToPeer ? "pilot-light:replicateToPeer=true" : undefined),
         "aws-cn": {

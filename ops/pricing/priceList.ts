@@ -70,6 +70,13 @@ export const SCALAR_QUERIES: Record<ScalarField, FigureQuery> = {
     route53HostedZoneMonth: { serviceCode: "AmazonRoute53", filters: {}, regionAttribute: null, usagetypeSuffix: "HostedZone" },
     cloudwatchAlarmMonth: { serviceCode: "AmazonCloudWatch", filters: {}, usagetypeSuffix: "CW:AlarmMonitorUsage" },
     cloudwatchHighResAlarmMonth: { serviceCode: "AmazonCloudWatch", filters: {}, usagetypeSuffix: "CW:HighResAlarmMonitorUsage" },
+    // Usage types <prefix>-WebACLV2, -RuleV2, -RequestV2-Tier1 (per request) in product family "Web Application
+    // Firewall" (infracost internal/resources/aws/wafv2_web_acl.go reads the same). The Shield-protected variants
+    // (-ShieldProtected-WebACLV2) end the same way: with both in the answer the figure is not chosen by guess, and
+    // the hand-listed one is kept and reported.
+    wafWebAclMonth: { serviceCode: "awswaf", filters: { productFamily: "Web Application Firewall" }, usagetypeSuffix: "WebACLV2" },
+    wafRuleMonth: { serviceCode: "awswaf", filters: { productFamily: "Web Application Firewall" }, usagetypeSuffix: "RuleV2" },
+    wafMillionRequests: { serviceCode: "awswaf", filters: { productFamily: "Web Application Firewall" }, usagetypeSuffix: "RequestV2-Tier1", perUnit: 1_000_000 },
     lambdaMillionRequests: { serviceCode: "AWSLambda", filters: { group: "AWS-Lambda-Requests" }, usagetypeSuffix: "Request", perUnit: 1_000_000 },
     lambdaGbSecond: { serviceCode: "AWSLambda", filters: { group: "AWS-Lambda-Duration" }, usagetypeSuffix: "Lambda-GB-Second" },
 };

@@ -40,6 +40,8 @@ export const FREE_TYPES = new Set([
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketPolicy:BucketPolicy",
     "aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget", "aws:lambda/permission:Permission",
     "aws:sns/topic:Topic", "aws:sns/topicSubscription:TopicSubscription",
+    // The web ACL is billed, not its associations (https://aws.amazon.com/waf/pricing/).
+    "aws:wafv2/webAclAssociation:WebAclAssociation",
     // Billed by ingestion and storage, which the general note excludes.
     "aws:cloudwatch/logGroup:LogGroup",
     // Standard-tier parameters (the only tier this project creates: components/app/cacheEndpoint.ts)
@@ -332,6 +334,18 @@ export const HANDLERS: Record<string, Handler> = {
         // No figure in the price table yet, and the volume follows the traffic: said so, never 0.
         run.notes.push(`${r.name}: VPC flow logs are billed per GB delivered to S3 as CloudWatch vended logs `
             + "(https://aws.amazon.com/cloudwatch/pricing/), plus their S3 storage; not estimated (traffic unknown offline).");
+    },
+    "aws:wafv2/webAcl:WebAcl": (r, run) => {
+        // Web ACL and rules are billed by the month, prorated hourly; each managed rule group counts
+        // as one rule, and the AWS managed groups the stacks use carry no subscription fee of their
+        // own (components/app/waf.ts). Requests are per million inspected: traffic unknown offline.
+        add(run, r, "AWS WAF web ACL", 1, "web-ACL-months", { field: "wafWebAclMonth" }, "AWS WAF web ACL");
+        const rules = Array.isArray(r.inputs.rules) ? r.inputs.rules.length : 0;
+        if (rules > 0) {
+            add(run, r, `AWS WAF rules: ${rules} (a managed rule group counts as one)`, rules, "rule-months", { field: "wafRuleMonth" }, "AWS WAF rule");
+        }
+        run.notes.push(`${r.name}: AWS WAF also bills ${figureText(run, { field: "wafMillionRequests" })} per million requests it inspects; `
+            + "not estimated (traffic unknown offline).");
     },
     "aws:ec2/amiCopy:AmiCopy": (r, run) => {
         run.notes.push(`${r.name}: the copied AMI's EBS snapshots are billed at ${figureText(run, { field: "ebsSnapshotGbMonth" })}/GB-month of image data; not estimated (image size unknown offline).`);

@@ -91,6 +91,12 @@ export const SCALAR_FIELDS = [
     "cloudwatchAlarmMonth",
     /** CloudWatch high-resolution alarm (period < 60 s), per metric-month. */
     "cloudwatchHighResAlarmMonth",
+    /** AWS WAF web ACL, per web-ACL-month (prorated hourly). */
+    "wafWebAclMonth",
+    /** AWS WAF rule in a web ACL, per rule-month (prorated hourly); a managed rule group counts as one rule. */
+    "wafRuleMonth",
+    /** AWS WAF requests inspected, per million (up to 1,500 WCU per web ACL): a note only, never a line. */
+    "wafMillionRequests",
     /** Lambda requests, per million (x86). */
     "lambdaMillionRequests",
     /** Lambda duration, per GB-second (x86). */

@@ -235,7 +235,7 @@ export const CREATE_DURATIONS: Readonly<Record<string, TypeDuration>> = Object.f
         "aws:iam/instanceProfile:InstanceProfile", "aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretVersion:SecretVersion",
         "aws:lb/targetGroup:TargetGroup", "aws:lb/listener:Listener", "aws:autoscaling/policy:Policy",
         "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:acm/certificate:Certificate", "aws:route53/healthCheck:HealthCheck",
-        "aws:ec2/eipAssociation:EipAssociation", "aws:ssm/parameter:Parameter",
+        "aws:ec2/eipAssociation:EipAssociation", "aws:ssm/parameter:Parameter", "aws:wafv2/webAcl:WebAcl", "aws:wafv2/webAclAssociation:WebAclAssociation",
     ].map((t) => [t, QUICK])),
 });
 

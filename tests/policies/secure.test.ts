@@ -2,7 +2,7 @@
 // the policy passes it (and a compliant variant where the rule needs one), then breaks one
 // property and asserts the exact violation.
 import { strict as assert } from "assert";
-import { compliantProd, findings, PROD_REGION, res, Stack } from "./support";
+import { compliantDrStandby, compliantProd, DR_REGION, findings, PROD_REGION, res, Stack } from "./support";
 
 interface Case {
     title: string;
@@ -16,6 +16,9 @@ interface Case {
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const DLM = "aws:dlm/lifecyclePolicy:LifecyclePolicy";
 const VOLUME = "aws:ebs/volume:Volume";
+const ALB = "aws:lb/loadBalancer:LoadBalancer";
+const WAF_MISSING = (name: string) => `internet-facing load balancer "${name}" has no WAF web ACL; associate a REGIONAL aws.wafv2.WebAcl `
+    + "with it through an aws.wafv2.WebAclAssociation (components/app/waf.ts)";
 const EGRESS_ADVICE = "name the protocol and ports it needs (e.g. tcp 443)";
 
 const dlm = (targetTags: Record<string, string>, extra: Record<string, any> = {}) => res(DLM, "data-snapshots", {
@@ -75,6 +78,32 @@ const cases: Case[] = [
         breakIt: (s) => { s.get("web", "aws:lb/loadBalancer:LoadBalancer").inputs.accessLogs.enabled = false; },
         expected: [{ name: "web", message: "load balancer \"web\" writes no access logs; set accessLogs.enabled to true and accessLogs.bucket" }],
     },
+    {
+        title: "a public ALB without a web ACL association", policy: "alb-waf-associated",
+        breakIt: (s) => { s.remove("waf-web"); },
+        expected: [{ name: "web", message: WAF_MISSING("web") }],
+    },
+    {
+        title: "an association with a CLOUDFRONT-scoped web ACL (which cannot protect an ALB)", policy: "alb-waf-associated",
+        breakIt: (s) => { s.get("waf-acl").inputs.scope = "CLOUDFRONT"; },
+        expected: [{ name: "web", message: WAF_MISSING("web") }],
+    },
+    {
+        title: "a second public ALB the association does not cover", policy: "alb-waf-associated",
+        comply: (s) => { s.add(res(ALB, "internal", { loadBalancerType: "application", internal: true }), res(ALB, "nlb", { loadBalancerType: "network" })); },
+        breakIt: (s) => { s.add(res(ALB, "web-2", { loadBalancerType: "application" })); },
+        expected: [{ name: "web-2", message: WAF_MISSING("web-2") }],
+    },
+    {
+        title: "an association that names a literal ARN of a CloudFront web ACL", policy: "alb-waf-associated",
+        comply: (s) => {
+            const a = s.get("waf-web");
+            a.propertyDependencies.webAclArn = [];
+            a.inputs.webAclArn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/shared/1111";
+        },
+        breakIt: (s) => { s.get("waf-web").inputs.webAclArn = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/shared/1111"; },
+        expected: [{ name: "web", message: WAF_MISSING("web") }],
+    },
 ];
 
 describe("secure-by-default policies", () => {
@@ -88,4 +117,20 @@ describe("secure-by-default policies", () => {
             assert.deepEqual(out, c.expected);
         });
     }
+});
+
+describe("alb-waf-associated in dr (the pack's standby exemption)", () => {
+    const drAlb = () => res(ALB, "app-standby-web-alb", { loadBalancerType: "application", tags: { "pilot-light:role": "dr" } }, "dr");
+
+    it("exempts dr's public ALB without a web ACL while dr stands by", async () => {
+        const s = compliantDrStandby().add(drAlb());
+        assert.deepEqual(await findings(s, DR_REGION, "alb-waf-associated"), []);
+    });
+
+    it("holds a promoted dr's ALB to the rule from promotion on", async () => {
+        const s = compliantDrStandby().add(drAlb());
+        delete s.get("db-replica").inputs.replicateSourceDb;
+        assert.deepEqual((await findings(s, DR_REGION, "alb-waf-associated")).map(({ name, message }) => ({ name, message })),
+            [{ name: "app-standby-web-alb", message: WAF_MISSING("app-standby-web-alb") }]);
+    });
 });

@@ -24,6 +24,7 @@ const EXPECTED: Record<string, string[][]> = {
     "prod, broken": [
         ["alb-access-logs", "mandatory", "app-web-alb", "load balancer \"app-web-alb\" writes no access logs; set accessLogs.enabled to true and accessLogs.bucket"],
         ["alb-deletion-protection", "mandatory", "app-web-alb", "load balancer \"app-web-alb\" has no deletion protection; set enableDeletionProtection to true"],
+        ["alb-waf-associated", "mandatory", "app-web-alb", "internet-facing load balancer \"app-web-alb\" has no WAF web ACL; associate a REGIONAL aws.wafv2.WebAcl with it through an aws.wafv2.WebAclAssociation (components/app/waf.ts)"],
         ["asg-elb-health-check", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" is attached to a load balancer but uses healthCheckType \"EC2\"; set it to \"ELB\""],
         ["asg-launch-template", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" uses a launch configuration; use launchTemplate instead"],
         ["asg-multi-az", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" has 1 subnet(s) in vpcZoneIdentifiers; give it subnets in at least 2 availability zones"],

@@ -89,6 +89,12 @@ export function compliantProd(): Stack {
     const alb = res("aws:lb/loadBalancer:LoadBalancer", "web", {
         loadBalancerType: "application", enableDeletionProtection: true, accessLogs: { enabled: true, bucket: "web-logs", prefix: "alb" }, tags: TAGS,
     });
+    const webAcl = res("aws:wafv2/webAcl:WebAcl", "waf-acl", {
+        scope: "REGIONAL", defaultAction: { allow: {} }, rules: [], visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: "waf" }, tags: TAGS,
+    });
+    const wafAssociation = res("aws:wafv2/webAclAssociation:WebAclAssociation", "waf-web", { resourceArn: "arn:alb", webAclArn: "arn:acl" });
+    link(wafAssociation, "resourceArn", alb);
+    link(wafAssociation, "webAclArn", webAcl);
     const cert = res("aws:acm/certificate:Certificate", "web", { domainName: "www.example.com", validationMethod: "DNS", tags: TAGS });
     const https = res("aws:lb/listener:Listener", "web-https", {
         port: 443, protocol: "HTTPS", certificateArn: "arn:cert", defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }],
@@ -123,7 +129,7 @@ export function compliantProd(): Stack {
         ] }) }],
         tags: TAGS,
     });
-    return new Stack([vpc, flowLog, subnetA, subnetB, sg, lt, tg, asg, alb, cert, https, http, bastion, recover, db, cache, role,
+    return new Stack([vpc, flowLog, subnetA, subnetB, sg, lt, tg, asg, alb, webAcl, wafAssociation, cert, https, http, bastion, recover, db, cache, role,
         ...bucketSet("media", TAGS, true)]).clone();
 }
 

@@ -121,7 +121,7 @@ describe("report: cost estimate", function () {
 
     it("gives dr in standby no EC2, ALB, NAT or ElastiCache cost and no app tier", () => {
         assert.deepStrictEqual(standby.items.filter((i) => COMPUTE_TYPES.includes(i.type)), []);
-        assert.deepStrictEqual(Object.keys(standby.byComponent).sort(), ["app-standby (AppStandby)", "database (Database)", "database-backups (BackupReplication)", "media (MediaBucket)"]);
+        assert.deepStrictEqual(Object.keys(standby.byComponent).sort(), ["app-standby (AppStandby)", "database (Database)", "database-backups (BackupReplication)", "media (MediaBucket)", "waf (WebFirewall)"]);
         // Without a domain, what standby makes ahead for the app tier costs only its two secrets (the role is free).
         assert.deepStrictEqual(standby.items.filter((i) => i.component === "app-standby (AppStandby)").map((i) => [i.name, i.description, i.monthly]), [
             ["app-standby-app-secret", "Secrets Manager secret", 0.4], ["app-standby-cache-auth-token", "Secrets Manager secret", 0.4]]);
@@ -152,6 +152,17 @@ describe("report: cost estimate", function () {
         assert.deepStrictEqual(idle.unpriced, []);
     });
 
+    it("prices the web ACL and its 5 rules by the month on every side, notes requests, and never prices the associations", () => {
+        for (const e of [prod, standby, promoted]) {
+            assert.deepStrictEqual(itemsOf(e, "waf-acl").map((i) => [i.description, i.quantity, i.unit, i.unitPrice]), [
+                ["AWS WAF web ACL", 1, "web-ACL-months", 5],
+                ["AWS WAF rules: 5 (a managed rule group counts as one)", 5, "rule-months", 1],
+            ], `${e.stack} promote=${e.promote}`);
+            assert.ok(e.notes.includes("waf-acl: AWS WAF also bills $0.6 per million requests it inspects; not estimated (traffic unknown offline)."), e.notes.join("\n"));
+            assert.deepStrictEqual(e.items.filter((i) => i.type === "aws:wafv2/webAclAssociation:WebAclAssociation"), []);
+        }
+    });
+
     it("sizes the app servers from the Auto Scaling group and the launch template it references", () => {
         const [servers, volumes] = itemsOf(prod, "app-servers-asg");
         assert.deepStrictEqual([servers.description, servers.quantity, servers.unitPrice],
@@ -159,7 +170,7 @@ describe("report: cost estimate", function () {
         assert.deepStrictEqual([volumes.description, volumes.quantity, volumes.unitPrice], ["EBS gp3 volume /dev/xvda: 2 × 20 GB", 40, 0.08]);
     });
 
-    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 16.1% of prod", () => {
+    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 18.2% of prod", () => {
         const expected: [CostEstimate, Record<string, number>][] = [
             [prod, {
                 // 3 NAT EIPs 3 × 3.65 + auth secret 0.40 + app secret 0.40 + 3 NATs 3 × 32.85 + ALB 16.425 + 1 LCU 5.84
@@ -171,11 +182,15 @@ describe("report: cost estimate", function () {
                 "media-replication (MediaReplication)": 0.15 + 0.2,
                 // EIP 3.65 + data 1.60 + t3.small 15.184 + root 1.60 + recover alarm 0.10
                 "singleton (SingletonService)": 22.134,
+                // web ACL 5.00 + 5 rules (the login rate rule and 4 AWS managed groups) × 1.00
+                "waf (WebFirewall)": 5 + 5 * 1,
             }],
             // The app secret and the Redis AUTH secret, made in standby for the servers' IAM policy to name: 2 × 0.40.
             // prod's replicated backups: (50 GB full copy + 7 days × 20 GB ÷ 30) × 0.095 + 2 × 20 GB across regions × 0.02.
             [standby, { "app-standby (AppStandby)": 0.8, "database (Database)": 1 + 47.45 + 5.75 + 0.1, "media (MediaBucket)": 1.25,
-                "database-backups (BackupReplication)": (50 + 7 * 20 / 30) * 0.095 + 40 * 0.02 }],
+                "database-backups (BackupReplication)": (50 + 7 * 20 / 30) * 0.095 + 40 * 0.02,
+                // The web ACL is made in standby, so promotion only associates it: 5.00 + 5 rules × 1.00.
+                "waf (WebFirewall)": 5 + 5 * 1 }],
         ];
         for (const [estimate, components] of expected) {
             assert.deepStrictEqual(Object.keys(estimate.byComponent).sort(), Object.keys(components).sort());
@@ -183,8 +198,8 @@ describe("report: cost estimate", function () {
             assert.deepStrictEqual(estimate.unpriced, [], `${estimate.stack}: every item is priced`);
         }
         const cmp = compareCosts(prod, standby, promoted);
-        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 388, 62.34, 252.55]);
-        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "16.1");
+        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 398, 72.34, 262.55]);
+        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "18.2");
     });
 
     it("changes only the S3 line when mediaStorageGb is overridden", async () => {
@@ -277,17 +292,17 @@ describe("report: cost estimate", function () {
     it("renders the three stacks side by side under an ESTIMATE headline", () => {
         const lines = renderCostTable(prod, standby, promoted).split("\n");
         assert.equal(lines[0], "ESTIMATE of the monthly AWS cost (USD list prices as of 2025-01-01; excludes data processing, requests, and free tier)");
-        assert.equal(lines[1], "dr standby costs 16.1% of prod ($62.34 of $388.00 per month); promoted, dr costs $252.55 per month.");
+        assert.equal(lines[1], "dr standby costs 18.2% of prod ($72.34 of $398.00 per month); promoted, dr costs $262.55 per month.");
         const row = (label: string) => lines.find((l) => l.startsWith(label))!.split(/\s{3,}/);
         assert.deepStrictEqual(row("singleton (SingletonService)").slice(1), ["$22.13", "-", "-"]);
-        assert.deepStrictEqual(row("total per month").slice(1), ["$388.00", "$62.34", "$252.55"]);
+        assert.deepStrictEqual(row("total per month").slice(1), ["$398.00", "$72.34", "$262.55"]);
         assert.ok(!lines.some((l) => l.startsWith("Not priced")), "nothing is unpriced");
     });
 
     it("gives the plan command's --json the currency, the totals in it, monthlyUsd for a USD region, items and unpriced", () => {
         const json = costJson(prod) as any;
         assert.deepStrictEqual(Object.keys(json), ["currency", "monthly", "monthlyUsd", "pricesAsOf", "byComponent", "items", "unpriced"]);
-        assert.deepStrictEqual([json.currency, json.monthly, json.monthlyUsd, json.pricesAsOf, json.unpriced], ["USD", 388, 388, "2025-01-01", []]);
+        assert.deepStrictEqual([json.currency, json.monthly, json.monthlyUsd, json.pricesAsOf, json.unpriced], ["USD", 398, 398, "2025-01-01", []]);
         const backup = json.items.find((i: any) => i.description.startsWith("RDS backup storage"));
         assert.deepStrictEqual([backup.unitPrice, backup.unitUsd, backup.monthly, backup.monthlyUsd], [0.095, 0.095, 0.44, 0.44]);
     });
@@ -312,16 +327,19 @@ describe("report: cost estimate in the China regions (the source article's cn-no
         // 10.30 of media + 2 × 20 GB of prod's backups copied across regions at ¥0.6003/GB.
         assertMoney(standby.monthly, 100 * 0.1030029 + 40 * 0.6003, "standby");
         assert.deepStrictEqual(priced(itemsOf(standby, "media-bucket")).map((i) => [i.unitPrice, i.monthly]), [[0.1030029, 100 * 0.1030029]]);
-        assert.deepStrictEqual(standby.unpriced.map((u) => `${u.name}: ${u.missing}`), [
+        // In any order: the engine registers resources as their inputs resolve (the standby's app secrets, for one,
+        // once dr's database key is known: they are encrypted with it, components/app/secrets.ts).
+        assert.deepStrictEqual(standby.unpriced.map((u) => `${u.name}: ${u.missing}`).sort(), [
             "database-kms-key: KMS key", "database-backups-replication: RDS backup storage",
-            // Registered once dr's database key is known: they are encrypted with it (components/app/secrets.ts).
             "app-standby-app-secret: Secrets Manager secret", "app-standby-cache-auth-token: Secrets Manager secret",
             "database-mysql: RDS MySQL instance class \"db.t4g.medium\"", "database-mysql: RDS storage type \"gp3\"",
             "database-replica-lag: CloudWatch alarm",
-        ]);
+            // No CNY figure for AWS WAF in the table: listed, never counted as 0.
+            "waf-acl: AWS WAF web ACL", "waf-acl: AWS WAF rule",
+        ].sort());
     });
 
-    it("estimates prod in cn-north-1 from the one published Beijing figure (¥0.6003/GB sent to Ningxia) and lists the other 27 items", () => {
+    it("estimates prod in cn-north-1 from the one published Beijing figure (¥0.6003/GB sent to Ningxia) and lists the other 29 items", () => {
         // 20 GB/month of binlog and 10 GB/month of new media (the schema's defaults) sent to Ningxia at ¥0.6003/GB.
         assert.deepStrictEqual(priced(prod.items.filter((i) => i.unitPrice !== null)).map((i) => [i.name, i.quantity, i.unit, i.unitPrice, i.monthly]), [
             ["database-mysql", 20, "GB", 0.6003, 20 * 0.6003],
@@ -342,7 +360,7 @@ describe("report: cost estimate in the China regions (the source article's cn-no
             "singleton-recoverable-instance-instance: EBS volume type \"gp3\"", "app-cache-redis: ElastiCache node type \"cache.t4g.small\"",
             "singleton-recoverable-instance-recover: CloudWatch alarm", "database-mysql: RDS MySQL instance class \"db.t4g.medium\"",
             "database-mysql: RDS storage type \"gp3\"", "database-mysql: RDS backup storage", "app-servers-asg: EC2 instance type \"t3.medium\"",
-            "app-servers-asg: EBS volume type \"gp3\"",
+            "app-servers-asg: EBS volume type \"gp3\"", "waf-acl: AWS WAF web ACL", "waf-acl: AWS WAF rule",
         ].sort());
         assert.ok(prod.unpriced.every((u) => u.region === "cn-north-1"
             && u.reason === "the bundled price table (ops/report/priceTable.json, cn-north-1 as of 2019) has no such figure; "
@@ -352,12 +370,12 @@ describe("report: cost estimate in the China regions (the source article's cn-no
     it("never compares or adds CNY to USD, and never prints a silent total", () => {
         const cmp = compareCosts(prod, standby, promoted);
         assert.deepStrictEqual([cmp.currency, cmp.standbyShareOfProd, cmp.noShareReason],
-            ["CNY", undefined, "prod has 27 unpriced items and dr standby has 7 unpriced items"]);
+            ["CNY", undefined, "prod has 29 unpriced items and dr standby has 9 unpriced items"]);
         const text = renderCostTable(prod, standby, promoted);
         assert.ok(!text.includes("$"), "no dollar amount in a CNY report");
         assert.match(text, /^ESTIMATE of the monthly AWS cost \(CNY list prices as of 2019;/);
-        assert.match(text, /\ntotal per month +¥18\.01 \+ 27 unpriced +¥34\.31 \+ 7 unpriced +¥34\.31 \+ 17 unpriced\n/);
-        assert.match(text, /\nNot priced \(51; left out of the totals, --strict fails on them\):\n  prod \(cn-north-1\): the bundled price table \(ops\/report\/priceTable\.json, cn-north-1 as of 2019\) has no such figure;/);
+        assert.match(text, /\ntotal per month +¥18\.01 \+ 29 unpriced +¥34\.31 \+ 9 unpriced +¥34\.31 \+ 19 unpriced\n/);
+        assert.match(text, /\nNot priced \(57; left out of the totals, --strict fails on them\):\n  prod \(cn-north-1\): the bundled price table \(ops\/report\/priceTable\.json, cn-north-1 as of 2019\) has no such figure;/);
 
         const us = estimateCost(syntheticPlan("us-east-1", [{ type: "aws:kms/key:Key", name: "key" }]));
         const mixed = compareCosts(us, standby, standby);

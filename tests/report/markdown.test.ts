@@ -67,13 +67,13 @@ describe("report: Markdown for the PR comment", function () {
             "### Diagram",
         ]);
         assert.match(md, /\n```mermaid\nflowchart TB\n[\s\S]*\n```\n$/);
-        assert.match(md, /<details>\n<summary>14 to create, 1 to update, 0 to replace, 1 to delete<\/summary>\n/);
+        assert.match(md, /<details>\n<summary>15 to create, 1 to update, 0 to replace, 1 to delete<\/summary>\n/);
         assert.match(md, /<summary>Assumptions behind the estimates<\/summary>/);
     });
 
     it("leads with what standby costs as a share of prod, the policy result, data safety and RTO/RPO", () => {
-        assert.ok(md.includes("- **Cost (ESTIMATE):** dr standby costs **16.1% of prod** ($62.34 of $388.00 per month); "
-            + "promoted, dr costs $252.55 per month. USD list prices as of 2025-01-01."), md.slice(0, 800));
+        assert.ok(md.includes("- **Cost (ESTIMATE):** dr standby costs **18.2% of prod** ($72.34 of $398.00 per month); "
+            + "promoted, dr costs $262.55 per month. USD list prices as of 2025-01-01."), md.slice(0, 800));
         assert.ok(md.includes("- **Policies:** ✅ 1 violation, 0 mandatory (prod: 1, dr standby: 0, dr promoted: 0)."));
         assert.ok(md.includes("- **Promotion data safety:** ✅ safe: no data resource is replaced or deleted."));
         const site = input.resilience.find((r) => r.disruption === "region failure" && r.component === "web tier")!;

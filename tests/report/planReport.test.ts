@@ -55,7 +55,7 @@ describe("ops: the plan command's cost and resilience reports", function () {
         assert.equal(doc.stack, "dr");
         assert.deepEqual(doc.dataSafety, { problems: [] });
         assert.deepEqual(Object.keys(doc.cost), ["currency", "monthly", "monthlyUsd", "pricesAsOf", "byComponent", "items", "unpriced"]);
-        assert.deepEqual([doc.cost.currency, doc.cost.monthly, doc.cost.monthlyUsd, doc.cost.unpriced], ["USD", 252.55, 252.55, []]);
+        assert.deepEqual([doc.cost.currency, doc.cost.monthly, doc.cost.monthlyUsd, doc.cost.unpriced], ["USD", 262.55, 262.55, []]);
         assert.ok("app (AppTier)" in doc.cost.byComponent, "the promoted dr's own estimate");
         const site = doc.resilience.find((x: any) => x.disruption === "region failure" && x.component === "web tier");
         assert.equal(site.meetsRto, true);
@@ -97,8 +97,8 @@ describe("ops: the plan command's cost and resilience reports", function () {
         assert.deepEqual([cost.currency, cost.monthly, cost.pricesAsOf, "monthlyUsd" in cost], ["CNY", 34.31, "2019", false]);
         // Sorted: the list follows the order the program registers resources in, which moves with
         // when their inputs resolve (the standby's secrets wait for dr's key and their policy's invokes).
-        assert.deepEqual(cost.unpriced.map((u: any) => u.missing).sort(), ["CloudWatch alarm", "KMS key", "RDS MySQL instance class \"db.t4g.medium\"",
+        assert.deepEqual(cost.unpriced.map((u: any) => u.missing).sort(), ["AWS WAF rule", "AWS WAF web ACL", "CloudWatch alarm", "KMS key", "RDS MySQL instance class \"db.t4g.medium\"",
             "RDS backup storage", "RDS storage type \"gp3\"", "Secrets Manager secret", "Secrets Manager secret"]);
-        assert.match(r.stderr, /51 planned items have no price in the cost estimate \(left out of the totals; --strict fails on them\): prod \(cn-north-1\): 27, dr \(cn-northwest-1\): 7, dr promoted \(cn-northwest-1\): 17\.\n/);
+        assert.match(r.stderr, /57 planned items have no price in the cost estimate \(left out of the totals; --strict fails on them\): prod \(cn-north-1\): 29, dr \(cn-northwest-1\): 9, dr promoted \(cn-northwest-1\): 19\.\n/);
     });
 });

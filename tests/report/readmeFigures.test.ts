@@ -32,6 +32,7 @@ describe("docs: the figures quoted from the plan", function () {
         assert.deepEqual(row(readme, "database (RDS, KMS, secrets)").slice(1), cols.map((e) => cell(e, "database")));
         assert.deepEqual(row(readme, "media (+ replication)").slice(1), cols.map((e) => cell(e, "media", "media-replication")));
         assert.deepEqual(row(readme, "singleton").slice(1), cols.map((e) => cell(e, "singleton")));
+        assert.deepEqual(row(readme, "web application firewall (web ACL + 5 rules; requests extra)").slice(1), cols.map((e) => cell(e, "waf")));
         assert.deepEqual(row(readme, "**total per month**").slice(1), cols.map((e) => `**${money(e.monthly)}**`));
         assert.ok(readme.includes(`**dr standby costs ${(100 * standby.monthly / prod.monthly).toFixed(1)} % of prod**`));
     });

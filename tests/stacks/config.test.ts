@@ -41,7 +41,7 @@ describe("config: parseConfig", () => {
                 appInstanceType: "t3.medium", appMinSize: 2, appMaxSize: 4, appDesiredCapacity: 2,
                 cacheNodeType: "cache.t4g.small", customAmiId: undefined, domainName: undefined,
                 hostedZoneId: undefined, singletonMode: "recoverable-instance", natGatewayPerAz: true, singletonInstanceType: "t3.small", tags: {},
-                drill: false, hardened: false, reverseReplication: false, rebuildFromPeer: false, databaseGeneration: 1, standbyLoadBalancer: false,
+                drill: false, hardened: false, reverseReplication: false, rebuildFromPeer: false, databaseGeneration: 1, standbyLoadBalancer: false, wafLoginRateLimit: 100,
                 mediaStorageGb: 100, mediaMonthlyWriteGb: 10, dbMonthlyChangeGb: 20, rtoTargetMinutes: 60, singletonRpoTargetMinutes: 1440, rpoTargetMinutes: 15,
             });
         assert.ok(Object.isFrozen(cfg));

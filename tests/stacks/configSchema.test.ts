@@ -74,6 +74,11 @@ describe("config schema: parseValue", () => {
         ["tags", '{"team":"web"}', { team: "web" }, undefined],
         ["tags", '{"team":1}', {}, 'pilot-light:tags: "{\\"team\\":1}" is not allowed; expected a map of tag names to string values.'],
         ["singletonMode", "standby-failover", "standby-failover", undefined],
+        ["wafLoginRateLimit", undefined, 100, undefined],
+        ["wafLoginRateLimit", "10", 10, undefined],
+        ["wafLoginRateLimit", "9", 100, 'pilot-light:wafLoginRateLimit: "9" is not allowed; expected a whole number from 10 to 2000000000.'],
+        ["wafLoginRateLimit", "2000000001", 100, 'pilot-light:wafLoginRateLimit: "2000000001" is not allowed; expected a whole number from 10 to 2000000000.'],
+        ["wafLoginRateLimit", "1e3", 100, 'pilot-light:wafLoginRateLimit: "1e3" is not allowed; expected a whole number from 10 to 2000000000.'],
     ];
     for (const [k, raw, value, problem] of cases) {
         it(`${k} = ${JSON.stringify(raw)}`, () => {

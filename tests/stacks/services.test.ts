@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import { dnsSuffix, servicePrincipal, servicePrincipalIn } from "../../components/partition";
 import type { StackPlan } from "../../ops/offline/planner";
 import { evaluatePolicies } from "../../ops/policy/evaluate";
-import { ServiceFact, ServiceUse, unavailableServiceProblems, unverifiedServiceWarnings } from "../../stacks/services";
+import { SERVICE_FACTS, ServiceFact, ServiceUse, unavailableServiceProblems, unverifiedServiceWarnings } from "../../stacks/services";
 import { chinaProjectDir } from "../support/chinaProject";
 import { quietPlan } from "../support/quietPlan";
 
@@ -29,6 +29,16 @@ describe("stacks: services the China regions lack or do not confirm", function (
             + "(https://docs.amazonaws.cn/en_us/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html). Check before `pulumi up`.",
         ], "dr replicates prod's backups");
         assert.deepStrictEqual(unverifiedServiceWarnings({ ...PROD, region: "us-east-1", singletonMode: "multi-az-asg-ebs" }), [], "commercial regions");
+    });
+
+    it("neither refuses nor warns about the web application firewall: AWS documents regional WAF in both China regions", () => {
+        const waf = SERVICE_FACTS.find((f) => f.feature.startsWith("AWS WAF"))!;
+        assert.deepStrictEqual([waf.usedBy(PROD), waf.usedBy({ ...PROD, role: "dr" }), waf["aws-cn"].status, waf["aws-cn"].source],
+            ["pilot-light:role=primary", "pilot-light:role=dr", "available", "https://docs.amazonaws.cn/en_us/aws/latest/userguide/waf.html"]);
+        for (const use of [PROD, { ...PROD, region: "cn-northwest-1", role: "dr" as const }]) {
+            assert.ok(!unverifiedServiceWarnings(use).some((w) => w.includes("AWS WAF")), use.region);
+            assert.ok(!unavailableServiceProblems(use).some((w) => w.includes("AWS WAF")), use.region);
+        }
     });
 
     it("warns about the Lambda runtime and DLM for the singleton modes that deploy them", () => {
@@ -82,6 +92,13 @@ describe("stacks: services the China regions lack or do not confirm", function (
             const doc = JSON.parse(policy.inputs.policy);
             const decrypt = doc.Statement.find((s: any) => s.Sid === "DecryptDatabaseSecret");
             assert.deepStrictEqual(decrypt.Condition, { StringEquals: { "kms:ViaService": "secretsmanager.cn-north-1.amazonaws.com.cn" } });
+        });
+
+        it("protects its ALB with a REGIONAL web ACL, the only scope the China regions support", () => {
+            const acl = prod.resources.find((r) => r.type === "aws:wafv2/webAcl:WebAcl")!;
+            assert.equal(acl.inputs.scope, "REGIONAL");
+            const association = prod.resources.find((r) => r.type === "aws:wafv2/webAclAssociation:WebAclAssociation")!;
+            assert.match(association.inputs.webAclArn, /^arn:aws-cn:/, "the partition's ARN");
         });
 
         it("has no policy violations", async () => {

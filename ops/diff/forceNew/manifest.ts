@@ -110,6 +110,8 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
     "aws:secretsmanager/secretVersion:SecretVersion": aws("aws_secretsmanager_secret_version", "secretsmanager", "resourceSecretVersion"),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": aws("aws_vpc_security_group_egress_rule", "ec2", "securityGroupRuleResource.Schema"),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": aws("aws_vpc_security_group_ingress_rule", "ec2", "securityGroupRuleResource.Schema"),
+    "aws:wafv2/webAcl:WebAcl": aws("aws_wafv2_web_acl", "wafv2", "resourceWebACL"),
+    "aws:wafv2/webAclAssociation:WebAclAssociation": aws("aws_wafv2_web_acl_association", "wafv2", "resourceWebACLAssociation"),
     // The v3 schema, the one the resource's Schema method returns.
     "random:index/randomPassword:RandomPassword": { provider: "random", terraform: "random_password", dir: "internal/provider", decl: "passwordSchemaV3" },
 };

@@ -176,6 +176,11 @@ export const CONDITIONAL: Readonly<Record<string, readonly ConditionalRule[]>> =
             unreachable: notSet(terraform === "secret_string_wo" ? "secretStringWo" : "secretStringWoVersion", "the stacks write secrets with secretString"),
         })),
     ],
+    "aws:ssm/parameter:Parameter": [
+        // ForceNewIfChange("tier"): SSM cannot downgrade an advanced parameter to the standard tier.
+        { terraform: "tier", site: "resourceParameter", input: "tier", rule: "Advanced → Standard replaces the parameter (SSM cannot downgrade a tier)",
+            replaces: (b, a) => b.tier === "Advanced" && a.tier === "Standard" },
+    ],
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": [sgRuleSource],
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": [sgRuleSource],
     "random:index/randomPassword:RandomPassword": [

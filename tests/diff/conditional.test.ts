@@ -85,6 +85,9 @@ describe("diff: conditional replacements, as the providers decide them", () => {
 
     it("secrets, security group rules and passwords: a new secret string, a new kind of rule source, new keepers", () => {
         assert.strictEqual(op("aws:secretsmanager/secretVersion:SecretVersion", { secretString: "a" }, { secretString: "b" }), "replace [secretString]");
+        const PARAM = "aws:ssm/parameter:Parameter";
+        assert.strictEqual(op(PARAM, { tier: "Advanced" }, { tier: "Standard" }), "replace [tier]");
+        assert.strictEqual(op(PARAM, { tier: "Standard" }, { tier: "Advanced" }), "update");
         const RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
         assert.strictEqual(op(RULE, { cidrIpv4: "10.0.0.0/16" }, { cidrIpv4: "10.1.0.0/16" }), "update");
         assert.strictEqual(op(RULE, { cidrIpv4: "10.0.0.0/16" }, { referencedSecurityGroupId: "sg-1" }), "replace [cidrIpv4, referencedSecurityGroupId]");

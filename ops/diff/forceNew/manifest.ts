@@ -108,6 +108,7 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
     "aws:s3/bucketVersioning:BucketVersioning": aws("aws_s3_bucket_versioning", "s3", "resourceBucketVersioning"),
     "aws:secretsmanager/secret:Secret": aws("aws_secretsmanager_secret", "secretsmanager", "resourceSecret"),
     "aws:secretsmanager/secretVersion:SecretVersion": aws("aws_secretsmanager_secret_version", "secretsmanager", "resourceSecretVersion"),
+    "aws:ssm/parameter:Parameter": aws("aws_ssm_parameter", "ssm", "resourceParameter"),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": aws("aws_vpc_security_group_egress_rule", "ec2", "securityGroupRuleResource.Schema"),
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": aws("aws_vpc_security_group_ingress_rule", "ec2", "securityGroupRuleResource.Schema"),
     "aws:wafv2/webAcl:WebAcl": aws("aws_wafv2_web_acl", "wafv2", "resourceWebACL"),

@@ -17,6 +17,7 @@ import { rdsPolicies } from "./rds/instances";
 import { rdsEngineLifecyclePolicies } from "./rds/engineLifecycle";
 import { lambdaPolicies } from "./lambda/runtimes";
 import { s3Policies } from "./s3/buckets";
+import { s3ObjectLock } from "./s3/objectLock";
 import { albPolicies } from "./alb/loadBalancers";
 import { albAccessLogs } from "./alb/accessLogs";
 import { albWafAssociated } from "./alb/waf";
@@ -40,6 +41,7 @@ export const allPolicies: Policies = [
     ...rdsEngineLifecyclePolicies,
     ...lambdaPolicies,
     ...s3Policies,
+    s3ObjectLock,
     ...albPolicies,
     albAccessLogs,
     albWafAssociated,

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SingletonMode } from "../components/ha/modes";
 import { closestKey } from "./closestKey";
 import {
-    CONFIG_KEYS, ConfigKey, configKey, defaultOf, NAMESPACE, parseValue, Role, ROLES, specOf, ValueOf,
+    CONFIG_KEYS, ConfigKey, configKey, defaultOf, MediaImmutability, NAMESPACE, parseValue, Role, ROLES, specOf, ValueOf,
 } from "./configSchema";
 import { AWS_REGIONS, isAwsRegion, partitionOf } from "../components/regions";
 import { unavailableServiceProblems } from "./services";
@@ -46,6 +46,9 @@ export interface StackConfig {
     readonly backupRetentionDays: number;
     /** dr only: days dr keeps prod's replicated automated backups (point-in-time recovery in dr). */
     readonly backupReplicationRetentionDays: number;
+    /** S3 Object Lock on the media bucket (none, or its mode), for mediaImmutabilityDays. */
+    readonly mediaImmutability: MediaImmutability;
+    readonly mediaImmutabilityDays: number;
     readonly replicaLagAlarmSeconds: number;
     readonly appInstanceType: string;
     readonly appMinSize: number;
@@ -207,6 +210,7 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
     if (region && isAwsRegion(region) && role !== undefined) {
         problems.push(...unavailableServiceProblems({
             region, role, replicateToPeer: v.replicateToPeer!, domainName: v.domainName, singletonMode: v.singletonMode as SingletonMode,
+            mediaImmutability: v.mediaImmutability,
         }));
     }
 
@@ -225,8 +229,19 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
         hardened: role === "dr" && v.hardened!,
         rebuildFromPeer: role === "primary" && v.rebuildFromPeer!,
         singletonMode: v.singletonMode as SingletonMode,
+        mediaImmutability: v.mediaImmutability as MediaImmutability,
         tags: v.tags ?? Object.freeze({}),
     });
+}
+
+/** The media bucket's Object Lock default retention that `mediaImmutability` asks for, or undefined for none. */
+export function mediaObjectLock(cfg: Pick<StackConfig, "mediaImmutability" | "mediaImmutabilityDays">):
+    { mode: "GOVERNANCE" | "COMPLIANCE"; retentionDays: number } | undefined {
+    switch (cfg.mediaImmutability) {
+    case "object-lock-governance": return { mode: "GOVERNANCE", retentionDays: cfg.mediaImmutabilityDays };
+    case "object-lock-compliance": return { mode: "COMPLIANCE", retentionDays: cfg.mediaImmutabilityDays };
+    default: return undefined;
+    }
 }
 
 /** Reads and validates the current stack's configuration. */

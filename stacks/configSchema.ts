@@ -78,6 +78,14 @@ const pattern = (re: RegExp) => (v: string) => re.test(v);
 const INSTANCE_TYPE = pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/);
 const STORAGE_GB = { min: 0, max: 10_000_000 };
 
+/**
+ * The values of pilot-light:mediaImmutability. S3 Object Lock only: AWS Backup for S3 is not
+ * offered yet (README, "Media you cannot lose": a third, billed copy in the same account, whose
+ * immutability needs a vault lock; Object Lock costs no fee and protects both regions' buckets).
+ */
+export const MEDIA_IMMUTABILITY = ["none", "object-lock-governance", "object-lock-compliance"] as const;
+export type MediaImmutability = (typeof MEDIA_IMMUTABILITY)[number];
+
 /** Every key this program reads, without the namespace, in the order Pulumi.yaml lists them. */
 export const CONFIG_SCHEMA = Object.freeze({
     role: {
@@ -137,6 +145,21 @@ export const CONFIG_SCHEMA = Object.freeze({
         description: "dr only: days dr keeps prod's replicated automated backups (RDS cross-Region automated backups replication, "
             + "encrypted with dr's key), 7 to 35: dr can restore prod's database to any second in this window while prod's region is dark. "
             + "Changing it replaces the replication (the replicated backups so far are kept to their retention).",
+    },
+    mediaImmutability: {
+        // Object Lock on both buckets: S3 replicates a locked version only into a bucket with Object
+        // Lock (DstBucketObjectLockConfigMissing), so stacks/peer.ts refuses prod locked while dr is not.
+        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-replication
+        type: "string", default: "none", roles: BOTH, allowed: MEDIA_IMMUTABILITY, expected: `one of ${MEDIA_IMMUTABILITY.join(", ")}`,
+        description: "Immutability of the media bucket: none, or S3 Object Lock on every new object version for mediaImmutabilityDays "
+            + "(object-lock-governance: someone with s3:BypassGovernanceRetention can still delete a locked version; object-lock-compliance: "
+            + "no one can, the root user included). Enabled in place on the existing bucket (never a new bucket) and irreversible: Object Lock "
+            + "cannot be turned off again. Set it on dr first, then on prod: a locked source replicates only into a locked destination.",
+    },
+    mediaImmutabilityDays: {
+        type: "integer", default: 30, min: 1, max: 365, roles: BOTH,
+        description: "Days each new media object version stays locked with mediaImmutability, 1 to 365 (a compliance lock cannot be "
+            + "shortened, so the project caps it at a year). A replaced or deleted version is kept until both its lock and the 30-day noncurrent expiry have passed, billed as storage (the cost report prices the difference).",
     },
     replicaLagAlarmSeconds: {
         type: "integer", default: 300, min: 30, max: 86400, roles: BOTH,

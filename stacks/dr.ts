@@ -13,6 +13,7 @@ import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
 import { AppStandby, cacheEndpointParameterName, StandbyParts } from "../components/app";
 import { deployAppTier, deployFirewall, promotedReplicaEndpoint } from "./appTier";
+import { mediaObjectLock } from "./config";
 import { dbIdentifier, HARDENED_TAG, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
 import type { DrOutputs, PrimaryPeerView, ProgramOutputs } from "./outputs";
@@ -23,7 +24,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     // HARDENED_TAG, so the policy pack holds it to prod's rules (policies/dr/hardening.ts).
     const hardenedTags: Record<string, string> = cfg.hardened ? { [HARDENED_TAG]: "true" } : {};
     const network = new Network("network", { vpcCidr: cfg.vpcCidr, availabilityZones: ctx.availabilityZones, tags });
-    const media = new MediaBucket("media", { tags });
+    const media = new MediaBucket("media", { tags, objectLock: mediaObjectLock(cfg) });
     // Made in standby too: promotion then creates no bucket, and failback keeps the logs.
     const logs = new LogBucket("logs", { tags });
     vpcFlowLog("network-flow-log", network.vpcId, logs.bucketArn, tags);
@@ -113,6 +114,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         dbBackupsReplicationRetentionDays: backups.retentionDays,
         mediaBucketArn: media.bucketArn,
         mediaBucketName: media.bucketName,
+        mediaImmutability: cfg.mediaImmutability,
         appImageId: image.imageId,
         drill: cfg.drill,
         databaseGeneration: cfg.databaseGeneration,

@@ -7,6 +7,7 @@
 // stack-reference architecture; HOUSE_STYLE.md).
 import type * as pulumi from "@pulumi/pulumi";
 import type { SingletonMode } from "../components/ha/modes";
+import type { MediaImmutability } from "./configSchema";
 
 /** What the primary (prod) stack exports. */
 export interface PrimaryOutputs {
@@ -24,6 +25,8 @@ export interface PrimaryOutputs {
     dbCredentialsSecretArn: string;
     mediaBucketArn: string;
     mediaBucketName: string;
+    /** The media bucket's Object Lock (pilot-light:mediaImmutability): dr's bucket must be locked whenever this is. */
+    mediaImmutability: MediaImmutability;
     /** Set only when prod runs a custom AMI: dr copies it. */
     customAmiId?: string;
     appImageId: string;
@@ -71,6 +74,8 @@ export interface DrOutputs {
     dbBackupsReplicationRetentionDays: number;
     mediaBucketArn: string;
     mediaBucketName: string;
+    /** The media bucket's Object Lock (pilot-light:mediaImmutability): prod locks its bucket only once this is locked. */
+    mediaImmutability: MediaImmutability;
     appImageId: string;
     drill: boolean;
     databaseGeneration: number;
@@ -96,12 +101,13 @@ export const PEER_READS = {
         required: ["role", "promote", "region", "vpcCidr", "peerRegion", "dbInstanceArn", "dbCredentialsSecretArn", "mediaBucketArn"],
         // prod's generation names dr's backups replication (a new source is replicated beside the old
         // one); while prod is rebuilt from dr (a replica), dr keeps replicating the previous generation's.
-        optional: ["customAmiId", "databaseGeneration", "rebuildFromPeer"],
+        // prod's Object Lock: dr, the destination of prod's replication, must then be locked too.
+        optional: ["customAmiId", "databaseGeneration", "rebuildFromPeer", "mediaImmutability"],
     },
     /** prod reads dr's: its bucket to replicate to, its key for the secret's replica, and during failback the database to rebuild from. */
     primary: {
         required: ["role", "promote", "region", "vpcCidr", "mediaBucketArn"],
-        optional: ["dbInstanceArn", "dbKmsKeyArn"],
+        optional: ["dbInstanceArn", "dbKmsKeyArn", "mediaImmutability"],
     },
 } as const satisfies {
     dr: { required: readonly (keyof PrimaryOutputs)[]; optional: readonly (keyof PrimaryOutputs)[] };

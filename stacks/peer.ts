@@ -47,6 +47,7 @@ export function checkPeer(self: StackConfig, outputs: Record<string, any>): stri
     if (self.role === "dr" && outputs.promote === true) {
         problems.push(`${NAMESPACE}:peerStack: the stack "${peer}" reports promote=true; promote is only valid on the dr stack, so the primary's config is wrong.`);
     }
+    problems.push(...objectLockPeerProblems(self, outputs.mediaImmutability));
     const region = outputs.region;
     if (region !== undefined && !isAwsRegion(String(region))) {
         problems.push(`${NAMESPACE}:peerStack: the stack "${peer}" reports region ${JSON.stringify(region)}, which is not an AWS region.`);
@@ -67,6 +68,34 @@ export function checkPeer(self: StackConfig, outputs: Record<string, any>): stri
         problems.push(`${NAMESPACE}:peerRegion: ${JSON.stringify(self.peerRegion)} is not the region of the dr stack "${peer}" (${JSON.stringify(region)}); set them to the same region.`);
     }
     return problems;
+}
+
+/**
+ * S3 replicates a version locked by Object Lock only into a bucket with Object Lock; into one
+ * without, it fails with DstBucketObjectLockConfigMissing and the version stays in the source
+ * alone. So whichever bucket is a replication destination must be locked whenever its source is:
+ * dr's while prod's is (prod's replication), prod's while dr's is during failback's reverse
+ * replication. A peer of an older program (no output) counts as none. An unlocked source into a
+ * locked destination is fine. Object Lock cannot be turned off, so this only orders the two `up`s.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-failure-codes.html
+ */
+function objectLockPeerProblems(self: StackConfig, peerValue: unknown): string[] {
+    const peer = typeof peerValue === "string" ? peerValue : "none";
+    const key = `${NAMESPACE}:mediaImmutability`;
+    const mine = JSON.stringify(self.mediaImmutability);
+    if (self.role === "primary" && self.replicateToPeer && self.mediaImmutability !== "none" && peer === "none") {
+        return [`${key}: ${mine} is not allowed while the dr stack "${self.peerStack}" has none; prod's locked versions would fail to replicate `
+            + `into dr's unlocked bucket (DstBucketObjectLockConfigMissing). Set ${key} on dr and run \`pulumi up\` there first.`];
+    }
+    if (self.role === "dr" && self.mediaImmutability === "none" && peer !== "none") {
+        return [`${key}: "none" is not allowed while the primary "${self.peerStack}" has ${JSON.stringify(peer)}; dr's bucket receives prod's `
+            + `locked versions and must have Object Lock too (DstBucketObjectLockConfigMissing). Set ${key} on dr (e.g. ${JSON.stringify(peer)}).`];
+    }
+    if (self.role === "dr" && self.reverseReplication && self.mediaImmutability !== "none" && peer === "none") {
+        return [`${key}: ${mine} is not allowed with ${NAMESPACE}:reverseReplication true while the primary "${self.peerStack}" has none; `
+            + `dr's locked versions would fail to replicate into prod's unlocked bucket. Set ${key} on prod first (its \`pulumi up\` locks the bucket in place).`];
+    }
+    return [];
 }
 
 /**

@@ -10,7 +10,7 @@ import { SingletonService } from "../components/ha";
 import { SNAPSHOT_COPY_RETAIN_DAYS } from "../components/ha/snapshots";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
-import { NAMESPACE } from "./config";
+import { mediaObjectLock, NAMESPACE } from "./config";
 import { deployAppTier, deployFirewall } from "./appTier";
 import { dbIdentifier, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
@@ -23,6 +23,7 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
     // Until dr exists there is nowhere to replicate to; the tag tells the policy pack (and a
     // reader of the console) that this is bootstrap step 1, not a forgotten replication rule.
     const media = new MediaBucket("media", {
+        objectLock: mediaObjectLock(cfg),
         tags: dr ? tags : { ...tags, [`${NAMESPACE}:bootstrap`]: "awaiting-dr" },
     });
     const logs = new LogBucket("logs", { tags });
@@ -112,6 +113,7 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
         dbCredentialsSecretArn: database.credentialsSecretArn,
         mediaBucketArn: media.bucketArn,
         mediaBucketName: media.bucketName,
+        mediaImmutability: cfg.mediaImmutability,
         ...(cfg.customAmiId ? { customAmiId: cfg.customAmiId } : {}),
         appImageId: image.imageId,
         albDnsName: app.albDnsName,

@@ -19,6 +19,8 @@ export interface ServiceUse {
     replicateToPeer: boolean;
     domainName?: string;
     singletonMode: string;
+    /** pilot-light:mediaImmutability; absent means none. */
+    mediaImmutability?: string;
 }
 
 /** One feature the stacks use, and its availability outside the commercial partition. */
@@ -81,6 +83,16 @@ export const SERVICE_FACTS: readonly ServiceFact[] = [
             status: "unverified", source: "https://docs.amazonaws.cn/en_us/AmazonRDS/latest/UserGuide/USER_ReplicateBackups.html",
             note: "the China RDS guide documents backup replication for RDS for MySQL, but no page read states which China Region pairs it "
                 + "supports; dr's point-in-time recovery rests on it",
+        },
+    },
+    {
+        feature: "S3 Object Lock enabled on an existing bucket, and replication of locked versions",
+        usedBy: (u) => (u.mediaImmutability !== undefined && u.mediaImmutability !== "none" ? `pilot-light:mediaImmutability=${u.mediaImmutability}` : undefined),
+        "aws-cn": {
+            status: "unverified", source: "https://docs.amazonaws.cn/en_us/AmazonS3/latest/userguide/object-lock-configure.html",
+            note: "the China S3 guide documents Object Lock, including \"Enable Object Lock on an existing S3 bucket\" and replication's "
+                + "DstBucketObjectLockConfigMissing, but no Getting Started page read confirms it in the China regions; an `up` that "
+                + "cannot enable it fails on the lock configuration and leaves the bucket as it was",
         },
     },
     {

@@ -2,10 +2,11 @@
 // the original Terraform "app" layer. prod's bucket is the replication source and dr's the
 // replica target, so both are built the same way: versioned (replication requires it on both
 // sides), encrypted with SSE-S3, closed to the public, ACLs disabled, old versions expired, and
-// the bucket protected against a mistaken destroy.
+// the bucket protected against a mistaken destroy. Optionally (`objectLock`) every new version is
+// locked for a number of days by S3 Object Lock (WORM), for teams that need immutability.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { bucketNameProblems, noncurrentDaysProblems } from "./validate";
+import { bucketNameProblems, noncurrentDaysProblems, ObjectLockMode, objectLockProblems } from "./validate";
 import { assertValid } from "../validate";
 
 /** Inputs of {@link MediaBucket}. */
@@ -26,7 +27,25 @@ export interface MediaBucketArgs {
     noncurrentVersionExpirationDays?: number;
     /** Tags for the bucket, merged as given (e.g. the `pilot-light:bootstrap` tag). Default: none. */
     tags?: Record<string, string>;
+    /**
+     * S3 Object Lock's default retention for every new object version: `mode` GOVERNANCE or
+     * COMPLIANCE, `retentionDays` 1–365. Default: none (no Object Lock). Once enabled, Object Lock
+     * cannot be turned off on the bucket, nor versioning suspended; dropping this argument later
+     * only removes the default retention (versions locked so far stay locked to their date).
+     * A replication destination must have Object Lock too when the source has it.
+     * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html
+     */
+    objectLock?: MediaObjectLock;
 }
+
+/** A bucket's Object Lock default retention (see {@link MediaBucketArgs.objectLock}). */
+export interface MediaObjectLock {
+    mode: ObjectLockMode;
+    retentionDays: number;
+}
+
+/** The tag naming a bucket's Object Lock mode: the policy pack checks the bucket has that lock (policies/s3/objectLock.ts). */
+export const OBJECT_LOCK_TAG = "pilot-light:object-lock";
 
 /** The default retention of noncurrent versions, in days. */
 export const DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS = 30;
@@ -42,12 +61,15 @@ export class MediaBucket extends pulumi.ComponentResource {
     readonly bucketArn: pulumi.Output<string>;
     /** The versioning resource: replication must depend on it (S3 requires versioning on both buckets first). */
     readonly versioning: aws.s3.BucketVersioning;
+    /** The Object Lock default retention, when set: replication from this bucket then needs the lock's read permissions. */
+    readonly objectLock?: MediaObjectLock;
 
     constructor(name: string, args: MediaBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         // Validate before registering anything, so a bad call leaves no orphan component behind.
         assertValid("MediaBucket", name, [
             ...bucketNameProblems(args.bucketName),
             ...noncurrentDaysProblems(args.noncurrentVersionExpirationDays),
+            ...objectLockProblems(args.objectLock),
         ]);
         super("pilot-light:media:MediaBucket", name, {}, opts);
         const noncurrentDays = args.noncurrentVersionExpirationDays ?? DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS;
@@ -58,7 +80,7 @@ export class MediaBucket extends pulumi.ComponentResource {
         this.bucket = new aws.s3.Bucket(`${name}-bucket`, {
             bucket: args.bucketName,
             forceDestroy: false,
-            tags: { ...(args.tags ?? {}) },
+            tags: { ...(args.tags ?? {}), ...(args.objectLock ? { [OBJECT_LOCK_TAG]: args.objectLock.mode } : {}) },
         }, { parent: this, protect: true });
         const bucketId = this.bucket.id;
 
@@ -109,6 +131,26 @@ export class MediaBucket extends pulumi.ComponentResource {
                 abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_DAYS },
             }],
         }, { parent: this, dependsOn: [this.versioning] });
+
+        // Object Lock through its own resource, never the bucket's `objectLockEnabled`: that input
+        // forces a new bucket (terraform-provider-aws v6.58.0 resourceBucket: object_lock_enabled
+        // ForceNew; ops/diff/forceNew/table.json), which would mean replacing the media bucket.
+        // PutObjectLockConfiguration enables Object Lock on an existing versioned bucket, without
+        // the support token it once needed ("You can enable Object Lock for new or existing
+        // buckets", https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectLockConfiguration.html;
+        // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-configure.html#object-lock-configure-existing-bucket),
+        // and the bucket's own object_lock_enabled is Optional+Computed, so reading it back as
+        // true shows no diff. Of this resource only `bucket` and `objectLockEnabled` force a new
+        // one (a new configuration on the same bucket, never a new bucket); the rule is updated in place.
+        // Versioning first: S3 refuses Object Lock on an unversioned existing bucket.
+        if (args.objectLock) {
+            new aws.s3.BucketObjectLockConfiguration(`${name}-object-lock`, {
+                bucket: bucketId,
+                objectLockEnabled: "Enabled",
+                rule: { defaultRetention: { mode: args.objectLock.mode, days: args.objectLock.retentionDays } },
+            }, { parent: this, dependsOn: [this.versioning] });
+        }
+        this.objectLock = args.objectLock;
 
         this.bucketName = this.bucket.bucket;
         this.bucketArn = this.bucket.arn;

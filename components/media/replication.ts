@@ -88,6 +88,16 @@ export class MediaReplication extends pulumi.ComponentResource {
                         Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
                         Resource: [pulumi.interpolate`${source.bucketArn}/*`],
                     },
+                    // Object Lock on the source: the role also reads each version's retention and
+                    // legal hold, so replicas carry them; the destination must have Object Lock too
+                    // (else DstBucketObjectLockConfigMissing; stacks/peer.ts refuses that pairing).
+                    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-replication
+                    ...(source.objectLock ? [{
+                        Sid: "ReadSourceObjectLock",
+                        Effect: "Allow",
+                        Action: ["s3:GetObjectRetention", "s3:GetObjectLegalHold"],
+                        Resource: [pulumi.interpolate`${source.bucketArn}/*`],
+                    }] : []),
                     {
                         Sid: "WriteReplicas",
                         Effect: "Allow",

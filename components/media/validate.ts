@@ -61,3 +61,37 @@ export function bucketArnProblems(arn: unknown): string[] {
     }
     return [`destinationBucketArn "${arn}" is not an S3 bucket ARN (arn:aws:s3:::<bucket>, no object key)`];
 }
+
+/**
+ * S3 Object Lock's retention modes. GOVERNANCE: a principal with s3:BypassGovernanceRetention can
+ * still delete a locked version or shorten its lock; COMPLIANCE: no one can, the root user
+ * included, until the version's retain-until date.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html#object-lock-retention-modes
+ */
+export const OBJECT_LOCK_MODES = ["GOVERNANCE", "COMPLIANCE"] as const;
+export type ObjectLockMode = (typeof OBJECT_LOCK_MODES)[number];
+
+/**
+ * The allowed range of a default retention, in days. S3 accepts far more (up to 100 years), but a
+ * COMPLIANCE lock can be neither shortened nor lifted by anyone, so a typo such as 3650 would bill
+ * ten years of every version written: this project caps it at a year.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-retention-limits
+ */
+export const OBJECT_LOCK_DAYS_MIN = 1;
+export const OBJECT_LOCK_DAYS_MAX = 365;
+
+/** Problems with an Object Lock default retention; empty when it is valid or not given. */
+export function objectLockProblems(lock: { mode: string; retentionDays: number } | undefined): string[] {
+    if (lock === undefined) {
+        return [];
+    }
+    const problems: string[] = [];
+    if (!(OBJECT_LOCK_MODES as readonly string[]).includes(lock.mode)) {
+        problems.push(`objectLock.mode "${lock.mode}" is not one of ${OBJECT_LOCK_MODES.join(", ")}`);
+    }
+    const days = lock.retentionDays;
+    if (!Number.isInteger(days) || days < OBJECT_LOCK_DAYS_MIN || days > OBJECT_LOCK_DAYS_MAX) {
+        problems.push(`objectLock.retentionDays is ${days}; it must be a whole number from ${OBJECT_LOCK_DAYS_MIN} to ${OBJECT_LOCK_DAYS_MAX}`);
+    }
+    return problems;
+}

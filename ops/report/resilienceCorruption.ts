@@ -9,6 +9,21 @@ const byType = (plan: StackPlan, type: string) => plan.resources.filter((r) => r
 const BACKUPS_REPLICATION = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
 
 /**
+ * What S3 Object Lock (pilot-light:mediaImmutability) adds: credentials that can delete versions
+ * (ransomware, a mistaken lifecycle rule) still cannot delete a locked one; delete markers and new
+ * versions are still allowed, so the recover runbook's restore works unchanged.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html
+ */
+function objectLockNote(retention: { mode?: string; days?: number } | undefined): string {
+    if (!retention) {
+        return "No Object Lock (mediaImmutability none): credentials allowed to delete versions can delete them before they expire.";
+    }
+    return `Object Lock ${retention.mode} for ${retention.days} days (mediaImmutability): no version can be deleted before its lock ends`
+        + (retention.mode === "GOVERNANCE" ? " except by a principal with s3:BypassGovernanceRetention" : ", not even by the root user")
+        + "; the restore's copies and delete markers are still allowed.";
+}
+
+/**
  * Data corruption or deletion (a `DROP TABLE`, a bad migration, ransomware, a mistaken delete):
  * replication carries it to dr within seconds, so recovery is a restore to the time before it.
  * Database: a point-in-time restore into a new instance (the recover runbook), from prod's own
@@ -49,6 +64,7 @@ export function corruptionRows(input: ResilienceInput, add: AddRow, minutes: (id
                 + "(or adds a delete marker), never deleting a version.",
                 days !== undefined ? `Older versions expire after ${days} days (noncurrentVersionExpirationDays): damage found later cannot be undone.`
                     : "No noncurrent-version expiration: every older version is kept.",
+                objectLockNote(media("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")[0]?.inputs.rule?.defaultRetention),
             ]);
         } else {
             add(d, "media", null, null, ["Not covered: prod's media bucket is not versioned; an overwrite or delete is final."]);

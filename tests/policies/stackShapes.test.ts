@@ -73,6 +73,7 @@ const EXPECTED: Record<string, string[][]> = {
     ],
     "dr standby, broken": [
         ["dr-standby-minimal", "advisory", "app-nat-gateway", "the dr stack is in standby but runs aws:ec2/natGateway:NatGateway \"app-nat-gateway\"; create it on failover instead"],
+        ["media-object-lock", "mandatory", "media-bucket", "bucket \"media-bucket\" is tagged pilot-light:object-lock=GOVERNANCE but has no BucketObjectLockConfiguration; its versions are not locked"],
         ["rds-dr-backups-replication", "mandatory", "pilot-light-dr", "the dr stack replicates none of prod's automated backups; add an "
             + "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication of prod's database "
             + "(pilot-light:backupReplicationRetentionDays), or a corruption replicated to dr cannot be undone there"],

@@ -175,6 +175,8 @@ async function drStandbyBroken(): Promise<StackShape> {
     const promoted = await bases.drPromoted();
     edit(named(plan, "database-mysql"), (p) => { p.storageEncrypted = false; });
     remove(plan, "database-backups-replication");
+    // Tagged for an Object Lock (pilot-light:mediaImmutability) that was never configured.
+    edit(named(plan, "media-bucket"), (p) => { p.tags = { ...p.tags, "pilot-light:object-lock": "GOVERNANCE" }; });
     plan.resources.push(structuredClone(named(promoted, "app-nat-gateway")));
     const network = named(plan, "network");
     const provider: RecordedResource = {

@@ -165,6 +165,7 @@ describe("report: resilience (RTO/RPO estimates)", function () {
         ]);
         const media = row(rows, "data corruption or deletion", "media");
         assert.equal(media.notes[1], "Older versions expire after 30 days (noncurrentVersionExpirationDays): damage found later cannot be undone.");
+        assert.equal(media.notes[2], "No Object Lock (mediaImmutability none): credentials allowed to delete versions can delete them before they expire.");
         const longer = await quietPlan({ dir: DIR, stack: "dr", promote: false, configOverrides: { "pilot-light:backupReplicationRetentionDays": "21" } });
         assert.match(row(assessResilience({ prod, drStandby: longer, drPromoted, promotion }), "data corruption or deletion", "database").notes[1],
             /^dr holds prod's automated backups replicated for 21 days/);

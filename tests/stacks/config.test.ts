@@ -38,6 +38,7 @@ describe("config: parseConfig", () => {
                 region: "us-east-1", role: "primary", peerStack: "dr", peerRegion: "us-west-2", replicateToPeer: true,
                 promote: false, vpcCidr: "10.10.0.0/16", azCount: 2, dbInstanceClass: "db.t4g.medium",
                 dbAllocatedStorageGb: 50, backupRetentionDays: 7, backupReplicationRetentionDays: 7, replicaLagAlarmSeconds: 300,
+                mediaImmutability: "none", mediaImmutabilityDays: 30,
                 appInstanceType: "t3.medium", appMinSize: 2, appMaxSize: 4, appDesiredCapacity: 2,
                 cacheNodeType: "cache.t4g.small", customAmiId: undefined, domainName: undefined,
                 hostedZoneId: undefined, singletonMode: "recoverable-instance", natGatewayPerAz: true, singletonInstanceType: "t3.small", tags: {},

@@ -11,10 +11,10 @@ const DOMAIN = ns({ domainName: "www.example.com", hostedZoneId: "Z0123456789ABC
 
 /** The keys of PrimaryOutputs, written out: the contract as a reviewer reads it. */
 const PRIMARY_KEYS = ["albDnsName", "albZoneId", "appImageId", "appSecretArn", "asgName", "databaseGeneration", "dbCredentialsSecretArn",
-    "dbInstanceArn", "dbInstanceIdentifier", "mediaBucketArn", "mediaBucketName", "peerRegion", "promote", "rebuildFromPeer", "region",
+    "dbInstanceArn", "dbInstanceIdentifier", "mediaBucketArn", "mediaBucketName", "mediaImmutability", "peerRegion", "promote", "rebuildFromPeer", "region",
     "replicationEnabled", "role", "singletonMode", "singletonPublicIp", "vpcCidr", "vpcId"];
 const DR_STANDBY_KEYS = ["appImageId", "databaseGeneration", "dbBackupsReplicationArn", "dbBackupsReplicationRetentionDays", "dbCredentialsSecretArn", "dbInstanceArn", "dbInstanceIdentifier", "dbKmsKeyArn", "drill",
-    "mediaBucketArn", "mediaBucketName", "promote", "region", "role", "vpcCidr", "vpcId"];
+    "mediaBucketArn", "mediaBucketName", "mediaImmutability", "promote", "region", "role", "vpcCidr", "vpcId"];
 const DR_APP_KEYS = [...DR_STANDBY_KEYS, "albDnsName", "albZoneId", "appSecretArn", "asgName"].sort();
 
 const present = (outputs: Record<string, unknown>, keys: readonly string[]) =>
@@ -57,6 +57,6 @@ describe("stack outputs: the declared contract", function () {
         const dr = await memoPlan({ stack: "dr", promote: true });
         assert.deepEqual(present(dr.outputs, [...PEER_READS.primary.required, ...PEER_READS.primary.optional]), []);
         assert.deepEqual([...PEER_READS.dr.required], ["role", "promote", "region", "vpcCidr", "peerRegion", "dbInstanceArn", "dbCredentialsSecretArn", "mediaBucketArn"]);
-        assert.deepEqual([...PEER_READS.primary.optional], ["dbInstanceArn", "dbKmsKeyArn"]);
+        assert.deepEqual([...PEER_READS.primary.optional], ["dbInstanceArn", "dbKmsKeyArn", "mediaImmutability"]);
     });
 });

@@ -99,6 +99,7 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
     "aws:route53/record:Record": aws("aws_route53_record", "route53", "resourceRecord"),
     "aws:s3/bucket:Bucket": aws("aws_s3_bucket", "s3", "resourceBucket"),
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": aws("aws_s3_bucket_lifecycle_configuration", "s3", "bucketLifecycleConfigurationResource.Schema"),
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": aws("aws_s3_bucket_object_lock_configuration", "s3", "resourceBucketObjectLockConfiguration"),
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": aws("aws_s3_bucket_ownership_controls", "s3", "resourceBucketOwnershipControls"),
     "aws:s3/bucketPolicy:BucketPolicy": aws("aws_s3_bucket_policy", "s3", "resourceBucketPolicy"),
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": aws("aws_s3_bucket_public_access_block", "s3", "resourceBucketPublicAccessBlock"),

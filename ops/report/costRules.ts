@@ -227,6 +227,10 @@ function backupsReplication(r: RecordedResource, run: Run): void {
     add(run, r, `Cross-region copy of prod's backups into this region: 2 × ${changeGb} GB/month (logs and snapshot increments; `
         + `billed by the source region, priced at this table's inter-region rate)`,
         2 * changeGb, "GB", { field: "interRegionTransferOutGb" }, "inter-region data transfer");
+    // After a failback two generations replicate side by side until failback's step 6 stops the
+    // old one (ops/runbooks/backupReplication.ts); the plan only ever holds the current one.
+    run.notes.push(`${r.name}: after a failback the previous database generation's replication runs beside this one, costing about `
+        + `as much, until failback's step 6 stops it (its copies then age out over ${retention} days); declining that step keeps it billed.`);
 }
 
 function cacheNodes(r: RecordedResource, run: Run, nodes: number): void {

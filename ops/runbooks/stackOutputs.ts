@@ -8,7 +8,8 @@ import type { DrOutputs, PrimaryOutputs } from "../../stacks/outputs";
 export const OPS_READS = {
     primary: {
         /** Failover, failback and the drill read these in every configuration. */
-        always: ["region", "dbInstanceIdentifier", "mediaBucketName", "albDnsName", "asgName", "appSecretArn"],
+        // failback's step 6 finds the current generation's backups replication in dr by dbInstanceArn.
+        always: ["region", "dbInstanceIdentifier", "dbInstanceArn", "mediaBucketName", "albDnsName", "asgName", "appSecretArn"],
         /** Set only with a domain; the runbooks skip the DNS steps without one. */
         withDomain: ["domainName", "healthCheckId"],
     },

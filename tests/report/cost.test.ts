@@ -147,6 +147,8 @@ describe("report: cost estimate", function () {
             + "plus the PUT requests that write them; not estimated (traffic unknown offline)."), idle.notes.join("\n"));
         assert.ok(idle.notes.includes("network-flow-log: VPC flow logs are billed per GB delivered to S3 as CloudWatch vended logs "
             + "(https://aws.amazon.com/cloudwatch/pricing/), plus their S3 storage; not estimated (traffic unknown offline)."), idle.notes.join("\n"));
+        assert.ok(idle.notes.includes("database-backups-replication: after a failback the previous database generation's replication runs beside this one, "
+            + "costing about as much, until failback's step 6 stops it (its copies then age out over 7 days); declining that step keeps it billed."), idle.notes.join("\n"));
         // Promoted, the same ALB serves: 1 LCU on average (5.84), as prod's.
         assertMoney(serving.byComponent["app-standby (AppStandby)"], 16.425 + 5.84 + 7.3 + 0.8, "promoted");
         assert.deepStrictEqual(idle.unpriced, []);

@@ -7,7 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import {
-    CreateDBSnapshotCommand, DBInstance, DeleteDBInstanceCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand,
+    CreateDBSnapshotCommand, DBInstance, DBInstanceAutomatedBackup, DeleteDBInstanceAutomatedBackupCommand, DeleteDBInstanceCommand,
+    DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, StopDBInstanceAutomatedBackupsReplicationCommand,
 } from "@aws-sdk/client-rds";
 import { GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
@@ -58,7 +59,15 @@ interface World {
     targetsHealthy: boolean;
     /** prod's update fails before RDS creates the new replica. */
     replicaCreationFails?: boolean;
+    /** The automated backups dr's region holds (prod's replicated into it). */
+    backups: DBInstanceAutomatedBackup[];
 }
+
+/** prod generation `g`'s automated backups as replicated into dr. */
+const replicatedBackups = (g: number, status: string): DBInstanceAutomatedBackup => ({
+    DBInstanceAutomatedBackupsArn: `arn:aws:rds:us-west-2:111122223333:auto-backup:ab-g${g}`, DBInstanceArn: g === 1 ? "arn:prod-db" : `arn:prod-db-g${g}`,
+    DBInstanceIdentifier: g === 1 ? "pilot-light-prod" : `pilot-light-prod-g${g}`, Region: "us-east-1", Status: status, BackupRetentionPeriod: 7, AllocatedStorage: 50,
+});
 
 function stageAws(aws: AwsMocks, world: World) {
     aws.sts.on(GetCallerIdentityCommand).resolves({ Account: "111122223333", Arn: "arn:aws:iam::111122223333:user/operator" });
@@ -71,6 +80,12 @@ function stageAws(aws: AwsMocks, world: World) {
         ? { DBSnapshots: [{ DBSnapshotIdentifier: input.DBSnapshotIdentifier, Status: "available", PercentProgress: 100 }] }
         : { DBSnapshots: [] });
     aws.rds.on(CreateDBSnapshotCommand).resolves({});
+    aws.rds.on(DescribeDBInstanceAutomatedBackupsCommand).callsFake(() => ({ DBInstanceAutomatedBackups: structuredClone(world.backups) }));
+    aws.rds.on(StopDBInstanceAutomatedBackupsReplicationCommand).callsFake((input) => {
+        const b = world.backups.find((x) => x.DBInstanceArn === input.SourceDBInstanceArn)!;
+        b.Status = "retained";
+        return { DBInstanceAutomatedBackup: b };
+    });
     // Lag 0 in every minute up to the query's end, so "two datapoints after the freeze" needs two minutes to pass.
     aws.cloudwatch.on(GetMetricStatisticsCommand).callsFake((input) => {
         const end = new Date(input.EndTime).getTime();
@@ -118,6 +133,7 @@ function afterFailover() {
         dbs: new Map([["pilot-light-prod", { ...standalone }], ["pilot-light-dr", { ...standalone }]]),
         asg: { min: 2, desired: 2, inService: 2 },
         targetsHealthy: true,
+        backups: [replicatedBackups(1, "replicating")],
     };
     const prodOutputs = { region: "us-east-1", dbInstanceIdentifier: "pilot-light-prod", dbInstanceArn: "arn:prod-db", mediaBucketName: "media-prod", databaseGeneration: 1 };
     const drOutputs = { region: "us-west-2", dbInstanceIdentifier: "pilot-light-dr", dbInstanceArn: "arn:dr-db", mediaBucketName: "media-dr", databaseGeneration: 1, albDnsName: DR_ALB, asgName: "dr-asg" };
@@ -140,6 +156,8 @@ function afterFailover() {
     ws.onUp("dr", ({ config }) => {
         if (config.get("pilot-light:promote") === "false") {
             world.dbs.set("pilot-light-dr-g2", replicaOf("arn:prod-db-g2"));
+            // dr's program replicates prod's new generation's backups beside the old one's.
+            world.backups.push(replicatedBackups(2, "replicating"));
             ws.setOutputs("dr", { region: "us-west-2", dbInstanceIdentifier: "pilot-light-dr-g2", dbInstanceArn: "arn:dr-db-g2", mediaBucketName: "media-dr", databaseGeneration: 2 });
         }
     });
@@ -171,7 +189,7 @@ describe("runbooks/failback", () => {
     const aws = useAwsMocks();
     beforeEach(() => aws.reset());
 
-    it("runs steps 0-5 in order, changing config per stack in order, snapshotting and unprotecting one URN each, deleting nothing", async () => {
+    it("runs steps 0-6 in order, changing config per stack in order, snapshotting and unprotecting one URN each, deleting nothing", async () => {
         const { ws, world } = afterFailover();
         stageAws(aws, world);
         const { opts, requests } = options(ws);
@@ -181,7 +199,7 @@ describe("runbooks/failback", () => {
         if (process.env.SHOW_TIMELINE) console.log(io.lines.join("\n") + "\n" + renderTimeline(report));
         assert.deepEqual(report.steps.map((s) => [s.id, s.status]), [
             ["failback.preflight", "ok"], ["failback.retire-prod", "ok"], ["failback.prod-replica", "ok"],
-            ["failback.reverse-media", "ok"], ["failback.switchover", "ok"], ["failback.dr-replica", "ok"],
+            ["failback.reverse-media", "ok"], ["failback.switchover", "ok"], ["failback.dr-replica", "ok"], ["failback.retire-backups", "ok"],
         ]);
         assert.ok(report.steps.every((s) => typeof s.durationSeconds === "number"));
         assert.deepEqual(changesOf(ws), [
@@ -215,6 +233,10 @@ describe("runbooks/failback", () => {
             ["pilot-light-dr", `pilot-light-dr-retire-${report.steps[5].startedAt!.slice(0, 16).replace(/[-T:]/g, "")}`],
         ]);
         assert.equal(aws.rds.commandCalls(DeleteDBInstanceCommand).length, 0);
+        // Step 6: the old generation's backups replication into dr stopped, its copies kept (no delete).
+        assert.deepEqual(aws.rds.commandCalls(StopDBInstanceAutomatedBackupsReplicationCommand).map((c) => c.args[0].input), [{ SourceDBInstanceArn: "arn:prod-db" }]);
+        assert.equal(aws.rds.commandCalls(DeleteDBInstanceAutomatedBackupCommand).length, 0);
+        assert.equal(report.steps[6].detail, "backups replication into us-west-2: pilot-light-prod stopped; copies kept to their retention, none deleted");
 
         // The freeze, the copy of what dr got during the outage, and the retirement notices.
         assert.deepEqual(aws.autoscaling.commandCalls(UpdateAutoScalingGroupCommand).map((c) => c.args[0].input),
@@ -242,8 +264,11 @@ describe("runbooks/failback", () => {
             ["dr", { "pilot-light:promote": "true", "pilot-light:reverseReplication": "true", "pilot-light:databaseGeneration": "1" },
                 { "pilot-light:promote": "false", "pilot-light:reverseReplication": "false", "pilot-light:hardened": "false", "pilot-light:databaseGeneration": "2" }, ["database-mysql"]],
         ]);
-        // Five data steps, each confirmed after its plan.
-        assert.equal(io.questions.length, 5);
+        // Six data steps, each confirmed after its plan; step 6's plan names what it stops and what keeping it would cost.
+        assert.equal(io.questions.length, 6);
+        const shown = io.lines.join("\n");
+        assert.ok(shown.includes("\n    If you answer no, it is left running:\n      pilot-light-prod (us-east-1) keeps replicating its automated backups "
+            + "into us-west-2 (arn:aws:rds:us-west-2:111122223333:auto-backup:ab-g1): at least 50 GB × $0.095/GB-month = $4.75 per month in us-west-2"), shown);
     });
 
     it("puts prod's config back and runs nothing later when step 2's up fails before the replica exists", async () => {
@@ -253,7 +278,7 @@ describe("runbooks/failback", () => {
         world.replicaCreationFails = true;
         const report = await runFailback(options(ws).opts, fakeIO({ start: START }));
         assert.equal(report.ok, false);
-        assert.deepEqual(report.steps.map((s) => s.status), ["ok", "ok", "failed", "not-run", "not-run", "not-run"]);
+        assert.deepEqual(report.steps.map((s) => s.status), ["ok", "ok", "failed", "not-run", "not-run", "not-run", "not-run"]);
         assert.equal(report.steps[2].error,
             "pulumi up on prod failed: creating RDS DB Instance (pilot-light-prod-g2): InvalidParameterCombination. The replica pilot-light-prod-g2 "
             + "was not created, so pilot-light:rebuildFromPeer and pilot-light:databaseGeneration were put back (unset, unset). pilot-light-prod is still "
@@ -293,14 +318,14 @@ describe("runbooks/failback", () => {
         const { ws, world } = afterFailover();
         stageAws(aws, world);
         const report = await runFailback(options(ws).opts, fakeIO({ start: START, answers: [true, true, false] }));
-        assert.deepEqual(report.steps.map((s) => s.status), ["ok", "ok", "ok", "declined", "not-run", "not-run"]);
+        assert.deepEqual(report.steps.map((s) => s.status), ["ok", "ok", "ok", "declined", "not-run", "not-run", "not-run"]);
         assert.match(report.stoppedBecause!, /^step 4 \(Step 3: reverse the media sync \(dr → prod\)\) was declined; nothing in it ran$/);
         assert.equal(ws.callsTo("dr", "setConfig").length, 0);
         assert.equal(ws.callsTo("dr", "up").length, 0);
         assert.equal(aws.s3.commandCalls(CopyObjectCommand).length, 0);
     });
 
-    it("resumes with --from-step 4 after steps 1-3: preflight, then only the switchover and dr's rebuild", async () => {
+    it("resumes with --from-step 4 after steps 1-3: preflight, then only the switchover, dr's rebuild and the old backups replication", async () => {
         const { ws, world } = afterFailover();
         stageAws(aws, world);
         world.dbs.set("pilot-light-prod-g2", replicaOf("arn:dr-db"));
@@ -310,7 +335,7 @@ describe("runbooks/failback", () => {
         ws.setOutputs("prod", { ...ws.outputsOf("prod"), dbInstanceIdentifier: "pilot-light-prod-g2" });
         const report = await runFailback(options(ws, { fromStep: 4 }).opts, fakeIO({ start: START }));
         assert.equal(report.ok, true, report.stoppedBecause);
-        assert.deepEqual(report.steps.map((s) => s.id), ["failback.preflight", "failback.switchover", "failback.dr-replica"]);
+        assert.deepEqual(report.steps.map((s) => s.id), ["failback.preflight", "failback.switchover", "failback.dr-replica", "failback.retire-backups"]);
         assert.deepEqual(changesOf(ws), [
             "prod.removeConfig pilot-light:rebuildFromPeer", "prod.up", "dr.importState",
             "dr.setConfig pilot-light:promote=false", "dr.removeConfig pilot-light:reverseReplication", "dr.setConfig pilot-light:databaseGeneration=2", "dr.up",
@@ -442,9 +467,9 @@ describe("runbooks/failback", () => {
 
     it("validates options, generations and identifiers with exact messages", () => {
         const ws = new FakeWorkspace();
-        assert.throws(() => validateFailbackOptions({ workspace: ws, projectDir: ".", fromStep: 6, switchoverAt: "tomorrow", maxReplicaLagSeconds: -1 }), {
+        assert.throws(() => validateFailbackOptions({ workspace: ws, projectDir: ".", fromStep: 7, switchoverAt: "tomorrow", maxReplicaLagSeconds: -1 }), {
             message: "invalid failback options:\n"
-                + "  - --from-step 6 is not allowed; expected a whole number from 0 to 5 (step 0, preflight, always runs)\n"
+                + "  - --from-step 7 is not allowed; expected a whole number from 0 to 6 (step 0, preflight, always runs)\n"
                 + "  - --switchover-at \"tomorrow\" is not allowed; expected an ISO 8601 time such as 2025-03-04T02:00:00Z\n"
                 + "  - --max-lag-seconds -1 is not allowed; expected a number of seconds, 0 or more",
         });

@@ -3,13 +3,15 @@
 // database is snapshotted and retired, prod gets a new cross-region replica of dr's database,
 // media written during the outage is copied back, and at a scheduled moment dr's writes are
 // frozen, prod's replica is promoted in place and DNS moves back (undoing the failover's fence
-// of prod's PRIMARY record). Finally dr's promoted database is retired the same way and dr gets
-// a fresh replica of prod: pilot light again.
+// of prod's PRIMARY record). Then dr's promoted database is retired the same way and dr gets
+// a fresh replica of prod: pilot light again. Last, the old prod generation's automated-backups
+// replication into dr is stopped (its copies kept to their retention), once the new one replicates.
 //
 // Steps (the number is what --from-step takes; preflight always runs):
 //   0 preflight (read-only)               3 reverse the media sync (data)
 //   1 snapshot + retire the old prod DB   4 scheduled switchover (data; the brief write outage)
 //   2 build prod's replica (data)         5 retire dr's DB and rebuild dr's replica (data)
+//                                         6 stop the old generation's backups replication into dr (data; copies kept)
 // A failing step puts back the config values it set unless what they created already exists;
 // its message then says what exists and how to resume. docs/runbooks/failback.md has timings.
 //
@@ -29,6 +31,7 @@ import { buildProdReplicaStep } from "./step2ProdReplica";
 import { reverseMediaStep } from "./step3ReverseMedia";
 import { switchoverStep } from "./step4Switchover";
 import { rebuildDrStep } from "./step5RebuildDr";
+import { retireBackupsStep } from "./step6RetireBackups";
 
 export * from "./options";
 export * from "./plans";
@@ -46,7 +49,7 @@ export { waitHealthCheck } from "../route53";
 export function failbackSteps(opts: FailbackOptions): Step[] {
     const c = failbackContext(opts);
     const numbered: Array<[number, Step]> = [[1, retireProdStep(c)], [2, buildProdReplicaStep(c)], [3, reverseMediaStep(c)],
-        [4, switchoverStep(c)], [5, rebuildDrStep(c)]];
+        [4, switchoverStep(c)], [5, rebuildDrStep(c)], [6, retireBackupsStep(c)]];
     const steps = [preflightStep(c), ...numbered.filter(([n]) => n >= c.from).map(([, s]) => s)];
     return opts.dryRun ? steps.map(asDryRun) : steps;
 }
@@ -77,7 +80,7 @@ export async function runFailback(opts: FailbackOptions, io: RunbookIO): Promise
 function cliTimeouts(minutes: number | undefined): Partial<FailbackTimeouts> {
     if (minutes === undefined) return {};
     const ms = minutes * 60_000;
-    return { freezeMs: ms, drainMs: ms, targetsMs: ms, dnsMs: ms };
+    return { freezeMs: ms, drainMs: ms, targetsMs: ms, dnsMs: ms, backupsMs: ms };
 }
 
 /** The failback runbook as the CLI sees it. */

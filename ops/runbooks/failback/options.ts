@@ -19,13 +19,18 @@ export interface FailbackTimeouts {
     targetsMs: number;
     /** The Route 53 health check turning healthy, and DNS answering with prod. Defaults to 10 minutes. */
     dnsMs: number;
+    /**
+     * Step 6: prod's new generation's backups replication into dr becoming "replicating" before the
+     * old generation's is stopped. Defaults to 1 hour; after it the old one is left running (a warning).
+     */
+    backupsMs: number;
     /** How often every wait polls. Defaults to 30 seconds. */
     pollMs: number;
 }
 
 export const DEFAULT_TIMEOUTS: FailbackTimeouts = {
     snapshotMs: 6 * 3600_000, replicaMs: 24 * 3600_000, catchUpMs: 2 * 3600_000, freezeMs: 15 * 60_000,
-    drainMs: 20 * 60_000, targetsMs: 20 * 60_000, dnsMs: 10 * 60_000, pollMs: 30_000,
+    drainMs: 20 * 60_000, targetsMs: 20 * 60_000, dnsMs: 10 * 60_000, backupsMs: 3600_000, pollMs: 30_000,
 };
 
 /** Options of the failback runbook. */
@@ -38,7 +43,7 @@ export interface FailbackOptions {
     prodStack?: string;
     /** The dr stack. Defaults to `dr`. */
     drStack?: string;
-    /** Resume at this step, 0 to 5, after a stop; step 0 (preflight, read-only) always runs first. Defaults to 0 (everything). */
+    /** Resume at this step, 0 to 6, after a stop; step 0 (preflight, read-only) always runs first. Defaults to 0 (everything). */
     fromStep?: number;
     /**
      * When to switch over (step 4), an ISO 8601 time such as `2025-03-04T02:00:00Z`. The step
@@ -60,7 +65,7 @@ export interface FailbackOptions {
 }
 
 /** The last failback step number. */
-export const LAST_STEP = 5;
+export const LAST_STEP = 6;
 
 /** Checks the numeric and time options; one error lists every problem. */
 export function validateFailbackOptions(opts: FailbackOptions): void {

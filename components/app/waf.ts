@@ -19,9 +19,12 @@ import { assertValid } from "../validate";
 
 /**
  * The AWS managed rule groups, in evaluation order after the rate rule, with their web ACL
- * capacity units (WCU) as AWS documents them. All four are "free" AWS Managed Rules: no
- * subscription or per-request fee beyond WAF's own per-rule and per-request prices (AWS WAF
- * pricing; the paid groups are Bot Control, Fraud Control ATP/ACFP and Anti-DDoS).
+ * capacity units (WCU) as AWS documents them. All four are free AWS Managed Rules: no
+ * subscription or per-request fee beyond WAF's own per-rule and per-request prices. AWS: "an AWS
+ * Managed Rules rule group, most of which are free for AWS WAF customers"
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-managed-rule-group.html);
+ * baseline and use-case groups carry "no additional per request costs", Bot Control, Fraud Control
+ * and DDoS Protection do (https://aws.github.io/aws-security-services-best-practices/guides/waf/aws-managed-rules/docs/).
  * Baseline (CRS, known bad inputs): https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html
  * Use-case (WordPress, PHP): https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-use-case.html
  */
@@ -44,10 +47,10 @@ export const MANAGED_RULE_GROUPS: readonly { name: string; wcu: number; countOnl
 export const LOGIN_PATHS: readonly string[] = Object.freeze(["/wp-login.php", "/xmlrpc.php"]);
 
 /**
- * The rate rule's bounds: AWS WAF's lowest allowed limit is 10 requests per evaluation window;
- * the API's highest is 2,000,000,000.
- * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html
- * https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html
+ * The rate rule's bounds: AWS WAF's lowest allowed limit is 10 requests per evaluation window
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based-high-level-settings.html);
+ * the provider validates 10 to 2,000,000,000 (hashicorp/terraform-provider-aws v6.58.0,
+ * internal/service/wafv2 rateBasedStatementSchema: `validation.IntBetween(10, 2000000000)`).
  */
 export const RATE_LIMIT_MIN = 10;
 export const RATE_LIMIT_MAX = 2_000_000_000;

@@ -137,6 +137,7 @@ def scan(Runner: Any, RunnerFilter: Any, plan_file: str) -> dict[str, Any]:
         c["passed"].sort()
         c["failed"].sort()
     return {"file": plan_file, "stack": meta.get("stack"), "promote": meta.get("promote"), "unmapped": meta.get("unmapped", []),
+            "derived": meta.get("derived", []),
             "urns": {a: v["urn"] for a, v in meta.get("resources", {}).items()},
             "checks": dict(sorted(checks.items(), key=lambda kv: _id_key(kv[0])))}
 
@@ -167,6 +168,8 @@ def text(plans: list[dict[str, Any]], not_run: dict[str, set[str]], commit: str)
                 lines += [f"      {a}" for a in c["failed"]]
         if p["unmapped"]:
             lines.append(f"  not checked (no Terraform type known): {', '.join(p['unmapped'])}")
+        if p["derived"]:
+            lines.append(f"  Terraform type from the module rule, not the force-new manifest: {', '.join(p['derived'])}")
     if not_run:
         lines.append("\nnot run (the check needs a module that is not installed):")
         lines += [f"  {cid}: {', '.join(sorted(mods))}" for cid, mods in sorted(not_run.items(), key=lambda kv: _id_key(kv[0]))]
@@ -185,6 +188,9 @@ def markdown(plans: list[dict[str, Any]], not_run: dict[str, set[str]], commit: 
             c = p["checks"].get(cid)
             cells.append("fails: " + ", ".join(f"`{a}`" for a in c["failed"]) if c and c["failed"] else "passes" if c else "n/a")
         lines.append(f"| {cid} {names[cid]} | " + " | ".join(cells) + " |")
+    for p in plans:
+        if p["unmapped"]:
+            lines += ["", f"{label(p)}: not checked (no Terraform type known): " + ", ".join(f"`{t}`" for t in p["unmapped"])]
     if not_run:
         lines += ["", "Not run (needs a module that is not installed): " + ", ".join(f"{cid} ({', '.join(sorted(m))})" for cid, m in sorted(not_run.items(), key=lambda kv: _id_key(kv[0])))]
     return "\n".join(lines) + "\n"

@@ -6,8 +6,8 @@
 // element flattened to an object, plus a few explicit renames (ops/diff/forceNew/manifest.ts).
 // This file undoes that: snake_case names, a nested object as a block (a list of one object)
 // unless the SDK types it as a map, a repeated block under its singular name. Which Terraform
-// type a token is comes from the force-new manifest, which every planned type must be in
-// (tests/diff/forceNewTable.test.ts).
+// type a token is comes from the force-new manifest (tests/diff/forceNewTable.test.ts wants
+// every planned type there), else from the module rule of terraformType.
 //
 // Format: https://developer.hashicorp.com/terraform/internals/json-format ("Plan Representation":
 // planned_values.root_module.resources[] with address, mode, type, name, values; configuration
@@ -32,6 +32,22 @@ const PLURAL_IN_TERRAFORM = new Set([
 
 /** Lists of plain values whose Terraform name is singular (aws_autoscaling_group `vpc_zone_identifier`). */
 const SINGULAR_LISTS: Readonly<Record<string, string>> = { vpcZoneIdentifiers: "vpc_zone_identifier" };
+
+/**
+ * Modules whose Terraform names are `aws_<module>_<resource>` (the bridge's default module
+ * mapping in pulumi-aws provider/resources.go), for a type not in the force-new manifest yet:
+ * `aws:ssm/parameter:Parameter` is `aws_ssm_parameter`. Other modules (ec2, rds, lb, ...) have
+ * exceptions, so their types must come from the manifest.
+ */
+const PREFIXED_MODULES = new Set(["acm", "cloudfront", "cloudwatch", "iam", "kms", "lambda", "route53", "secretsmanager", "sns", "sqs", "ssm", "wafv2"]);
+
+/** The Terraform type of `token`: the manifest's, else the module rule above; undefined when neither knows it. */
+export function terraformType(token: string): { type: string; provider: "aws" | "random"; derived: boolean } | undefined {
+    const spec = RESOURCES[token];
+    if (spec) return { type: spec.terraform, provider: spec.provider, derived: false };
+    const m = /^aws:(\w+)\/(\w+):\w+$/.exec(token);
+    return m && PREFIXED_MODULES.has(m[1]) ? { type: `aws_${m[1]}_${snake(m[2])}`, provider: "aws", derived: true } : undefined;
+}
 
 /** camelCase → snake_case, as the bridge maps it back (`kmsKeyId` → `kms_key_id`, `enableHttp2` → `enable_http2`). */
 export function snake(name: string): string {
@@ -99,7 +115,7 @@ export interface TerraformPlanJson {
     configuration: { root_module: { resources: { address: string; mode: "managed"; type: string; name: string; expressions: Record<string, { references: string[] }> }[] } };
     resource_changes: never[];
     /** Not Terraform's: the Pulumi URN and type of each address, so findings can name our resources. */
-    pilot_light: { stack: string; promote: boolean; resources: Record<string, { urn: string; type: string }>; unmapped: string[] };
+    pilot_light: { stack: string; promote: boolean; resources: Record<string, { urn: string; type: string }>; unmapped: string[]; derived: string[] };
 }
 
 interface TerraformResource {
@@ -126,30 +142,31 @@ export function toTerraformPlan(plan: StackPlan): TerraformPlanJson {
     const addresses = new Map<string, string>();
     const used = new Set<string>();
     const unmapped = new Set<string>();
-    const kept: { r: RecordedResource; type: string; name: string; address: string }[] = [];
+    const derived = new Set<string>();
+    const kept: { r: RecordedResource; type: string; provider: "aws" | "random"; name: string; address: string }[] = [];
     for (const r of plan.resources) {
         if (!r.custom || r.type.startsWith("pulumi:")) continue;
-        const spec = RESOURCES[r.type];
-        if (!spec) {
+        const tf = terraformType(r.type);
+        if (!tf) {
             unmapped.add(r.type);
             continue;
         }
+        if (tf.derived) derived.add(r.type);
         let name = terraformName(r.name);
-        for (let i = 2; used.has(`${spec.terraform}.${name}`); i++) name = `${terraformName(r.name)}_${i}`;
-        const address = `${spec.terraform}.${name}`;
+        for (let i = 2; used.has(`${tf.type}.${name}`); i++) name = `${terraformName(r.name)}_${i}`;
+        const address = `${tf.type}.${name}`;
         used.add(address);
         addresses.set(r.urn, address);
-        kept.push({ r, type: spec.terraform, name, address });
+        kept.push({ r, type: tf.type, provider: tf.provider, name, address });
     }
     const resources: TerraformResource[] = [];
     const configuration: TerraformPlanJson["configuration"]["root_module"]["resources"] = [];
     const byAddress: TerraformPlanJson["pilot_light"]["resources"] = {};
-    for (const { r, type, name, address } of kept) {
-        const spec = RESOURCES[r.type];
-        const sdk = (sdks[spec.provider] ??= new SdkTypings(SDK_DIRS[spec.provider]));
-        const renames = Object.fromEntries(Object.entries(PROVIDERS[spec.provider].renames[r.type] ?? {}).map(([tf, input]) => [input, tf]));
+    for (const { r, type, provider, name, address } of kept) {
+        const sdk = (sdks[provider] ??= new SdkTypings(SDK_DIRS[provider]));
+        const renames = Object.fromEntries(Object.entries(PROVIDERS[provider].renames[r.type] ?? {}).map(([tf, input]) => [input, tf]));
         const values = terraformValues(r.inputs, { sdk, props: sdk.args(r.type) }, renames);
-        resources.push({ address, mode: "managed", type, name, provider_name: `registry.terraform.io/hashicorp/${spec.provider}`, values });
+        resources.push({ address, mode: "managed", type, name, provider_name: `registry.terraform.io/hashicorp/${provider}`, values });
         const expressions: Record<string, { references: string[] }> = {};
         for (const [key, urns] of Object.entries(r.propertyDependencies)) {
             const refs = urns.map((u) => addresses.get(u)).filter((a): a is string => a !== undefined);
@@ -164,6 +181,6 @@ export function toTerraformPlan(plan: StackPlan): TerraformPlanJson {
         planned_values: { root_module: { resources } },
         configuration: { root_module: { resources: configuration } },
         resource_changes: [],
-        pilot_light: { stack: plan.stack, promote: plan.promote, resources: byAddress, unmapped: [...unmapped].sort() },
+        pilot_light: { stack: plan.stack, promote: plan.promote, resources: byAddress, unmapped: [...unmapped].sort(), derived: [...derived].sort() },
     };
 }

@@ -75,13 +75,15 @@ describe("ops/checkov: a stack plan as a Terraform plan", () => {
         ]);
     });
 
-    it("leaves out components and the engine's types, lists provider types it has no Terraform name for, and keeps addresses unique", () => {
+    it("leaves out components and the engine's types, names a type missing from the manifest by its module where that holds, lists the rest, and keeps addresses unique", () => {
         const component = { ...resource("pilot-light:app:App", "app", {}), custom: false };
         const stash = resource("pulumi:index:Stash", "ami", { input: "ami-1" });
         const unknown = resource("aws:made/up:Thing", "x", {});
+        const derived = resource("aws:sns/topic:Topic", "alerts", { name: "alerts" });
         const twins = [resource("aws:kms/key:Key", "key", {}), resource("aws:kms/key:Key", "key", {})];
-        const tf = toTerraformPlan(plan([component, stash, unknown, ...twins]));
-        assert.deepStrictEqual(tf.planned_values.root_module.resources.map((r) => r.address), ["aws_kms_key.key", "aws_kms_key.key_2"]);
+        const tf = toTerraformPlan(plan([component, stash, unknown, derived, ...twins]));
+        assert.deepStrictEqual(tf.planned_values.root_module.resources.map((r) => r.address), ["aws_sns_topic.alerts", "aws_kms_key.key", "aws_kms_key.key_2"]);
         assert.deepStrictEqual(tf.pilot_light.unmapped, ["aws:made/up:Thing"]);
+        assert.deepStrictEqual(tf.pilot_light.derived, ["aws:sns/topic:Topic"], "named by the module rule: aws_sns_topic");
     });
 });

@@ -17,6 +17,7 @@ import { createDatabaseCredentials, MASTER_USERNAME, MYSQL_PORT } from "./creden
 import { ENGINE_LIFECYCLE_SUPPORT, MYSQL_MAJOR_VERSION, PARAMETER_GROUP_FAMILY } from "./engine";
 import { databaseInstanceIdentifier, databaseInstanceName } from "./naming";
 import { createDatabaseKey } from "./kmsKey";
+import { createMonitoringRole, ENHANCED_MONITORING_INTERVAL_SECONDS } from "./enhancedMonitoring";
 import { operationsInputs } from "./monitoring";
 import { assertValidDatabaseArgs, MAX_STORAGE_GB } from "./validate";
 
@@ -212,7 +213,8 @@ export class Database extends pulumi.ComponentResource {
         const instanceIdentifier = databaseInstanceIdentifier(args.identifier, generation);
         // Protected, and retained if it ever leaves the program: a retired generation is removed
         // from state but kept in AWS, for the operator to delete after checking its snapshot.
-        const instanceOptions = { parent: this, protect: true, retainOnDelete: true };
+        const monitoring = createMonitoringRole(name, tagged(`${args.identifier}-monitoring`), this);
+        const instanceOptions = { parent: this, protect: true, retainOnDelete: true, dependsOn: [monitoring.attachment] };
 
         const { key } = createDatabaseKey(name, {
             description: `Encrypts the ${args.identifier} RDS for MySQL storage${isReplica ? "" : " and credentials secret"}`,
@@ -265,6 +267,8 @@ export class Database extends pulumi.ComponentResource {
             applyImmediately: true,
             // Minor upgrades and Performance Insights, the same on every kind (monitoring.ts).
             ...operationsInputs(args.instanceClass, key.arn),
+            monitoringInterval: ENHANCED_MONITORING_INTERVAL_SECONDS,
+            monitoringRoleArn: monitoring.role.arn,
             tags: tagged(instanceIdentifier),
         };
 

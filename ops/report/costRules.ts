@@ -189,6 +189,13 @@ function rdsInstance(r: RecordedResource, run: Run): void {
         run.notes.push(days <= 7 ? `${r.name}: Performance Insights keeps 7 days, AWS's free tier: no charge.`
             : `${r.name}: Performance Insights keeps ${days} days, billed per vCPU-month beyond the free 7 days; not estimated.`);
     }
+    const monitoringInterval = num(r.inputs.monitoringInterval) ?? 0;
+    if (monitoringInterval > 0) {
+        // No figure in the price table, and the volume follows the process count: said so, never 0.
+        run.notes.push(`${r.name}: Enhanced Monitoring (every ${monitoringInterval} s) is billed as CloudWatch Logs ingestion and storage `
+            + "of the RDSOSMetrics log group beyond the account's free 5 GB a month (https://aws.amazon.com/cloudwatch/pricing/); "
+            + "not estimated (the size of each sample follows the instance's process count).");
+    }
     const storageType = String(r.inputs.storageType ?? "gp2");
     const own = num(r.inputs.allocatedStorage);
     const gb = own ?? inheritedStorageGb(run);

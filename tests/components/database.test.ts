@@ -17,6 +17,8 @@ const T = {
     password: "random:index/randomPassword:RandomPassword",
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     component: "pilot-light:database:Database",
+    role: "aws:iam/role:Role",
+    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
 };
 
 const SOURCE_ARN = "arn:aws:rds:us-east-1:123456789012:db:pilot-light-prod";
@@ -70,10 +72,10 @@ describe("Database (primary)", () => {
     it("registers exactly the primary's children, named from the component name", () => {
         const component = rec.one(T.component, "prod-db");
         assert.deepEqual(rec.childTypes(component.urn),
-            [T.instance, T.pg, T.key, T.alias, T.secret, T.secretVersion, T.password].sort());
+            [T.instance, T.pg, T.key, T.alias, T.secret, T.secretVersion, T.password, T.role, T.attachment].sort());
         for (const [type, child] of [[T.instance, "prod-db-mysql"], [T.pg, "prod-db-mysql-params"], [T.key, "prod-db-kms-key"],
             [T.alias, "prod-db-kms-alias"], [T.secret, "prod-db-credentials"], [T.secretVersion, "prod-db-credentials-version"],
-            [T.password, "prod-db-password"]]) {
+            [T.password, "prod-db-password"], [T.role, "prod-db-monitoring-role"], [T.attachment, "prod-db-monitoring"]]) {
             assert.equal(rec.one(type, child).parent, component.urn, `${child} is parented to the component`);
         }
     });
@@ -209,9 +211,9 @@ describe("Database (replica)", () => {
         promoted = await build("us-west-2", "dr-db", promotedArgs());
     });
 
-    it("registers a key, parameter group, replica and lag alarm while standby, and no credentials", () => {
+    it("registers a key, parameter group, replica, lag alarm and monitoring role while standby, and no credentials", () => {
         const component = standby.rec.one(T.component, "dr-db");
-        assert.deepEqual(standby.rec.childTypes(component.urn), [T.instance, T.pg, T.key, T.alias, T.alarm].sort());
+        assert.deepEqual(standby.rec.childTypes(component.urn), [T.instance, T.pg, T.key, T.alias, T.alarm, T.role, T.attachment].sort());
         assert.equal(standby.rec.ofType(T.secret).length, 0);
         assert.equal(standby.rec.ofType(T.password).length, 0);
     });

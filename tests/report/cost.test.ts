@@ -64,9 +64,12 @@ describe("report: cost estimate", function () {
         promoted = estimateCost(promotedPlan);
     });
 
-    it("says Performance Insights costs nothing at its free 7 days, in every stack", () => {
+    it("says Performance Insights costs nothing at its free 7 days and how Enhanced Monitoring is billed, in every stack", () => {
         for (const estimate of [prod, standby, promoted]) {
             assert.ok(estimate.notes.includes("database-mysql: Performance Insights keeps 7 days, AWS's free tier: no charge."), estimate.notes.join("\n"));
+            assert.ok(estimate.notes.includes("database-mysql: Enhanced Monitoring (every 60 s) is billed as CloudWatch Logs ingestion and storage "
+                + "of the RDSOSMetrics log group beyond the account's free 5 GB a month (https://aws.amazon.com/cloudwatch/pricing/); "
+                + "not estimated (the size of each sample follows the instance's process count)."), estimate.notes.join("\n"));
         }
     });
 

@@ -82,7 +82,7 @@ describe("stacks: services the China regions lack or do not confirm", function (
             assert.deepStrictEqual(text.match(/arn:aws:/g), null);
             assert.ok((text.match(/arn:aws-cn:/g) ?? []).length > 10);
             const hosts = [...new Set(text.match(/[\w.-]+\.amazonaws\.com(\.cn)?/g))].filter((h) => !h.endsWith(".cn")).sort();
-            assert.deepStrictEqual(hosts, ["delivery.logs.amazonaws.com", "dlm.amazonaws.com", "ec2.amazonaws.com", "s3.amazonaws.com"], "only the IAM service principals, which stay .com in aws-cn");
+            assert.deepStrictEqual(hosts, ["delivery.logs.amazonaws.com", "dlm.amazonaws.com", "ec2.amazonaws.com", "monitoring.rds.amazonaws.com", "s3.amazonaws.com"], "only the IAM service principals, which stay .com in aws-cn");
             const db = prod.resources.find((r) => r.type === "aws:rds/instance:Instance")!;
             assert.match(db.outputs.address, /\.cn-north-1\.rds\.amazonaws\.com\.cn$/);
         });

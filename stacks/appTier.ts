@@ -59,7 +59,9 @@ export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
     return new AppTier("app", {
         network: l.network,
         database: {
-            address: l.databaseEndpoint?.address ?? l.database.dbInstanceAddress,
+            // A point-in-time restore beside the database (pilot-light:databaseHost, set by the recover
+            // runbook) takes the app; the stack's database stays as it is. Same engine, same port.
+            address: cfg.databaseHost ?? l.databaseEndpoint?.address ?? l.database.dbInstanceAddress,
             port: l.databaseEndpoint?.port ?? l.database.dbInstancePort,
             credentialsSecretArn: l.database.credentialsSecretArn,
             kmsKeyArn: l.database.credentialsKeyArn,

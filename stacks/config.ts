@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SingletonMode } from "../components/ha/modes";
 import { closestKey } from "./closestKey";
 import {
-    CONFIG_KEYS, ConfigKey, configKey, defaultOf, MediaImmutability, NAMESPACE, parseValue, Role, ROLES, specOf, ValueOf,
+    CONFIG_KEYS, ConfigKey, configKey, defaultOf, MediaImmutability, NAMESPACE, parseValue, regionOfRdsEndpoint, Role, ROLES, specOf, ValueOf,
 } from "./configSchema";
 import { AWS_REGIONS, isAwsRegion, partitionOf } from "../components/regions";
 import { unavailableServiceProblems } from "./services";
@@ -59,6 +59,8 @@ export interface StackConfig {
     readonly customAmiId?: string;
     readonly domainName?: string;
     readonly hostedZoneId?: string;
+    /** A restored RDS instance the app servers use instead of the stack's database (the recover runbook sets it). */
+    readonly databaseHost?: string;
     /** dr only, with a domain: the ALB, its listeners and the SECONDARY record exist in standby (static stability). */
     readonly standbyLoadBalancer: boolean;
     /** Requests per client IP to the login paths in 5 minutes before the web application firewall blocks it (components/app/waf.ts). */
@@ -203,6 +205,14 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
     }
     if ((v.domainName === undefined) !== (v.hostedZoneId === undefined)) {
         problems.push(`${configKey("domainName")}/${configKey("hostedZoneId")}: set both or neither; DNS and HTTPS need the name and the zone that holds it.`);
+    }
+    if (v.databaseHost !== undefined && region && isAwsRegion(region) && regionOfRdsEndpoint(v.databaseHost) !== region) {
+        problems.push(`${configKey("databaseHost")}: ${show(v.databaseHost)} is an RDS endpoint in ${regionOfRdsEndpoint(v.databaseHost)}, not in the stack's region ${region}; `
+            + "the app servers connect only to a database in their own region (the recover runbook restores beside the stack's database).");
+    }
+    if (v.databaseHost !== undefined && role === "dr" && !v.promote && !v.drill) {
+        problems.push(`${configKey("databaseHost")}: ${show(v.databaseHost)} is not allowed while dr is in standby (${configKey("promote")} false); `
+            + "dr has no app servers to point at it until it is promoted.");
     }
     problems.push(...tagProblems(v.tags ?? {}), ...unknownKeyProblems(raw));
 

@@ -76,6 +76,20 @@ const PRIMARY: readonly Role[] = ["primary"];
 const DR: readonly Role[] = ["dr"];
 const pattern = (re: RegExp) => (v: string) => re.test(v);
 const INSTANCE_TYPE = pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/);
+/**
+ * An RDS DB instance endpoint address: the instance identifier (a letter, then up to 62 letters,
+ * digits or hyphens), RDS's per-account label, then the region and the partition's domain.
+ * Commercial regions name `<id>.<label>.<region>.rds.amazonaws.com`; the China regions' domain
+ * is `amazonaws.com.cn` (https://docs.amazonaws.cn/en_us/general/latest/gr/endpoints-Beijing.html),
+ * and both label orders are accepted there. stacks/config.ts checks the region is the stack's.
+ */
+export const RDS_ENDPOINT = /^[a-z][a-z0-9-]{0,62}\.[a-z0-9]+\.(?:([a-z]{2}(?:-[a-z]+)+-\d)\.rds\.amazonaws\.com|(?:rds\.)?([a-z]{2}(?:-[a-z]+)+-\d)(?:\.rds)?\.amazonaws\.com\.cn)$/;
+
+/** The region an RDS endpoint address names (RDS_ENDPOINT), or undefined. */
+export function regionOfRdsEndpoint(address: string): string | undefined {
+    const m = RDS_ENDPOINT.exec(address);
+    return m ? (m[1] ?? m[2]) : undefined;
+}
 const STORAGE_GB = { min: 0, max: 10_000_000 };
 
 /**
@@ -201,6 +215,13 @@ export const CONFIG_SCHEMA = Object.freeze({
     hostedZoneId: {
         type: "string", roles: BOTH, valid: pattern(/^Z[A-Z0-9]{1,31}$/), expected: "a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ",
         description: "Optional: the Route 53 hosted zone ID that holds domainName. Set both or neither.",
+    },
+    databaseHost: {
+        type: "string", roles: BOTH, valid: pattern(RDS_ENDPOINT),
+        expected: "an RDS instance endpoint address in the stack's region, such as pl-prod-db-r20261201115900.c6c8mwvfdgv0.us-east-1.rds.amazonaws.com",
+        description: "Optional, set by the recover runbook (npm run runbook -- recover): the app servers connect to this RDS "
+            + "instance (a point-in-time restore beside the stack's database) instead of the stack's own database, which is kept "
+            + "unchanged. Unset: the stack's database. Remove it to point the app back.",
     },
     standbyLoadBalancer: {
         type: "boolean", default: true, roles: DR,

@@ -81,7 +81,8 @@ describe("runbooks: recover", () => {
     it("restores in prod while prod answers: a new instance beside the current one, then media to the same time", async () => {
         stage({ pollsUntilAvailable: 2 });
         const f = io();
-        const report = await runRecover({ workspace: workspace(), to: TO, intervalMs: 60_000 }, f);
+        const ws = workspace().scriptUp("prod", { changes: { update: 2, same: 60 } });
+        const report = await runRecover({ workspace: ws, to: TO, intervalMs: 60_000 }, f);
         assert.equal(report.ok, true, report.stoppedBecause);
         assert.deepEqual(report.steps.map((s) => [s.id, s.status, s.detail]), [
             ["preflight.source", "ok", "prod's automated backups of pl-prod-db in us-east-1: window 2026-11-24T12:00:00.000Z to 2026-12-01T12:40:00.000Z "
@@ -91,8 +92,15 @@ describe("runbooks: recover", () => {
             ["wait.database", "ok", "pl-prod-db-r20261201115900 is available at pl-prod-db-r20261201115900.abc.rds.amazonaws.com:3306"],
             ["check.database", "ok", "pl-prod-db-r20261201115900 available and protected; pl-prod-db kept (available)"],
             ["restore.media", "ok", "media pl-media-prod: 2 key(s) restored to 2026-12-01T11:59:00.000Z, 0 unchanged; no version deleted"],
-            ["report", "ok", "point the app at pl-prod-db-r20261201115900.abc.rds.amazonaws.com:3306; pl-prod-db is kept for comparison and rollback"],
+            ["report", "ok", "pl-prod-db-r20261201115900 at pl-prod-db-r20261201115900.abc.rds.amazonaws.com:3306; pl-prod-db is kept for comparison and rollback"],
+            ["repoint.app", "ok", "pulumi up on prod: update 2; the app servers are replaced onto pl-prod-db-r20261201115900, pl-prod-db kept"],
         ]);
+        // The app is pointed at the restore on prod, the stack in the restore's region; dr is not touched.
+        assert.deepEqual(ws.summary().filter((c) => /setConfig|removeConfig|\.up$/.test(c)), [
+            "prod.setConfig pilot-light:databaseHost=pl-prod-db-r20261201115900.abc.rds.amazonaws.com", "prod.up",
+        ]);
+        assert.match(f.lines.join("\n"), /set pilot-light:databaseHost pl-prod-db-r20261201115900\.abc\.rds\.amazonaws\.com on prod and run pulumi up: .* pl-prod-db is neither changed nor deleted/);
+        assert.deepEqual(f.questions.slice(-1), ["Point the app at the restored database (the current one is kept): this changes data. Continue?"]);
         assert.deepEqual(aws.rds.commandCalls(RestoreDBInstanceToPointInTimeCommand).map((c: any) => c.args[0].input), [{
             SourceDBInstanceIdentifier: "pl-prod-db", TargetDBInstanceIdentifier: "pl-prod-db-r20261201115900", RestoreTime: new Date(TO),
             DBSubnetGroupName: "pl-prod-db-subnets", VpcSecurityGroupIds: ["sg-pl-prod-db"], DBInstanceClass: "db.t4g.medium", DBParameterGroupName: "pl-prod-db-params",
@@ -110,8 +118,13 @@ describe("runbooks: recover", () => {
     it("restores in dr from the replicated backups while prod is dark", async () => {
         stage({ prodDark: true, pollsUntilAvailable: 0 });
         const f = io();
-        const report = await runRecover({ workspace: workspace(), to: TO }, f);
+        const ws = workspace();
+        ws.config("dr").set("pilot-light:promote", "true");
+        const report = await runRecover({ workspace: ws, to: TO }, f);
         assert.equal(report.ok, true, report.stoppedBecause);
+        assert.deepEqual(ws.summary().filter((c) => /setConfig|removeConfig|\.up$/.test(c)), [
+            "dr.setConfig pilot-light:databaseHost=pl-dr-db-r20261201115900.abc.rds.amazonaws.com", "dr.up",
+        ]);
         assert.match(f.lines.join("\n"), /prod's database does not answer in us-east-1 \(.*ETIMEDOUT.*\): restoring in dr's region us-west-2/);
         assert.deepEqual(aws.rds.commandCalls(DescribeDBInstanceAutomatedBackupsCommand).map((c: any) => c.args[0].input), [{ DBInstanceAutomatedBackupsArn: BACKUPS_ARN }]);
         const restore = aws.rds.commandCalls(RestoreDBInstanceToPointInTimeCommand).map((c: any) => c.args[0].input);
@@ -122,6 +135,38 @@ describe("runbooks: recover", () => {
         assert.deepEqual(destructive(), []);
     });
 
+    it("points the app only after a yes, only at a promoted dr, and puts the key back when the up fails", async () => {
+        // Declined: the restore stays, the app is untouched.
+        stage({ pollsUntilAvailable: 0 });
+        const declined = workspace();
+        const no = Object.assign(fakeIO({ answers: [true, true, false] }), { record: () => undefined });
+        const r1 = await runRecover({ workspace: declined, to: TO }, no);
+        assert.equal(r1.stoppedBecause, "step 7 (Point the app at the restored database (the current one is kept)) was declined; nothing in it ran");
+        assert.deepEqual(declined.summary().filter((c) => /setConfig|removeConfig|\.up$/.test(c)), []);
+
+        // prod dark, dr in standby: dr has no app servers; the error says what to do, nothing is set.
+        aws.reset();
+        stage({ prodDark: true, pollsUntilAvailable: 0 });
+        const standby = workspace();
+        const r2 = await runRecover({ workspace: standby, to: TO }, io());
+        assert.equal(r2.steps[6].error, "dr is not promoted, so it has no app servers to point at pl-dr-db-r20261201115900: fail over first "
+            + "(npm run runbook -- failover), then re-run recover with the same --to (it finds pl-dr-db-r20261201115900 and goes on)");
+        assert.deepEqual(standby.summary().filter((c) => /setConfig|removeConfig|\.up$/.test(c)), []);
+
+        // The up fails: the key is removed again (it was unset), and the error says both databases are unchanged.
+        aws.reset();
+        stage({ pollsUntilAvailable: 0 });
+        const failing = workspace().failUpOn("prod", 1, new Error("update failed: launch template version limit"));
+        const r3 = await runRecover({ workspace: failing, to: TO }, io());
+        assert.equal(r3.steps[6].error, "pulumi up on prod failed: update failed: launch template version limit. pilot-light:databaseHost is restored to unset; "
+            + "both databases are unchanged; fix the cause and re-run recover with the same --to");
+        assert.deepEqual(failing.summary().filter((c) => /setConfig|removeConfig|\.up$/.test(c)), [
+            "prod.setConfig pilot-light:databaseHost=pl-prod-db-r20261201115900.abc.rds.amazonaws.com", "prod.up", "prod.removeConfig pilot-light:databaseHost",
+        ]);
+        assert.equal(failing.configObject("prod")["pilot-light:databaseHost"], undefined);
+        assert.deepEqual(destructive(), []);
+    });
+
     it("stops half-way when the restored instance never becomes available: nothing deleted, the timeline says where", async () => {
         stage({});
         const f = io();
@@ -129,7 +174,7 @@ describe("runbooks: recover", () => {
         assert.equal(report.ok, false);
         assert.deepEqual(report.steps.map((s) => [s.id, s.status]), [
             ["preflight.source", "ok"], ["restore.database", "ok"], ["wait.database", "failed"],
-            ["check.database", "not-run"], ["restore.media", "not-run"], ["report", "not-run"],
+            ["check.database", "not-run"], ["restore.media", "not-run"], ["report", "not-run"], ["repoint.app", "not-run"],
         ]);
         assert.equal(report.stoppedBecause, "step 3 (Wait until the restored instance is available) failed: timed out after 10m00s waiting for "
             + "pl-prod-db-r20261201115900 to be available; last seen: creating");
@@ -145,7 +190,7 @@ describe("runbooks: recover", () => {
         const report = await runRecover({ workspace: workspace(), to: TO }, io());
         assert.deepEqual(report.steps.map((s) => [s.id, s.status]), [
             ["preflight.source", "ok"], ["restore.database", "ok"], ["wait.database", "ok"], ["check.database", "ok"],
-            ["restore.media", "failed"], ["report", "not-run"],
+            ["restore.media", "failed"], ["report", "not-run"], ["repoint.app", "not-run"],
         ]);
         assert.equal(report.steps[4].error, "media pl-media-prod: copy-version of a.jpg failed after 0 of 2 key(s): AccessDenied: Access Denied; "
             + "no version was deleted; re-run recover with the same --to to finish");
@@ -186,7 +231,8 @@ describe("runbooks: recover", () => {
                 + "  3. Wait until the restored instance is available\n"
                 + "  4. Check the restored instance and that the current one is kept\n"
                 + "  5. Restore the media bucket to 2026-12-01T11:59:00.000Z (copies of old versions and delete markers; no version deleted)\n"
-                + "  6. Report how to point the app at the restored database");
+                + "  6. Report what the restore made and how to compare it\n"
+                + "  7. Point the app at the restored database (the current one is kept)");
             assert.equal(e.workspaces(), 0);
             assert.deepEqual(aws.commandNames(), []);
         });

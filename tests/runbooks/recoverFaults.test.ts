@@ -79,7 +79,7 @@ describe("runbooks: recover with prod's region dark (real SDK calls to endpoints
             drAnswers(calls);
             const workspace = new FakeWorkspace({
                 prod: { config: { "aws:region": PROD }, outputs: { region: PROD, dbInstanceIdentifier: "pl-prod-db", mediaBucketName: "pl-media-prod" } },
-                dr: { config: { "aws:region": DR }, outputs: { region: DR, dbInstanceIdentifier: "pl-dr-db", mediaBucketName: "pl-media-dr", dbBackupsReplicationArn: BACKUPS_ARN } },
+                dr: { config: { "aws:region": DR, "pilot-light:promote": "true" }, outputs: { region: DR, dbInstanceIdentifier: "pl-dr-db", mediaBucketName: "pl-media-dr", dbBackupsReplicationArn: BACKUPS_ARN } },
             });
             const io = Object.assign(fakeIO({ start: Date.parse("2026-12-01T13:00:00Z") }), { events: [] as TimelineEvent[] });
             io.record = (e: TimelineEvent) => { io.events.push(e); };
@@ -89,7 +89,10 @@ describe("runbooks: recover with prod's region dark (real SDK calls to endpoints
 
             assert.equal(report.ok, true, report.stoppedBecause);
             assert.deepEqual(report.steps.map((s) => [s.id, s.status]), [
-                ["preflight.source", "ok"], ["restore.database", "ok"], ["wait.database", "ok"], ["check.database", "ok"], ["restore.media", "ok"], ["report", "ok"],
+                ["preflight.source", "ok"], ["restore.database", "ok"], ["wait.database", "ok"], ["check.database", "ok"], ["restore.media", "ok"], ["report", "ok"], ["repoint.app", "ok"],
+            ]);
+            assert.deepEqual(workspace.summary().filter((c) => /setConfig|\.up$/.test(c)), [
+                `dr.setConfig pilot-light:databaseHost=${TARGET}.abc.us-west-2.rds.amazonaws.com`, "dr.up",
             ]);
             // The one call to prod went to the network, twice (the policy's attempts), and failed; everything after it is dr's.
             assert.deepEqual(split.log.filter((l) => l.startsWith("net ")), ["net RDS DescribeDBInstances us-east-1"]);

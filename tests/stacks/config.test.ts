@@ -41,7 +41,7 @@ describe("config: parseConfig", () => {
                 mediaImmutability: "none", mediaImmutabilityDays: 30,
                 appInstanceType: "t3.medium", appMinSize: 2, appMaxSize: 4, appDesiredCapacity: 2,
                 cacheNodeType: "cache.t4g.small", customAmiId: undefined, domainName: undefined,
-                hostedZoneId: undefined, singletonMode: "recoverable-instance", natGatewayPerAz: true, singletonInstanceType: "t3.small", tags: {},
+                hostedZoneId: undefined, databaseHost: undefined, singletonMode: "recoverable-instance", natGatewayPerAz: true, singletonInstanceType: "t3.small", tags: {},
                 drill: false, hardened: false, reverseReplication: false, rebuildFromPeer: false, databaseGeneration: 1, standbyLoadBalancer: false, wafLoginRateLimit: 100,
                 mediaStorageGb: 100, mediaMonthlyWriteGb: 10, dbMonthlyChangeGb: 20, rtoTargetMinutes: 60, singletonRpoTargetMinutes: 1440, rpoTargetMinutes: 15,
             });
@@ -253,10 +253,31 @@ describe("config: disaster-operation keys", () => {
             ['pilot-light:databaseGeneration: "100" is not allowed; expected a whole number from 1 to 99.']],
         ["a negative RTO target", { ...PROD, "pilot-light:rtoTargetMinutes": "-5" },
             ['pilot-light:rtoTargetMinutes: "-5" is not allowed; expected a whole number from 1 to 10080.']],
+        ["a databaseHost that is not an RDS endpoint", { ...PROD, "pilot-light:databaseHost": "10.0.0.5" },
+            ['pilot-light:databaseHost: "10.0.0.5" is not allowed; expected an RDS instance endpoint address in the stack\'s region, '
+                + "such as pl-prod-db-r20261201115900.c6c8mwvfdgv0.us-east-1.rds.amazonaws.com."]],
+        ["a databaseHost in another region", { ...PROD, "pilot-light:databaseHost": "pl-prod-db-r1.c6c8mwvfdgv0.us-west-2.rds.amazonaws.com" },
+            ['pilot-light:databaseHost: "pl-prod-db-r1.c6c8mwvfdgv0.us-west-2.rds.amazonaws.com" is an RDS endpoint in us-west-2, not in the stack\'s region us-east-1; '
+                + "the app servers connect only to a database in their own region (the recover runbook restores beside the stack's database)."]],
+        ["a databaseHost on a dr in standby", { ...DR, "pilot-light:databaseHost": "pl-dr-db-r1.c6c8mwvfdgv0.us-west-2.rds.amazonaws.com" },
+            ['pilot-light:databaseHost: "pl-dr-db-r1.c6c8mwvfdgv0.us-west-2.rds.amazonaws.com" is not allowed while dr is in standby (pilot-light:promote false); '
+                + "dr has no app servers to point at it until it is promoted."]],
     ];
     for (const [title, raw, expected] of cases) {
         it(`rejects ${title}`, () => assert.deepStrictEqual(problems(raw), expected));
     }
+
+    it("accepts a restored database's endpoint on prod and on a promoted dr, in either partition's form", () => {
+        assert.strictEqual(parseConfig({ ...PROD, "pilot-light:databaseHost": "pl-prod-db-r1.c6c8mwvfdgv0.us-east-1.rds.amazonaws.com" }, "prod").databaseHost,
+            "pl-prod-db-r1.c6c8mwvfdgv0.us-east-1.rds.amazonaws.com");
+        assert.strictEqual(parseConfig({ ...DR, "pilot-light:promote": "true", "pilot-light:databaseHost": "pl-dr-db-r1.c6c8mwvfdgv0.us-west-2.rds.amazonaws.com" }, "dr").databaseHost,
+            "pl-dr-db-r1.c6c8mwvfdgv0.us-west-2.rds.amazonaws.com");
+        const china = { ...PROD, "aws:region": "cn-north-1", "pilot-light:peerRegion": "cn-northwest-1" };
+        for (const host of ["pl-prod-db-r1.c6c8mwvfdgv0.rds.cn-north-1.amazonaws.com.cn", "pl-prod-db-r1.c6c8mwvfdgv0.cn-north-1.rds.amazonaws.com.cn"]) {
+            assert.deepStrictEqual(problems({ ...china, "pilot-light:databaseHost": host }).filter((p) => p.includes("databaseHost")), [], host);
+        }
+        assert.strictEqual(parseConfig(PROD, "prod").databaseHost, undefined);
+    });
 
     it("accepts a drill on dr, and failback settings on prod", () => {
         assert.strictEqual(parseConfig({ ...DR, "pilot-light:drill": "true" }, "dr").drill, true);

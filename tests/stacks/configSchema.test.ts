@@ -15,7 +15,7 @@ describe("config schema: Pulumi.yaml agrees with it", () => {
     it("declares exactly the keys every stack sets or that have a default, and nothing else", () => {
         assert.deepStrictEqual(Object.keys(PROJECT.config), CONFIG_KEYS.filter(isDeclared));
         // Pulumi has no optional keys: these would make every stack that leaves them out "missing".
-        assert.deepStrictEqual([...OPTIONAL_KEYS], ["peerRegion", "customAmiId", "domainName", "hostedZoneId"]);
+        assert.deepStrictEqual([...OPTIONAL_KEYS], ["peerRegion", "customAmiId", "domainName", "hostedZoneId", "databaseHost"]);
         // What every stack must set (no default), as Pulumi will require it.
         assert.deepStrictEqual(CONFIG_KEYS.filter((k) => specOf(k).required), ["role", "peerStack", "vpcCidr"]);
     });

@@ -7,13 +7,16 @@
 // 2. restore the database to T as a NEW instance beside the current one (never a delete, never a
 //    modify of the current one), wait until it is available and check it;
 // 3. restore the media bucket of the same region to T (copies of old versions, delete markers);
-// 4. report what points the app at the restored database; the current one is kept.
+// 4. report how to compare the two, then (after the operator's yes) point the app at the restored
+//    database: pilot-light:databaseHost on the stack in that region and `pulumi up`; the
+//    current database is kept, unchanged.
 // Every AWS call goes through clients.ts (timeouts, bounded retries, Ctrl-C); waits use pollUntil.
 import { configKey } from "../../../stacks/configSchema";
 import { describeDbInstance } from "../preflight";
 import { RunbookIO, RunbookReport, runSteps, Step, StepContext } from "../runner";
 import { outputOf } from "../stackOutputs";
-import { PulumiWorkspace } from "../workspace";
+import { describeChanges, upWithProgress } from "../updates";
+import { PulumiWorkspace, restoreConfig } from "../workspace";
 import type { RunbookDefinition } from "../index";
 import { prodAnswers, RestoreSource, restoreWindow, startRestore, waitAvailable } from "./database";
 import { applyBucketRestore, planBucketRestore } from "./media";
@@ -35,6 +38,8 @@ export interface RecoverOptions {
 
 interface RecoverState {
     src: RestoreSource;
+    /** The two stacks' names. */
+    stacks: { prod: string; dr: string };
     target: string;
     bucket: string;
     endpoint?: string;
@@ -71,6 +76,7 @@ export function recoverSteps(opts: RecoverOptions): Step[] {
                 const up = await prodAnswers(prodRegion, prodDb);
                 if (up.answers) {
                     s = {
+                        stacks: { prod: prodName, dr: drName },
                         src: { side: "prod", region: prodRegion, currentIdentifier: prodDb, sourceIdentifier: prodDb,
                             label: `${prodName}'s automated backups of ${prodDb} in ${prodRegion}` },
                         target: restoredIdentifier(prodDb, to), bucket: outputOf(po, "mediaBucketName", prodName),
@@ -79,6 +85,7 @@ export function recoverSteps(opts: RecoverOptions): Step[] {
                     ctx.io.log(`${prodName}'s database does not answer in ${prodRegion} (${up.why}): restoring in ${drName}'s region ${drRegion}`);
                     const drDb = outputOf(dro, "dbInstanceIdentifier", drName);
                     s = {
+                        stacks: { prod: prodName, dr: drName },
                         src: { side: "dr", region: drRegion, currentIdentifier: drDb, automatedBackupsArn: outputOf(dro, "dbBackupsReplicationArn", drName),
                             label: `${prodName}'s automated backups replicated to ${drRegion} (${configKey("backupReplicationRetentionDays")})` },
                         target: restoredIdentifier(drDb, to), bucket: outputOf(dro, "mediaBucketName", drName),
@@ -132,26 +139,71 @@ export function recoverSteps(opts: RecoverOptions): Step[] {
         },
         {
             id: "report",
-            title: "Report how to point the app at the restored database",
+            title: "Report what the restore made and how to compare it",
             async run(ctx) {
                 const st = state();
-                for (const line of repointNotes(st, prodName, drName)) ctx.io.log(line);
-                return `point the app at ${st.endpoint}; ${st.src.currentIdentifier} is kept for comparison and rollback`;
+                for (const line of repointNotes(st, stackOf(st))) ctx.io.log(line);
+                return `${st.target} at ${st.endpoint}; ${st.src.currentIdentifier} is kept for comparison and rollback`;
             },
+        },
+        {
+            id: "repoint.app",
+            title: "Point the app at the restored database (the current one is kept)",
+            dataAffecting: true,
+            plan: async () => {
+                const st = state();
+                return `set ${configKey("databaseHost")} ${addressOf(st)} on ${stackOf(st)} and run pulumi up: the app servers' launch template `
+                    + `takes the restored instance and the Auto Scaling group replaces the servers (instance refresh, half kept healthy); `
+                    + `${st.src.currentIdentifier} is neither changed nor deleted. Answer no to compare the two first: this step can run later by re-running recover with the same --to.`;
+            },
+            run: (ctx) => repoint(ctx, state(), opts.workspace, stackOf(state())),
         },
     ];
 }
 
-/** What the operator does next: the app reads its database host from the stack, not from config. */
-export function repointNotes(st: Pick<RecoverState, "src" | "target" | "endpoint">, prodName: string, drName: string): string[] {
-    const stack = st.src.side === "prod" ? prodName : drName;
+/** The stack whose app the restore is for: the one in the restore's region. */
+function stackOf(st: Pick<RecoverState, "src" | "stacks">): string {
+    return st.src.side === "prod" ? st.stacks.prod : st.stacks.dr;
+}
+
+/** The restored instance's address, without the port. */
+function addressOf(st: Pick<RecoverState, "endpoint" | "target">): string {
+    if (!st.endpoint) throw new Error(`the endpoint of ${st.target} is not known (step wait.database did not finish)`);
+    return st.endpoint.replace(/:\d+$/, "");
+}
+
+/** What the operator reads before the app is pointed at the restore. */
+export function repointNotes(st: Pick<RecoverState, "src" | "target" | "endpoint">, stack: string): string[] {
     return [
         `Restored: ${st.target} at ${st.endpoint} in ${st.src.region}. The current database ${st.src.currentIdentifier} is kept, unchanged.`,
-        `To serve from it: compare the two (the damage should be absent from ${st.target}), then make ${stack}'s app use ${st.target}: `
-        + "the app servers read DB_HOST from the stack's database output (components/app/appTier.ts); no config key switches it yet, "
-        + "so either copy the rows you need from the restored instance into the current one, or import the restored instance into the stack "
-        + `in place of ${st.src.currentIdentifier} (docs/runbooks/recover.md). Delete neither until the app serves correctly.`,
+        `Compare the two (the damage should be absent from ${st.target}) before the next step points ${stack}'s app at it `
+        + `(${configKey("databaseHost")}); to point it back later: pulumi config rm ${configKey("databaseHost")} -s ${stack}, then pulumi up. `
+        + "Delete neither database until the app serves correctly (docs/runbooks/recover.md).",
     ];
+}
+
+/**
+ * Sets pilot-light:databaseHost on the stack and runs `pulumi up`. A failed up puts the key back
+ * (the servers already replaced keep the restore until the next up). dr must be promoted: a
+ * standby has no app servers (stacks/config.ts refuses the key there too).
+ */
+async function repoint(ctx: StepContext, st: RecoverState, workspace: PulumiWorkspace, name: string): Promise<string> {
+    const stack = await workspace.stack(name);
+    if (st.src.side === "dr" && (await stack.getConfig(configKey("promote"))) !== "true") {
+        throw new Error(`${name} is not promoted, so it has no app servers to point at ${st.target}: fail over first (npm run runbook -- failover), `
+            + `then re-run recover with the same --to (it finds ${st.target} and goes on)`);
+    }
+    const key = configKey("databaseHost");
+    const previous = await stack.getConfig(key);
+    await stack.setConfig(key, addressOf(st));
+    try {
+        const outcome = await upWithProgress(ctx, stack);
+        return `pulumi up on ${name}: ${describeChanges(outcome.changes)}; the app servers are replaced onto ${st.target}, ${st.src.currentIdentifier} kept`;
+    } catch (e: any) {
+        await restoreConfig(stack, key, previous);
+        throw new Error(`pulumi up on ${name} failed: ${e?.message ?? e}. ${key} is restored to ${previous ?? "unset"}; both databases are unchanged; `
+            + "fix the cause and re-run recover with the same --to");
+    }
 }
 
 /** Runs the recovery and returns the runner's report. */

@@ -1,0 +1,46 @@
+// Pointing the app at a point-in-time restore (pilot-light:databaseHost, set by the recover
+// runbook): the app servers' boot configuration takes the restored endpoint, the stack's own
+// database and everything else that holds data stay exactly as they are (the offline diff,
+// force-new table included), and the change rolls the servers onto it.
+import { strict as assert } from "assert";
+import { gunzipSync } from "zlib";
+import type { StackPlan } from "../../ops/offline/planner";
+import { diffPlans, PlannedChange } from "../../ops/diff";
+import { memoPlan } from "../support/plans";
+
+const RESTORED = "pl-prod-db-r20261201115900.c6c8mwvfdgv0.us-east-1.rds.amazonaws.com";
+
+/** The launch template's user data, decoded (base64 of gzip, components/app/userData.ts). */
+function userData(plan: StackPlan): string {
+    const templates = plan.resources.filter((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" && r.name.startsWith("app-"));
+    assert.equal(templates.length, 1, templates.map((t) => t.name).join(", "));
+    return gunzipSync(Buffer.from(String(templates[0].inputs.userData), "base64")).toString("utf8");
+}
+
+describe("pilot-light:databaseHost: the app on a restored database", function () {
+    this.timeout(300000);
+    let current: StackPlan;
+    let after: StackPlan;
+    let change: PlannedChange;
+
+    before(async () => {
+        current = await memoPlan({ stack: "prod" });
+        after = await memoPlan({ stack: "prod", configOverrides: { "pilot-light:databaseHost": RESTORED }, engine: { priorResources: current.resources } });
+        change = diffPlans(current, after);
+    });
+
+    it("boots the app servers against the restored endpoint instead of the stack's database", () => {
+        const line = (plan: StackPlan) => userData(plan).split("\n").filter((l) => l.startsWith("DB_HOST="));
+        assert.deepEqual(line(after), [`DB_HOST='${RESTORED}'`]);
+        assert.deepEqual(line(current), ["DB_HOST='pilot-light-prod.c53d95abe8dd9.us-east-1.rds.amazonaws.com'"], "before: the stack's database (the offline engine's address for it)");
+    });
+
+    it("changes only the launch template (the group rolls the servers onto it) and replaces or deletes nothing", () => {
+        assert.deepEqual(change.changes.map((c) => [c.op, c.type, c.name, c.replaceKeys.join(",")]), [
+            ["update", "aws:ec2/launchTemplate:LaunchTemplate", "app-servers-lt", ""],
+        ]);
+        assert.deepEqual([change.unsafe, change.refused], [[], []]);
+        const db = after.resources.find((r) => r.type === "aws:rds/instance:Instance")!;
+        assert.deepEqual(db.inputs, current.resources.find((r) => r.urn === db.urn)!.inputs, "the stack's own database keeps every input");
+    });
+});

@@ -10,7 +10,7 @@ import { evaluatePlan } from "../../ops/policy/evaluate";
 import { estimateCost } from "../../ops/report/cost";
 import { assessResilience } from "../../ops/report/resilience";
 import { drillRequest } from "../../ops/runbooks/drill";
-import { drRebuildRequest } from "../../ops/runbooks/failback/plans";
+import { drRebuildRequest, prodRebuildRequest, reverseMediaRequest, switchoverRequest } from "../../ops/runbooks/failback/plans";
 import { lockedProjectDir } from "../support/lockedProject";
 import { memoPlan } from "../support/plans";
 import { PLANS, quietPlan, serially } from "../support/quietPlan";
@@ -62,6 +62,20 @@ describe("Object Lock on the planned stacks", function () {
             assert.deepEqual(c.unsafe, [], what);
             assert.ok(!c.changes.some((x) => x.type === LOCK || x.name === "media-bucket"), `${what} leaves the lock and the bucket alone`);
         }
+    });
+
+    it("failback's other steps replace no data with the lock on; its reverse replication reads the lock of dr's bucket", async () => {
+        const reverse = await planChange(reverseMediaRequest(dir, "dr", "false"));
+        const steps = [["retire and rebuild prod", await planChange(prodRebuildRequest(dir, "prod", 1, "false", "database-mysql"))],
+            ["reverse media", reverse], ["switchover", await planChange(switchoverRequest(dir, "prod", 2))]] as const;
+        for (const [what, c] of steps) {
+            assert.ok(c.changes.length > 0, `${what} plans its own change`);
+            assert.deepEqual(c.unsafe, [], what);
+            assert.ok(!c.changes.some((x) => x.type === LOCK || x.name === "media-bucket"), `${what} leaves the lock and the bucket alone`);
+        }
+        const policy = reverse.after.resources.find((r) => r.name === "media-reverse-replication-policy")!;
+        assert.deepEqual(JSON.parse(policy.inputs.policy).Statement.find((x: any) => x.Sid === "ReadSourceObjectLock")?.Action,
+            ["s3:GetObjectRetention", "s3:GetObjectLegalHold"]);
     });
 
     it("the policy pack passes both locked stacks", async () => {

@@ -164,7 +164,8 @@ export const CONFIG_SCHEMA = Object.freeze({
         // Object Lock on both buckets: S3 replicates a locked version only into a bucket with Object
         // Lock (DstBucketObjectLockConfigMissing), so stacks/peer.ts refuses prod locked while dr is not.
         // https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html#object-lock-managing-replication
-        type: "string", default: "none", roles: BOTH, allowed: MEDIA_IMMUTABILITY, expected: `one of ${MEDIA_IMMUTABILITY.join(", ")}`,
+        type: "string", default: "none", roles: BOTH, allowed: MEDIA_IMMUTABILITY,
+        expected: `one of ${MEDIA_IMMUTABILITY.join(", ")} (AWS Backup for S3 is not offered: README, "Media you cannot lose")`,
         description: "Immutability of the media bucket: none, or S3 Object Lock on every new object version for mediaImmutabilityDays "
             + "(object-lock-governance: someone with s3:BypassGovernanceRetention can still delete a locked version; object-lock-compliance: "
             + "no one can, the root user included). Enabled in place on the existing bucket (never a new bucket) and irreversible: Object Lock "

@@ -44,10 +44,11 @@ describe("config: pilot-light:mediaImmutability", () => {
 
     it("names the key, the bad value and what is allowed", () => {
         assert.deepStrictEqual(problems({ ...PROD, "pilot-light:mediaImmutability": "object-lock-governence" }), [
-            'pilot-light:mediaImmutability: "object-lock-governence" is not allowed; expected one of none, object-lock-governance, object-lock-compliance (did you mean object-lock-governance?).',
+            'pilot-light:mediaImmutability: "object-lock-governence" is not allowed; expected one of none, object-lock-governance, object-lock-compliance (AWS Backup for S3 is not offered: README, "Media you cannot lose") (did you mean object-lock-governance?).',
         ]);
         assert.deepStrictEqual(problems({ ...PROD, "pilot-light:mediaImmutability": "aws-backup" }), [
-            'pilot-light:mediaImmutability: "aws-backup" is not allowed; expected one of none, object-lock-governance, object-lock-compliance.',
+            'pilot-light:mediaImmutability: "aws-backup" is not allowed; expected one of none, object-lock-governance, object-lock-compliance '
+            + '(AWS Backup for S3 is not offered: README, "Media you cannot lose").',
         ]);
         assert.deepStrictEqual(problems({ ...PROD, "pilot-light:mediaImmutabilityDays": "366" }), [
             'pilot-light:mediaImmutabilityDays: "366" is not allowed; expected a whole number from 1 to 365.',

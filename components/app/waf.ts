@@ -7,7 +7,9 @@
 //    minutes to WordPress's login form or XML-RPC endpoint (brute force, credential stuffing);
 //  - four AWS managed rule groups (VendorName `AWS`): known bad inputs, the core rule set (CRS),
 //    WordPress and PHP;
-// and one WebAclAssociation per load balancer given in `loadBalancerArns`.
+// one WebAclAssociation per load balancer given in `loadBalancerArns`, and WAF's request logs:
+// a CloudWatch Logs group named aws-waf-logs-* (WAF's naming rule for a log destination) kept
+// LOG_RETENTION_DAYS, with the Cookie and Authorization headers redacted.
 //
 // The web ACL is regional: its control plane is the stack's own region (a CLOUDFRONT-scoped one
 // would live in us-east-1; ops/diff/controlPlanes.ts), so a dr promotion that only adds an
@@ -15,6 +17,7 @@
 // https://docs.aws.amazon.com/waf/latest/developerguide/web-acl.html
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { LOG_RETENTION_DAYS } from "../logs/bucket";
 import { assertValid } from "../validate";
 
 /**
@@ -67,6 +70,11 @@ export const RATE_WINDOW_SECONDS = 300;
  *   overwrites is stronger. https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-forwarded-ip-address.html
  */
 export type ClientIpSource = { source: "connection" } | { source: "header"; headerName: string };
+
+/** AWS WAF logs only to destinations whose name starts with this. */
+export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
+/** Headers WAF's logs never hold (lower case, as WAF matches header names). */
+export const REDACTED_HEADERS: readonly string[] = Object.freeze(["cookie", "authorization"]);
 
 /** The client IP as CloudFront forwards it to its origin: the X-Forwarded-For header. */
 export const CLOUDFRONT_CLIENT_IP: ClientIpSource = Object.freeze({ source: "header", headerName: "X-Forwarded-For" });
@@ -143,6 +151,8 @@ export class WebFirewall extends pulumi.ComponentResource {
     readonly webAclArn: pulumi.Output<string>;
     /** The web ACL's ID. */
     readonly webAclId: pulumi.Output<string>;
+    /** The log group WAF writes its request logs to. */
+    readonly logGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: WebFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validated before super(), so bad arguments register nothing at all.
@@ -184,12 +194,31 @@ export class WebFirewall extends pulumi.ComponentResource {
             tags,
         }, { parent: this });
 
+        // WAF's own request logs (Checkov CKV2_AWS_31): a log destination's name must start with
+        // aws-waf-logs-, which the region's log bucket's does not, so they go to a log group of
+        // their own. CloudWatch Logs adds the log group's resource policy for WAF's delivery when
+        // logging is turned on (the deployer needs logs:PutResourcePolicy and DescribeResourcePolicies).
+        // https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html
+        // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/AWS-logs-infrastructure-CWL.html
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+            namePrefix: WAF_LOG_GROUP_PREFIX,
+            retentionInDays: LOG_RETENTION_DAYS,
+            tags,
+        }, { parent: this });
+        new aws.wafv2.WebAclLoggingConfiguration(`${name}-logging`, {
+            resourceArn: acl.arn,
+            logDestinationConfigs: [logGroup.arn],
+            // WordPress's session cookies and any Basic credentials: never written to a log.
+            redactedFields: REDACTED_HEADERS.map((h) => ({ singleHeader: { name: h } })),
+        }, { parent: this });
+
         for (const [key, arn] of Object.entries(args.loadBalancerArns ?? {})) {
             new aws.wafv2.WebAclAssociation(`${name}-${key}`, { resourceArn: arn, webAclArn: acl.arn }, { parent: this });
         }
 
         this.webAclArn = acl.arn;
         this.webAclId = acl.id;
-        this.registerOutputs({ webAclArn: this.webAclArn, webAclId: this.webAclId });
+        this.logGroupName = logGroup.name;
+        this.registerOutputs({ webAclArn: this.webAclArn, webAclId: this.webAclId, logGroupName: this.logGroupName });
     }
 }

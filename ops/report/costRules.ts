@@ -397,6 +397,11 @@ export const HANDLERS: Record<string, Handler> = {
         run.notes.push(`${r.name}: AWS WAF also bills ${figureText(run, { field: "wafMillionRequests" })} per million requests it inspects; `
             + "not estimated (traffic unknown offline).");
     },
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": (r, run) => {
+        // Vended logs, like the VPC flow logs: billed per GB delivered, volume follows the traffic.
+        run.notes.push(`${r.name}: AWS WAF's request logs are billed per GB delivered to CloudWatch Logs as vended logs `
+            + "(https://aws.amazon.com/cloudwatch/pricing/), plus their storage; not estimated (traffic unknown offline).");
+    },
     "aws:ec2/amiCopy:AmiCopy": (r, run) => {
         run.notes.push(`${r.name}: the copied AMI's EBS snapshots are billed at ${figureText(run, { field: "ebsSnapshotGbMonth" })}/GB-month of image data; not estimated (image size unknown offline).`);
     },

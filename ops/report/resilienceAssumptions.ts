@@ -236,6 +236,7 @@ export const CREATE_DURATIONS: Readonly<Record<string, TypeDuration>> = Object.f
         "aws:lb/targetGroup:TargetGroup", "aws:lb/listener:Listener", "aws:autoscaling/policy:Policy",
         "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:acm/certificate:Certificate", "aws:route53/healthCheck:HealthCheck",
         "aws:ec2/eipAssociation:EipAssociation", "aws:ssm/parameter:Parameter", "aws:wafv2/webAcl:WebAcl", "aws:wafv2/webAclAssociation:WebAclAssociation",
+        "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "aws:cloudwatch/logGroup:LogGroup",
     ].map((t) => [t, QUICK])),
 });
 

@@ -47,6 +47,17 @@ describe("app/WebFirewall", () => {
         assert.deepEqual(rec.ofType(ASSOCIATION), []);
     });
 
+    it("logs WAF's requests to an aws-waf-logs-* log group kept 90 days, with cookies and Authorization redacted", async () => {
+        const rec = await build("waf", { loginRateLimit: 100, tags: { Project: "pilot-light" } });
+        const group = rec.one("aws:cloudwatch/logGroup:LogGroup", "waf-logs");
+        // WAF's naming rule for a log destination; 90 days, as the region's other logs.
+        assert.deepEqual([group.inputs.namePrefix, group.inputs.retentionInDays, group.inputs.tags], ["aws-waf-logs-", 90, { Project: "pilot-light" }]);
+        const logging = rec.one("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "waf-logging");
+        assert.deepEqual(logging.inputs.redactedFields, [{ singleHeader: { name: "cookie" } }, { singleHeader: { name: "authorization" } }]);
+        assert.deepEqual([logging.propertyDependencies.resourceArn, logging.propertyDependencies.logDestinationConfigs],
+            [[rec.one(ACL, "waf-acl").urn], [group.urn]]);
+    });
+
     it("behind a CDN, counts by the first address of X-Forwarded-For and blocks a login request whose header holds none", async () => {
         const { CLOUDFRONT_CLIENT_IP } = await import("../../components/app/waf");
         const rec = await build("waf", { loginRateLimit: 250, clientIp: CLOUDFRONT_CLIENT_IP });

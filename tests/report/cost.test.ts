@@ -157,7 +157,7 @@ describe("report: cost estimate", function () {
         assert.deepStrictEqual(idle.unpriced, []);
     });
 
-    it("prices the web ACL and its 5 rules by the month on every side, notes requests, and never prices the associations", () => {
+    it("prices the web ACL and its 5 rules by the month on every side, notes requests and logs, and never prices the associations", () => {
         for (const e of [prod, standby, promoted]) {
             assert.deepStrictEqual(itemsOf(e, "waf-acl").map((i) => [i.description, i.quantity, i.unit, i.unitPrice]), [
                 ["AWS WAF web ACL", 1, "web-ACL-months", 5],
@@ -165,6 +165,8 @@ describe("report: cost estimate", function () {
             ], `${e.stack} promote=${e.promote}`);
             assert.ok(e.notes.includes("waf-acl: AWS WAF also bills $0.6 per million requests it inspects; not estimated (traffic unknown offline)."), e.notes.join("\n"));
             assert.deepStrictEqual(e.items.filter((i) => i.type === "aws:wafv2/webAclAssociation:WebAclAssociation"), []);
+            assert.ok(e.notes.includes("waf-logging: AWS WAF's request logs are billed per GB delivered to CloudWatch Logs as vended logs "
+                + "(https://aws.amazon.com/cloudwatch/pricing/), plus their storage; not estimated (traffic unknown offline)."), e.notes.join("\n"));
         }
     });
 

@@ -40,6 +40,8 @@ describe("stacks: the web application firewall", function () {
         const standby = await memoPlan({ stack: "dr" });
         const promoted = await memoPlan({ stack: "dr", promote: true });
         assert.equal(standby.resources.filter((r) => r.type === ACL).length, 1);
+        // Its request logs too: promotion creates no log group or logging configuration.
+        assert.deepEqual(standby.resources.filter((r) => r.type === "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").map((r) => r.name), ["waf-logging"]);
         assert.deepEqual(associations(standby), []);
         assert.deepEqual(associations(promoted), [["waf-app", "app-web-alb"]]);
         assert.deepEqual(wafChanges(standby, promoted), [["create", "waf-app"]]);

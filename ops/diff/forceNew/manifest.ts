@@ -114,6 +114,7 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": aws("aws_vpc_security_group_ingress_rule", "ec2", "securityGroupRuleResource.Schema"),
     "aws:wafv2/webAcl:WebAcl": aws("aws_wafv2_web_acl", "wafv2", "resourceWebACL"),
     "aws:wafv2/webAclAssociation:WebAclAssociation": aws("aws_wafv2_web_acl_association", "wafv2", "resourceWebACLAssociation"),
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": aws("aws_wafv2_web_acl_logging_configuration", "wafv2", "resourceWebACLLoggingConfiguration"),
     // The v3 schema, the one the resource's Schema method returns.
     "random:index/randomPassword:RandomPassword": { provider: "random", terraform: "random_password", dir: "internal/provider", decl: "passwordSchemaV3" },
 };

@@ -1,17 +1,15 @@
 // The pricing rules of the cost estimate: for each billable resource type, the lines it adds
 // (what is billed, how much of it per month, and which figure of the price table prices it).
 // ops/report/cost.ts runs them over a plan; a line whose figure the table lacks, and a
-// billable type with no rule here, are reported as unpriced, never counted as 0.
-import { LOG_RETENTION_DAYS } from "../../components/logs/bucket";
-import { DATA_CLASS_TAG } from "../../components/dataClass";
-import { DEFAULT_REPLICA_STORAGE_CLASS } from "../../components/media/replication";
-import { DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS } from "../../components/media/bucket";
+// billable type with no rule here, are reported as unpriced, never counted as 0. The S3 storage
+// rules are in ./costRulesS3.ts.
 import { defaultOf } from "../../stacks/configSchema";
 import type { RecordedResource } from "../offline/engine";
 import type { StackPlan } from "../offline/planner";
 import {
     add, componentOf, figureText, Handler, num, Run, usage,
 } from "./costLines";
+import { objectLockStorage, s3Storage } from "./costRulesS3";
 import { extendedSupportCharge } from "./extendedSupport";
 import { HOURS_PER_MONTH } from "./prices";
 
@@ -105,65 +103,6 @@ function replicatingPeer(run: Run): { stack: string; region: string } | undefine
 function inheritedStorageGb(run: Run): number {
     const fromPeer = otherPeers(run).map((p) => p.settings?.dbAllocatedStorageGb).find((n) => n !== undefined);
     return fromPeer ?? run.plan.settings?.dbAllocatedStorageGb ?? defaultOf("dbAllocatedStorageGb")!;
-}
-
-/**
- * S3 Object Lock (pilot-light:mediaImmutability) has no line of its own on the S3 pricing page
- * (https://aws.amazon.com/s3/pricing/); what it costs is storage: "Normal Amazon S3 rates apply for
- * every version of an object stored" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html),
- * and a locked version outlives the noncurrent-version expiry until its lock ends (lifecycle
- * cannot delete it: https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock-managing.html).
- * A version replaced a days after its write was kept 30 + a days; locked for L days it is kept
- * max(30 + a, L), at most L − 30 days longer. Upper bound: every month's new media replaced or
- * deleted at once, each GB kept L − 30 more days, priced in the bucket's storage class.
- */
-function objectLockStorage(r: RecordedResource, run: Run): void {
-    const days = num(r.inputs.rule?.defaultRetention?.days);
-    const mode = String(r.inputs.rule?.defaultRetention?.mode ?? "?");
-    if (days === undefined) {
-        run.notes.push(`${r.name}: S3 Object Lock without a default retention in days; its storage cost is not estimated.`);
-        return;
-    }
-    const extra = days - DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS;
-    if (extra <= 0) {
-        run.notes.push(`${r.name}: S3 Object Lock (${mode}, ${days} days) has no charge of its own, and its lock ends before the `
-            + `${DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS}-day noncurrent expiry: it keeps no version longer, so it adds no storage.`);
-        return;
-    }
-    const writeGb = usage(run, "mediaMonthlyWriteGb");
-    const description = `S3 Object Lock (${mode}, ${days} days): versions kept ${extra} days beyond the ${DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS}-day `
-        + `noncurrent expiry, ${writeGb} GB/month (${run.ns}:mediaMonthlyWriteGb) × ${extra} ÷ 30 (upper bound: all new media replaced or deleted at once)`;
-    if (isReplicaBucket(run)) {
-        add(run, r, `${description}, as STANDARD_IA replicas`, writeGb * extra / 30, "GB-month", { field: "s3StandardIaGbMonth" }, "S3 Standard-IA storage");
-    } else {
-        add(run, r, description, writeGb * extra / 30, "GB-month", { field: "s3StandardGbMonth" }, "S3 Standard storage");
-    }
-}
-
-/** dr's bucket holds replicas in the storage class prod's replication rule writes them in (MediaReplication's default). */
-function isReplicaBucket(run: Run): boolean {
-    return run.plan.settings?.role === "dr" && DEFAULT_REPLICA_STORAGE_CLASS === "STANDARD_IA";
-}
-
-/**
- * S3 storage: the primary's bucket in S3 Standard; the dr bucket, which holds the replicas, in
- * the storage class the primary's replication rule writes them in (MediaReplication's default).
- */
-function s3Storage(r: RecordedResource, run: Run): void {
-    if (r.inputs.tags?.[DATA_CLASS_TAG] === "logs") {
-        // An access-log bucket (components/app/accessLogs.ts): its size follows the traffic, which
-        // the plan does not know; said so with the rate, never counted as 0.
-        run.notes.push(`${r.name}: logs are billed as S3 Standard storage at ${figureText(run, { field: "s3StandardGbMonth" })}/GB-month, `
-            + `kept ${LOG_RETENTION_DAYS} days, plus the PUT requests that write them; not estimated (traffic unknown offline).`);
-        return;
-    }
-    const gb = usage(run, "mediaStorageGb");
-    if (isReplicaBucket(run)) {
-        add(run, r, `S3 Standard-IA storage: ${gb} GB of replicas (${run.ns}:mediaStorageGb; the primary's replication rule stores them as STANDARD_IA)`,
-            gb, "GB-month", { field: "s3StandardIaGbMonth" }, "S3 Standard-IA storage");
-    } else {
-        add(run, r, `S3 Standard storage: ${gb} GB (${run.ns}:mediaStorageGb)`, gb, "GB-month", { field: "s3StandardGbMonth" }, "S3 Standard storage");
-    }
 }
 
 function rdsInstance(r: RecordedResource, run: Run): void {

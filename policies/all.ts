@@ -24,6 +24,7 @@ import { albWafAssociated } from "./alb/waf";
 import { vpcFlowLogsEnabled } from "./ec2/flowLogs";
 import { elasticachePolicies } from "./elasticache/replicationGroups";
 import { iamNoWildcardMutatingActions } from "./iam/wildcards";
+import { appUsesOwnDatabaseUser } from "./secrets/databaseCredentials";
 
 /** Every policy of the pilot-light pack. Policy names are an interface: pack config names them. */
 export const allPolicies: Policies = [
@@ -48,6 +49,7 @@ export const allPolicies: Policies = [
     vpcFlowLogsEnabled,
     ...elasticachePolicies,
     iamNoWildcardMutatingActions,
+    appUsesOwnDatabaseUser,
 ];
 
 /** The pack's name: the analyzer quotes it in messages, and pack config files are per pack. */

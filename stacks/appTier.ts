@@ -63,8 +63,14 @@ export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
             // runbook) takes the app; the stack's database stays as it is. Same engine, same port.
             address: cfg.databaseHost ?? l.databaseEndpoint?.address ?? l.database.dbInstanceAddress,
             port: l.databaseEndpoint?.port ?? l.database.dbInstancePort,
-            credentialsSecretArn: l.database.credentialsSecretArn,
+            // The app's own user, never the master (policy app-uses-own-database-user).
+            credentialsSecretArn: l.database.appCredentialsSecretArn,
             kmsKeyArn: l.database.credentialsKeyArn,
+            // prod (the owner of the secrets) makes the user while its database takes writes; dr's
+            // arrives through replication, so promotion makes nothing, and so does a rebuilt
+            // prod's while it replicates from dr (the function stays, run at the switchover).
+            createUser: l.database.appCredentialsVersionId === undefined ? undefined
+                : { masterSecretArn: l.database.credentialsSecretArn, appSecretVersionId: l.database.appCredentialsVersionId, run: l.database.writable },
         },
         media: { bucketName: l.media.bucketName, bucketArn: l.media.bucketArn },
         imageId: l.image.imageId,

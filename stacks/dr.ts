@@ -51,6 +51,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         subnetGroupName: network.dbSubnetGroupName,
         securityGroupIds: [network.dbSecurityGroupId],
         credentialsSecretArn: secretReplicaArn(prod.dbCredentialsSecretArn, cfg.region),
+        appCredentialsSecretArn: secretReplicaArn(prod.dbAppCredentialsSecretArn, cfg.region),
         tags: { ...tags, ...hardenedTags },
     });
 
@@ -81,7 +82,8 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     // at exist too (pilot-light:standbyLoadBalancer), and failover is Route 53's health checks alone.
     const withDomain = cfg.domainName !== undefined && cfg.hostedZoneId !== undefined;
     const standby = new AppStandby("app-standby", {
-        secretArns: [database.credentialsSecretArn],
+        // The app user's secret (replicated from prod): the app servers never read the master's.
+        secretArns: [database.appCredentialsSecretArn],
         kmsKeyArn: database.credentialsKeyArn,
         mediaBucketArn: media.bucketArn,
         cacheEndpointParameter: cacheEndpointParameterName(pulumi.getProject(), ctx.stack),
@@ -109,6 +111,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         dbInstanceArn: database.dbInstanceArn,
         dbInstanceIdentifier: database.dbInstanceIdentifier,
         dbCredentialsSecretArn: database.credentialsSecretArn,
+        dbAppCredentialsSecretArn: database.appCredentialsSecretArn,
         dbKmsKeyArn: database.kmsKeyArn,
         dbBackupsReplicationArn: backups.automatedBackupsArn,
         dbBackupsReplicationRetentionDays: backups.retentionDays,

@@ -22,7 +22,10 @@ export interface PrimaryOutputs {
     dbInstanceArn: string;
     /** The current generation's DB identifier (components/database owns the naming rule). */
     dbInstanceIdentifier: string;
+    /** The master credentials secret (replicated to dr): operators and the app-user function only. */
     dbCredentialsSecretArn: string;
+    /** The app's own database user's secret (replicated to dr): what the app servers read. */
+    dbAppCredentialsSecretArn: string;
     mediaBucketArn: string;
     mediaBucketName: string;
     /** The media bucket's Object Lock (pilot-light:mediaImmutability): dr's bucket must be locked whenever this is. */
@@ -61,8 +64,10 @@ export interface DrOutputs {
     /** The replica, or once promoted the standalone database: prod is rebuilt from it during failback. */
     dbInstanceArn: string;
     dbInstanceIdentifier: string;
-    /** The replica of prod's credentials secret in this region. */
+    /** The replica of prod's master credentials secret in this region. */
     dbCredentialsSecretArn: string;
+    /** The replica of prod's app user's secret in this region: dr's app servers read it. */
+    dbAppCredentialsSecretArn: string;
     /** dr's database key (customer-managed, this region): prod encrypts its secret's replica here with it. */
     dbKmsKeyArn: string;
     /**
@@ -98,7 +103,7 @@ export type ProgramOutputs<T> = { [K in keyof T]: pulumi.Input<T[K]> };
 export const PEER_READS = {
     /** dr reads prod's. */
     dr: {
-        required: ["role", "promote", "region", "vpcCidr", "peerRegion", "dbInstanceArn", "dbCredentialsSecretArn", "mediaBucketArn"],
+        required: ["role", "promote", "region", "vpcCidr", "peerRegion", "dbInstanceArn", "dbCredentialsSecretArn", "dbAppCredentialsSecretArn", "mediaBucketArn"],
         // prod's generation names dr's backups replication (a new source is replicated beside the old
         // one); while prod is rebuilt from dr (a replica), dr keeps replicating the previous generation's.
         // prod's Object Lock: dr, the destination of prod's replication, must then be locked too.

@@ -111,6 +111,7 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
         dbInstanceArn: database.dbInstanceArn,
         dbInstanceIdentifier: database.dbInstanceIdentifier,
         dbCredentialsSecretArn: database.credentialsSecretArn,
+        dbAppCredentialsSecretArn: database.appCredentialsSecretArn,
         mediaBucketArn: media.bucketArn,
         mediaBucketName: media.bucketName,
         mediaImmutability: cfg.mediaImmutability,

@@ -96,8 +96,10 @@ export const SERVICE_FACTS: readonly ServiceFact[] = [
         },
     },
     {
-        feature: "Lambda functions on the Node.js runtime (the singleton's lifecycle hooks or failover)",
-        usedBy: (u) => (u.role === "primary" && lambdaModes.includes(u.singletonMode) ? `pilot-light:singletonMode=${u.singletonMode}` : undefined),
+        feature: "Lambda functions on the Node.js runtime (prod's app-user function and the singleton's lifecycle hooks or failover)",
+        // prod always runs the app-user function (components/database/appUser.ts); some singleton modes add theirs.
+        usedBy: (u) => (u.role !== "primary" ? undefined
+            : lambdaModes.includes(u.singletonMode) ? `pilot-light:role=primary, pilot-light:singletonMode=${u.singletonMode}` : "pilot-light:role=primary"),
         "aws-cn": {
             status: "unverified", source: `${CN}/lambda.html`,
             note: "Lambda is available, but \"future runtime release dates do not apply to the China Regions\": check that the "

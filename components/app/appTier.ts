@@ -7,6 +7,8 @@
 // launch template, Auto Scaling group, scaling policy), whose user data installs WordPress at
 // boot and mounts the media bucket with Mountpoint for Amazon S3 (components/app/boot/). Also
 // the app secret: the deep check's token and the WordPress admin password, generated here.
+// With `database.createUser` (prod's writable database) also AppDatabaseUser, which makes the
+// app's own MySQL user through the NAT gateways before the servers boot (components/database).
 // A dr stack passes `standby` (AppStandby, ./standby.ts): the IAM role, the secrets, the
 // certificate and the ALB it made ahead of time are used instead of being made at promotion.
 import * as pulumi from "@pulumi/pulumi";
@@ -18,9 +20,10 @@ import { AppServers } from "./servers";
 import { appSecret as makeAppSecret } from "./secrets";
 import { cacheEndpointParameter, cacheEndpointParameterArn } from "./cacheEndpoint";
 import type { StandbyParts } from "./standby";
-import { APP_TARGET_HEALTH, renderUserData } from "./userData";
+import { APP_TARGET_HEALTH, renderUserData, WORDPRESS_DB_NAME } from "./userData";
 import { cacheEndpointParameterProblems, capacityProblems, domainProblems, nonEmptyProblems, requiredTextProblems, routeTableProblems } from "./validate";
 import { assertValid } from "../validate";
+import { AppDatabaseUser } from "../database/appUser";
 
 /** What the app layer needs from the basic layer (the basic layer's Network class satisfies it structurally). */
 export interface AppNetwork {
@@ -49,11 +52,20 @@ export interface AppTierArgs {
     network: AppNetwork;
     /**
      * Where the database is. Only the credentials secret's ARN travels, never its value; the
-     * instances fetch it at boot. `kmsKeyArn`: the customer-managed key that encrypts that
-     * secret, if any (the instances get kms:Decrypt on it via Secrets Manager only); the tier's
-     * own secrets (the app secret, the Redis AUTH token) are encrypted with it too.
+     * instances fetch it at boot. `credentialsSecretArn`: the app's own user's secret (never the
+     * master's). `kmsKeyArn`: the customer-managed key that encrypts that secret, if any (the
+     * instances get kms:Decrypt on it via Secrets Manager only); the tier's own secrets (the app
+     * secret, the Redis AUTH token) are encrypted with it too.
+     * `createUser`: make that user on the database before the servers boot (AppDatabaseUser,
+     * which connects with `masterSecretArn`, encrypted with the same `kmsKeyArn`, required then);
+     * only where the user does not arrive by replication (prod). `run: false` keeps the function
+     * without running it, while the database is a read-only replica (prod during failback).
+     * Defaults to none.
      */
-    database: { address: pulumi.Input<string>; port: pulumi.Input<number>; credentialsSecretArn: pulumi.Input<string>; kmsKeyArn?: pulumi.Input<string> };
+    database: {
+        address: pulumi.Input<string>; port: pulumi.Input<number>; credentialsSecretArn: pulumi.Input<string>; kmsKeyArn?: pulumi.Input<string>;
+        createUser?: { masterSecretArn: pulumi.Input<string>; appSecretVersionId: pulumi.Input<string>; run: boolean };
+    };
     /** The media bucket in this region, mounted on every instance with Mountpoint for Amazon S3 (WordPress's uploads). */
     media: { bucketName: pulumi.Input<string>; bucketArn: pulumi.Input<string> };
     /** The AMI the app servers run (it must exist in this region). */
@@ -129,6 +141,8 @@ export function appTierProblems(args: AppTierArgs): string[] {
         ...capacityProblems(args.minSize, args.desiredCapacity, args.maxSize),
         ...domainProblems(args.domainName, args.hostedZoneId),
         ...cacheEndpointParameterProblems("cacheEndpointParameter", args.cacheEndpointParameter),
+        ...(args.database?.createUser !== undefined && args.database.kmsKeyArn === undefined
+            ? ["database.kmsKeyArn is required with database.createUser (the function decrypts both secrets with it)"] : []),
         ...(args.domainName?.startsWith("*.") ? [`domainName must be the site's own name, not a wildcard (WordPress serves one address), got ${JSON.stringify(args.domainName)}`] : []),
     ];
 }
@@ -207,6 +221,25 @@ export class AppTier extends pulumi.ComponentResource {
 
         const appSecretArn = standby?.appSecretArn ?? makeAppSecret(name, tags, this, args.database.kmsKeyArn).arn;
 
+        // The servers read the app user's secret only once the user exists (dbSecretArn resolves after the run).
+        const createUser = args.database.createUser;
+        const dbSecretArn = createUser === undefined ? pulumi.output(args.database.credentialsSecretArn) : new AppDatabaseUser(`${name}-db-user`, {
+            host: args.database.address,
+            port: args.database.port,
+            database: WORDPRESS_DB_NAME,
+            masterSecretArn: createUser.masterSecretArn,
+            appSecretArn: args.database.credentialsSecretArn,
+            appSecretVersionId: createUser.appSecretVersionId,
+            run: createUser.run,
+            kmsKeyArn: args.database.kmsKeyArn!,
+            subnetIds: net.privateSubnetIds,
+            // The app servers' group: HTTPS out (Secrets Manager through NAT) and MySQL to the
+            // database, which admits it; the function needs exactly those paths.
+            securityGroupIds: [net.appSecurityGroupId],
+            dependsOn: Object.values(nat.routes),
+            tags,
+        }, { parent: this }).appSecretArn;
+
         // With a domain both regions serve the same name; without one, each region serves its
         // own load balancer's name, so a promoted dr answers under dr's name (README).
         const siteUrl = args.domainName !== undefined ? pulumi.output(`https://${args.domainName}`) : pulumi.interpolate`http://${web.albDnsName}`;
@@ -214,7 +247,7 @@ export class AppTier extends pulumi.ComponentResource {
         // boot from waits for the cache (ElastiCache takes about 15 minutes to create one).
         cacheEndpointParameter(`${name}-cache-endpoint`, args.cacheEndpointParameter, cache.primaryEndpoint, tags, this);
         const userData = pulumi.output({
-            region, dbHost: args.database.address, dbPort: args.database.port, dbSecretArn: args.database.credentialsSecretArn,
+            region, dbHost: args.database.address, dbPort: args.database.port, dbSecretArn,
             cacheEndpointParameter: args.cacheEndpointParameter, cacheAuthSecretArn: cache.authSecretArn, appSecretArn,
             mediaBucket: args.media.bucketName, siteUrl,
         }).apply(renderUserData);

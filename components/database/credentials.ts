@@ -1,7 +1,13 @@
-// The primary database's master credentials: a generated password and the Secrets Manager
-// secret the app reads them from, optionally replicated to the dr region so the app there can
-// still read them while prod's region is down. Called by the Database component (primary mode),
-// whose children these become. Also the pure helper that names the secret's replica.
+// The primary database's two credentials, each a generated password and the Secrets Manager
+// secret holding it, optionally replicated to the dr region so that dr can still read it while
+// prod's region is down:
+//  - the master user's (`admin`), used only by the app-user function (components/database/appUser.ts)
+//    and by operators;
+//  - the app's own user (`wordpress`, privileges on the WordPress database only), which the app
+//    servers read at boot. The function creates that MySQL user from the secret; the password
+//    exists only in the secret and, encrypted, in Pulumi state.
+// Called by the Database component (the kinds that own secrets), whose children these become.
+// Also the pure helper that names a secret's replica.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
@@ -9,6 +15,19 @@ import { isAwsRegion } from "../validate";
 
 /** The master user name. `admin` is the RDS for MySQL console default and not reserved. */
 export const MASTER_USERNAME = "admin";
+/**
+ * The app's MySQL user. At most 32 characters (MySQL 8.4's user name limit).
+ * https://dev.mysql.com/doc/refman/8.4/en/user-names.html
+ */
+export const APP_USERNAME = "wordpress";
+/**
+ * Tag key saying whose credentials a secret holds: `database-master` or `database-app`. The
+ * policy pack reads it (policies/secrets/databaseCredentials.ts): the master's secret must
+ * rotate, and the app servers may read only the app's.
+ */
+export const CREDENTIAL_TAG = "pilot-light:credential";
+/** The values of CREDENTIAL_TAG. */
+export type CredentialKind = "database-master" | "database-app";
 /** The MySQL port. */
 export const MYSQL_PORT = 3306;
 /** Password length: long, yet under the 41 characters RDS for MySQL accepts. */
@@ -23,6 +42,8 @@ export const PASSWORD_SPECIALS = "!#$%&()*+,-.:;<=>?[]^_{|}~";
 
 /** Inputs of `createDatabaseCredentials`. */
 export interface DatabaseCredentialsArgs {
+    /** Whose credentials: the master user's (`MASTER_USERNAME`) or the app's (`APP_USERNAME`). */
+    kind: CredentialKind;
     /** The secret's name, e.g. `pilot-light-prod/db-credentials`; the replica gets the same name. */
     secretName: string;
     /** The ARN of the CMK that encrypts the secret in the primary region. */
@@ -46,12 +67,24 @@ export interface DatabaseCredentials {
     secretVersion: aws.secretsmanager.SecretVersion;
 }
 
+/** Per kind: the user name, the infix of the children's names and the secret's description. */
+const KINDS: Record<CredentialKind, { username: string; infix: string; describe: (db: string) => string }> = {
+    "database-master": { username: MASTER_USERNAME, infix: "", describe: (db) => `Master credentials of the ${db} RDS for MySQL database` },
+    "database-app": {
+        username: APP_USERNAME, infix: "-app",
+        describe: (db) => `The app's own user on the ${db} RDS for MySQL database (WordPress database only); the app servers read it at boot`,
+    },
+};
+
 /**
  * Creates the password (`${name}-password`), the secret (`${name}-credentials`, protected) and
- * its value (`${name}-credentials-version`) as children of `parent`.
+ * its value (`${name}-credentials-version`) as children of `parent`; for the app's user the
+ * names are `${name}-app-password`, `${name}-app-credentials` and `${name}-app-credentials-version`.
  */
 export function createDatabaseCredentials(name: string, args: DatabaseCredentialsArgs, parent: pulumi.Resource): DatabaseCredentials {
-    const generated = new random.RandomPassword(`${name}-password`, {
+    const kind = KINDS[args.kind];
+    const base = `${name}${kind.infix}`;
+    const generated = new random.RandomPassword(`${base}-password`, {
         length: PASSWORD_LENGTH,
         special: true,
         overrideSpecial: PASSWORD_SPECIALS,
@@ -63,9 +96,9 @@ export function createDatabaseCredentials(name: string, args: DatabaseCredential
     // The provider already marks `result` secret; wrapping again keeps it secret under any runtime.
     const password = pulumi.secret(generated.result);
 
-    const secret = new aws.secretsmanager.Secret(`${name}-credentials`, {
+    const secret = new aws.secretsmanager.Secret(`${base}-credentials`, {
         name: args.secretName,
-        description: `Master credentials of the ${args.secretName.split("/")[0]} RDS for MySQL database`,
+        description: kind.describe(args.secretName.split("/")[0]),
         kmsKeyId: args.kmsKeyArn,
         // The longest recovery window, so a deleted secret can be restored.
         recoveryWindowInDays: 30,
@@ -77,15 +110,15 @@ export function createDatabaseCredentials(name: string, args: DatabaseCredential
         // https://docs.aws.amazon.com/secretsmanager/latest/userguide/create-manage-multi-region-secrets.html
         replicas: args.replicaRegion === undefined ? undefined
             : [{ region: args.replicaRegion, ...(args.replicaKmsKeyArn === undefined ? {} : { kmsKeyId: args.replicaKmsKeyArn }) }],
-        tags: args.tags,
+        tags: { ...args.tags, [CREDENTIAL_TAG]: args.kind },
     }, { parent, protect: true });
 
     // No host: the replicated copy is read in the dr region, where the host is the replica's
     // address, so the app takes the host from its own stack instead.
-    const secretVersion = new aws.secretsmanager.SecretVersion(`${name}-credentials-version`, {
+    const secretVersion = new aws.secretsmanager.SecretVersion(`${base}-credentials-version`, {
         secretId: secret.id,
         secretString: pulumi.secret(pulumi.jsonStringify({
-            username: MASTER_USERNAME,
+            username: kind.username,
             password,
             engine: "mysql",
             port: MYSQL_PORT,

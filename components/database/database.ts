@@ -3,6 +3,7 @@
 // KMS key, a MySQL 8.4 parameter group and an RDS for MySQL 8.4 instance, shaped by its kind
 // (DatabaseKind, a discriminated union: invalid combinations do not compile):
 //  - primary (prod): a generated master password and the Secrets Manager secret holding it,
+//    and the same for the app's own MySQL user (created by AppDatabaseUser, appUser.ts), both
 //    replicated to the dr region;
 //  - replica-standby / replica-promoted (dr): an encrypted cross-region read replica of prod's
 //    instance with a ReplicaLag alarm, which a disaster promotes in place (same resource and URN,
@@ -122,10 +123,16 @@ export interface Replicating {
     replicaLagThresholdSeconds?: number;
 }
 
-/** What dr's replica reads its credentials from: prod's secret, replicated to this region. */
+/** What dr's replica reads its credentials from: prod's secrets, replicated to this region. */
 interface ReadsPeerSecret {
-    /** ARN of the credentials secret's replica in this region (see `secretReplicaArn`); becomes `credentialsSecretArn`. */
+    /** ARN of the master credentials secret's replica in this region (see `secretReplicaArn`); becomes `credentialsSecretArn`. */
     credentialsSecretArn: pulumi.Input<string>;
+    /**
+     * ARN of the app user's credentials secret's replica in this region; becomes
+     * `appCredentialsSecretArn`. The MySQL user itself reaches the replica through replication
+     * (prod's binary log), so dr creates nothing.
+     */
+    appCredentialsSecretArn: pulumi.Input<string>;
 }
 
 /**
@@ -184,8 +191,24 @@ export class Database extends pulumi.ComponentResource {
     readonly dbInstancePort: pulumi.Output<number>;
     /** The ARN of this region's CMK (storage, and the primary's secret). */
     readonly kmsKeyArn: pulumi.Output<string>;
-    /** The credentials secret in this region: the primary's own, or the passed-in replica ARN. */
+    /** The master credentials secret in this region: the primary's own, or the passed-in replica ARN. */
     readonly credentialsSecretArn: pulumi.Output<string>;
+    /**
+     * The app user's credentials secret in this region (user `wordpress`, the WordPress database
+     * only): the primary's own, or the passed-in replica ARN. The app servers read this one,
+     * never the master's. Encrypted with the same key as the master's (`credentialsKeyArn`).
+     */
+    readonly appCredentialsSecretArn: pulumi.Output<string>;
+    /**
+     * The version of the app user's secret value, for the kinds that own the secret (undefined
+     * for dr's replica kinds): a new password makes AppDatabaseUser run again.
+     */
+    readonly appCredentialsVersionId: pulumi.Output<string> | undefined;
+    /**
+     * True when the instance takes writes (primary, promoted replica, promoted rebuild), so users
+     * can be created on it; false for a replica still replicating (read-only).
+     */
+    readonly writable: boolean;
     /**
      * The key that encrypts `credentialsSecretArn`, for a reader's kms:Decrypt: this component's
      * key in every kind. A primary or rebuilt database encrypts its own secret with it; for dr's
@@ -274,13 +297,17 @@ export class Database extends pulumi.ComponentResource {
 
         // A primary owns the credentials secret (and its replica in the dr region) whatever its
         // instance's shape, so failback never touches the secret.
-        const credentials = args.kind === "replica-standby" || args.kind === "replica-promoted" ? undefined : createDatabaseCredentials(name, {
-            secretName: `${args.identifier}/db-credentials`,
+        const owner = args.kind === "replica-standby" || args.kind === "replica-promoted" ? undefined : args;
+        const ownSecret = (kind: "database-master" | "database-app", secretName: string) => owner && createDatabaseCredentials(name, {
+            kind,
+            secretName,
             kmsKeyArn: key.arn,
-            replicaRegion: args.credentialsReplicaRegion,
-            replicaKmsKeyArn: args.credentialsReplicaKmsKeyArn,
-            tags: tagged(`${args.identifier}/db-credentials`),
+            replicaRegion: owner.credentialsReplicaRegion,
+            replicaKmsKeyArn: owner.credentialsReplicaKmsKeyArn,
+            tags: tagged(secretName),
         }, this);
+        const credentials = ownSecret("database-master", `${args.identifier}/db-credentials`);
+        const appCredentials = ownSecret("database-app", `${args.identifier}/db-app-credentials`);
         if (replicaShaped) {
             this.instance = new aws.rds.Instance(instanceName, {
                 ...common,
@@ -307,6 +334,8 @@ export class Database extends pulumi.ComponentResource {
         }
         const secretArn = args.kind === "replica-standby" || args.kind === "replica-promoted"
             ? pulumi.output(args.credentialsSecretArn) : credentials!.secret.arn;
+        const appSecretArn = args.kind === "replica-standby" || args.kind === "replica-promoted"
+            ? pulumi.output(args.appCredentialsSecretArn) : appCredentials!.secret.arn;
 
         this.dbInstanceArn = this.instance.arn;
         this.dbInstanceIdentifier = this.instance.identifier;
@@ -314,6 +343,9 @@ export class Database extends pulumi.ComponentResource {
         this.dbInstancePort = this.instance.port;
         this.kmsKeyArn = key.arn;
         this.credentialsSecretArn = secretArn;
+        this.appCredentialsSecretArn = appSecretArn;
+        this.appCredentialsVersionId = appCredentials?.secretVersion.versionId;
+        this.writable = !standby;
         this.credentialsKeyArn = key.arn;
         this.registerOutputs({
             dbInstanceArn: this.dbInstanceArn,
@@ -322,6 +354,7 @@ export class Database extends pulumi.ComponentResource {
             dbInstancePort: this.dbInstancePort,
             kmsKeyArn: this.kmsKeyArn,
             credentialsSecretArn: this.credentialsSecretArn,
+            appCredentialsSecretArn: this.appCredentialsSecretArn,
             credentialsKeyArn: this.credentialsKeyArn,
         });
     }

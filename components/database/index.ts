@@ -6,8 +6,11 @@ export { Database, DEFAULT_REPLICA_LAG_THRESHOLD_SECONDS, LOG_EXPORTS } from "./
 export type { DatabaseArgs, DatabaseCommonArgs, DatabaseKind } from "./database";
 export { DATABASE_KINDS } from "./database";
 export { databaseIdentifierBase, databaseInstanceIdentifier, databaseInstanceName } from "./naming";
-export { secretReplicaArn, MASTER_USERNAME, MYSQL_PORT, PASSWORD_SPECIALS } from "./credentials";
+export { secretReplicaArn, APP_USERNAME, CREDENTIAL_TAG, MASTER_USERNAME, MYSQL_PORT, PASSWORD_SPECIALS } from "./credentials";
+export type { CredentialKind } from "./credentials";
 export { KEY_DELETION_WINDOW_DAYS } from "./kmsKey";
+export { AppDatabaseUser, appDatabaseUserProblems, APP_USER_TIMEOUT_SECONDS } from "./appUser";
+export type { AppDatabaseUserArgs } from "./appUser";
 export { ENGINE_LIFECYCLE_SUPPORT, MYSQL_MAJOR_VERSION, PARAMETER_GROUP_FAMILY } from "./engine";
 export {
     validateDatabaseArgs,

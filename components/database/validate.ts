@@ -83,6 +83,9 @@ export function validateDatabaseArgs(args: DatabaseArgs): string[] {
         if (empty(args.credentialsSecretArn)) {
             problems.push(`credentialsSecretArn is required when kind is "${kind}"`);
         }
+        if (empty(args.appCredentialsSecretArn)) {
+            problems.push(`appCredentialsSecretArn is required when kind is "${kind}"`);
+        }
     }
     if (kind === "primary" || kind === "rebuilt-standby" || kind === "rebuilt-promoted") {
         if (args.credentialsReplicaRegion !== undefined && !isAwsRegion(args.credentialsReplicaRegion)) {

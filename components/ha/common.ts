@@ -151,13 +151,38 @@ export function handlerPath(relative: string): string {
 /** One IAM policy statement. */
 export type Statement = pulumi.Input<Record<string, unknown>>;
 
+/** Where a function in a VPC puts its network interfaces. */
+export interface FunctionVpc {
+    subnetIds: pulumi.Input<string>[];
+    securityGroupIds: pulumi.Input<string>[];
+    /** The function's account, region and partition, which scope its network-interface permissions. */
+    env: Environment;
+}
+
 /**
- * A Lambda function with its own role (only `statements` plus writing to its own log group),
- * a log group with retention, and the bundled handler.
+ * What Lambda needs in a function's role to manage its network interfaces in a VPC: the
+ * Describe actions on `*` (they support no resource), the others on this account and region's
+ * EC2 resources. These are the actions of AWSLambdaVPCAccessExecutionRole.
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
+ */
+export function vpcAccessStatements(env: Environment): Statement[] {
+    return [
+        { Sid: "DescribeNetwork", Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], Resource: "*" },
+        {
+            Sid: "ManageOwnInterfaces", Effect: "Allow",
+            Action: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+            Resource: pulumi.interpolate`arn:${env.partition}:ec2:${env.region}:${env.accountId}:*`,
+        },
+    ];
+}
+
+/**
+ * A Lambda function with its own role (only `statements` plus writing to its own log group,
+ * and with `vpc` managing its network interfaces), a log group with retention, and the bundled handler.
  */
 export function scopedFunction(parent: pulumi.Resource, name: string, args: {
     entry: string; description: string; statements: Statement[]; environment: Record<string, pulumi.Input<string>>;
-    timeoutSeconds: number; logRetentionDays: number; tags: Record<string, string>;
+    timeoutSeconds: number; logRetentionDays: number; tags: Record<string, string>; vpc?: FunctionVpc;
 }) {
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
         retentionInDays: args.logRetentionDays,
@@ -177,6 +202,7 @@ export function scopedFunction(parent: pulumi.Resource, name: string, args: {
             Version: "2012-10-17",
             Statement: [
                 ...args.statements,
+                ...(args.vpc ? vpcAccessStatements(args.vpc.env) : []),
                 { Sid: "OwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
             ],
         }),
@@ -191,6 +217,7 @@ export function scopedFunction(parent: pulumi.Resource, name: string, args: {
         memorySize: 256,
         environment: { variables: args.environment },
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+        ...(args.vpc ? { vpcConfig: { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds } } : {}),
         tags: args.tags,
     }, { parent, dependsOn: [policy] });
     return { fn, role, policy, logGroup };

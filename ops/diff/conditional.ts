@@ -151,6 +151,11 @@ export const CONDITIONAL: Readonly<Record<string, readonly ConditionalRule[]>> =
         terraform: "durable_config", site: "resourceFunction", input: "durableConfig", rule: "adding or removing durable execution replaces the function",
         replaces: (b, a) => unset(b.durableConfig) !== unset(a.durableConfig),
     }],
+    "aws:lambda/invocation:Invocation": [{
+        terraform: "input", site: "customizeDiffInputChangeWithCreateOnlyScope", input: "input",
+        rule: "with lifecycleScope CREATE_ONLY (the default) a new input is a new invocation; with CRUD it is an update (invoked again)",
+        replaces: (_b, a) => (a.lifecycleScope ?? "CREATE_ONLY") === "CREATE_ONLY",
+    }],
     "aws:lb/loadBalancer:LoadBalancer": [
         nlbOnly("security_groups", "resourceLoadBalancerCustomizeDiff", "securityGroups"),
         nlbOnly("secondary_ips_auto_assigned_per_subnet", "resourceLoadBalancerCustomizeDiff", "secondaryIpsAutoAssignedPerSubnet"),

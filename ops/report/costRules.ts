@@ -314,6 +314,11 @@ export const HANDLERS: Record<string, Handler> = {
                 + `(about ${figureText(run, { field: "ebsVolumeGbMonth", key: "gp3" })}/GB-month as gp3).`);
         }
     },
+    // One synchronous invocation per deploy that changes its input or triggers (the app user's
+    // function: at most 90 s at 256 MB, about $0.0004 at $0.0000166667 per GB-second plus $0.20 per
+    // million requests, https://aws.amazon.com/lambda/pricing/).
+    "aws:lambda/invocation:Invocation": (r, run) => add(run, r, "Lambda invocation at deploy time only (one request per change), negligible", 1,
+        "invocations", { negligible: true }, "Lambda"),
     "aws:dlm/lifecyclePolicy:LifecyclePolicy": (r, run) => {
         const keep = (r.inputs.policyDetails?.schedules ?? []).map((s: any) => s.retainRule?.count).filter((c: unknown) => c !== undefined);
         run.notes.push(`${r.name}: DLM snapshots (keeping ${keep.length > 0 ? keep.join("/") : "?"} per schedule) are billed per GB-month of changed blocks `

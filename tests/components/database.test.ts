@@ -23,6 +23,7 @@ const T = {
 
 const SOURCE_ARN = "arn:aws:rds:us-east-1:123456789012:db:pilot-light-prod";
 const SECRET_REPLICA_ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:pilot-light-prod/db-credentials-AbCdEf";
+const APP_SECRET_REPLICA_ARN = "arn:aws:secretsmanager:us-west-2:123456789012:secret:pilot-light-prod/db-app-credentials-GhIjKl";
 
 const primaryArgs = (): ArgsOf<"primary"> => ({
     kind: "primary",
@@ -46,6 +47,7 @@ const replicaCommon = {
     subnetGroupName: "dr-db-subnets",
     securityGroupIds: ["sg-0fedcba9876543210"],
     credentialsSecretArn: SECRET_REPLICA_ARN,
+    appCredentialsSecretArn: APP_SECRET_REPLICA_ARN,
     alarmActions: ["arn:aws:sns:us-west-2:123456789012:pilot-light-alerts"],
     tags: { Project: "pilot-light" },
 };
@@ -72,10 +74,11 @@ describe("Database (primary)", () => {
     it("registers exactly the primary's children, named from the component name", () => {
         const component = rec.one(T.component, "prod-db");
         assert.deepEqual(rec.childTypes(component.urn),
-            [T.instance, T.pg, T.key, T.alias, T.secret, T.secretVersion, T.password, T.role, T.attachment].sort());
+            [T.instance, T.pg, T.key, T.alias, T.secret, T.secretVersion, T.password, T.secret, T.secretVersion, T.password, T.role, T.attachment].sort());
         for (const [type, child] of [[T.instance, "prod-db-mysql"], [T.pg, "prod-db-mysql-params"], [T.key, "prod-db-kms-key"],
             [T.alias, "prod-db-kms-alias"], [T.secret, "prod-db-credentials"], [T.secretVersion, "prod-db-credentials-version"],
-            [T.password, "prod-db-password"], [T.role, "prod-db-monitoring-role"], [T.attachment, "prod-db-monitoring"]]) {
+            [T.password, "prod-db-password"], [T.secret, "prod-db-app-credentials"], [T.secretVersion, "prod-db-app-credentials-version"],
+            [T.password, "prod-db-app-password"], [T.role, "prod-db-monitoring-role"], [T.attachment, "prod-db-monitoring"]]) {
             assert.equal(rec.one(type, child).parent, component.urn, `${child} is parented to the component`);
         }
     });
@@ -155,11 +158,28 @@ describe("Database (primary)", () => {
             engine: "mysql",
             port: 3306,
         });
+        assert.equal(secret.inputs.tags["pilot-light:credential"], "database-master");
+        assert.equal(secret.inputs.description, "Master credentials of the pilot-light-prod RDS for MySQL database");
     });
 
-    it("protects the data resources (instance, key, secret) and nothing else", () => {
+    it("keeps the app's own user (wordpress) in a second secret, encrypted and replicated like the master's, with its own password", () => {
+        const secret = rec.one(T.secret, "prod-db-app-credentials");
+        assert.equal(secret.inputs.name, "pilot-light-prod/db-app-credentials");
+        assert.equal(secret.inputs.kmsKeyId, rec.one(T.key, "prod-db-kms-key").outputs.arn);
+        assert.deepEqual(secret.inputs.replicas, [{ region: "us-west-2" }]);
+        assert.equal(secret.inputs.recoveryWindowInDays, 30);
+        assert.deepEqual(secret.inputs.tags, { Project: "pilot-light", Name: "pilot-light-prod/db-app-credentials", "pilot-light:credential": "database-app" });
+        const version = rec.one(T.secretVersion, "prod-db-app-credentials-version");
+        assert.equal(version.inputs.secretId, secret.id);
+        assert.ok(version.secretInputs.includes("secretString"), "secretString is a secret input");
+        const password = rec.one(T.password, "prod-db-app-password");
+        assert.notEqual(password.outputs.result, rec.one(T.password, "prod-db-password").outputs.result);
+        assert.deepEqual(JSON.parse(version.inputs.secretString), { username: "wordpress", password: password.outputs.result, engine: "mysql", port: 3306 });
+    });
+
+    it("protects the data resources (instance, key, secrets) and nothing else", () => {
         const protectedNames = rec.records.filter((r) => r.protect).map((r) => r.name).sort();
-        assert.deepEqual(protectedNames, ["prod-db-credentials", "prod-db-kms-key", "prod-db-mysql"]);
+        assert.deepEqual(protectedNames, ["prod-db-app-credentials", "prod-db-credentials", "prod-db-kms-key", "prod-db-mysql"]);
     });
 
     it("exposes the instance's attributes and the secret ARN, never the password", async () => {
@@ -172,6 +192,7 @@ describe("Database (primary)", () => {
             dbInstancePort: await value(db.dbInstancePort),
             kmsKeyArn: await value(db.kmsKeyArn),
             credentialsSecretArn: await value(db.credentialsSecretArn),
+            appCredentialsSecretArn: await value(db.appCredentialsSecretArn),
             credentialsKeyArn: await value(db.credentialsKeyArn),
         };
         assert.deepEqual(outputs, {
@@ -181,12 +202,15 @@ describe("Database (primary)", () => {
             dbInstancePort: 3306,
             kmsKeyArn: rec.one(T.key, "prod-db-kms-key").outputs.arn,
             credentialsSecretArn: secret.outputs.arn,
+            appCredentialsSecretArn: rec.one(T.secret, "prod-db-app-credentials").outputs.arn,
             // The secret is encrypted with the component's own key: readers need kms:Decrypt on it.
             credentialsKeyArn: rec.one(T.key, "prod-db-kms-key").outputs.arn,
         });
         assert.equal(secret.inputs.kmsKeyId, outputs.credentialsKeyArn);
-        const password = rec.one(T.password, "prod-db-password").outputs.result;
-        assert.ok(!JSON.stringify(outputs).includes(password));
+        for (const pw of ["prod-db-password", "prod-db-app-password"]) {
+            assert.ok(!JSON.stringify(outputs).includes(rec.one(T.password, pw).outputs.result));
+        }
+        assert.equal(db.writable, true);
     });
 
     it("omits the secret replica when no credentialsReplicaRegion is given, and honours maxAllocatedStorageGb", async () => {
@@ -200,6 +224,7 @@ describe("Database (primary)", () => {
         const drKey = "arn:aws:kms:us-west-2:123456789012:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
         const { rec: other } = await build("us-east-1", "keyed-db", { ...primaryArgs(), credentialsReplicaKmsKeyArn: drKey });
         assert.deepEqual(other.one(T.secret, "keyed-db-credentials").inputs.replicas, [{ region: "us-west-2", kmsKeyId: drKey }]);
+        assert.deepEqual(other.one(T.secret, "keyed-db-app-credentials").inputs.replicas, [{ region: "us-west-2", kmsKeyId: drKey }]);
     });
 });
 
@@ -265,9 +290,15 @@ describe("Database (replica)", () => {
         assert.deepEqual(promoted.rec.records.filter((r) => r.protect).map((r) => r.name).sort(), ["dr-db-kms-key", "dr-db-mysql"]);
     });
 
-    it("passes the credentials secret replica ARN through and uses this region's key", async () => {
+    it("passes the credentials secrets' replica ARNs through and uses this region's key", async () => {
         assert.equal(await value(standby.db.credentialsSecretArn), SECRET_REPLICA_ARN);
         assert.equal(await value(promoted.db.credentialsSecretArn), SECRET_REPLICA_ARN);
+        assert.equal(await value(standby.db.appCredentialsSecretArn), APP_SECRET_REPLICA_ARN);
+        assert.equal(await value(promoted.db.appCredentialsSecretArn), APP_SECRET_REPLICA_ARN);
+        // The user arrives by replication: nothing makes it in dr, read-only or promoted.
+        assert.equal(standby.db.appCredentialsVersionId, undefined);
+        assert.equal(standby.db.writable, false);
+        assert.equal(promoted.db.writable, true);
         assert.equal(await value(standby.db.kmsKeyArn), standby.rec.one(T.key, "dr-db-kms-key").outputs.arn);
         // The replica secret is prod's, which prod encrypts with dr's database key (dr's dbKmsKeyArn output).
         assert.equal(await value(standby.db.credentialsKeyArn), standby.rec.one(T.key, "dr-db-kms-key").outputs.arn);

@@ -29,6 +29,7 @@ const replica = (): ArgsOf<"replica-standby"> => ({
     securityGroupIds: ["sg-2"],
     sourceDbArn: "arn:aws:rds:us-east-1:123456789012:db:pilot-light-prod",
     credentialsSecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:x-AbCdEf",
+    appCredentialsSecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:y-AbCdEf",
 });
 
 describe("validateDatabaseArgs", () => {
@@ -51,7 +52,7 @@ describe("validateDatabaseArgs", () => {
             // @ts-expect-error dr's replica reads prod's secret; it cannot replicate its own to another region
             { ...replica(), credentialsReplicaRegion: "us-east-1" } satisfies DatabaseArgs,
             // @ts-expect-error a standby replica needs its source
-            { ...primary(), kind: "replica-standby", credentialsSecretArn: "arn:x" } satisfies DatabaseArgs,
+            { ...primary(), kind: "replica-standby", credentialsSecretArn: "arn:x", appCredentialsSecretArn: "arn:y" } satisfies DatabaseArgs,
             // @ts-expect-error the old flags are gone: promotion is a kind
             { ...replica(), promote: true } satisfies DatabaseArgs,
         ];
@@ -89,6 +90,7 @@ describe("validateDatabaseArgs", () => {
     const replicaCases: [string, Partial<ArgsOf<"replica-standby">>, string][] = [
         ["an empty source", { sourceDbArn: "" }, 'sourceDbArn is required when kind is "replica-standby"'],
         ["an empty secret ARN", { credentialsSecretArn: "" }, 'credentialsSecretArn is required when kind is "replica-standby"'],
+        ["an empty app secret ARN", { appCredentialsSecretArn: "" }, 'appCredentialsSecretArn is required when kind is "replica-standby"'],
         ["a zero lag threshold", { replicaLagThresholdSeconds: 0 }, "replicaLagThresholdSeconds must be a positive number of seconds, got 0"],
         ["too few backups (used once promoted)", { backupRetentionDays: 1 }, "backupRetentionDays must be an integer from 7 to 35, got 1"],
     ];

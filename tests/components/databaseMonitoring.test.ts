@@ -63,6 +63,7 @@ describe("Database operations inputs", () => {
         const { inputs, keyArn } = await instanceInputs("us-west-2", "dr-db", {
             kind: "replica-standby", identifier: "pilot-light-dr", instanceClass: "db.t4g.medium", multiAz: false,
             credentialsSecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:pilot-light-prod/db-credentials-AbCdEf",
+            appCredentialsSecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:pilot-light-prod/db-app-credentials-GhIjKl",
             sourceDbArn: "arn:aws:rds:us-east-1:123456789012:db:pilot-light-prod", ...common,
         });
         assert.match(keyArn, /^arn:aws:kms:us-west-2:/);

@@ -65,13 +65,16 @@ describe("diff: conditional replacements, as the providers decide them", () => {
         assert.strictEqual(op(RG, { engineVersion: "7.0", transitEncryptionEnabled: false }, { engineVersion: "7.0", transitEncryptionEnabled: true }), "replace [transitEncryptionEnabled]");
     });
 
-    it("NAT gateway: a private one's secondary address count; Lambda: adding or removing durable execution", () => {
+    it("NAT gateway: a private one's secondary address count; Lambda: adding or removing durable execution; an invocation's new input (CREATE_ONLY scope)", () => {
         const NAT = "aws:ec2/natGateway:NatGateway";
         assert.strictEqual(op(NAT, { connectivityType: "private", secondaryPrivateIpAddressCount: 1 }, { connectivityType: "private", secondaryPrivateIpAddressCount: 2 }),
             "replace [secondaryPrivateIpAddressCount]");
         const FN = "aws:lambda/function:Function";
         assert.strictEqual(op(FN, {}, { durableConfig: { executionTimeout: 60 } }), "replace [durableConfig]");
         assert.strictEqual(op(FN, { durableConfig: { executionTimeout: 60 } }, { durableConfig: { executionTimeout: 90 } }), "update");
+        const INV = "aws:lambda/invocation:Invocation";
+        assert.strictEqual(op(INV, { input: "{\"a\":1}" }, { input: "{\"a\":2}" }), "replace [input]");
+        assert.strictEqual(op(INV, { input: "{\"a\":1}", lifecycleScope: "CRUD" }, { input: "{\"a\":2}", lifecycleScope: "CRUD" }), "update");
     });
 
     it("ALB: subnet mappings may be added or removed, but a kept one cannot change", () => {

@@ -206,7 +206,8 @@ describe("diff: the real transitions, planned offline", function () {
             // The fleet is parked, not deleted: no healthy target, so DNS stays on dr.
             const asg = c.changes.find((x) => x.type === "aws:autoscaling/group:Group")!;
             assert.deepStrictEqual([asg.op, asg.diff], ["update", ["maxSize", "minSize"]]);
-            assert.deepStrictEqual(c.changes.filter((x) => x.op === "delete").map((x) => x.name), ["database-mysql"]);
+            // The app-user function stays; its invocation goes while the database replicates (removing one runs nothing).
+            assert.deepStrictEqual(c.changes.filter((x) => x.op === "delete").map((x) => x.name), ["database-mysql", "app-db-user-run"]);
             const g2 = c.after.resources.find((r) => r.name === "database-mysql-g2")!;
             assert.strictEqual(g2.inputs.identifier, "pilot-light-prod-g2");
             assert.strictEqual(g2.inputs.replicateSourceDb, "arn:aws:rds:us-west-2:123456789012:db:pilot-light-dr");

@@ -25,6 +25,9 @@ const EXPECTED: Record<string, string[][]> = {
         ["alb-access-logs", "mandatory", "app-web-alb", "load balancer \"app-web-alb\" writes no access logs; set accessLogs.enabled to true and accessLogs.bucket"],
         ["alb-deletion-protection", "mandatory", "app-web-alb", "load balancer \"app-web-alb\" has no deletion protection; set enableDeletionProtection to true"],
         ["alb-waf-associated", "mandatory", "app-web-alb", "internet-facing load balancer \"app-web-alb\" has no WAF web ACL; associate a REGIONAL aws.wafv2.WebAcl with it through an aws.wafv2.WebAclAssociation (components/app/waf.ts)"],
+        ["app-uses-own-database-user", "mandatory", "app-servers-app", "instance role \"app-servers-role\" can read the database's master credentials "
+            + "(arn:aws:secretsmanager:us-east-1:123456789012:secret:pilot-light-prod/db-credentials-049d54) through \"app-servers-app\"; "
+            + "the app servers must connect with the app's own user: grant its secret (pilot-light:credential=database-app) instead"],
         ["asg-elb-health-check", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" is attached to a load balancer but uses healthCheckType \"EC2\"; set it to \"ELB\""],
         ["asg-launch-template", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" uses a launch configuration; use launchTemplate instead"],
         ["asg-multi-az", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" has 1 subnet(s) in vpcZoneIdentifiers; give it subnets in at least 2 availability zones"],
@@ -99,6 +102,7 @@ const EXPECTED: Record<string, string[][]> = {
     // A preview cannot read what only exists once created: the policies that need such a value
     // report an advisory instead of a verdict, exactly as the real policy server does.
     "prod, preview of a first deploy": [
+        ["iam-no-wildcard-mutating-actions", "advisory", "app-db-user-policy", UNKNOWN("iam-no-wildcard-mutating-actions", "policy")],
         ["iam-no-wildcard-mutating-actions", "advisory", "app-servers-app", UNKNOWN("iam-no-wildcard-mutating-actions", "policy")],
         ["iam-no-wildcard-mutating-actions", "advisory", "media-replication-policy", UNKNOWN("iam-no-wildcard-mutating-actions", "policy")],
         ["secrets-not-in-user-data", "advisory", "app-servers-lt", UNKNOWN("secrets-not-in-user-data", "userData")],

@@ -112,9 +112,12 @@ async function prodBroken(): Promise<StackShape> {
         p.atRestEncryptionEnabled = false;
         p.automaticFailoverEnabled = false;
     });
+    // The servers may also read the master credentials: the app could connect as the master.
+    const masterArn = named(plan, "database-credentials", "aws:secretsmanager/secret:Secret").outputs.arn;
     edit(named(plan, "app-servers-app"), (p) => {
         const doc = JSON.parse(p.policy);
         doc.Statement.push({ Effect: "Allow", Action: "s3:*", Resource: "*" });
+        doc.Statement.push({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: masterArn });
         p.policy = JSON.stringify(doc);
     });
     edit(named(plan, "network-alb-in-http-world"), (p) => {

@@ -177,14 +177,15 @@ describe("report: cost estimate", function () {
         assert.deepStrictEqual([volumes.description, volumes.quantity, volumes.unitPrice], ["EBS gp3 volume /dev/xvda: 2 × 20 GB", 40, 0.08]);
     });
 
-    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 18.2% of prod", () => {
+    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 18.1% of prod", () => {
         const expected: [CostEstimate, Record<string, number>][] = [
             [prod, {
                 // 3 NAT EIPs 3 × 3.65 + auth secret 0.40 + app secret 0.40 + 3 NATs 3 × 32.85 + ALB 16.425 + 1 LCU 5.84
                 // + ALB IPv4 3 × 3.65 + Redis 2 × 23.36 + 2 × t3.medium 60.736 + 40 GB gp3 3.20
                 "app (AppTier)": 254.171,
-                // CMK 1 + 2 secrets 0.80 + Multi-AZ 94.90 + 100 GB 11.50 + backups 0.443… + binlog 0.40
-                "database (Database)": 1 + 0.8 + 94.9 + 11.5 + 7 * 20 / 30 * 0.095 + 0.4,
+                // CMK 1 + the master's and the app user's secrets, each with its dr replica, 4 × 0.40
+                // + Multi-AZ 94.90 + 100 GB 11.50 + backups 0.443… + binlog 0.40
+                "database (Database)": 1 + 1.6 + 94.9 + 11.5 + 7 * 20 / 30 * 0.095 + 0.4,
                 "media (MediaBucket)": 2.3,
                 "media-replication (MediaReplication)": 0.15 + 0.2,
                 // EIP 3.65 + data 1.60 + t3.small 15.184 + root 1.60 + recover alarm 0.10
@@ -205,8 +206,8 @@ describe("report: cost estimate", function () {
             assert.deepStrictEqual(estimate.unpriced, [], `${estimate.stack}: every item is priced`);
         }
         const cmp = compareCosts(prod, standby, promoted);
-        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 398, 72.34, 262.55]);
-        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "18.2");
+        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 398.8, 72.34, 262.55]);
+        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "18.1");
     });
 
     it("changes only the S3 line when mediaStorageGb is overridden", async () => {
@@ -299,17 +300,17 @@ describe("report: cost estimate", function () {
     it("renders the three stacks side by side under an ESTIMATE headline", () => {
         const lines = renderCostTable(prod, standby, promoted).split("\n");
         assert.equal(lines[0], "ESTIMATE of the monthly AWS cost (USD list prices as of 2025-01-01; excludes data processing, requests, and free tier)");
-        assert.equal(lines[1], "dr standby costs 18.2% of prod ($72.34 of $398.00 per month); promoted, dr costs $262.55 per month.");
+        assert.equal(lines[1], "dr standby costs 18.1% of prod ($72.34 of $398.80 per month); promoted, dr costs $262.55 per month.");
         const row = (label: string) => lines.find((l) => l.startsWith(label))!.split(/\s{3,}/);
         assert.deepStrictEqual(row("singleton (SingletonService)").slice(1), ["$22.13", "-", "-"]);
-        assert.deepStrictEqual(row("total per month").slice(1), ["$398.00", "$72.34", "$262.55"]);
+        assert.deepStrictEqual(row("total per month").slice(1), ["$398.80", "$72.34", "$262.55"]);
         assert.ok(!lines.some((l) => l.startsWith("Not priced")), "nothing is unpriced");
     });
 
     it("gives the plan command's --json the currency, the totals in it, monthlyUsd for a USD region, items and unpriced", () => {
         const json = costJson(prod) as any;
         assert.deepStrictEqual(Object.keys(json), ["currency", "monthly", "monthlyUsd", "pricesAsOf", "byComponent", "items", "unpriced"]);
-        assert.deepStrictEqual([json.currency, json.monthly, json.monthlyUsd, json.pricesAsOf, json.unpriced], ["USD", 398, 398, "2025-01-01", []]);
+        assert.deepStrictEqual([json.currency, json.monthly, json.monthlyUsd, json.pricesAsOf, json.unpriced], ["USD", 398.8, 398.8, "2025-01-01", []]);
         const backup = json.items.find((i: any) => i.description.startsWith("RDS backup storage"));
         assert.deepStrictEqual([backup.unitPrice, backup.unitUsd, backup.monthly, backup.monthlyUsd], [0.095, 0.095, 0.44, 0.44]);
     });
@@ -346,9 +347,12 @@ describe("report: cost estimate in the China regions (the source article's cn-no
         ].sort());
     });
 
-    it("estimates prod in cn-north-1 from the one published Beijing figure (¥0.6003/GB sent to Ningxia) and lists the other 29 items", () => {
+    it("estimates prod in cn-north-1 from the one published Beijing figure (¥0.6003/GB sent to Ningxia) and lists the other 31 items", () => {
         // 20 GB/month of binlog and 10 GB/month of new media (the schema's defaults) sent to Ningxia at ¥0.6003/GB.
         assert.deepStrictEqual(priced(prod.items.filter((i) => i.unitPrice !== null)).map((i) => [i.name, i.quantity, i.unit, i.unitPrice, i.monthly]), [
+            // The app-user function and its deploy-time invocation: negligible, at no figure.
+            ["app-db-user-fn", 1, "functions", 0, 0],
+            ["app-db-user-run", 1, "invocations", 0, 0],
             ["database-mysql", 20, "GB", 0.6003, 20 * 0.6003],
             ["media-replication-config", 10, "GB", 0.6003, 10 * 0.6003],
         ]);
@@ -361,6 +365,7 @@ describe("report: cost estimate in the China regions (the source article's cn-no
             "app-cache-auth-token: Secrets Manager secret", "singleton-recoverable-instance-eip: public IPv4 address",
             "media-bucket: S3 Standard storage", "singleton-recoverable-instance-data: EBS volume type \"gp3\"",
             "database-credentials: Secrets Manager secret", "database-credentials: Secrets Manager secret", "app-nat-gateway: NAT gateway",
+            "database-app-credentials: Secrets Manager secret", "database-app-credentials: Secrets Manager secret",
             "app-nat-gateway-cn-north-1b: NAT gateway", "app-nat-gateway-cn-north-1d: NAT gateway",
             "app-web-alb: Application Load Balancer", "app-web-alb: ALB LCU", "app-web-alb: public IPv4 address",
             "media-replication-config: S3 Replication Time Control", "singleton-recoverable-instance-instance: EC2 instance type \"t3.small\"",
@@ -377,12 +382,12 @@ describe("report: cost estimate in the China regions (the source article's cn-no
     it("never compares or adds CNY to USD, and never prints a silent total", () => {
         const cmp = compareCosts(prod, standby, promoted);
         assert.deepStrictEqual([cmp.currency, cmp.standbyShareOfProd, cmp.noShareReason],
-            ["CNY", undefined, "prod has 29 unpriced items and dr standby has 9 unpriced items"]);
+            ["CNY", undefined, "prod has 31 unpriced items and dr standby has 9 unpriced items"]);
         const text = renderCostTable(prod, standby, promoted);
         assert.ok(!text.includes("$"), "no dollar amount in a CNY report");
         assert.match(text, /^ESTIMATE of the monthly AWS cost \(CNY list prices as of 2019;/);
-        assert.match(text, /\ntotal per month +¥18\.01 \+ 29 unpriced +¥34\.31 \+ 9 unpriced +¥34\.31 \+ 19 unpriced\n/);
-        assert.match(text, /\nNot priced \(57; left out of the totals, --strict fails on them\):\n  prod \(cn-north-1\): the bundled price table \(ops\/report\/priceTable\.json, cn-north-1 as of 2019\) has no such figure;/);
+        assert.match(text, /\ntotal per month +¥18\.01 \+ 31 unpriced +¥34\.31 \+ 9 unpriced +¥34\.31 \+ 19 unpriced\n/);
+        assert.match(text, /\nNot priced \(59; left out of the totals, --strict fails on them\):\n  prod \(cn-north-1\): the bundled price table \(ops\/report\/priceTable\.json, cn-north-1 as of 2019\) has no such figure;/);
 
         const us = estimateCost(syntheticPlan("us-east-1", [{ type: "aws:kms/key:Key", name: "key" }]));
         const mixed = compareCosts(us, standby, standby);

@@ -72,7 +72,7 @@ describe("report: Markdown for the PR comment", function () {
     });
 
     it("leads with what standby costs as a share of prod, the policy result, data safety and RTO/RPO", () => {
-        assert.ok(md.includes("- **Cost (ESTIMATE):** dr standby costs **18.2% of prod** ($72.34 of $398.00 per month); "
+        assert.ok(md.includes("- **Cost (ESTIMATE):** dr standby costs **18.1% of prod** ($72.34 of $398.80 per month); "
             + "promoted, dr costs $262.55 per month. USD list prices as of 2025-01-01."), md.slice(0, 800));
         assert.ok(md.includes("- **Policies:** ✅ 1 violation, 0 mandatory (prod: 1, dr standby: 0, dr promoted: 0)."));
         assert.ok(md.includes("- **Promotion data safety:** ✅ safe: no data resource is replaced or deleted."));

@@ -166,6 +166,7 @@ describe("config: checks across the prod and dr stacks", () => {
         role: "primary", promote: false, region: "us-east-1", vpcCidr: "10.10.0.0/16", peerRegion: "us-west-2",
         dbInstanceArn: "arn:aws:rds:us-east-1:123456789012:db:pilot-light-prod",
         dbCredentialsSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
+        dbAppCredentialsSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-app-GhIjKl",
         mediaBucketArn: "arn:aws:s3:::media-prod", albDnsName: "alb.example", albZoneId: "Z35SXDOTRQ7X7K",
     };
     const dr = parseConfig(DR, "dr");

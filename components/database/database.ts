@@ -88,6 +88,13 @@ export interface DatabaseCommonArgs {
     alarmActions?: pulumi.Input<string>[];
     /** Tags merged onto every taggable child. Defaults to none. Each child also gets a `Name` tag, which wins. */
     tags?: Record<string, string>;
+    /**
+     * Tags that follow the database's state (dr's hardened tag): merged onto the data resources
+     * (key, parameter group, instance, secret) but never onto the Enhanced Monitoring IAM role,
+     * because changing an IAM role's tags needs IAM's global control plane, which a failover or
+     * hardening step must not depend on. Defaults to none.
+     */
+    stateTags?: Record<string, string>;
 }
 
 /** Region to replicate the credentials secret to, for the kinds that own the secret. */
@@ -224,7 +231,7 @@ export class Database extends pulumi.ComponentResource {
         super("pilot-light:database:Database", name, {}, opts);
         const parent = { parent: this };
         // Data resources are always protected: destroying one by mistake must fail.
-        const tagged = (resourceName: string) => ({ ...(args.tags ?? {}), Name: resourceName });
+        const tagged = (resourceName: string) => ({ ...(args.tags ?? {}), ...(args.stateTags ?? {}), Name: resourceName });
         // dr's replica reads prod's secret; every other kind owns its secret.
         const isReplica = args.kind === "replica-standby" || args.kind === "replica-promoted";
         // Built as a cross-region replica: dr always, prod when rebuilt from dr during failback.
@@ -236,7 +243,7 @@ export class Database extends pulumi.ComponentResource {
         const instanceIdentifier = databaseInstanceIdentifier(args.identifier, generation);
         // Protected, and retained if it ever leaves the program: a retired generation is removed
         // from state but kept in AWS, for the operator to delete after checking its snapshot.
-        const monitoring = createMonitoringRole(name, tagged(`${args.identifier}-monitoring`), this);
+        const monitoring = createMonitoringRole(name, { ...(args.tags ?? {}), Name: `${args.identifier}-monitoring` }, this);
         const instanceOptions = { parent: this, protect: true, retainOnDelete: true, dependsOn: [monitoring.attachment] };
 
         const { key } = createDatabaseKey(name, {

@@ -2,6 +2,9 @@
 // slowest test files (each file's wall time, its before/after hooks included, where the shared
 // plans are made), so a file that starts re-planning or spawning shows up at once. Wall time
 // only: no test asserts a timing. .mocharc.json selects it; `--reporter spec` turns it off.
+// Under tests/run.js's shards (PILOT_LIGHT_TIMES_OUT set) it writes the files' times and the
+// counts to that JSON file instead, and run.js prints one summary for all shards.
+import { writeFileSync } from "fs";
 import * as path from "path";
 import Mocha = require("mocha");
 
@@ -17,13 +20,20 @@ interface FileTime {
     tests: number;
 }
 
-/** The summary's lines: the slowest files first, with their share of the whole run. */
-function timingSummary(files: FileTime[], totalMs: number, shown = SHOWN): string[] {
+/**
+ * The summary's lines: the slowest files first, with their share of `totalMs`: the whole run, or
+ * for tests/run.js's shards the sum of their times (`shards` then names the wall time and each
+ * shard's).
+ */
+function timingSummary(files: FileTime[], totalMs: number, shown = SHOWN, shards?: { wallMs: number; shardMs: number[] }): string[] {
     const slowest = [...files].sort((a, b) => b.ms - a.ms || a.file.localeCompare(b.file)).slice(0, shown);
     const width = Math.max(0, ...slowest.map((f) => f.file.length));
     const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
     return [
-        `Slowest test files (of ${files.length}; whole run ${seconds(totalMs)}):`,
+        shards
+            ? `Slowest test files (of ${files.length}; whole run ${seconds(shards.wallMs)} in ${shards.shardMs.length} shards of `
+                + `${shards.shardMs.map(seconds).join(" and ")}; shares are of their sum, ${seconds(totalMs)}):`
+            : `Slowest test files (of ${files.length}; whole run ${seconds(totalMs)}):`,
         ...slowest.map((f) => `  ${f.file.padEnd(width)}  ${seconds(f.ms).padStart(7)}  ${`${Math.round((100 * f.ms) / Math.max(1, totalMs))}%`.padStart(4)}`
             + `  ${f.tests} test${f.tests === 1 ? "" : "s"}`),
     ];
@@ -56,6 +66,12 @@ class TimingReporter extends Mocha.reporters.Spec {
         }
         // After the spec reporter's epilogue (registered first, in the constructor above).
         runner.once(EVENT_RUN_END, () => {
+            const out = process.env.PILOT_LIGHT_TIMES_OUT;
+            if (out) {
+                const { passes, failures, pending } = runner.stats ?? { passes: 0, failures: 0, pending: 0 };
+                writeFileSync(out, JSON.stringify({ files: [...files.values()], stats: { passes, failures, pending }, ms: Date.now() - runStart }));
+                return;
+            }
             process.stdout.write(`${timingSummary([...files.values()], Date.now() - runStart).join("\n")}\n\n`);
         });
     }

@@ -3,8 +3,8 @@
 // shards and the typecheck finish in about half the time one process takes alone.
 //
 // - Files are dealt to the shards by their last measured times (.cache/test-times.json, written
-//   at the end of every full run), heaviest first onto the lighter shard; with no record yet,
-//   every file weighs the same. Each shard is its own process: SDK stubs and memoized plans stay
+//   at the end of every full run; a fresh clone uses tests/support/test-times.json), heaviest
+//   first onto the lighter shard; a file with no record weighs the mean. Each shard is its own process: SDK stubs and memoized plans stay
 //   per process, as with one mocha run (a file that plans alone re-plans in its shard).
 // - The first shard's output streams as it comes; the others' is printed when each ends. Then
 //   one timing summary of every file (the shards write theirs, tests/support/timingReporter.ts)
@@ -20,6 +20,9 @@ const path = require("path");
 const ROOT = path.join(__dirname, "..");
 const CACHE = path.join(ROOT, ".cache");
 const TIMES = path.join(CACHE, "test-times.json");
+// The times a fresh clone deals by, until its first full run writes its own (update it with
+// `cp .cache/test-times.json tests/support/test-times.json` when the suite's shape changes).
+const SEED_TIMES = path.join(__dirname, "support", "test-times.json");
 
 function run(command, args, stdio, env) {
     const started = Date.now();
@@ -83,7 +86,7 @@ function readJson(file, fallback) {
 
 async function sharded(count, npmTypecheck) {
     fs.mkdirSync(CACHE, { recursive: true });
-    const weights = readJson(TIMES, {});
+    const weights = readJson(TIMES, undefined) ?? readJson(SEED_TIMES, {});
     const shards = deal(specFiles(), count, weights);
     const started = Date.now();
     const results = shards.map((shard, i) => {

@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { GetBucketLocationCommand, S3Client } from "@aws-sdk/client-s3";
+import { partitionOf } from "../../components/regions";
 import { awsClient, isUnreachable } from "./clients";
 import { PulumiWorkspace } from "./workspace";
 import { awsErrorName, describeAwsError } from "./aws";
@@ -69,18 +70,24 @@ export async function checkBackendRegion(workspace: PulumiWorkspace, prodRegion:
 }
 
 async function bucketRegion(bucket: string, lookupRegion: string): Promise<string> {
+    let constraint: string | undefined;
     try {
         const out = await awsClient(S3Client, lookupRegion).send(new GetBucketLocationCommand({ Bucket: bucket }));
-        // An empty LocationConstraint means us-east-1; "EU" is the legacy name of eu-west-1.
-        // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html
-        const constraint = out.LocationConstraint as string | undefined;
-        if (!constraint) return "us-east-1";
-        return constraint === "EU" ? "eu-west-1" : constraint;
+        constraint = out.LocationConstraint as string | undefined;
     } catch (e) {
         if (isUnreachable(e)) throw e;
         throw new Error(`cannot find the region of the state bucket ${bucket} (s3:GetBucketLocation from ${lookupRegion} failed: `
             + `${describeAwsError(e)}); add ?region=<region> to the backend URL (\`pulumi login s3://${bucket}?region=...\`) or grant s3:GetBucketLocation`);
     }
+    // An empty LocationConstraint means us-east-1; "EU" is the legacy name of eu-west-1; the
+    // China and GovCloud regions answer with their own names (the API's valid values list
+    // cn-north-1, cn-northwest-1, us-gov-*), so an empty answer outside the aws partition names
+    // no region. https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html
+    if (constraint) return constraint === "EU" ? "eu-west-1" : constraint;
+    const partition = partitionOf(lookupRegion);
+    if (partition === "aws") return "us-east-1";
+    throw new Error(`s3:GetBucketLocation from ${lookupRegion} gave no region for the state bucket ${bucket}: an empty answer means `
+        + `us-east-1, which is not in ${partition}; add ?region=<region> to the backend URL (\`pulumi login s3://${bucket}?region=...\`)`);
 }
 
 /**

@@ -62,6 +62,15 @@ describe("runbooks: preflight", () => {
             aws.s3.on(GetBucketLocationCommand, { Bucket: "state" }).resolves({ LocationConstraint: "EU" as any });
             assert.equal(await check("s3://state"), "state in S3 bucket state in eu-west-1 (from GetBucketLocation), not the prod region us-east-1");
         });
+        it("refuses an empty location in China, where no bucket is in us-east-1", async () => {
+            aws.s3.on(GetBucketLocationCommand, { Bucket: "state" }).resolves({ LocationConstraint: "" as any });
+            await rejectsWith(checkBackendRegion(new FakeWorkspace({}, "s3://state"), "cn-north-1", "cn-northwest-1"),
+                "s3:GetBucketLocation from cn-northwest-1 gave no region for the state bucket state: an empty answer means us-east-1, "
+                + "which is not in aws-cn; add ?region=<region> to the backend URL (`pulumi login s3://state?region=...`)");
+            aws.s3.on(GetBucketLocationCommand, { Bucket: "state" }).resolves({ LocationConstraint: "cn-northwest-1" as any });
+            assert.equal(await checkBackendRegion(new FakeWorkspace({}, "s3://state"), "cn-north-1", "cn-northwest-1"),
+                "state in S3 bucket state in cn-northwest-1 (from GetBucketLocation), not the prod region cn-north-1");
+        });
         it("passes Pulumi Cloud with a note", async () => {
             assert.match(await check("https://api.pulumi.com"), /^state in Pulumi Cloud \(https:\/\/api\.pulumi\.com\), a service Pulumi operates outside this AWS account/);
         });

@@ -16,7 +16,7 @@
 // deployed they are `pulumi up`s that converge, usually with no changes. A promoted dr (after a
 // failover) is refused: that is failback's job, not bootstrap's.
 import { runSteps, RunbookIO, RunbookReport, Step, StepContext } from "./runner";
-import { PulumiWorkspace, restoreConfig as restore, StackOps } from "./workspace";
+import { changeConfig, PulumiWorkspace, StackOps } from "./workspace";
 import { KEYS } from "./failover";
 import { describeSecretsProvider, drSecretsProblem, readSecretsProvider } from "./secretsProvider";
 
@@ -83,11 +83,11 @@ export function bootstrapSteps(opts: BootstrapOptions): Step[] {
             async run(ctx) {
                 const st = state();
                 if (st.drDeployed) return `skipped: ${drName} already has outputs, so ${prodName} can replicate to it directly`;
-                await st.prod.setConfig(KEYS.replicateToPeer, "false");
+                const change = await changeConfig(st.prod, { [KEYS.replicateToPeer]: "false" });
                 try {
                     await up(ctx, st.prod, `${prodName} (replication off)`, st);
                 } finally {
-                    await restore(st.prod, KEYS.replicateToPeer, st.replicateBefore);
+                    await change.restore();
                 }
                 return `${prodName} deployed without replication; ${KEYS.replicateToPeer} back to ${shown(st.replicateBefore)}`;
             },
@@ -110,12 +110,12 @@ export function bootstrapSteps(opts: BootstrapOptions): Step[] {
                 + (state().replicateBefore === undefined ? "unset (the default, true)" : "true"),
             async run(ctx) {
                 const st = state();
-                if (st.replicateBefore === undefined) await restore(st.prod, KEYS.replicateToPeer, undefined);
-                else await st.prod.setConfig(KEYS.replicateToPeer, "true");
+                // Unset stays unset (the default is true); anything else becomes true.
+                const change = await changeConfig(st.prod, { [KEYS.replicateToPeer]: st.replicateBefore === undefined ? undefined : "true" });
                 try {
                     await up(ctx, st.prod, `${prodName} (replication on)`, st);
                 } catch (e) {
-                    await restore(st.prod, KEYS.replicateToPeer, st.replicateBefore);
+                    await change.restore();
                     throw e;
                 }
                 return `${prodName} replicates media and the DB secret to ${drName}`;

@@ -21,7 +21,7 @@ import { describeDbInstance, isPromoted } from "./preflight";
 import { RunbookIO, RunbookReport, runSteps, Step, StepContext } from "./runner";
 import { outputOf } from "./stackOutputs";
 import { describeChanges, diffText, refuseUnsafe, upWithProgress } from "./updates";
-import { PulumiWorkspace, restoreConfig, StackOps } from "./workspace";
+import { changeConfig, PulumiWorkspace, StackOps } from "./workspace";
 // Type-only: index.ts imports this module at run time, so a value import back would be a cycle.
 import type { RunbookDefinition } from "./index";
 
@@ -126,14 +126,13 @@ export function hardenSteps(opts: HardenOptions): Step[] {
  * is online and reversible, and the next run starts from the same config.
  */
 async function harden(ctx: StepContext, st: HardenState, drName: string): Promise<string> {
-    const previous = await st.dr.getConfig(HARDEN_KEYS.hardened);
-    await st.dr.setConfig(HARDEN_KEYS.hardened, "true");
+    const change = await changeConfig(st.dr, { [HARDEN_KEYS.hardened]: "true" });
     try {
         const outcome = await upWithProgress(ctx, st.dr);
         return `pulumi up on ${drName}: ${describeChanges(outcome.changes)}`;
     } catch (e: any) {
-        await restoreConfig(st.dr, HARDEN_KEYS.hardened, previous);
-        throw new Error(`pulumi up on ${drName} failed: ${e?.message ?? e}. ${HARDEN_KEYS.hardened} is restored to ${previous ?? "unset"}; `
+        await change.restore();
+        throw new Error(`pulumi up on ${drName} failed: ${e?.message ?? e}. ${HARDEN_KEYS.hardened} is restored to ${change.previous[HARDEN_KEYS.hardened] ?? "unset"}; `
             + "what the up changed is online and stays (a Multi-AZ conversion under way finishes); fix the cause and re-run `harden`");
     }
 }

@@ -147,6 +147,34 @@ export function recordingWorkspace(workspace: PulumiWorkspace): { workspace: Pul
     };
 }
 
+/** A config change a runbook made on one stack before an up, and how to undo it. */
+export interface ConfigEdit {
+    /** Each changed key's value before the change (undefined: it was not set). */
+    readonly previous: Readonly<Record<string, string | undefined>>;
+    /** Puts every key back as it was, in the order of the change. */
+    restore(): Promise<void>;
+}
+
+/**
+ * Sets (a string) or removes (undefined) config keys on `stack`, in order, after reading what
+ * each one was: the one way a runbook changes a stack's config for an up, so that a failed up
+ * can put it back (`restore`). A key that is not set is not removed again.
+ */
+export async function changeConfig(stack: StackOps, changes: Record<string, string | undefined>): Promise<ConfigEdit> {
+    const previous: Record<string, string | undefined> = {};
+    for (const key of Object.keys(changes)) previous[key] = await stack.getConfig(key);
+    for (const [key, value] of Object.entries(changes)) {
+        if (value !== undefined) await stack.setConfig(key, value);
+        else if (previous[key] !== undefined) await stack.removeConfig(key);
+    }
+    return {
+        previous,
+        async restore() {
+            for (const key of Object.keys(changes)) await restoreConfig(stack, key, previous[key]);
+        },
+    };
+}
+
 /**
  * Puts a config key back to `previous`, removing it when it was not set (and only if it is set
  * now, so nothing depends on how `pulumi config rm` treats a missing key). The one way every

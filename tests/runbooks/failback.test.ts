@@ -356,7 +356,8 @@ describe("runbooks/failback", () => {
         assert.deepEqual(changesOf(ws), [
             "prod.removeConfig pilot-light:rebuildFromPeer", "prod.up",
             "dr.removeConfig pilot-light:hardened", "dr.up", "dr.importState",
-            "dr.setConfig pilot-light:promote=false", "dr.removeConfig pilot-light:reverseReplication", "dr.setConfig pilot-light:databaseGeneration=2", "dr.up",
+            // reverseReplication is not set on this dr, so it is not removed (changeConfig removes only a set key).
+            "dr.setConfig pilot-light:promote=false", "dr.setConfig pilot-light:databaseGeneration=2", "dr.up",
         ]);
     });
 

@@ -17,7 +17,7 @@
 //
 // One file per step (stepN*.ts), built from the context they share (context.ts); the plans of
 // their config changes are pure (plans.ts). The primitives they use are the ones every runbook
-// uses: pollUntil (runner.ts), restoreConfig (workspace.ts), waitTargetsHealthy (aws.ts), Route 53
+// uses: pollUntil (runner.ts), changeConfig (workspace.ts), waitTargetsHealthy (aws.ts), Route 53
 // health and the fence (route53.ts), DNS asked of the zone's name servers (dns.ts).
 import { RunbookIO, RunbookReport, runSteps, Step } from "../runner";
 // Type-only: index.ts imports this module at run time, so a value import back would be a cycle.
@@ -38,7 +38,7 @@ export * from "./plans";
 export * from "./switchoverPieces";
 export { diffText, refuseUnsafe, upWithProgress, describeChanges } from "../updates";
 export type { DiffSummary } from "../updates";
-export { restoreConfig } from "../workspace";
+export { changeConfig } from "../workspace";
 export { waitTargetsHealthy } from "../aws";
 export { waitHealthCheck } from "../route53";
 

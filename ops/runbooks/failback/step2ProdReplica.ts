@@ -4,7 +4,7 @@ import { checkReplicaLag, describeDbInstance, isPromoted } from "../preflight";
 import { isInstanceProtected, retiredDatabaseNotice } from "../retire";
 import { pollUntil, Step, waiting } from "../runner";
 import { describeChanges, refuseUnsafe, upWithProgress } from "../updates";
-import { restoreConfig, UpOutcome } from "../workspace";
+import { changeConfig, ConfigEdit, UpOutcome } from "../workspace";
 import { FailbackContext, lookupDb, output, requireDb } from "./context";
 import { generationIdentifier, KEYS, parseGeneration } from "./plans";
 
@@ -35,6 +35,7 @@ export function buildProdReplicaStep(c: FailbackContext): Step {
             const k = parseGeneration(prod.name, prevGeneration);
             // On resume the config already names the new generation (the outputs may still name the old DB: a failed up keeps them).
             const expected = generationIdentifier(old, resuming ? k : k + 1);
+            let change: ConfigEdit | undefined;
             if (resuming) {
                 ctx.progress(`${prod.name} already has ${KEYS.rebuildFromPeer} true (an earlier run set it); running the update again`);
             } else {
@@ -43,17 +44,15 @@ export function buildProdReplicaStep(c: FailbackContext): Step {
                     throw new Error(`${old} is still protected in ${prod.name}'s state, so the update would refuse to drop it: step 1 `
                         + `(snapshot and retire) has not run. Nothing was changed; resume with --from-step 1`);
                 }
-                await prod.setConfig(KEYS.rebuildFromPeer, "true");
-                await prod.setConfig(KEYS.databaseGeneration, String(k + 1));
+                change = await changeConfig(prod, { [KEYS.rebuildFromPeer]: "true", [KEYS.databaseGeneration]: String(k + 1) });
             }
             let up: UpOutcome;
             try {
                 up = await upWithProgress(ctx, prod);
             } catch (e) {
                 const { exists, known } = await lookupDb(prodRegion, expected);
-                if (known && !exists && !resuming) {
-                    await restoreConfig(prod, KEYS.rebuildFromPeer, prevRebuild);
-                    await restoreConfig(prod, KEYS.databaseGeneration, prevGeneration);
+                if (known && !exists && change) {
+                    await change.restore();
                     throw new Error(`pulumi up on ${prod.name} failed: ${describeAwsError(e)}. The replica ${expected} was not created, so `
                         + `${KEYS.rebuildFromPeer} and ${KEYS.databaseGeneration} were put back (${prevRebuild ?? "unset"}, ${prevGeneration ?? "unset"}). `
                         + `${old} is still unprotected in state (the next up protects it again). Fix the cause and resume with --from-step 2`);

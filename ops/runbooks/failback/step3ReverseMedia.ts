@@ -3,7 +3,7 @@ import { describeAwsError } from "../aws";
 import { Step } from "../runner";
 import { syncBuckets } from "../s3sync";
 import { describeChanges, diffText, refuseUnsafe, upWithProgress } from "../updates";
-import { restoreConfig, UpOutcome } from "../workspace";
+import { changeConfig, UpOutcome } from "../workspace";
 import { FailbackContext, output } from "./context";
 import { KEYS, orDefault, reverseMediaRequest } from "./plans";
 
@@ -30,16 +30,15 @@ export function reverseMediaStep(c: FailbackContext): Step {
         async run(ctx) {
             refuseUnsafe("step 3", shown.get("reverse-media"));
             const { prod, dr, prodRegion, drRegion } = await env();
-            const previous = await dr.getConfig(KEYS.reverseReplication);
             // Replication first, then the copy: an object uploaded meanwhile is caught by one or the other.
-            await dr.setConfig(KEYS.reverseReplication, "true");
+            const change = await changeConfig(dr, { [KEYS.reverseReplication]: "true" });
             let up: UpOutcome;
             try {
                 up = await upWithProgress(ctx, dr);
             } catch (e) {
-                await restoreConfig(dr, KEYS.reverseReplication, previous);
+                await change.restore();
                 throw new Error(`pulumi up on ${dr.name} failed: ${describeAwsError(e)}. ${KEYS.reverseReplication} was put back to `
-                    + `${previous ?? "unset"}; a replication rule the update created is removed by the next up. Fix the cause and resume with --from-step 3`);
+                    + `${change.previous[KEYS.reverseReplication] ?? "unset"}; a replication rule the update created is removed by the next up. Fix the cause and resume with --from-step 3`);
             }
             const result = await syncBuckets({
                 source: { bucket: await output(dr, "mediaBucketName"), region: drRegion },

@@ -3,7 +3,7 @@ import { describeAwsError, waitTargetsHealthy } from "../aws";
 import { describeDbInstance, isPromoted } from "../preflight";
 import { Step } from "../runner";
 import { describeChanges, diffText, refuseUnsafe, upWithProgress } from "../updates";
-import { restoreConfig, UpOutcome } from "../workspace";
+import { changeConfig, UpOutcome } from "../workspace";
 import { FailbackContext, output, requireDb } from "./context";
 import { KEYS, parseGeneration, switchoverRequest } from "./plans";
 import { systemDns, waitDnsAnswers } from "../dns";
@@ -55,16 +55,15 @@ export function switchoverStep(c: FailbackContext): Step {
                         + `. Find out why replication stalled and resume with --from-step 4`);
                 }
             }
-            const previous = await prod.getConfig(KEYS.rebuildFromPeer);
             // Removed rather than set false: it is a transient failback flag, and the file returns to its steady state.
-            await prod.removeConfig(KEYS.rebuildFromPeer);
+            const change = await changeConfig(prod, { [KEYS.rebuildFromPeer]: undefined });
             let up: UpOutcome;
             try {
                 up = await upWithProgress(ctx, prod);
             } catch (e) {
                 const now = await describeDbInstance(prodRegion, replica).catch(() => undefined);
                 if (now && !isPromoted(now)) {
-                    await restoreConfig(prod, KEYS.rebuildFromPeer, previous);
+                    await change.restore();
                     const restored = await unfreeze();
                     throw new Error(`pulumi up on ${prod.name} failed: ${describeAwsError(e)}. ${replica} is still a replica, so `
                         + `${KEYS.rebuildFromPeer} was put back and ${restored || `${dr.name} stays frozen`}. Fix the cause and resume with --from-step 4`);

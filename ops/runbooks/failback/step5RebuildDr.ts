@@ -4,7 +4,7 @@ import { describeDbInstance, isPromoted } from "../preflight";
 import { retireDatabase, retiredDatabaseNotice } from "../retire";
 import { pollUntil, Step, StepContext, waiting } from "../runner";
 import { describeChanges, refuseUnsafe, upWithProgress } from "../updates";
-import { restoreConfig, StackOps, UpOutcome } from "../workspace";
+import { changeConfig, ConfigEdit, StackOps, UpOutcome } from "../workspace";
 import { FailbackContext, lookupDb, output, requireDb } from "./context";
 import { generationIdentifier, KEYS, parseGeneration } from "./plans";
 
@@ -37,13 +37,12 @@ export function rebuildDrStep(c: FailbackContext): Step {
             const old = await output(dr, "dbInstanceIdentifier");
             const resuming = (await dr.getConfig(KEYS.promote)) !== "true";
             const prev = {
-                promote: await dr.getConfig(KEYS.promote),
-                reverse: await dr.getConfig(KEYS.reverseReplication),
                 hardened: await dr.getConfig(KEYS.hardened),
                 generation: await dr.getConfig(KEYS.databaseGeneration),
             };
             const m = parseGeneration(dr.name, prev.generation);
             const expected = generationIdentifier(old, resuming ? m : m + 1);
+            let change: ConfigEdit | undefined;
             if (resuming) {
                 ctx.progress(`${dr.name} already has ${KEYS.promote} false (an earlier run set it); running the update again`);
             } else {
@@ -51,19 +50,17 @@ export function rebuildDrStep(c: FailbackContext): Step {
                 const r = await retireDatabase(ctx, dr, { region: drRegion, identifier: old }, { timeoutMs: t.snapshotMs, intervalMs: t.pollMs });
                 snapshots.set(old, r.snapshotId);
                 // promote is set, not removed: the dr stack file carries it explicitly as the failover switch.
-                await dr.setConfig(KEYS.promote, "false");
-                await dr.removeConfig(KEYS.reverseReplication);
-                await dr.setConfig(KEYS.databaseGeneration, String(m + 1));
+                change = await changeConfig(dr, {
+                    [KEYS.promote]: "false", [KEYS.reverseReplication]: undefined, [KEYS.databaseGeneration]: String(m + 1),
+                });
             }
             let up: UpOutcome;
             try {
                 up = await upWithProgress(ctx, dr);
             } catch (e) {
                 const { exists, known } = await lookupDb(drRegion, expected);
-                if (known && !exists && !resuming) {
-                    await restoreConfig(dr, KEYS.promote, prev.promote);
-                    await restoreConfig(dr, KEYS.reverseReplication, prev.reverse);
-                    await restoreConfig(dr, KEYS.databaseGeneration, prev.generation);
+                if (known && !exists && change) {
+                    await change.restore();
                     throw new Error(`pulumi up on ${dr.name} failed: ${describeAwsError(e)}. The replica ${expected} was not created, so `
                         + `${KEYS.promote}, ${KEYS.reverseReplication} and ${KEYS.databaseGeneration} were put back. ${old} has its snapshot and is `
                         + `unprotected in state (the next up protects it again). Fix the cause and resume with --from-step 5`);
@@ -95,11 +92,11 @@ export function rebuildDrStep(c: FailbackContext): Step {
  */
 async function unharden(ctx: StepContext, dr: StackOps): Promise<void> {
     ctx.progress(`${dr.name} is hardened: taking ${KEYS.hardened} off first (lifts the ALB's deletion protection, in place)`);
-    await dr.removeConfig(KEYS.hardened);
+    const change = await changeConfig(dr, { [KEYS.hardened]: undefined });
     try {
         await upWithProgress(ctx, dr);
     } catch (e) {
-        await restoreConfig(dr, KEYS.hardened, "true");
+        await change.restore();
         throw new Error(`pulumi up on ${dr.name} without ${KEYS.hardened} failed: ${describeAwsError(e)}. ${KEYS.hardened} is put back; `
             + "nothing was retired. Fix the cause and resume with --from-step 5");
     }

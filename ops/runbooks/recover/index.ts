@@ -16,7 +16,7 @@ import { describeDbInstance } from "../preflight";
 import { RunbookIO, RunbookReport, runSteps, Step, StepContext } from "../runner";
 import { outputOf } from "../stackOutputs";
 import { describeChanges, upWithProgress } from "../updates";
-import { PulumiWorkspace, restoreConfig } from "../workspace";
+import { changeConfig, PulumiWorkspace } from "../workspace";
 import type { RunbookDefinition } from "../index";
 import { prodAnswers, RestoreSource, restoreWindow, startRestore, waitAvailable } from "./database";
 import { applyBucketRestore, planBucketRestore } from "./media";
@@ -194,14 +194,13 @@ async function repoint(ctx: StepContext, st: RecoverState, workspace: PulumiWork
             + `then re-run recover with the same --to (it finds ${st.target} and goes on)`);
     }
     const key = configKey("databaseHost");
-    const previous = await stack.getConfig(key);
-    await stack.setConfig(key, addressOf(st));
+    const change = await changeConfig(stack, { [key]: addressOf(st) });
     try {
         const outcome = await upWithProgress(ctx, stack);
         return `pulumi up on ${name}: ${describeChanges(outcome.changes)}; the app servers are replaced onto ${st.target}, ${st.src.currentIdentifier} kept`;
     } catch (e: any) {
-        await restoreConfig(stack, key, previous);
-        throw new Error(`pulumi up on ${name} failed: ${e?.message ?? e}. ${key} is restored to ${previous ?? "unset"}; both databases are unchanged; `
+        await change.restore();
+        throw new Error(`pulumi up on ${name} failed: ${e?.message ?? e}. ${key} is restored to ${change.previous[key] ?? "unset"}; both databases are unchanged; `
             + "fix the cause and re-run recover with the same --to");
     }
 }

@@ -21,6 +21,7 @@ import { s3ObjectLock } from "./s3/objectLock";
 import { albPolicies } from "./alb/loadBalancers";
 import { albAccessLogs } from "./alb/accessLogs";
 import { albWafAssociated } from "./alb/waf";
+import { viewerHttps } from "./alb/viewerHttps";
 import { vpcFlowLogsEnabled } from "./ec2/flowLogs";
 import { elasticachePolicies } from "./elasticache/replicationGroups";
 import { iamNoWildcardMutatingActions } from "./iam/wildcards";
@@ -46,6 +47,7 @@ export const allPolicies: Policies = [
     ...albPolicies,
     albAccessLogs,
     albWafAssociated,
+    viewerHttps,
     vpcFlowLogsEnabled,
     ...elasticachePolicies,
     iamNoWildcardMutatingActions,

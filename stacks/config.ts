@@ -10,7 +10,7 @@ import {
     CONFIG_KEYS, ConfigKey, configKey, defaultOf, MediaImmutability, NAMESPACE, parseValue, regionOfRdsEndpoint, Role, ROLES, specOf, ValueOf,
 } from "./configSchema";
 import { AWS_REGIONS, isAwsRegion, partitionOf } from "../components/regions";
-import { unavailableServiceProblems } from "./services";
+import { noDomainProblems, unavailableServiceProblems } from "./services";
 
 export { NAMESPACE };
 export type { Role };
@@ -218,10 +218,11 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
 
     // Features the region's partition lacks (stacks/services.ts), refused before anything is planned.
     if (region && isAwsRegion(region) && role !== undefined) {
-        problems.push(...unavailableServiceProblems({
+        const use = {
             region, role, replicateToPeer: v.replicateToPeer!, domainName: v.domainName, singletonMode: v.singletonMode as SingletonMode,
             mediaImmutability: v.mediaImmutability,
-        }));
+        };
+        problems.push(...unavailableServiceProblems(use), ...noDomainProblems(use));
     }
 
     if (problems.length > 0) {

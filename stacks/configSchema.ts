@@ -211,7 +211,9 @@ export const CONFIG_SCHEMA = Object.freeze({
         type: "string", roles: BOTH, valid: pattern(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/),
         expected: "a lower-case DNS name such as www.example.com",
         description: "Optional: the site's DNS name (e.g. www.example.com). With hostedZoneId: an ACM certificate, HTTPS "
-            + "and Route 53 failover records. Unset: HTTP only, no DNS.",
+            + "on the ALB and Route 53 failover records. Unset: HTTPS through a CloudFront distribution with its default "
+            + "certificate (https://dxxxx.cloudfront.net, one per region; after a failover users go to dr's), no DNS. "
+            + "Required in the China regions (CloudFront there has no default certificate; the domain needs an ICP filing).",
     },
     hostedZoneId: {
         type: "string", roles: BOTH, valid: pattern(/^Z[A-Z0-9]{1,31}$/), expected: "a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ",
@@ -226,9 +228,10 @@ export const CONFIG_SCHEMA = Object.freeze({
     },
     standbyLoadBalancer: {
         type: "boolean", default: true, roles: DR,
-        description: "dr only, with domainName: keep dr's ALB, its listeners and the SECONDARY failover record in standby, so a "
-            + "failover needs no Route 53 change (its control plane is in us-east-1): Route 53's health checks alone move users. "
-            + "It costs an idle ALB in standby (README, cost section). false saves that, but promotion then creates them and the promotion plan fails (exit 8).",
+        description: "dr only: keep dr's ALB and its listeners in standby, with the SECONDARY failover record (with domainName) "
+            + "or the CloudFront distribution in front of it (without), so a failover needs no Route 53 or CloudFront change (their "
+            + "control planes are in us-east-1). It costs an idle ALB in standby (README, cost section). false saves that, but "
+            + "promotion then creates them and the promotion plan fails (exit 8).",
     },
     wafLoginRateLimit: {
         // AWS WAF's rate-based rule bounds (components/app/waf.ts RATE_LIMIT_MIN/MAX; a test keeps them equal).

@@ -1,5 +1,6 @@
 // What every role's composition gets: the validated config, the tags and the chosen AZs.
 import * as aws from "@pulumi/aws";
+import type { AlbViewers } from "../components/basic";
 import { NAMESPACE, StackConfig } from "./config";
 
 /** What every role's composition gets. */
@@ -17,6 +18,16 @@ export interface StackContext {
  * control plane is outside dr's region.
  */
 export const HARDENED_TAG = `${NAMESPACE}:hardened`;
+
+/** True when the stack has a domain (name and zone): HTTPS on the ALB; else HTTPS through CloudFront. */
+export function hasDomain(cfg: StackConfig): boolean {
+    return cfg.domainName !== undefined && cfg.hostedZoneId !== undefined;
+}
+
+/** Who reaches the stack's ALB: anyone with a domain, CloudFront only without (components/app/cdn.ts). */
+export function albViewers(cfg: StackConfig): AlbViewers {
+    return hasDomain(cfg) ? "internet" : "cloudfront";
+}
 
 /** Tags on every taggable resource. The role tag is what the policy pack reads to tell prod from dr. */
 export function stackTags(cfg: StackConfig, stack: string): Record<string, string> {

@@ -14,7 +14,7 @@ import { MediaBucket, MediaReplication } from "../components/media";
 import { AppStandby, cacheEndpointParameterName, StandbyParts } from "../components/app";
 import { deployAppTier, deployFirewall, promotedReplicaEndpoint } from "./appTier";
 import { mediaObjectLock } from "./config";
-import { dbIdentifier, HARDENED_TAG, StackContext } from "./context";
+import { albViewers, dbIdentifier, HARDENED_TAG, hasDomain, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
 import type { DrOutputs, PrimaryPeerView, ProgramOutputs } from "./outputs";
 
@@ -23,7 +23,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     // Hardened (after a failover, `npm run runbook -- harden`): what hardening changes carries
     // HARDENED_TAG, so the policy pack holds it to prod's rules (policies/dr/hardening.ts).
     const hardenedTags: Record<string, string> = cfg.hardened ? { [HARDENED_TAG]: "true" } : {};
-    const network = new Network("network", { vpcCidr: cfg.vpcCidr, availabilityZones: ctx.availabilityZones, tags });
+    const network = new Network("network", { vpcCidr: cfg.vpcCidr, availabilityZones: ctx.availabilityZones, albViewers: albViewers(cfg), tags });
     const media = new MediaBucket("media", { tags, objectLock: mediaObjectLock(cfg) });
     // Made in standby too: promotion then creates no bucket, and failback keeps the logs.
     const logs = new LogBucket("logs", { tags });
@@ -77,11 +77,13 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         tags,
     });
 
-    // Static stability: what the app tier needs from IAM or Route 53 (control planes in one region
-    // of the partition, us-east-1 in `aws`) is made now, so promotion calls only dr's regional
-    // APIs (components/app/standby.ts). With a domain, the SECONDARY record and the ALB it points
-    // at exist too (pilot-light:standbyLoadBalancer), and failover is Route 53's health checks alone.
-    const withDomain = cfg.domainName !== undefined && cfg.hostedZoneId !== undefined;
+    // Static stability: what the app tier needs from IAM, Route 53 or CloudFront (control planes in
+    // one region of the partition, us-east-1 in `aws`) is made now, so promotion calls only dr's
+    // regional APIs (components/app/standby.ts). With a domain, the SECONDARY record and the ALB it
+    // points at exist too (pilot-light:standbyLoadBalancer), and failover is Route 53's health checks
+    // alone; without one, the ALB and the CloudFront distribution in front of it, whose name users
+    // are sent to (the failover runbook prints it).
+    const withDomain = hasDomain(cfg);
     const standby = new AppStandby("app-standby", {
         // The app user's secret (replicated from prod): the app servers never read the master's.
         secretArns: [database.appCredentialsSecretArn],
@@ -90,7 +92,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         cacheEndpointParameter: cacheEndpointParameterName(pulumi.getProject(), ctx.stack),
         domainName: cfg.domainName,
         hostedZoneId: cfg.hostedZoneId,
-        loadBalancer: withDomain && cfg.standbyLoadBalancer
+        loadBalancer: cfg.standbyLoadBalancer
             ? {
                 vpcId: network.vpcId, subnetIds: network.publicSubnetIds, securityGroupId: network.albSecurityGroupId,
                 // Hardened: the standby ALB now serves production (deletion protection, in place).
@@ -98,7 +100,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
             } : undefined,
         tags,
     });
-    if (standby.web) {
+    if (standby.web && withDomain) {
         secondaryRecord(ctx, standby.web);
     }
 
@@ -122,6 +124,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         appImageId: image.imageId,
         drill: cfg.drill,
         databaseGeneration: cfg.databaseGeneration,
+        ...(standby.cdn ? { cdnDomainName: standby.cdn.domainName } : {}),
     };
 
     // Failback step 3: media written in dr while it served traffic flows back to prod's bucket.
@@ -130,7 +133,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     }
     // The web application firewall is made in standby (components/app/waf.ts): promotion then
     // adds at most the association with the tier's ALB, through dr's own regional API. The standby
-    // ALB (with a domain) is protected from the start: it is public, and the SECONDARY record's target.
+    // ALB is protected from the start: it is public, the SECONDARY record's target or CloudFront's origin.
     const protectedAlbs: Record<string, pulumi.Input<string>> = standby.web ? { standby: standby.web.albArn } : {};
     if (!cfg.promote && !cfg.drill) {
         deployFirewall(ctx, protectedAlbs);
@@ -139,9 +142,11 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
 
     // Promoted: the app tier serves users. Drill: the same tier runs against the replica, which
     // keeps replicating and stays read-only; no DNS record points at it.
-    // A drill must never receive users: it gets its own ALB, not the standby one the SECONDARY
-    // record points at, so that record stays unhealthy (no targets) while the drill runs.
-    const parts: StandbyParts = cfg.promote ? standby
+    // A drill must never receive users: with a domain it gets its own ALB, not the standby one the
+    // SECONDARY record points at, so that record stays unhealthy (no targets) while the drill runs.
+    // Without a domain nothing sends users to dr's distribution until an operator does, so the drill
+    // rehearses the real path: the standby ALB behind it (and needs no CloudFront change of its own).
+    const parts: StandbyParts = cfg.promote || !withDomain ? standby
         : { identity: standby.identity, appSecretArn: standby.appSecretArn, cacheAuth: standby.cacheAuth, certificateArn: standby.certificateArn };
     // Lean while it fails over (one Redis node, no ALB deletion protection): prod's pieces once hardened.
     // Promoted: the servers take the replica's endpoint, which promotion keeps, so they boot while
@@ -159,7 +164,10 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     if (cfg.promote && withDomain && !standby.web) {
         secondaryRecord(ctx, app);
     }
-    return { ...outputs, albDnsName: app.albDnsName, albZoneId: app.albZoneId, asgName: app.asgName, appSecretArn: app.appSecretArn };
+    return {
+        ...outputs, albDnsName: app.albDnsName, albZoneId: app.albZoneId, asgName: app.asgName, appSecretArn: app.appSecretArn,
+        ...(app.cdnDomainName ? { cdnDomainName: app.cdnDomainName } : {}),
+    };
 }
 
 /**

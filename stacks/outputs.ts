@@ -44,6 +44,11 @@ export interface PrimaryOutputs {
     appSecretArn: string;
     /** Set with a domain (pilot-light:domainName and hostedZoneId). */
     domainName?: string;
+    /**
+     * Set without a domain: prod's CloudFront distribution (`dxxxx.cloudfront.net`), where users
+     * reach the site over HTTPS and the runbooks' deep check goes (the ALB answers only CloudFront).
+     */
+    cdnDomainName?: string;
     /** Prod's Route 53 health check, set with a domain. */
     healthCheckId?: string;
     rebuildFromPeer: boolean;
@@ -90,6 +95,11 @@ export interface DrOutputs {
     asgName?: string;
     /** Set while dr runs its app tier: the runbooks' deep check reads its token with it. */
     appSecretArn?: string;
+    /**
+     * Without a domain, dr's CloudFront distribution: where users go after a failover (there is no
+     * DNS to move them). Made in standby (pilot-light:standbyLoadBalancer), so set in every mode then.
+     */
+    cdnDomainName?: string;
 }
 
 /** A stack's outputs as its program returns them: each value may still be an Output. */

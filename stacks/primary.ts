@@ -12,13 +12,13 @@ import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
 import { mediaObjectLock, NAMESPACE } from "./config";
 import { deployAppTier, deployFirewall } from "./appTier";
-import { dbIdentifier, StackContext } from "./context";
+import { albViewers, dbIdentifier, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
 import type { DrPeerView, PrimaryOutputs, ProgramOutputs } from "./outputs";
 
 export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): ProgramOutputs<PrimaryOutputs> {
     const { cfg, tags } = ctx;
-    const network = new Network("network", { vpcCidr: cfg.vpcCidr, availabilityZones: ctx.availabilityZones, tags });
+    const network = new Network("network", { vpcCidr: cfg.vpcCidr, availabilityZones: ctx.availabilityZones, albViewers: albViewers(cfg), tags });
 
     // Until dr exists there is nowhere to replicate to; the tag tells the policy pack (and a
     // reader of the console) that this is bootstrap step 1, not a forgotten replication rule.
@@ -122,6 +122,7 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
         asgName: app.asgName,
         appSecretArn: app.appSecretArn,
         ...(dns ? { domainName: cfg.domainName, healthCheckId: dns.healthCheckId } : {}),
+        ...(app.cdnDomainName ? { cdnDomainName: app.cdnDomainName } : {}),
         rebuildFromPeer: cfg.rebuildFromPeer,
         databaseGeneration: cfg.databaseGeneration,
         replicationEnabled: dr !== undefined,

@@ -116,6 +116,27 @@ export const SERVICE_FACTS: readonly ServiceFact[] = [
     },
 ];
 
+/**
+ * CloudFront in the China regions: "You can't use the default CloudFront domain, *.cloudfront.cn,
+ * to serve content. You must add an alternate domain name ... You also must have an ICP
+ * registration." So a stack without a domain, which serves HTTPS through CloudFront's default
+ * certificate (components/app/cdn.ts), cannot serve there.
+ */
+export const CN_CLOUDFRONT_SOURCE = `${CN}/cloudfront.html`;
+
+/**
+ * Config errors: a stack in the China regions without a domain (domainName and hostedZoneId
+ * unset). Pure. Every role: prod serves, and dr makes its distribution in standby.
+ */
+export function noDomainProblems(use: ServiceUse): string[] {
+    if (partitionOf(use.region) !== "aws-cn" || use.domainName !== undefined) return [];
+    return [`pilot-light:domainName/pilot-light:hostedZoneId: not set, which is not allowed in ${use.region}: without a domain the site `
+        + "serves HTTPS through CloudFront's default certificate, and CloudFront in the China regions serves no content on its default "
+        + `domain (*.cloudfront.cn; ${CN_CLOUDFRONT_SOURCE}). Set both: a domain with an ICP filing (ICP recordal, required for a website on `
+        + "ports 80/443 in China; see \"Signup, Accounts, and Credentials\" in Getting Started with Amazon Web Services in China) and the "
+        + "Route 53 hosted zone of the China account that holds it; the ALB then serves HTTPS with an ACM certificate."];
+}
+
 /** The facts a stack in a partition other than `aws` depends on, with the config that uses each. */
 function factsInUse(use: ServiceUse, facts: readonly ServiceFact[]) {
     const partition = partitionOf(use.region);

@@ -3,7 +3,8 @@
 //
 // Creates, as child components: NatEgress (one NAT gateway and the private default routes),
 // RedisCache (encrypted Redis with an AUTH token in Secrets Manager), WebLoadBalancer (the ALB,
-// target group, listeners and, with a domain, the ACM certificate) and AppServers (IAM role,
+// target group, listeners and, with a domain, the ACM certificate), without a domain OriginCdn
+// (CloudFront with its default certificate in front of the ALB), and AppServers (IAM role,
 // launch template, Auto Scaling group, scaling policy), whose user data installs WordPress at
 // boot and mounts the media bucket with Mountpoint for Amazon S3 (components/app/boot/). Also
 // the app secret: the deep check's token and the WordPress admin password, generated here.
@@ -14,6 +15,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { RedisCache } from "./cache";
+import { ORIGIN_HEADER_NAME, OriginCdn, originSecret } from "./cdn";
 import { WebLoadBalancer } from "./loadBalancer";
 import { NatEgress } from "./nat";
 import { AppServers } from "./servers";
@@ -100,8 +102,10 @@ export interface AppTierArgs {
     highAvailabilityTags?: Record<string, string>;
     /**
      * Optional: with both, an ACM certificate (DNS-validated in the zone) + HTTPS listener +
-     * HTTP→HTTPS redirect, and WordPress serves `https://<domainName>`; without, HTTP only, and
-     * WordPress serves this region's load balancer name.
+     * HTTP→HTTPS redirect, and WordPress serves `https://<domainName>`; without, a CloudFront
+     * distribution (OriginCdn, ./cdn.ts) serves HTTPS with its default certificate, the ALB
+     * answers only CloudFront, and WordPress serves `https://<distribution>.cloudfront.net`.
+     * The network must then admit CloudFront to the ALB (Network `albViewers: "cloudfront"`).
      */
     domainName?: string;
     /** The Route 53 hosted zone of `domainName`. Set both or neither. */
@@ -175,6 +179,8 @@ export class AppTier extends pulumi.ComponentResource {
     readonly appSecretArn: pulumi.Output<string>;
     /** The first AZ's NAT gateway's ID. */
     readonly natGatewayId: pulumi.Output<string>;
+    /** Without a domain: the CloudFront distribution's name, the site's address. Undefined with a domain. */
+    readonly cdnDomainName?: pulumi.Output<string>;
 
     constructor(name: string, args: AppTierArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validated before super(), so bad arguments register nothing at all.
@@ -204,6 +210,9 @@ export class AppTier extends pulumi.ComponentResource {
             tags: haTags,
         }, { parent: this });
 
+        const withDomain = args.domainName !== undefined && args.hostedZoneId !== undefined;
+        // Without a domain the ALB answers only CloudFront, which adds this secret header.
+        const originValue = withDomain || standby?.web ? undefined : originSecret(name, this);
         const web = standby?.web ?? new WebLoadBalancer(`${name}-web`, {
             vpcId: net.vpcId,
             subnetIds: net.publicSubnetIds,
@@ -212,12 +221,23 @@ export class AppTier extends pulumi.ComponentResource {
             domainName: args.domainName,
             hostedZoneId: args.hostedZoneId,
             certificateArn: standby?.certificateArn,
+            originHeader: originValue === undefined ? undefined : { name: ORIGIN_HEADER_NAME, value: originValue },
             accessLogBucket: args.accessLogBucket,
             // Web server and PHP only: a database failover must not fail every target at once.
             // Drills and failovers use the deep check instead (ops/runbooks/appCheck.ts).
             ...APP_TARGET_HEALTH,
             tags: haTags,
         }, { parent: this });
+
+        // A dr stack's distribution exists since standby (CloudFront's control plane is global).
+        const cdn = withDomain ? undefined : standby?.cdn ?? new OriginCdn(`${name}-cdn`, {
+            originDomainName: web.albDnsName,
+            originSecret: originValue!,
+            tags,
+        }, { parent: this });
+        if (!withDomain && cdn === undefined) {
+            throw new Error(`AppTier ${name}: the standby ALB has no CloudFront distribution in front of it; without a domain AppStandby must make both`);
+        }
 
         const appSecretArn = standby?.appSecretArn ?? makeAppSecret(name, tags, this, args.database.kmsKeyArn).arn;
 
@@ -241,8 +261,8 @@ export class AppTier extends pulumi.ComponentResource {
         }, { parent: this }).appSecretArn;
 
         // With a domain both regions serve the same name; without one, each region serves its
-        // own load balancer's name, so a promoted dr answers under dr's name (README).
-        const siteUrl = args.domainName !== undefined ? pulumi.output(`https://${args.domainName}`) : pulumi.interpolate`http://${web.albDnsName}`;
+        // own distribution's name, so a promoted dr answers under dr's name (README).
+        const siteUrl = withDomain ? pulumi.output(`https://${args.domainName}`) : pulumi.interpolate`https://${cdn!.domainName}`;
         // The servers learn the cache's endpoint from this parameter at run time, so nothing they
         // boot from waits for the cache (ElastiCache takes about 15 minutes to create one).
         cacheEndpointParameter(`${name}-cache-endpoint`, args.cacheEndpointParameter, cache.primaryEndpoint, tags, this);
@@ -285,6 +305,7 @@ export class AppTier extends pulumi.ComponentResource {
         this.cacheAuthSecretArn = cache.authSecretArn;
         this.appSecretArn = appSecretArn;
         this.natGatewayId = nat.natGatewayId;
+        this.cdnDomainName = cdn?.domainName;
         this.registerOutputs({
             albArn: this.albArn,
             albDnsName: this.albDnsName,
@@ -298,6 +319,7 @@ export class AppTier extends pulumi.ComponentResource {
             cacheAuthSecretArn: this.cacheAuthSecretArn,
             appSecretArn: this.appSecretArn,
             natGatewayId: this.natGatewayId,
+            cdnDomainName: this.cdnDomainName,
         });
     }
 }

@@ -3,6 +3,8 @@
 export { AppTier, appTierProblems } from "./appTier";
 export type { AppNetwork, AppTierArgs } from "./appTier";
 export { RedisCache } from "./cache";
+export { MANAGED_POLICIES, ORIGIN_HEADER_NAME, OriginCdn, originCdnProblems, originSecret, STATIC_PATHS } from "./cdn";
+export type { OriginCdnArgs } from "./cdn";
 export type { RedisCacheArgs } from "./cache";
 export { TLS_POLICY, WebLoadBalancer } from "./loadBalancer";
 export type { WebLoadBalancerArgs } from "./loadBalancer";

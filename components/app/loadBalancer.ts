@@ -5,7 +5,10 @@
 //  - with a domain: a DNS-validated ACM certificate (validation record in the hosted zone, and
 //    the validation waiter; or one given, already issued), an HTTPS listener forwarding to the group and an HTTP listener
 //    that redirects to HTTPS; or
-//  - without: one HTTP listener forwarding to the group.
+//  - without, behind CloudFront (`originHeader`, ./cdn.ts): one HTTP listener that answers 403 and a
+//    rule that forwards only requests carrying CloudFront's secret origin header; or
+//  - without either: one HTTP listener forwarding to the group (plain HTTP: the stacks never do this,
+//    and the policy pack refuses it, policies/alb/viewerHttps.ts).
 // It does not create the site's own DNS record: the failover alias records belong to the HA
 // pattern that points the name at whichever region is active.
 import * as pulumi from "@pulumi/pulumi";
@@ -43,6 +46,13 @@ export interface WebLoadBalancerArgs {
      * (./certificate.ts).
      */
     certificateArn?: pulumi.Input<string>;
+    /**
+     * Without a domain: the header CloudFront adds to its origin requests (OriginCdn). The HTTP
+     * listener then forwards only requests that carry it with this value and answers 403 to
+     * anything else, so the ALB serves only through CloudFront's HTTPS. Ignored with a domain.
+     * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html
+     */
+    originHeader?: { name: string; value: pulumi.Input<string> };
     /** The path the ALB probes on each instance. Defaults to `/`. */
     healthCheckPath?: string;
     /** HTTP codes that count as healthy. Defaults to `200-399` (a redirect to a login page is alive). */
@@ -69,7 +79,7 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
     readonly targetGroupArn: pulumi.Output<string>;
     /** For CloudWatch metrics' `TargetGroup` dimension. */
     readonly targetGroupArnSuffix: pulumi.Output<string>;
-    /** The listener on port 80 (forwarding, or redirecting to HTTPS when there is a domain). */
+    /** The listener on port 80 (redirecting to HTTPS with a domain; behind CloudFront, 403 unless the origin header matches). */
     readonly httpListenerArn: pulumi.Output<string>;
     /** The HTTPS listener; undefined without a domain. */
     readonly httpsListenerArn?: pulumi.Output<string>;
@@ -145,6 +155,26 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
             }, { parent: this });
             this.httpsListenerArn = httpsListener.arn;
             this.certificateArn = pulumi.output(certificateArn);
+        } else if (args.originHeader !== undefined) {
+            httpListener = new aws.lb.Listener(`${name}-http`, {
+                loadBalancerArn: alb.arn,
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: [{
+                    type: "fixed-response",
+                    fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" },
+                }],
+                tags,
+            }, { parent: this });
+            // An http-header condition compares case-insensitively, up to 128 characters per value.
+            // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#http-header-conditions
+            new aws.lb.ListenerRule(`${name}-from-cdn`, {
+                listenerArn: httpListener.arn,
+                priority: 1,
+                conditions: [{ httpHeader: { httpHeaderName: args.originHeader.name, values: [pulumi.secret(args.originHeader.value)] } }],
+                actions: forward,
+                tags,
+            }, { parent: this });
         } else {
             httpListener = new aws.lb.Listener(`${name}-http`, {
                 loadBalancerArn: alb.arn,

@@ -13,10 +13,13 @@
 // AUTH token; ./secrets.ts), allowed to read the cache endpoint's SSM parameter before it
 // exists (./cacheEndpoint.ts). With a domain: the ACM certificate, its Route 53 validation record
 // and the validation (./certificate.ts); and with `loadBalancer`, the ALB with its target group
-// and listeners (WebLoadBalancer), which the stack's SECONDARY failover record points at. The
-// promoted app tier (AppTier) uses all of these instead of making its own. The standby ALB has
-// no targets, so Route 53 counts the SECONDARY record unhealthy until promotion registers them.
+// and listeners (WebLoadBalancer), which the stack's SECONDARY failover record points at, or,
+// without a domain, which dr's CloudFront distribution (OriginCdn, ./cdn.ts; CloudFront's control
+// plane is global too) fronts. The promoted app tier (AppTier) uses all of these instead of making
+// its own. The standby ALB has no targets, so Route 53 counts the SECONDARY record unhealthy (and
+// the distribution answers 503) until promotion registers them.
 import * as pulumi from "@pulumi/pulumi";
+import { ORIGIN_HEADER_NAME, OriginCdn, originSecret } from "./cdn";
 import { ServerIdentity, createServerIdentity } from "./identity";
 import { WebLoadBalancer } from "./loadBalancer";
 import { appSecret, CacheAuth, cacheAuthToken } from "./secrets";
@@ -25,6 +28,12 @@ import { APP_TARGET_HEALTH } from "./userData";
 import { cacheEndpointParameterProblems, domainProblems, nonEmptyProblems } from "./validate";
 import { cacheEndpointParameterArn } from "./cacheEndpoint";
 import { assertValid } from "../validate";
+
+/**
+ * Tag on the standby ALB (value `static-stability`): made ahead of failover on purpose, so the
+ * policy pack's dr-standby-minimal accepts it (policies/lib/resources.ts reads the same name).
+ */
+export const STANDBY_PART_TAG = "pilot-light:standby-part";
 
 export interface AppStandbyArgs {
     /**
@@ -50,8 +59,9 @@ export interface AppStandbyArgs {
     hostedZoneId?: string;
     /**
      * Where a standby ALB goes (public subnets, at least two AZs; the ALB's security group; the
-     * VPC of its target group). Defaults to none: the promoted tier makes its own. Only with a
-     * domain is it needed, for the SECONDARY record to point at before a disaster.
+     * VPC of its target group). Defaults to none: the promoted tier makes its own. With a domain
+     * it is what the SECONDARY record points at before a disaster; without one, a CloudFront
+     * distribution is made in front of it here, so promotion creates nothing in CloudFront.
      */
     loadBalancer?: {
         vpcId: pulumi.Input<string>; subnetIds: pulumi.Input<string>[]; securityGroupId: pulumi.Input<string>;
@@ -89,6 +99,8 @@ export interface StandbyParts {
     certificateArn?: pulumi.Output<string>;
     /** The standby ALB; undefined unless `loadBalancer` was given. */
     web?: WebLoadBalancer;
+    /** The distribution in front of `web`; only without a domain. */
+    cdn?: OriginCdn;
 }
 
 export class AppStandby extends pulumi.ComponentResource implements StandbyParts {
@@ -98,6 +110,7 @@ export class AppStandby extends pulumi.ComponentResource implements StandbyParts
     readonly cacheAuth: CacheAuth;
     readonly certificateArn?: pulumi.Output<string>;
     readonly web?: WebLoadBalancer;
+    readonly cdn?: OriginCdn;
 
     constructor(name: string, args: AppStandbyArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validated before super(), so bad arguments register nothing at all.
@@ -115,20 +128,26 @@ export class AppStandby extends pulumi.ComponentResource implements StandbyParts
             parameterArns: [cacheEndpointParameterArn(args.cacheEndpointParameter, this)],
             tags,
         }, this);
-        if (args.domainName !== undefined && args.hostedZoneId !== undefined) {
-            this.certificateArn = validatedCertificate(name, args.domainName, args.hostedZoneId, tags, this);
+        const withDomain = args.domainName !== undefined && args.hostedZoneId !== undefined;
+        if (withDomain) {
+            this.certificateArn = validatedCertificate(name, args.domainName!, args.hostedZoneId!, tags, this);
         }
         if (args.loadBalancer) {
             const { deletionProtection, tags: lbTags, ...placement } = args.loadBalancer;
+            const origin = withDomain ? undefined : originSecret(name, this);
             this.web = new WebLoadBalancer(`${name}-web`, {
                 ...placement,
                 deletionProtection: deletionProtection ?? false,
                 domainName: args.domainName,
                 hostedZoneId: args.hostedZoneId,
                 certificateArn: this.certificateArn,
+                originHeader: origin === undefined ? undefined : { name: ORIGIN_HEADER_NAME, value: origin },
                 ...APP_TARGET_HEALTH,
-                tags: { ...tags, ...(lbTags ?? {}) },
+                tags: { ...tags, ...(lbTags ?? {}), [STANDBY_PART_TAG]: "static-stability" },
             }, { parent: this });
+            if (origin !== undefined) {
+                this.cdn = new OriginCdn(`${name}-cdn`, { originDomainName: this.web.albDnsName, originSecret: origin, tags }, { parent: this });
+            }
         }
         this.registerOutputs({
             roleArn: this.identity.roleArn,
@@ -137,6 +156,7 @@ export class AppStandby extends pulumi.ComponentResource implements StandbyParts
             cacheAuthSecretArn: this.cacheAuth.secretArn,
             certificateArn: this.certificateArn,
             albDnsName: this.web?.albDnsName,
+            cdnDomainName: this.cdn?.domainName,
         });
     }
 }

@@ -78,7 +78,7 @@ export interface UserDataConfig {
     mediaMountPath?: string;
     /**
      * The site's address, WordPress's WP_HOME and WP_SITEURL: `https://` + the domain when there
-     * is one, otherwise `http://` + this region's load balancer name. Scheme and host only.
+     * is one, otherwise `https://` + this region's CloudFront distribution name. Scheme and host only.
      */
     siteUrl: string;
 }

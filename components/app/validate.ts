@@ -34,7 +34,7 @@ export function nonEmptyProblems(field: string, list: readonly unknown[] | undef
 
 /** HTTPS needs both a domain for the certificate and the hosted zone that validates it. */
 export function domainProblems(domainName: string | undefined, hostedZoneId: string | undefined): string[] {
-    const hint = "set both for HTTPS, or neither for HTTP only";
+    const hint = "set both for HTTPS on the ALB, or neither for HTTPS through CloudFront (its default certificate)";
     if (domainName !== undefined && hostedZoneId === undefined) {
         return [`domainName is set (${JSON.stringify(domainName)}) but hostedZoneId is not; ${hint}`];
     }

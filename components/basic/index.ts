@@ -8,5 +8,5 @@ export {
     MIN_VPC_PREFIX, MAX_VPC_PREFIX, MAX_SUBNET_PREFIX, MIN_AZS, MAX_AZS,
 } from "./subnetPlan";
 export type { SubnetPlanEntry } from "./subnetPlan";
-export { SECURITY_GROUP_RULES, ANY_IPV4, ruleResourceName } from "./securityGroups";
-export type { RuleSpec, Tier } from "./securityGroups";
+export { SECURITY_GROUP_RULES, ANY_IPV4, CLOUDFRONT_ORIGIN_FACING, ruleResourceName, securityGroupRules } from "./securityGroups";
+export type { AlbViewers, RuleSpec, Tier } from "./securityGroups";

@@ -6,7 +6,7 @@
 // over the private subnets. The same component serves the prod and the dr region.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { createSecurityGroups } from "./securityGroups";
+import { AlbViewers, createSecurityGroups } from "./securityGroups";
 import { planSubnets, validateNetworkInputs } from "./subnetPlan";
 import { assertValid } from "../validate";
 
@@ -34,6 +34,12 @@ export interface NetworkArgs {
      * `Name` tag (`<name>-<role>[-<az>]`), which wins over a `Name` given here.
      */
     tags?: Record<string, string>;
+    /**
+     * Who may reach the load balancer: `"internet"` (80 and 443 from anywhere: the ALB serves
+     * HTTPS for a domain) or `"cloudfront"` (80 from CloudFront's origin-facing servers only: a
+     * stack without a domain serves HTTPS through CloudFront, components/app/cdn.ts). Defaults to `"internet"`.
+     */
+    albViewers?: AlbViewers;
 }
 
 /** The VPC and everything the database and app layers place into it. */
@@ -147,7 +153,7 @@ export class Network extends pulumi.ComponentResource {
             privateRouteTables.push(privateRouteTable);
         }
 
-        const groups = createSecurityGroups(name, { vpcId: vpc.id, tags: baseTags }, this);
+        const groups = createSecurityGroups(name, { vpcId: vpc.id, tags: baseTags, albViewers: args.albViewers }, this);
 
         const privateSubnetIds = privateSubnets.map((s) => s.id);
         const dbSubnetGroup = new aws.rds.SubnetGroup(`${name}-db`, {

@@ -1,7 +1,8 @@
 // The basic layer's security groups (load balancer, app, database, cache) and their rules, as
 // in the original Terraform `basic` folder. Called by the Network component, whose children
 // they become. Traffic is a chain: internet -> ALB (80/443) -> app (80) -> db (3306) / cache
-// (6379); the app may also reach HTTPS endpoints (SSM, Secrets Manager, S3) through NAT.
+// (6379); the app may also reach HTTPS endpoints (SSM, Secrets Manager, S3) through NAT. Without
+// a domain the viewers reach the ALB through CloudFront only: its origin-facing servers on port 80.
 // Nothing opens SSH (22) or RDP (3389): operators use SSM Session Manager.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -12,6 +13,17 @@ export type Tier = "alb" | "app" | "db" | "cache";
 /** Anywhere on the IPv4 internet. The ALB is IPv4-only, so no `::/0` rule is needed. */
 export const ANY_IPV4 = "0.0.0.0/0";
 
+/**
+ * CloudFront's origin-facing servers, as the AWS-managed prefix list of that name (IPv4). It
+ * weighs 55 against the group's rules quota (60 inbound by default), so it has a group to itself.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html#managed-prefix-list
+ * https://docs.aws.amazon.com/vpc/latest/userguide/working-with-aws-managed-prefix-lists.html#aws-managed-prefix-list-weights
+ */
+export const CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing";
+
+/** Who reaches the ALB: anyone (a domain, HTTPS on the ALB) or CloudFront only (no domain, ./../app/cdn.ts). */
+export type AlbViewers = "internet" | "cloudfront";
+
 /** One rule: which group it belongs to, the direction, the TCP port and the peer. */
 export interface RuleSpec {
     /** Stable part of the rule's resource name; renaming it replaces the rule. */
@@ -20,8 +32,8 @@ export interface RuleSpec {
     readonly direction: "ingress" | "egress";
     /** A single TCP port (from = to). */
     readonly port: number;
-    /** Another tier's group, or an IPv4 CIDR. */
-    readonly peer: Tier | typeof ANY_IPV4;
+    /** Another tier's group, an IPv4 CIDR, or an AWS-managed prefix list by name. */
+    readonly peer: Tier | typeof ANY_IPV4 | typeof CLOUDFRONT_ORIGIN_FACING;
     /** Shown in the console next to the rule; says why the rule exists. */
     readonly description: string;
 }
@@ -32,11 +44,19 @@ export interface RuleSpec {
  * security groups are stateful, so replies need no rule.
  * https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
  */
-export const SECURITY_GROUP_RULES: readonly RuleSpec[] = [
+const INTERNET_ALB_RULES: readonly RuleSpec[] = [
     { key: "http-world", group: "alb", direction: "ingress", port: 80, peer: ANY_IPV4,
         description: "HTTP from the internet" },
     { key: "https-world", group: "alb", direction: "ingress", port: 443, peer: ANY_IPV4,
         description: "HTTPS from the internet" },
+];
+
+const CLOUDFRONT_ALB_RULES: readonly RuleSpec[] = [
+    { key: "http-cloudfront", group: "alb", direction: "ingress", port: 80, peer: CLOUDFRONT_ORIGIN_FACING,
+        description: "HTTP from CloudFront's origin-facing servers only (viewers use HTTPS at CloudFront)" },
+];
+
+const INNER_RULES: readonly RuleSpec[] = [
     { key: "http-app", group: "alb", direction: "egress", port: 80, peer: "app",
         description: "HTTP to the app instances (targets and health checks)" },
     { key: "http-alb", group: "app", direction: "ingress", port: 80, peer: "alb",
@@ -53,7 +73,16 @@ export const SECURITY_GROUP_RULES: readonly RuleSpec[] = [
         description: "Redis from the app instances only" },
 ];
 
+/** Every rule for the given viewers of the ALB. */
+export function securityGroupRules(albViewers: AlbViewers): readonly RuleSpec[] {
+    return [...(albViewers === "cloudfront" ? CLOUDFRONT_ALB_RULES : INTERNET_ALB_RULES), ...INNER_RULES];
+}
+
+/** The rules with a domain (the ALB open to the internet on 80 and 443). */
+export const SECURITY_GROUP_RULES: readonly RuleSpec[] = securityGroupRules("internet");
+
 const GROUP_DESCRIPTIONS: Record<Tier, string> = {
+    // The description is fixed when the group is created (changing it replaces the group), so it names both ways in.
     alb: "Application load balancer: HTTP/HTTPS from the internet, HTTP to the app",
     app: "App instances: HTTP from the load balancer; HTTPS out, MySQL and Redis to the data tier",
     db: "RDS MySQL: 3306 from the app instances only",
@@ -66,6 +95,8 @@ export interface SecurityGroupsArgs {
     vpcId: pulumi.Input<string>;
     /** Tags for every group and rule; each also gets its own `Name` tag. */
     tags: Record<string, string>;
+    /** Who reaches the ALB. Defaults to `"internet"`. */
+    albViewers?: AlbViewers;
 }
 
 /** The groups, by tier. */
@@ -108,11 +139,15 @@ export function createSecurityGroups(name: string, args: SecurityGroupsArgs, par
         }, opts)];
     })) as SecurityGroups;
 
-    for (const rule of SECURITY_GROUP_RULES) {
+    const rules = securityGroupRules(args.albViewers ?? "internet");
+    // Looked up by name: the list's ID differs per region.
+    const cloudfront = rules.some((r) => r.peer === CLOUDFRONT_ORIGIN_FACING)
+        ? aws.ec2.getManagedPrefixListOutput({ name: CLOUDFRONT_ORIGIN_FACING }, { parent }).id : undefined;
+    for (const rule of rules) {
         const ruleName = ruleResourceName(name, rule);
-        const peer = rule.peer === ANY_IPV4
-            ? { cidrIpv4: ANY_IPV4 }
-            : { referencedSecurityGroupId: groups[rule.peer].id };
+        const peer = rule.peer === ANY_IPV4 ? { cidrIpv4: ANY_IPV4 }
+            : rule.peer === CLOUDFRONT_ORIGIN_FACING ? { prefixListId: cloudfront! }
+                : { referencedSecurityGroupId: groups[rule.peer].id };
         const ruleArgs = {
             securityGroupId: groups[rule.group].id,
             description: rule.description,

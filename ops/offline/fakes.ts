@@ -70,6 +70,7 @@ const ARN_SHAPES: Record<string, ArnShape> = {
     "aws:s3/bucket:Bucket": { service: "s3", resource: (n) => n, global: true, noAccount: true },
     "aws:s3/bucketV2:BucketV2": { service: "s3", resource: (n) => n, global: true, noAccount: true },
     "aws:route53/healthCheck:HealthCheck": { service: "route53", resource: (_n, id) => `healthcheck/${id}`, global: true, noAccount: true },
+    "aws:cloudfront/distribution:Distribution": { service: "cloudfront", resource: (_n, id) => `distribution/${id}`, global: true },
 };
 
 /**
@@ -117,6 +118,10 @@ export function fakeId(type: string, name: string, physical: string): string {
     const prefix = ID_PREFIXES[type];
     if (prefix) {
         return prefix + digest(type, name).slice(0, 17);
+    }
+    if (type === "aws:cloudfront/distribution:Distribution") {
+        // Distribution IDs are 13-14 upper-case letters and digits, e.g. EDFDVBD6EXAMPLE.
+        return `E${digest(type, name).slice(0, 13).toUpperCase()}`;
     }
     if (type === "aws:kms/key:Key") {
         const h = digest(type, name);
@@ -224,6 +229,12 @@ export function computedState(type: string, name: string, inputs: Record<string,
         case "aws:route53/healthCheck:HealthCheck":
             state.id = id;
             break;
+        case "aws:cloudfront/distribution:Distribution":
+            state.domainName = `d${h.slice(0, 13)}.cloudfront.net`;
+            // CloudFront's one alias-target zone: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-aliastarget.html
+            state.hostedZoneId = "Z2FDTNDATAQYW2";
+            state.status = "Deployed";
+            break;
         case "random:index/randomPassword:RandomPassword":
             // Never a real password: the offline run must not mint anything that looks usable.
             state.result = `offline-${h.slice(0, Math.max(8, Math.min(Number(inputs.length ?? 32), 64) - 8))}`;
@@ -313,6 +324,11 @@ export function fakeInvoke(token: string, inputs: Record<string, any>, region: s
             return { json: JSON.stringify(policyDocument(inputs)), id: "policy" };
         case "aws:route53/getZone:getZone":
             return { zoneId: inputs.zoneId ?? "Z0FAKEZONE", name: inputs.name ?? "example.com", id: inputs.zoneId ?? "Z0FAKEZONE" };
+        case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+            // AWS-managed lists have a per-region ID (pl-...) and the same name everywhere.
+            return { id: `pl-${digest(region, String(inputs.name)).slice(0, 8)}`, name: inputs.name, addressFamily: "IPv4", maxEntries: 55,
+                arn: `arn:${partitionOf(region)}:ec2:${region}:aws:prefix-list/pl-${digest(region, String(inputs.name)).slice(0, 8)}`,
+                ownerId: "AWS", entries: [], filters: [], tags: {}, version: 1 };
         case "aws:elb/getHostedZoneId:getHostedZoneId":
             return { id: ALB_ZONE_IDS[inputs.region ?? region] ?? "Z35SXDOTRQ7X7K" };
         default:

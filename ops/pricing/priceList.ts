@@ -79,6 +79,11 @@ export const SCALAR_QUERIES: Record<ScalarField, FigureQuery> = {
     wafMillionRequests: { serviceCode: "awswaf", filters: { productFamily: "Web Application Firewall" }, usagetypeSuffix: "RequestV2-Tier1", perUnit: 1_000_000 },
     lambdaMillionRequests: { serviceCode: "AWSLambda", filters: { group: "AWS-Lambda-Requests" }, usagetypeSuffix: "Request", perUnit: 1_000_000 },
     lambdaGbSecond: { serviceCode: "AWSLambda", filters: { group: "AWS-Lambda-Duration" }, usagetypeSuffix: "Lambda-GB-Second" },
+    // CloudFront bills by edge geography, not by the stack's region: the United States' usage types
+    // (US-DataTransfer-Out-Bytes, US-Requests-Tier2-HTTPS; the bill's codes:
+    // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/billing-and-usage-interpreting.html).
+    cloudfrontTransferOutGb: { serviceCode: "AmazonCloudFront", filters: {}, regionAttribute: null, usagetypeSuffix: "US-DataTransfer-Out-Bytes" },
+    cloudfrontHttpsRequests10k: { serviceCode: "AmazonCloudFront", filters: {}, regionAttribute: null, usagetypeSuffix: "US-Requests-Tier2-HTTPS", perUnit: 10_000 },
 };
 
 /** The GetProducts filters of a query in a region. */

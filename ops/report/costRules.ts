@@ -238,7 +238,7 @@ export const HANDLERS: Record<string, Handler> = {
         if (isIdleStandby(r, run)) {
             // LCUs measure connections, bytes and rule evaluations: an ALB no one sends traffic to
             // uses none. https://aws.amazon.com/elasticloadbalancing/pricing/
-            run.notes.push(`${r.name}: dr's standby ALB serves no traffic until promotion (the SECONDARY record answers only then), so no LCUs are counted in standby.`);
+            run.notes.push(`${r.name}: dr's standby ALB serves no traffic until promotion (only then does the SECONDARY record answer, or dr's CloudFront distribution find a target), so no LCUs are counted in standby.`);
         } else {
             add(run, r, `ALB capacity: ${run.albLcus} LCU assumed on average`, run.albLcus * HOURS_PER_MONTH, "LCU-hours",
                 { field: "albLcuHour" }, "ALB LCU");
@@ -345,6 +345,17 @@ export const HANDLERS: Record<string, Handler> = {
         // Vended logs, like the VPC flow logs: billed per GB delivered, volume follows the traffic.
         run.notes.push(`${r.name}: AWS WAF's request logs are billed per GB delivered to CloudWatch Logs as vended logs `
             + "(https://aws.amazon.com/cloudwatch/pricing/), plus their storage; not estimated (traffic unknown offline).");
+    },
+    "aws:cloudfront/distribution:Distribution": (r, run) => {
+        // No monthly fee: CloudFront bills the bytes and requests it serves (origin fetches from an
+        // ALB are free), which follow the traffic, unknown offline; so a note with the rates, never 0.
+        // https://aws.amazon.com/cloudfront/pricing/
+        const rates = `${figureText(run, { field: "cloudfrontTransferOutGb" })}/GB out to the internet and `
+            + `${figureText(run, { field: "cloudfrontHttpsRequests10k" })} per 10,000 HTTPS requests (United States edges; `
+            + "the always-free tier covers 1 TB and 10,000,000 requests a month per account)";
+        run.notes.push(isIdleStandby(r, run)
+            ? `${r.name}: dr's standby CloudFront distribution has no monthly fee and serves nothing until promotion, when it bills ${rates}.`
+            : `${r.name}: CloudFront has no monthly fee; it bills ${rates}; not estimated (traffic unknown offline).`);
     },
     "aws:ec2/amiCopy:AmiCopy": (r, run) => {
         run.notes.push(`${r.name}: the copied AMI's EBS snapshots are billed at ${figureText(run, { field: "ebsSnapshotGbMonth" })}/GB-month of image data; not estimated (image size unknown offline).`);

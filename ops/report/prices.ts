@@ -101,6 +101,10 @@ export const SCALAR_FIELDS = [
     "lambdaMillionRequests",
     /** Lambda duration, per GB-second (x86). */
     "lambdaGbSecond",
+    /** CloudFront data transfer out to the internet from edges in the United States, first 10 TB tier, per GB (a note only). */
+    "cloudfrontTransferOutGb",
+    /** CloudFront HTTPS requests at edges in the United States, per 10,000 (a note only). */
+    "cloudfrontHttpsRequests10k",
 ] as const;
 
 export type KeyedField = (typeof KEYED_FIELDS)[number];

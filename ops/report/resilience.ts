@@ -311,8 +311,8 @@ export function assessResilience(input: ResilienceInput): ResilienceRow[] {
     }
     if (path.defaultedTypes.length > 0) siteNotes.push(`Types without a duration in the table (${minutes("unlisted-type")} min each): ${path.defaultedTypes.join(", ")}.`);
     if (!hasDns) {
-        siteNotes.push("No failover DNS in prod (pilot-light:domainName/hostedZoneId unset): clients must be pointed at dr's ALB by hand; "
-            + "the estimate counts DNS failover as if it were configured.");
+        siteNotes.push("No failover DNS in prod (pilot-light:domainName/hostedZoneId unset): users must be sent to dr's own address "
+            + "(its CloudFront distribution, which the failover runbook prints) by hand; the estimate counts DNS failover as if it were configured.");
     }
     // A promoted replica keeps its endpoint ("During promotion, the DNS endpoint that you use to
     // connect to the database will remain the same":

@@ -46,9 +46,16 @@ export interface AppEndpoint {
     /**
      * Set when the ALB serves HTTPS for this name (the stack has domainName and hostedZoneId):
      * the request goes to the ALB over HTTPS with this name as SNI, Host and certificate name,
-     * because its HTTP listener only redirects. Unset: plain HTTP to the ALB's own name.
+     * because its HTTP listener only redirects.
      */
     domainName?: string;
+    /**
+     * Set without a domain (stack output `cdnDomainName`): the request goes over HTTPS to this
+     * CloudFront distribution, the only way to the ALB (it answers 403 to anything without
+     * CloudFront's origin header, and its security group admits only CloudFront). Unset with
+     * neither: plain HTTP to the ALB's own name (a stack deployed before CloudFront).
+     */
+    cdnDomainName?: string;
 }
 
 /** The deep check's answer (deep-check.php). */
@@ -92,11 +99,13 @@ export async function readCheckToken(endpoint: AppEndpoint): Promise<string> {
 
 /** The request for one deep check of `endpoint`. */
 export function deepCheckRequest(endpoint: AppEndpoint, call: DeepCheckCall, token: string, timeoutMs: number): AppRequest {
-    const scheme = endpoint.domainName ? "https" : "http";
+    const scheme = endpoint.domainName || endpoint.cdnDomainName ? "https" : "http";
     const query = call.method === "GET" ? `?marker=${encodeURIComponent(call.marker)}` : "";
     const headers: Record<string, string> = { "X-Pilot-Light-Token": token, Accept: "application/json" };
     if (endpoint.domainName) headers.Host = endpoint.domainName;
-    const request: AppRequest = { method: call.method, url: `${scheme}://${endpoint.albDnsName}${DEEP_CHECK_PATH}${query}`, headers, timeoutMs };
+    // A domain wins: the ALB serves it itself. CloudFront's name is a real host name with its own certificate.
+    const host = endpoint.domainName ? endpoint.albDnsName : endpoint.cdnDomainName ?? endpoint.albDnsName;
+    const request: AppRequest = { method: call.method, url: `${scheme}://${host}${DEEP_CHECK_PATH}${query}`, headers, timeoutMs };
     if (endpoint.domainName) request.servername = endpoint.domainName;
     if (call.method === "POST") {
         headers["Content-Type"] = "application/x-www-form-urlencoded";

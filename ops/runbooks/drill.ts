@@ -310,7 +310,8 @@ function appEndpoint(stack: string, outputs: Record<string, any>, domainName: st
             throw new Error(`stack ${stack} has no ${key} output, so its app cannot be deep-checked; run \`pulumi up\` on it with this version of the program`);
         }
     }
-    return { stack, region: outputs.region, albDnsName: outputs.albDnsName, appSecretArn: outputs.appSecretArn, ...(domainName ? { domainName } : {}) };
+    const cdn = typeof outputs.cdnDomainName === "string" && outputs.cdnDomainName !== "" ? { cdnDomainName: outputs.cdnDomainName } : {};
+    return { stack, region: outputs.region, albDnsName: outputs.albDnsName, appSecretArn: outputs.appSecretArn, ...(domainName ? { domainName } : {}), ...cdn };
 }
 
 function sortKeys(value: Record<string, any>): Record<string, any> {

@@ -12,17 +12,21 @@ export const OPS_READS = {
         always: ["region", "dbInstanceIdentifier", "dbInstanceArn", "mediaBucketName", "albDnsName", "asgName", "appSecretArn"],
         /** Set only with a domain; the runbooks skip the DNS steps without one. */
         withDomain: ["domainName", "healthCheckId"],
+        /** Set only without a domain: the deep check goes through CloudFront. */
+        withoutDomain: ["cdnDomainName"],
     },
     dr: {
         // recover reads dbBackupsReplicationArn when prod is dark.
         always: ["region", "dbInstanceIdentifier", "mediaBucketName", "appImageId", "dbBackupsReplicationArn"],
         /** Set while dr runs its app tier (promoted, or a drill). */
         withAppTier: ["albDnsName", "asgName", "appSecretArn"],
+        /** Set without a domain (and with the standby ALB, the default): dr's CloudFront distribution. */
+        withoutDomain: ["cdnDomainName"],
     },
 } as const;
 
-type PrimaryRead = typeof OPS_READS.primary.always[number] | typeof OPS_READS.primary.withDomain[number];
-type DrRead = typeof OPS_READS.dr.always[number] | typeof OPS_READS.dr.withAppTier[number];
+type PrimaryRead = typeof OPS_READS.primary.always[number] | typeof OPS_READS.primary.withDomain[number] | typeof OPS_READS.primary.withoutDomain[number];
+type DrRead = typeof OPS_READS.dr.always[number] | typeof OPS_READS.dr.withAppTier[number] | typeof OPS_READS.dr.withoutDomain[number];
 
 /**
  * The outputs of a stack as a runbook sees them: the runbook cannot be sure which program

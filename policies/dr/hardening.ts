@@ -27,7 +27,10 @@ export const drPromotedHardening: StackValidationPolicy = {
         + "Hardened, its resources are held to prod's rules.",
     enforcementLevel: "advisory",
     validateStack: (args, reportViolation) => {
-        if (!isDrStack(args.resources) || isStandby(args.resources)) {
+        // Promoted: it holds a database that is no replica. Without any database it is neither (rds-dr-replica
+        // reports that), even though the standby ALB is there (pilot-light:standbyLoadBalancer).
+        const promoted = args.resources.some((r) => r.type === T.db) && !isStandby(args.resources);
+        if (!isDrStack(args.resources) || !promoted) {
             return;
         }
         const lacking = args.resources

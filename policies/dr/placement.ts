@@ -1,7 +1,7 @@
 // Where things run: every resource stays in its stack's region (a regional outage then takes
 // down exactly one stack), and a dr stack in standby keeps compute off until failover.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { isDrStack, isStandby, q, regionOf, T } from "../lib/resources";
+import { isDrStack, isStandby, q, regionOf, STANDBY_PART_TAG, T } from "../lib/resources";
 
 /** Types that copy data across regions by design. */
 export const DEFAULT_CROSS_REGION_TYPES: readonly string[] = ["aws:ec2/amiCopy:AmiCopy"];
@@ -13,6 +13,13 @@ export const DEFAULT_GLOBAL_TYPE_PREFIXES: readonly string[] = [
 export const DEFAULT_STANDBY_FORBIDDEN_TYPES: readonly string[] = [
     T.instance, T.asg, T.natGateway, T.loadBalancer, T.albLoadBalancer, "aws:elb/loadBalancer:LoadBalancer", T.replicationGroup,
 ];
+
+/**
+ * What a standby may hold when tagged STANDBY_PART_TAG=static-stability: the ALB that dr's
+ * SECONDARY record or CloudFront distribution points at, made ahead so that promotion calls no
+ * global control plane (pilot-light:standbyLoadBalancer). Compute stays forbidden whatever its tags.
+ */
+export const DEFAULT_STANDBY_STATIC_STABILITY_TYPES: readonly string[] = [T.loadBalancer, T.albLoadBalancer];
 
 /**
  * The stack's region: its default aws provider's `region`, which is the stack's `aws:region`
@@ -67,7 +74,8 @@ export const regionPinning: StackValidationPolicy = {
 export const drStandbyMinimal: StackValidationPolicy = {
     name: "dr-standby-minimal",
     description: "A dr stack in standby (holding an RDS read replica) runs no EC2 instances, Auto Scaling groups, NAT "
-        + "gateways, load balancers or ElastiCache replication groups: the pilot light keeps only data warm.",
+        + "gateways, load balancers or ElastiCache replication groups: the pilot light keeps only data warm. A load balancer "
+        + `tagged ${STANDBY_PART_TAG}=static-stability (the standby ALB failover points at) is the exception.`,
     enforcementLevel: "advisory",
     configSchema: {
         properties: {
@@ -75,14 +83,20 @@ export const drStandbyMinimal: StackValidationPolicy = {
                 type: "array", items: { type: "string" }, default: [...DEFAULT_STANDBY_FORBIDDEN_TYPES],
                 description: "Type tokens a standby dr stack must not hold.",
             },
+            staticStabilityTypes: {
+                type: "array", items: { type: "string" }, default: [...DEFAULT_STANDBY_STATIC_STABILITY_TYPES],
+                description: `Of those, the types a standby may hold when tagged ${STANDBY_PART_TAG}=static-stability.`,
+            },
         },
     },
     validateStack: (args, reportViolation) => {
         if (!isDrStack(args.resources) || !isStandby(args.resources)) {
             return;
         }
-        const { forbiddenTypes } = args.getConfig<{ forbiddenTypes: string[] }>();
-        for (const r of args.resources.filter((x) => forbiddenTypes.includes(x.type))) {
+        const { forbiddenTypes, staticStabilityTypes } = args.getConfig<{ forbiddenTypes: string[]; staticStabilityTypes: string[] }>();
+        const aheadOfFailover = (x: { type: string; props: Record<string, any> }) =>
+            staticStabilityTypes.includes(x.type) && x.props.tags?.[STANDBY_PART_TAG] === "static-stability";
+        for (const r of args.resources.filter((x) => forbiddenTypes.includes(x.type) && !aheadOfFailover(x))) {
             reportViolation(`the dr stack is in standby but runs ${r.type} ${q(r.name)}; create it on failover instead`, r.urn);
         }
     },

@@ -10,6 +10,13 @@ export const ROLE_TAG = "pilot-light:role";
  * `pilot-light:hardened` true): from then on prod's rules apply to them.
  */
 export const HARDENED_TAG = "pilot-light:hardened";
+
+/**
+ * The tag on what a dr stack makes in standby so that promotion needs no global control plane
+ * (components/app/standby.ts STANDBY_PART_TAG, `pilot-light:standby-part` = `static-stability`):
+ * the standby ALB, which the SECONDARY record or dr's CloudFront distribution points at.
+ */
+export const STANDBY_PART_TAG = "pilot-light:standby-part";
 /** The data-class tag (components/dataClass.ts): `logs` marks a log bucket, kept in its own region. */
 export const DATA_CLASS_TAG = "pilot-light:data-class";
 /** The tag prod's buckets carry on the first deploy, before the dr stack exists. */

@@ -20,6 +20,9 @@ const T = {
     listener: "aws:lb/listener:Listener",
     cert: "aws:acm/certificate:Certificate",
     record: "aws:route53/record:Record",
+    cdn: "pilot-light:app:OriginCdn",
+    distribution: "aws:cloudfront/distribution:Distribution",
+    rule: "aws:lb/listenerRule:ListenerRule",
     natGw: "aws:ec2/natGateway:NatGateway",
     route: "aws:ec2/route:Route",
     lt: "aws:ec2/launchTemplate:LaunchTemplate",
@@ -208,13 +211,31 @@ describe("app/AppTier", () => {
             database: { address: "dr-db.example", port: 3306, credentialsSecretArn: DB_SECRET },
         }))));
 
-        it("registers the same children, and the web tier has HTTP only", () => {
-            assert.deepEqual(rec.childTypes(rec.one(T.tier, "dr-app").urn), TIER_CHILDREN);
-            assert.deepEqual(rec.childTypes(rec.one(T.web, "dr-app-web").urn), [T.alb, T.listener, T.tg].sort());
+        it("registers the same children plus CloudFront and its origin secret; the ALB answers only CloudFront's header", () => {
+            assert.deepEqual(rec.childTypes(rec.one(T.tier, "dr-app").urn), [...TIER_CHILDREN, T.cdn, T.password].sort());
+            assert.deepEqual(rec.childTypes(rec.one(T.web, "dr-app-web").urn), [T.alb, T.listener, T.rule, T.tg].sort());
             assert.deepEqual(rec.ofType(T.cert), []);
             assert.deepEqual(rec.ofType(T.record), []);
-            assert.equal(rec.one(T.listener).inputs.port, 80);
-            assert.equal(rec.one(T.listener).inputs.defaultActions[0].type, "forward");
+            const listener = rec.one(T.listener).inputs;
+            assert.deepEqual([listener.port, listener.protocol, listener.defaultActions[0].type, listener.defaultActions[0].fixedResponse.statusCode],
+                [80, "HTTP", "fixed-response", "403"]);
+            const rule = rec.one(T.rule).inputs;
+            assert.deepEqual([rule.priority, rule.actions[0].type, rule.conditions[0].httpHeader.httpHeaderName], [1, "forward", "X-Pilot-Light-Origin-Verify"]);
+            const cdn = rec.one(T.distribution).inputs;
+            assert.equal(cdn.origins[0].domainName, rec.one(T.alb).outputs.dnsName);
+            assert.deepEqual(cdn.origins[0].customOriginConfig.originProtocolPolicy, "http-only");
+            // The same secret value on both sides (the offline RandomPassword's placeholder, never a real one).
+            assert.equal(cdn.origins[0].customHeaders[0].name, "X-Pilot-Light-Origin-Verify");
+            assert.equal(cdn.origins[0].customHeaders[0].value, rule.conditions[0].httpHeader.values[0]);
+            assert.equal(rec.one(T.password, "dr-app-origin-secret").inputs.length, 48);
+            // Viewers: HTTPS only; WordPress pages never cached, static files may be.
+            assert.deepEqual([cdn.defaultCacheBehavior.viewerProtocolPolicy, cdn.defaultCacheBehavior.cachePolicyId, cdn.defaultCacheBehavior.originRequestPolicyId],
+                ["redirect-to-https", "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", "33f36d7e-f396-46d9-90e0-52428a34d9dc"]);
+            assert.deepEqual(cdn.orderedCacheBehaviors.map((b: any) => [b.pathPattern, b.viewerProtocolPolicy, b.cachePolicyId, b.allowedMethods]), [
+                ["/wp-includes/*", "redirect-to-https", "658327ea-f89d-4fab-a63d-7e88639e58f6", ["GET", "HEAD"]],
+                ["/wp-content/themes/*", "redirect-to-https", "658327ea-f89d-4fab-a63d-7e88639e58f6", ["GET", "HEAD"]],
+                ["/wp-content/uploads/*", "redirect-to-https", "658327ea-f89d-4fab-a63d-7e88639e58f6", ["GET", "HEAD"]]]);
+            assert.deepEqual(cdn.viewerCertificate, { cloudfrontDefaultCertificate: true });
         });
 
         it("runs a single-node Redis without failover and an ALB without deletion protection", () => {
@@ -224,8 +245,10 @@ describe("app/AppTier", () => {
             assert.equal(rec.one(T.alb).inputs.enableDeletionProtection, false);
         });
 
-        it("serves WordPress under dr's own load balancer name", () => {
-            assert.ok(userDataOf(rec).includes(`\nSITE_URL='http://${rec.one(T.alb).outputs.dnsName}'\n`));
+        it("serves WordPress over HTTPS under dr's own CloudFront name", () => {
+            const cdn = rec.one(T.distribution).outputs.domainName;
+            assert.match(cdn, /^d[0-9a-f]{13}\.cloudfront\.net$/);
+            assert.ok(userDataOf(rec).includes(`\nSITE_URL='https://${cdn}'\n`), userDataOf(rec).split("\n").find((l) => l.startsWith("SITE_URL")));
         });
 
         it("grants no kms:Decrypt when the database has no key", () => {
@@ -245,7 +268,7 @@ describe("app/AppTier", () => {
                 + "  - network.privateSubnetIds must not be empty\n"
                 + "  - minSize (3) must be <= desiredCapacity (2)\n"
                 + "  - desiredCapacity (2) must be <= maxSize (1)\n"
-                + "  - domainName is set (\"app.example.com\") but hostedZoneId is not; set both for HTTPS, or neither for HTTP only",
+                + "  - domainName is set (\"app.example.com\") but hostedZoneId is not; set both for HTTPS on the ALB, or neither for HTTPS through CloudFront (its default certificate)",
         });
         assert.throws(() => new AppTier("prod-app", args({ domainName: "*.example.com" })), {
             message: "AppTier \"prod-app\": invalid arguments:\n"
@@ -253,7 +276,7 @@ describe("app/AppTier", () => {
         });
         assert.throws(() => new AppTier("dr-app", args({ domainName: undefined, hostedZoneId: "Z0123456789" })), {
             message: "AppTier \"dr-app\": invalid arguments:\n"
-                + "  - hostedZoneId is set (\"Z0123456789\") but domainName is not; set both for HTTPS, or neither for HTTP only",
+                + "  - hostedZoneId is set (\"Z0123456789\") but domainName is not; set both for HTTPS on the ALB, or neither for HTTPS through CloudFront (its default certificate)",
         });
         await rec.settle();
         assert.deepEqual(rec.records, []);

@@ -158,7 +158,7 @@ describe("app/WebLoadBalancer", () => {
         assert.throws(() => new WebLoadBalancer("bad", args({ subnetIds: [], domainName: "app.example.com" })), {
             message: "WebLoadBalancer \"bad\": invalid arguments:\n"
                 + "  - subnetIds must not be empty\n"
-                + "  - domainName is set (\"app.example.com\") but hostedZoneId is not; set both for HTTPS, or neither for HTTP only",
+                + "  - domainName is set (\"app.example.com\") but hostedZoneId is not; set both for HTTPS on the ALB, or neither for HTTPS through CloudFront (its default certificate)",
         });
         await rec.settle();
         assert.deepEqual(rec.records, []);

@@ -160,4 +160,23 @@ describe(`app/boot PHP (${PHP_USED})`, () => {
             prefix: "wp_",
         });
     });
+
+    // Without a domain CloudFront reaches the ALB over HTTP: the ALB's header says http, CloudFront's says https.
+    for (const [headers, https] of [
+        [{ HTTP_X_FORWARDED_PROTO: "http", HTTP_CLOUDFRONT_FORWARDED_PROTO: "https" }, "on"],
+        [{ HTTP_X_FORWARDED_PROTO: "http" }, null],
+        [{ HTTP_CLOUDFRONT_FORWARDED_PROTO: "http" }, null],
+        [{}, null],
+    ] as const) {
+        it(`wp-config: HTTPS is ${JSON.stringify(https)} with ${JSON.stringify(headers)}`, async () => {
+            const abspath = join(dir, "wordpress-proto");
+            mkdirSync(abspath, { recursive: true });
+            writeFileSync(join(abspath, "wp-settings.php"), "<?php\necho json_encode($_SERVER['HTTPS'] ?? null);\n");
+            const set = Object.entries(headers).map(([k, v]) => `$_SERVER['${k}'] = '${v}';`).join(" ");
+            const run = await php(["-r", `defined('MYSQLI_CLIENT_SSL') || define('MYSQLI_CLIENT_SSL', 2048); ${set} define('ABSPATH', '${abspath}/'); require '${join(BOOT, "wp-config.php")}';`],
+                { PILOT_LIGHT_APP_CONFIG: appConfig(dir, "/var/www/html/wp-content/uploads") });
+            assert.equal(run.status, 0, run.stderr);
+            assert.equal(JSON.parse(run.stdout), https);
+        });
+    }
 });

@@ -37,9 +37,9 @@ describe("app validators", () => {
         assert.deepEqual(domainProblems(undefined, undefined), []);
         assert.deepEqual(domainProblems("app.example.com", "Z123"), []);
         assert.deepEqual(domainProblems("app.example.com", undefined),
-            ["domainName is set (\"app.example.com\") but hostedZoneId is not; set both for HTTPS, or neither for HTTP only"]);
+            ["domainName is set (\"app.example.com\") but hostedZoneId is not; set both for HTTPS on the ALB, or neither for HTTPS through CloudFront (its default certificate)"]);
         assert.deepEqual(domainProblems(undefined, "Z123"),
-            ["hostedZoneId is set (\"Z123\") but domainName is not; set both for HTTPS, or neither for HTTP only"]);
+            ["hostedZoneId is set (\"Z123\") but domainName is not; set both for HTTPS on the ALB, or neither for HTTPS through CloudFront (its default certificate)"]);
         assert.deepEqual(domainProblems("https://app.example.com", "Z123"),
             ["domainName must be a DNS name such as \"app.example.com\", got \"https://app.example.com\""]);
     });
@@ -80,7 +80,7 @@ describe("app validators", () => {
             "instanceType must not be empty",
             "cacheNodeType must be an ElastiCache node type such as \"cache.t4g.small\", got \"t3.small\"",
             "minSize (2) must be <= desiredCapacity (1)",
-            "hostedZoneId is set (\"Z123\") but domainName is not; set both for HTTPS, or neither for HTTP only",
+            "hostedZoneId is set (\"Z123\") but domainName is not; set both for HTTPS on the ALB, or neither for HTTPS through CloudFront (its default certificate)",
             "cacheEndpointParameter must not start with \"aws\" or \"ssm\" (SSM reserves them), got \"/ssm/pilot-light/cache-endpoint\"",
         ]);
     });

@@ -74,6 +74,7 @@ describe("AWSGuard over our stacks", function () {
         ]);
         assert.deepEqual(tokens(network.albHttpToHttpsRedirection), ["aws:elasticloadbalancingv2/listener:Listener"]);
         const ours = shapes.flatMap((s) => s.plan.resources.filter((r) => r.type.includes("loadBalancer") || r.type.includes("listener")).map((r) => r.type));
-        assert.deepEqual([...new Set(ours)].sort(), [T.listener, T.loadBalancer]);
+        // The listener rule: without a domain, the ALB forwards only CloudFront's origin header (components/app/cdn.ts).
+        assert.deepEqual([...new Set(ours)].sort(), [T.listener, "aws:lb/listenerRule:ListenerRule", T.loadBalancer]);
     });
 });

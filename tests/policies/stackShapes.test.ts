@@ -55,8 +55,10 @@ const EXPECTED: Record<string, string[][]> = {
         ["s3-versioning-enabled", "mandatory", "media-bucket", "bucket \"media-bucket\" has no BucketVersioning with status \"Enabled\""],
         ["secrets-not-in-user-data", "mandatory", "app-servers-lt", "userData of launch template \"app-servers-lt\" holds literal secrets (line 4: --argumentsRealm.passwd.admin=…); fetch them at boot from Secrets Manager or SSM Parameter Store instead"],
         ["sg-no-all-traffic-egress-to-internet", "mandatory", "singleton-recoverable-instance-out", "security group egress rule \"singleton-recoverable-instance-out\" allows all traffic out to 0.0.0.0/0; name the protocol and ports it needs (e.g. tcp 443)"],
-        ["sg-no-ssh-rdp-from-internet", "mandatory", "network-alb-in-http-world", "security group ingress rule \"network-alb-in-http-world\" allows tcp 22-22 from 0.0.0.0/0 (opens SSH 22)"],
+        ["sg-no-ssh-rdp-from-internet", "mandatory", "network-alb-in-http-cloudfront", "security group ingress rule \"network-alb-in-http-cloudfront\" allows tcp 22-22 from 0.0.0.0/0 (opens SSH 22)"],
         ["target-group-health-check", "mandatory", "app-web-tg", "target group \"app-web-tg\" checks health every 120 s; use at most 60 s"],
+        ["viewer-https", "mandatory", "app-web-http", "HTTP listener \"app-web-http\" forwards to the app by default; redirect it to HTTPS (a domain), or answer a fixed response "
+            + "and forward only CloudFront's origin header (components/app/cdn.ts)"],
         ["vpc-flow-logs-enabled", "mandatory", "network-vpc", "VPC \"network-vpc\" has no flow log; add an aws.ec2.FlowLog with its vpcId (components/logs/flowLogs.ts)"],
     ],
     "prod, singleton without its recover alarm": [
@@ -64,6 +66,8 @@ const EXPECTED: Record<string, string[][]> = {
     ],
     "prod with a domain, HTTP listener forwarding": [
         ["alb-https-redirect", "mandatory", "app-web-http", "HTTP listener \"app-web-http\" does not redirect to HTTPS although load balancer \"app-web-alb\" serves HTTPS; make its default action a redirect with protocol \"HTTPS\""],
+        ["viewer-https", "mandatory", "app-web-http", "HTTP listener \"app-web-http\" forwards to the app by default; redirect it to HTTPS (a domain), or answer a fixed response "
+            + "and forward only CloudFront's origin header (components/app/cdn.ts)"],
     ],
     "prod, multi-az-asg-ebs, out of support on 2026-12-01": [
         ["lambda-runtime-deprecation", "advisory", `${EBS_FN}-terminate-fn`, `function "${EBS_FN}-terminate-fn" uses runtime nodejs22.x, which is deprecated on 2027-04-30 (in 150 days); `
@@ -95,7 +99,7 @@ const EXPECTED: Record<string, string[][]> = {
         ["dr-promoted-hardening", "advisory", "pilot-light-dr", NOT_HARDENED],
     ],
     "dr hardened, broken": [
-        ["alb-deletion-protection", "mandatory", "app-web-alb", "load balancer \"app-web-alb\" has no deletion protection; set enableDeletionProtection to true"],
+        ["alb-deletion-protection", "mandatory", "app-standby-web-alb", "load balancer \"app-standby-web-alb\" has no deletion protection; set enableDeletionProtection to true"],
         ["elasticache-auto-failover", "mandatory", "app-cache-redis", "replication group \"app-cache-redis\" has no automatic failover; set automaticFailoverEnabled to true (with at least two cache clusters)"],
         ["rds-multi-az", "mandatory", "database-mysql", "primary database \"database-mysql\" is single-AZ; set multiAz to true"],
     ],
@@ -113,8 +117,8 @@ const EXPECTED: Record<string, string[][]> = {
         ["iam-no-wildcard-mutating-actions", "advisory", "app-standby-servers-app", UNKNOWN("iam-no-wildcard-mutating-actions", "policy")],
     ],
     "dr promoted, preview from standby": [
+        // The user data is known: the site's URL is dr's CloudFront name, made in standby.
         ["dr-promoted-hardening", "advisory", "pilot-light-dr", NOT_HARDENED],
-        ["secrets-not-in-user-data", "advisory", "app-servers-lt", UNKNOWN("secrets-not-in-user-data", "userData")],
     ],
 };
 

@@ -19,7 +19,7 @@ export interface StackShape {
 /** What dr-promoted-hardening reports on dr promoted from the committed config (a literal, not the policy's text). */
 // Sorted, so the wording does not follow the program's registration order.
 export const NOT_HARDENED = "the dr stack is promoted and serves production but is not hardened: database \"database-mysql\" is single-AZ; "
-    + "load balancer \"app-web-alb\" has no deletion protection; replication group \"app-cache-redis\" has no automatic failover; "
+    + "load balancer \"app-standby-web-alb\" has no deletion protection; replication group \"app-cache-redis\" has no automatic failover; "
     + "run `npm run runbook -- harden` (sets pilot-light:hardened true and runs pulumi up; online, nothing is replaced)";
 
 const DOMAIN = { "pilot-light:domainName": "www.example.com", "pilot-light:hostedZoneId": "Z0123456789ABCDEFGHIJ" };
@@ -120,10 +120,15 @@ async function prodBroken(): Promise<StackShape> {
         doc.Statement.push({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: masterArn });
         p.policy = JSON.stringify(doc);
     });
-    edit(named(plan, "network-alb-in-http-world"), (p) => {
+    // The ALB's only way in (CloudFront's prefix list on 80) widened to SSH from anywhere.
+    edit(named(plan, "network-alb-in-http-cloudfront"), (p) => {
+        delete p.prefixListId;
+        p.cidrIpv4 = "0.0.0.0/0";
         p.fromPort = 22;
         p.toPort = 22;
     });
+    // The ALB serving plain HTTP again, as without a domain before CloudFront.
+    edit(named(plan, "app-web-http"), (p) => { p.defaultActions = [{ type: "forward", targetGroupArn: "arn:tg" }]; });
     edit(named(plan, "network-vpc"), (p) => { p.region = "us-west-2"; });
     return { label: "prod, broken", plan };
 }
@@ -212,7 +217,7 @@ async function drHardenedBroken(): Promise<StackShape> {
     const plan = copy(await bases.drHardened());
     edit(named(plan, "database-mysql"), (p) => { p.multiAz = false; });
     edit(named(plan, "app-cache-redis"), (p) => { p.automaticFailoverEnabled = false; });
-    edit(named(plan, "app-web-alb"), (p) => { p.enableDeletionProtection = false; });
+    edit(named(plan, "app-standby-web-alb"), (p) => { p.enableDeletionProtection = false; });
     return { label: "dr hardened, broken", plan };
 }
 

@@ -97,7 +97,7 @@ export function compliantProd(): Stack {
     link(wafAssociation, "webAclArn", webAcl);
     const cert = res("aws:acm/certificate:Certificate", "web", { domainName: "www.example.com", validationMethod: "DNS", tags: TAGS });
     const https = res("aws:lb/listener:Listener", "web-https", {
-        port: 443, protocol: "HTTPS", certificateArn: "arn:cert", defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }],
+        port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: "arn:cert", defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }],
     });
     const http = res("aws:lb/listener:Listener", "web-http", {
         port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],

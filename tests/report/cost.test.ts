@@ -122,12 +122,23 @@ describe("report: cost estimate", function () {
         }
     });
 
-    it("gives dr in standby no EC2, ALB, NAT or ElastiCache cost and no app tier", () => {
-        assert.deepStrictEqual(standby.items.filter((i) => COMPUTE_TYPES.includes(i.type)), []);
+    it("gives dr in standby no EC2, NAT or ElastiCache cost and no app tier; only the standby ALB", () => {
+        assert.deepStrictEqual(standby.items.filter((i) => COMPUTE_TYPES.includes(i.type)).map((i) => i.name), ["app-standby-web-alb", "app-standby-web-alb"]);
         assert.deepStrictEqual(Object.keys(standby.byComponent).sort(), ["app-standby (AppStandby)", "database (Database)", "database-backups (BackupReplication)", "media (MediaBucket)", "waf (WebFirewall)"]);
-        // Without a domain, what standby makes ahead for the app tier costs only its two secrets (the role is free).
+        // Without a domain, what standby makes ahead for the app tier: its two secrets (the role is free) and the ALB that dr's
+        // CloudFront distribution points at, by the hour with its public IPv4 (730 h × 0.0225; 2 × 730 h × 0.005), no LCUs.
         assert.deepStrictEqual(standby.items.filter((i) => i.component === "app-standby (AppStandby)").map((i) => [i.name, i.description, i.monthly]), [
-            ["app-standby-app-secret", "Secrets Manager secret", 0.4], ["app-standby-cache-auth-token", "Secrets Manager secret", 0.4]]);
+            ["app-standby-app-secret", "Secrets Manager secret", 0.4], ["app-standby-cache-auth-token", "Secrets Manager secret", 0.4],
+            ["app-standby-web-alb", "Application Load Balancer", 16.425],
+            ["app-standby-web-alb", "public IPv4 of the internet-facing ALB: 2 (assumed one per AZ subnet)", 7.3]]);
+        // The distribution has no monthly fee: a note with the table's rates, never a 0 line.
+        assert.ok(standby.notes.includes("app-standby-cdn-distribution: dr's standby CloudFront distribution has no monthly fee and serves nothing until "
+            + "promotion, when it bills $0.085/GB out to the internet and $0.01 per 10,000 HTTPS requests (United States edges; the always-free tier "
+            + "covers 1 TB and 10,000,000 requests a month per account)."), standby.notes.join("\n"));
+        assert.ok(prod.notes.includes("app-cdn-distribution: CloudFront has no monthly fee; it bills $0.085/GB out to the internet and $0.01 per 10,000 "
+            + "HTTPS requests (United States edges; the always-free tier covers 1 TB and 10,000,000 requests a month per account); not estimated "
+            + "(traffic unknown offline)."), prod.notes.join("\n"));
+        assert.ok(!standby.items.some((i) => i.type === "aws:cloudfront/distribution:Distribution"));
         assert.ok(promoted.items.some((i) => i.type === "aws:autoscaling/group:Group"), "promoted dr runs the app servers");
     });
 
@@ -143,8 +154,8 @@ describe("report: cost estimate", function () {
             ["app-standby-web-alb", "Application Load Balancer", H],
             ["app-standby-web-alb", "public IPv4 of the internet-facing ALB: 2 (assumed one per AZ subnet)", 2 * H]]);
         assertMoney(idle.byComponent["app-standby (AppStandby)"], 16.425 + 7.3 + 0.8, "standby");
-        assert.ok(idle.notes.includes("app-standby-web-alb: dr's standby ALB serves no traffic until promotion (the SECONDARY record answers only then), "
-            + "so no LCUs are counted in standby."), idle.notes.join("\n"));
+        assert.ok(idle.notes.includes("app-standby-web-alb: dr's standby ALB serves no traffic until promotion (only then does the SECONDARY record "
+            + "answer, or dr's CloudFront distribution find a target), so no LCUs are counted in standby."), idle.notes.join("\n"));
         // The log bucket it writes to is said to be unestimated, at S3 Standard's rate, not counted as 0.
         assert.ok(idle.notes.includes("logs-bucket: logs are billed as S3 Standard storage at $0.023/GB-month, kept 90 days, "
             + "plus the PUT requests that write them; not estimated (traffic unknown offline)."), idle.notes.join("\n"));
@@ -177,7 +188,7 @@ describe("report: cost estimate", function () {
         assert.deepStrictEqual([volumes.description, volumes.quantity, volumes.unitPrice], ["EBS gp3 volume /dev/xvda: 2 × 20 GB", 40, 0.08]);
     });
 
-    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 18.1% of prod", () => {
+    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 24.1% of prod", () => {
         const expected: [CostEstimate, Record<string, number>][] = [
             [prod, {
                 // 3 NAT EIPs 3 × 3.65 + auth secret 0.40 + app secret 0.40 + 3 NATs 3 × 32.85 + ALB 16.425 + 1 LCU 5.84
@@ -193,9 +204,10 @@ describe("report: cost estimate", function () {
                 // web ACL 5.00 + 5 rules (the login rate rule and 4 AWS managed groups) × 1.00
                 "waf (WebFirewall)": 5 + 5 * 1,
             }],
-            // The app secret and the Redis AUTH secret, made in standby for the servers' IAM policy to name: 2 × 0.40.
+            // The app secret and the Redis AUTH secret, made in standby for the servers' IAM policy to name: 2 × 0.40; the
+            // standby ALB behind dr's CloudFront distribution: 16.425 + 2 public IPv4 × 3.65, no LCUs.
             // prod's replicated backups: (50 GB full copy + 7 days × 20 GB ÷ 30) × 0.095 + 2 × 20 GB across regions × 0.02.
-            [standby, { "app-standby (AppStandby)": 0.8, "database (Database)": 1 + 47.45 + 5.75 + 0.1, "media (MediaBucket)": 1.25,
+            [standby, { "app-standby (AppStandby)": 0.8 + 16.425 + 7.3, "database (Database)": 1 + 47.45 + 5.75 + 0.1, "media (MediaBucket)": 1.25,
                 "database-backups (BackupReplication)": (50 + 7 * 20 / 30) * 0.095 + 40 * 0.02,
                 // The web ACL is made in standby, so promotion only associates it: 5.00 + 5 rules × 1.00.
                 "waf (WebFirewall)": 5 + 5 * 1 }],
@@ -206,8 +218,8 @@ describe("report: cost estimate", function () {
             assert.deepStrictEqual(estimate.unpriced, [], `${estimate.stack}: every item is priced`);
         }
         const cmp = compareCosts(prod, standby, promoted);
-        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 398.8, 72.34, 262.55]);
-        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "18.1");
+        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 398.8, 96.07, 262.55]);
+        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "24.1");
     });
 
     it("changes only the S3 line when mediaStorageGb is overridden", async () => {
@@ -300,10 +312,10 @@ describe("report: cost estimate", function () {
     it("renders the three stacks side by side under an ESTIMATE headline", () => {
         const lines = renderCostTable(prod, standby, promoted).split("\n");
         assert.equal(lines[0], "ESTIMATE of the monthly AWS cost (USD list prices as of 2025-01-01; excludes data processing, requests, and free tier)");
-        assert.equal(lines[1], "dr standby costs 18.1% of prod ($72.34 of $398.80 per month); promoted, dr costs $262.55 per month.");
+        assert.equal(lines[1], "dr standby costs 24.1% of prod ($96.07 of $398.80 per month); promoted, dr costs $262.55 per month.");
         const row = (label: string) => lines.find((l) => l.startsWith(label))!.split(/\s{3,}/);
         assert.deepStrictEqual(row("singleton (SingletonService)").slice(1), ["$22.13", "-", "-"]);
-        assert.deepStrictEqual(row("total per month").slice(1), ["$398.80", "$72.34", "$262.55"]);
+        assert.deepStrictEqual(row("total per month").slice(1), ["$398.80", "$96.07", "$262.55"]);
         assert.ok(!lines.some((l) => l.startsWith("Not priced")), "nothing is unpriced");
     });
 
@@ -344,10 +356,12 @@ describe("report: cost estimate in the China regions (the source article's cn-no
             "database-replica-lag: CloudWatch alarm",
             // No CNY figure for AWS WAF in the table: listed, never counted as 0.
             "waf-acl: AWS WAF web ACL", "waf-acl: AWS WAF rule",
+            // China requires a domain (CHINA_DOMAIN): the standby ALB the SECONDARY record points at.
+            "app-standby-web-alb: Application Load Balancer", "app-standby-web-alb: public IPv4 address",
         ].sort());
     });
 
-    it("estimates prod in cn-north-1 from the one published Beijing figure (¥0.6003/GB sent to Ningxia) and lists the other 31 items", () => {
+    it("estimates prod in cn-north-1 from the one published Beijing figure (¥0.6003/GB sent to Ningxia) and lists the other 33 items", () => {
         // 20 GB/month of binlog and 10 GB/month of new media (the schema's defaults) sent to Ningxia at ¥0.6003/GB.
         assert.deepStrictEqual(priced(prod.items.filter((i) => i.unitPrice !== null)).map((i) => [i.name, i.quantity, i.unit, i.unitPrice, i.monthly]), [
             // The app-user function and its deploy-time invocation: negligible, at no figure.
@@ -373,6 +387,8 @@ describe("report: cost estimate in the China regions (the source article's cn-no
             "singleton-recoverable-instance-recover: CloudWatch alarm", "database-mysql: RDS MySQL instance class \"db.t4g.medium\"",
             "database-mysql: RDS storage type \"gp3\"", "database-mysql: RDS backup storage", "app-servers-asg: EC2 instance type \"t3.medium\"",
             "app-servers-asg: EBS volume type \"gp3\"", "waf-acl: AWS WAF web ACL", "waf-acl: AWS WAF rule",
+            // With the domain China requires: prod's Route 53 health check and its HTTPS option.
+            "dns-health: Route 53 health check", "dns-health: Route 53 health check option",
         ].sort());
         assert.ok(prod.unpriced.every((u) => u.region === "cn-north-1"
             && u.reason === "the bundled price table (ops/report/priceTable.json, cn-north-1 as of 2019) has no such figure; "
@@ -382,12 +398,12 @@ describe("report: cost estimate in the China regions (the source article's cn-no
     it("never compares or adds CNY to USD, and never prints a silent total", () => {
         const cmp = compareCosts(prod, standby, promoted);
         assert.deepStrictEqual([cmp.currency, cmp.standbyShareOfProd, cmp.noShareReason],
-            ["CNY", undefined, "prod has 31 unpriced items and dr standby has 9 unpriced items"]);
+            ["CNY", undefined, "prod has 33 unpriced items and dr standby has 11 unpriced items"]);
         const text = renderCostTable(prod, standby, promoted);
         assert.ok(!text.includes("$"), "no dollar amount in a CNY report");
         assert.match(text, /^ESTIMATE of the monthly AWS cost \(CNY list prices as of 2019;/);
-        assert.match(text, /\ntotal per month +¥18\.01 \+ 31 unpriced +¥34\.31 \+ 9 unpriced +¥34\.31 \+ 19 unpriced\n/);
-        assert.match(text, /\nNot priced \(59; left out of the totals, --strict fails on them\):\n  prod \(cn-north-1\): the bundled price table \(ops\/report\/priceTable\.json, cn-north-1 as of 2019\) has no such figure;/);
+        assert.match(text, /\ntotal per month +¥18\.01 \+ 33 unpriced +¥34\.31 \+ 11 unpriced +¥34\.31 \+ 19 unpriced\n/);
+        assert.match(text, /\nNot priced \(63; left out of the totals, --strict fails on them\):\n  prod \(cn-north-1\): the bundled price table \(ops\/report\/priceTable\.json, cn-north-1 as of 2019\) has no such figure;/);
 
         const us = estimateCost(syntheticPlan("us-east-1", [{ type: "aws:kms/key:Key", name: "key" }]));
         const mixed = compareCosts(us, standby, standby);

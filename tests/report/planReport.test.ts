@@ -60,8 +60,8 @@ describe("ops: the plan command's cost and resilience reports", function () {
         const site = doc.resilience.find((x: any) => x.disruption === "region failure" && x.component === "web tier");
         assert.equal(site.meetsRto, true);
         assert.equal(site.status, "ok");
-        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-web-alb", "app-servers-lt", "app-servers-asg"]);
-        assert.deepEqual([site.criticalPath.minutes, site.fromDecisionMinutes, site.promotionPath.minutes], [10.25, 13.25, 15.25]);
+        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-nat-eip", "app-nat-gateway", "app-nat-default-us-west-2a", "app-servers-asg"]);
+        assert.deepEqual([site.criticalPath.minutes, site.fromDecisionMinutes, site.promotionPath.minutes], [9.5, 12.5, 15.25]);
     });
 
     it("fails with exit 5 under --strict when an estimate misses its target, and prints the cost and RTO/RPO tables", async () => {
@@ -97,8 +97,19 @@ describe("ops: the plan command's cost and resilience reports", function () {
         assert.deepEqual([cost.currency, cost.monthly, cost.pricesAsOf, "monthlyUsd" in cost], ["CNY", 34.31, "2019", false]);
         // Sorted: the list follows the order the program registers resources in, which moves with
         // when their inputs resolve (the standby's secrets wait for dr's key and their policy's invokes).
-        assert.deepEqual(cost.unpriced.map((u: any) => u.missing).sort(), ["AWS WAF rule", "AWS WAF web ACL", "CloudWatch alarm", "KMS key", "RDS MySQL instance class \"db.t4g.medium\"",
-            "RDS backup storage", "RDS storage type \"gp3\"", "Secrets Manager secret", "Secrets Manager secret"]);
-        assert.match(r.stderr, /59 planned items have no price in the cost estimate \(left out of the totals; --strict fails on them\): prod \(cn-north-1\): 31, dr \(cn-northwest-1\): 9, dr promoted \(cn-northwest-1\): 19\.\n/);
+        assert.deepEqual(cost.unpriced.map((u: any) => u.missing).sort(), ["AWS WAF rule", "AWS WAF web ACL", "Application Load Balancer", "CloudWatch alarm", "KMS key",
+            "RDS MySQL instance class \"db.t4g.medium\"", "RDS backup storage", "RDS storage type \"gp3\"", "Secrets Manager secret", "Secrets Manager secret", "public IPv4 address"]);
+        assert.match(r.stderr, /63 planned items have no price in the cost estimate \(left out of the totals; --strict fails on them\): prod \(cn-north-1\): 33, dr \(cn-northwest-1\): 11, dr promoted \(cn-northwest-1\): 19\.\n/);
+    });
+
+    it("refuses the China regions without a domain, naming the keys, the region and how to get one (exit 2)", async () => {
+        const r = await plan(["--dir", chinaProjectDir(false), "--stack", "dr"]);
+        assert.equal(r.code, 2, r.stderr);
+        assert.equal(r.stderr, "Invalid configuration for stack \"dr\" (1 problem):\n"
+            + "  - pilot-light:domainName/pilot-light:hostedZoneId: not set, which is not allowed in cn-northwest-1: without a domain the site serves "
+            + "HTTPS through CloudFront's default certificate, and CloudFront in the China regions serves no content on its default domain "
+            + "(*.cloudfront.cn; https://docs.amazonaws.cn/en_us/aws/latest/userguide/cloudfront.html). Set both: a domain with an ICP filing "
+            + "(ICP recordal, required for a website on ports 80/443 in China; see \"Signup, Accounts, and Credentials\" in Getting Started with "
+            + "Amazon Web Services in China) and the Route 53 hosted zone of the China account that holds it; the ALB then serves HTTPS with an ACM certificate.\n");
     });
 });

@@ -113,7 +113,7 @@ describe("ops: npm run prices (Price List API, mocked)", function () {
             && l.includes("  - natGatewayHour: no product matched (AmazonEC2, usage type *NatGateway-Hours)")), log.join("\n"));
         // Every GetProducts call names the service and filters on the priced region.
         assert.ok(pricing.commandCalls(GetProductsCommand).every((c) => filter(c.args[0].input, "regionCode") === "us-east-1"
-            || filter(c.args[0].input, "fromRegionCode") === "us-east-1" || c.args[0].input.ServiceCode === "AmazonRoute53"));
+            || filter(c.args[0].input, "fromRegionCode") === "us-east-1" || ["AmazonRoute53", "AmazonCloudFront"].includes(String(c.args[0].input.ServiceCode))));
         assert.deepStrictEqual([...new Set(clientsFor)], ["us-east-1"]);
     });
 

@@ -28,6 +28,16 @@ describe("runbooks/appCheck", () => {
         });
     });
 
+    it("without a domain, goes over HTTPS to the stack's CloudFront distribution (the ALB answers only CloudFront); a domain wins", () => {
+        const cdn = { ...ENDPOINT, cdnDomainName: "d111111abcdef8.cloudfront.net" };
+        assert.deepEqual(deepCheckRequest(cdn, { method: "GET", marker: "m1" }, "tok", 5000), {
+            method: "GET", url: "https://d111111abcdef8.cloudfront.net/pilot-light/deep-check?marker=m1",
+            headers: { "X-Pilot-Light-Token": "tok", Accept: "application/json" }, timeoutMs: 5000,
+        });
+        assert.equal(deepCheckRequest({ ...cdn, domainName: "www.example.com" }, { method: "GET", marker: "m1" }, "tok", 5000).url,
+            "https://dr-alb-1.us-west-2.elb.amazonaws.com/pilot-light/deep-check?marker=m1");
+    });
+
     it("accepts only a 200 whose body says ok, and says why anything else failed", async () => {
         const answer = (status: number, body: string) => async () => ({ status, body });
         const call = { method: "GET" as const, marker: "m1" };

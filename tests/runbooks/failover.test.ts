@@ -73,7 +73,7 @@ function stageAws(opts: { lag?: number; quota?: number } = {}) {
         .resolves({ TargetHealthDescriptions: [{ TargetHealth: { State: "healthy" } }, { TargetHealth: { State: "initial" } }] });
 }
 
-function workspace(opts: { domain?: boolean; backend?: string } = {}) {
+function workspace(opts: { domain?: boolean; backend?: string; cdn?: string } = {}) {
     const domain: Record<string, string> = opts.domain ? { "pilot-light:domainName": "www.example.com", "pilot-light:hostedZoneId": "Z0123456789ABC" } : {};
     const ws = new FakeWorkspace({
         prod: {
@@ -86,7 +86,8 @@ function workspace(opts: { domain?: boolean; backend?: string } = {}) {
         },
     }, opts.backend);
     if (opts.domain) apps.app(ALB_DNS).domainName = "www.example.com";
-    ws.scriptUp("dr", { lines: ["Updating (dr)", "+ aws:lb:LoadBalancer alb created", "Resources: 31 created"], changes: { create: 31, update: 1, same: 40 }, outputs: PROMOTED_OUTPUTS });
+    ws.scriptUp("dr", { lines: ["Updating (dr)", "+ aws:lb:LoadBalancer alb created", "Resources: 31 created"], changes: { create: 31, update: 1, same: 40 },
+        outputs: { ...PROMOTED_OUTPUTS, ...(opts.cdn ? { cdnDomainName: opts.cdn } : {}) } });
     return ws;
 }
 
@@ -104,6 +105,27 @@ const statuses = (report: { steps: { id: string; status: string }[] }) => Object
 
 describe("runbooks: failover", () => {
     beforeEach(() => { aws.reset(); plans.length = 0; });
+
+    it("without a domain: checks the app through dr's CloudFront distribution over HTTPS and prints where to send users", async () => {
+        stageAws();
+        const cdn = "d111111abcdef8.cloudfront.net";
+        // The ALB answers only CloudFront (components/app/cdn.ts): the app is reached under the distribution's name.
+        apps.add(aws, cdn, DR_SECRET, apps.app(ALB_DNS));
+        const ws = workspace({ cdn });
+        const io = fakeIO({ start: START });
+        ws.onUp("dr", () => { io.advance(300_000); db.promoted = true; });
+
+        const report = await runFailover(options(ws), io);
+
+        assert.equal(report.ok, true, report.stoppedBecause);
+        assert.deepEqual(apps.lines(), [
+            `POST https://${cdn}/pilot-light/deep-check marker=failover-1&value=v-1`,
+            `GET https://${cdn}/pilot-light/deep-check?marker=failover-1`,
+        ]);
+        const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
+        assert.equal(byId["verify.dns"].detail, "skipped: no domain is configured (pilot-light:domainName), so no DNS moves users; "
+            + `send them to https://${cdn} (dr's CloudFront distribution)`);
+    });
 
     it("happy path: every check, then promote (set promote, one up on dr), then verify; timeline measured", async () => {
         stageAws();

@@ -56,9 +56,11 @@ describe("hardening a promoted dr", function () {
             .map((c) => [c.op, c.name, c.diff.join(","), c.replaceKeys.join(",")]).sort((a, b) => a[1].localeCompare(b[1]));
         assert.deepEqual(moved, [
             ["update", "app-cache-redis", "automaticFailoverEnabled,multiAzEnabled,numCacheClusters,tags", ""],
-            ["update", "app-web-alb", "enableDeletionProtection,tags", ""],
-            ["update", "app-web-http", "tags", ""],
-            ["update", "app-web-tg", "tags", ""],
+            // The standby ALB (behind dr's CloudFront distribution), its listener, origin-header rule and target group.
+            ["update", "app-standby-web-alb", "enableDeletionProtection,tags", ""],
+            ["update", "app-standby-web-from-cdn", "tags", ""],
+            ["update", "app-standby-web-http", "tags", ""],
+            ["update", "app-standby-web-tg", "tags", ""],
             ["update", "database-kms-key", "tags", ""],
             ["update", "database-mysql", "multiAz,tags", ""],
             ["update", "database-mysql-params", "tags", ""],

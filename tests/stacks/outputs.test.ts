@@ -23,31 +23,33 @@ const present = (outputs: Record<string, unknown>, keys: readonly string[]) =>
 describe("stack outputs: the declared contract", function () {
     this.timeout(600_000);
 
-    it("prod exports exactly PrimaryOutputs, with domainName and healthCheckId only with a domain", async () => {
-        assert.deepEqual(Object.keys((await memoPlan({ stack: "prod" })).outputs).sort(), PRIMARY_KEYS);
+    it("prod exports exactly PrimaryOutputs, with domainName and healthCheckId only with a domain, cdnDomainName only without", async () => {
+        assert.deepEqual(Object.keys((await memoPlan({ stack: "prod" })).outputs).sort(), [...PRIMARY_KEYS, "cdnDomainName"].sort());
         assert.deepEqual(Object.keys((await memoPlan({ stack: "prod", configOverrides: DOMAIN })).outputs).sort(),
             [...PRIMARY_KEYS, "domainName", "healthCheckId"].sort());
     });
 
-    it("dr exports DrOutputs: the app tier's keys only when promoted or in a drill", async () => {
-        assert.deepEqual(Object.keys((await memoPlan({ stack: "dr" })).outputs).sort(), DR_STANDBY_KEYS);
-        assert.deepEqual(Object.keys((await memoPlan({ stack: "dr", promote: true })).outputs).sort(), DR_APP_KEYS);
-        assert.deepEqual(Object.keys((await memoPlan({ stack: "dr", configOverrides: ns({ drill: "true" }) })).outputs).sort(), DR_APP_KEYS);
+    it("dr exports DrOutputs: the app tier's keys only when promoted or in a drill, cdnDomainName in every mode without a domain", async () => {
+        const cdn = (keys: string[]) => [...keys, "cdnDomainName"].sort();
+        assert.deepEqual(Object.keys((await memoPlan({ stack: "dr" })).outputs).sort(), cdn(DR_STANDBY_KEYS));
+        assert.deepEqual(Object.keys((await memoPlan({ stack: "dr", promote: true })).outputs).sort(), cdn(DR_APP_KEYS));
+        assert.deepEqual(Object.keys((await memoPlan({ stack: "dr", configOverrides: ns({ drill: "true" }) })).outputs).sort(), cdn(DR_APP_KEYS));
+        assert.deepEqual(Object.keys((await memoPlan({ stack: "dr", promote: true, configOverrides: DOMAIN })).outputs).sort(), DR_APP_KEYS);
     });
 
     it("every output ops/ reads from prod is set, also while prod is rebuilt from dr (failback: the tier is parked, not gone)", async () => {
         for (const overrides of [{}, ns({ rebuildFromPeer: "true", databaseGeneration: "2" })]) {
             const plan = await memoPlan({ stack: "prod", configOverrides: overrides });
-            assert.deepEqual(present(plan.outputs, OPS_READS.primary.always), [], JSON.stringify(overrides));
+            assert.deepEqual(present(plan.outputs, [...OPS_READS.primary.always, ...OPS_READS.primary.withoutDomain]), [], JSON.stringify(overrides));
         }
         const withDomain = await memoPlan({ stack: "prod", configOverrides: DOMAIN });
         assert.deepEqual(present(withDomain.outputs, [...OPS_READS.primary.always, ...OPS_READS.primary.withDomain]), []);
     });
 
     it("every output ops/ reads from dr is set: always, and the app tier's when promoted or in a drill", async () => {
-        assert.deepEqual(present((await memoPlan({ stack: "dr" })).outputs, OPS_READS.dr.always), []);
+        assert.deepEqual(present((await memoPlan({ stack: "dr" })).outputs, [...OPS_READS.dr.always, ...OPS_READS.dr.withoutDomain]), []);
         for (const plan of [await memoPlan({ stack: "dr", promote: true }), await memoPlan({ stack: "dr", configOverrides: ns({ drill: "true" }) })]) {
-            assert.deepEqual(present(plan.outputs, [...OPS_READS.dr.always, ...OPS_READS.dr.withAppTier]), []);
+            assert.deepEqual(present(plan.outputs, [...OPS_READS.dr.always, ...OPS_READS.dr.withAppTier, ...OPS_READS.dr.withoutDomain]), []);
         }
     });
 

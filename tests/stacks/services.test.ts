@@ -5,7 +5,7 @@ import * as assert from "node:assert/strict";
 import { dnsSuffix, servicePrincipal, servicePrincipalIn } from "../../components/partition";
 import type { StackPlan } from "../../ops/offline/planner";
 import { evaluatePolicies } from "../../ops/policy/evaluate";
-import { SERVICE_FACTS, ServiceFact, ServiceUse, unavailableServiceProblems, unverifiedServiceWarnings } from "../../stacks/services";
+import { noDomainProblems, SERVICE_FACTS, ServiceFact, ServiceUse, unavailableServiceProblems, unverifiedServiceWarnings } from "../../stacks/services";
 import { chinaProjectDir } from "../support/chinaProject";
 import { quietPlan } from "../support/quietPlan";
 
@@ -66,6 +66,18 @@ describe("stacks: services the China regions lack or do not confirm", function (
             "pilot-light:domainName: \"www.example.cn\" is not allowed in cn-north-1; it needs ACM public certificates with DNS validation "
             + "(HTTPS on the ALB), which the China regions do not offer (not offered; https://docs.amazonaws.cn/example.html). Unset it or choose another value."]);
         assert.deepStrictEqual(unavailableServiceProblems({ ...PROD, region: "us-east-1", domainName: "www.example.com" }, facts), []);
+    });
+
+    it("refuses a stack without a domain in the China regions only, every role (CloudFront there has no default certificate)", () => {
+        assert.deepStrictEqual(noDomainProblems(PROD), [
+            "pilot-light:domainName/pilot-light:hostedZoneId: not set, which is not allowed in cn-north-1: without a domain the site serves "
+            + "HTTPS through CloudFront's default certificate, and CloudFront in the China regions serves no content on its default domain "
+            + "(*.cloudfront.cn; https://docs.amazonaws.cn/en_us/aws/latest/userguide/cloudfront.html). Set both: a domain with an ICP filing "
+            + "(ICP recordal, required for a website on ports 80/443 in China; see \"Signup, Accounts, and Credentials\" in Getting Started with "
+            + "Amazon Web Services in China) and the Route 53 hosted zone of the China account that holds it; the ALB then serves HTTPS with an ACM certificate."]);
+        assert.equal(noDomainProblems({ ...PROD, region: "cn-northwest-1", role: "dr" }).length, 1);
+        assert.deepStrictEqual(noDomainProblems({ ...PROD, domainName: "www.example.cn" }), []);
+        assert.deepStrictEqual(noDomainProblems({ ...PROD, region: "us-east-1" }), []);
     });
 
     it("knows the partition's endpoint suffix and the service principals that differ in China", () => {

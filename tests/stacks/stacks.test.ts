@@ -130,11 +130,49 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
     });
 
     describe("dr standby", () => {
-        it("keeps only data warm: no instances, NAT, load balancer or cache", () => {
+        it("keeps only data warm: no instances, NAT or cache; its one load balancer is the standby ALB", () => {
             for (const type of ["aws:ec2/instance:Instance", "aws:autoscaling/group:Group", "aws:ec2/natGateway:NatGateway",
-                "aws:lb/loadBalancer:LoadBalancer", "aws:elasticache/replicationGroup:ReplicationGroup", "aws:ec2/launchTemplate:LaunchTemplate"]) {
+                "aws:elasticache/replicationGroup:ReplicationGroup", "aws:ec2/launchTemplate:LaunchTemplate"]) {
                 assert.deepStrictEqual(ofType(standby, type), [], `dr standby must not run ${type}`);
             }
+            const alb = one(standby, "aws:lb/loadBalancer:LoadBalancer");
+            assert.deepStrictEqual([alb.name, alb.inputs.tags["pilot-light:standby-part"]], ["app-standby-web-alb", "static-stability"]);
+        });
+
+        it("without a domain, makes dr's CloudFront distribution and the ALB behind it now, so promotion creates neither", () => {
+            const alb = one(standby, "aws:lb/loadBalancer:LoadBalancer");
+            const cdn = one(standby, "aws:cloudfront/distribution:Distribution");
+            assert.strictEqual(cdn.name, "app-standby-cdn-distribution");
+            const secret = ofType(standby, "random:index/randomPassword:RandomPassword").find((r) => r.name === "app-standby-origin-secret");
+            assert.ok(secret, "the origin header's value is a RandomPassword");
+            assert.deepStrictEqual(cdn.propertyDependencies.origins, [alb.urn, secret!.urn]);
+            assert.strictEqual(cdn.inputs.origins[0].domainName, alb.outputs.dnsName);
+            assert.match(standby.outputs.cdnDomainName, /^d[0-9a-f]{13}\.cloudfront\.net$/);
+            // Promotion keeps both, unchanged (same URN, same inputs).
+            for (const r of [alb, cdn]) {
+                const after = promoted.resources.find((x) => x.urn === r.urn);
+                assert.ok(after, `${r.name} is kept at promotion`);
+                assert.deepStrictEqual(after!.inputs, r.inputs, `${r.name} is unchanged at promotion`);
+            }
+            assert.deepStrictEqual(ofType(promoted, "aws:cloudfront/distribution:Distribution").map((r) => r.urn), [cdn.urn]);
+            assert.deepStrictEqual(ofType(promoted, "aws:lb/loadBalancer:LoadBalancer").map((r) => r.urn), [alb.urn]);
+        });
+
+        it("without a domain, the ALB answers only CloudFront: 403 by default, forwarding only the secret origin header, from the origin-facing prefix list", () => {
+            const http = one(standby, "aws:lb/listener:Listener");
+            assert.deepStrictEqual([http.inputs.port, http.inputs.protocol, http.inputs.defaultActions.map((a: any) => [a.type, a.fixedResponse?.statusCode])],
+                [80, "HTTP", [["fixed-response", "403"]]]);
+            const rule = one(standby, "aws:lb/listenerRule:ListenerRule");
+            assert.deepStrictEqual(rule.propertyDependencies.listenerArn, [http.urn]);
+            assert.deepStrictEqual([rule.inputs.priority, rule.inputs.actions[0].type, rule.inputs.conditions[0].httpHeader.httpHeaderName],
+                [1, "forward", "X-Pilot-Light-Origin-Verify"]);
+            // The header's value is a secret on both sides: never in plain text in the plan.
+            assert.ok(rule.secretInputs.includes("conditions"), JSON.stringify(rule.secretInputs));
+            const cdn = one(standby, "aws:cloudfront/distribution:Distribution");
+            assert.ok(cdn.secretInputs.includes("origins"), JSON.stringify(cdn.secretInputs));
+            const ingress = ofType(standby, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith("network-alb-"));
+            assert.deepStrictEqual(ingress.map((r) => [r.name, r.inputs.fromPort, r.inputs.cidrIpv4, /^pl-/.test(r.inputs.prefixListId)]),
+                [["network-alb-in-http-cloudfront", 80, undefined, true]]);
         });
 
         it("holds an encrypted cross-region read replica of prod's DB, with a ReplicaLag alarm", () => {

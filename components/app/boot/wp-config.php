@@ -36,11 +36,18 @@ define('WP_REDIS_CLIENT', 'predis');
 define('WP_REDIS_PREFIX', 'wp:');
 
 // The site's address comes from the deploy, not the database: the domain when there is one,
-// otherwise this region's load balancer, so a promoted dr answers under its own name.
+// otherwise this region's CloudFront distribution, so a promoted dr answers under its own name.
 define('WP_HOME', $pilot_light['site_url']);
 define('WP_SITEURL', $pilot_light['site_url']);
-// TLS ends at the ALB, which says so in X-Forwarded-Proto (only the ALB reaches port 80).
-if (($_SERVER['HTTP_X_FORWARDED_PROTO'] ?? '') === 'https') {
+// Where TLS ends says so in a header, so is_ssl() is true and WordPress builds https links and
+// secure cookies. With a domain TLS ends at the ALB: X-Forwarded-Proto. Without one it ends at
+// CloudFront, which reaches the ALB over HTTP (so the ALB's X-Forwarded-Proto says http) and
+// sends CloudFront-Forwarded-Proto (origin request policy AllViewerAndCloudFrontHeaders-2022-06,
+// components/app/cdn.ts). Only the ALB reaches port 80, and without a domain the ALB forwards only
+// what carries CloudFront's secret origin header, so neither header can come from a viewer directly.
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/adding-cloudfront-headers.html
+if (($_SERVER['HTTP_X_FORWARDED_PROTO'] ?? '') === 'https' || ($_SERVER['HTTP_CLOUDFRONT_FORWARDED_PROTO'] ?? '') === 'https') {
     $_SERVER['HTTPS'] = 'on';
 }
 

@@ -63,7 +63,10 @@ export async function verifyApp(ctx: StepContext, st: FailoverState, drName: str
         throw new Error(`the ${drName} stack has no ${albDnsName ? "appSecretArn" : "albDnsName"} output after the update, so its app cannot be `
             + "deep-checked; is pilot-light:promote true on it, and is it running this version of the program?");
     }
-    const app: AppEndpoint = { stack: drName, region: st.drRegion, albDnsName, appSecretArn, ...(st.drDomainName ? { domainName: st.drDomainName } : {}) };
+    const app: AppEndpoint = {
+        stack: drName, region: st.drRegion, albDnsName, appSecretArn, ...(st.drDomainName ? { domainName: st.drDomainName } : {}),
+        ...(st.drOutputs.cdnDomainName ? { cdnDomainName: st.drOutputs.cdnDomainName } : {}),
+    };
     const marker = opts.marker ?? { id: `failover-${new Date(ctx.io.now()).toISOString().replace(/[^0-9A-Za-z]/g, "")}`, value: randomUUID() };
     return writeAndReadMarker(ctx, app, marker, { send: opts.http ?? nodeHttp, ...timing, requestTimeoutMs: 10_000 });
 }
@@ -107,7 +110,12 @@ export async function fenceProd(st: FailoverState, prodName: string): Promise<st
  */
 export async function waitForDns(ctx: StepContext, st: FailoverState, client: DnsClient,
     timing: { timeoutMs: number; intervalMs: number }): Promise<string | StepWarning> {
-    if (!st.domainName) return "skipped: no domain is configured (pilot-light:domainName), so DNS was not checked";
+    if (!st.domainName) {
+        // No DNS to move users: they must be sent to dr's own address, printed here for the operator.
+        const cdn = st.drOutputs.cdnDomainName;
+        return `skipped: no domain is configured (pilot-light:domainName), so no DNS moves users; send them to `
+            + `${cdn ? `https://${cdn} (dr's CloudFront distribution)` : `dr's load balancer ${st.drOutputs.albDnsName ?? "?"}`}`;
+    }
     try {
         return await waitDnsAnswers(ctx, client, st.domainName, { region: st.drRegion, albDnsName: outputOf(st.drOutputs, "albDnsName", st.dr.name), label: "the dr load balancer" }, timing);
     } catch (e: any) {

@@ -1,7 +1,8 @@
 // The web application firewall in the real stacks (components/app/waf.ts, stacks/appTier.ts
 // deployFirewall): prod's ALB is associated; dr makes the web ACL in standby, so a promotion
-// adds at most the association, through dr's own regional API, and replaces nothing; with a
-// domain the standby ALB is associated in standby and promotion touches no WAF resource.
+// adds at most the association, through dr's own regional API, and replaces nothing. dr's standby
+// ALB (behind the SECONDARY record with a domain, behind dr's CloudFront distribution without) is
+// associated in standby, so promotion touches no WAF resource.
 import { strict as assert } from "assert";
 import type { StackPlan } from "../../ops/offline/planner";
 import { diffPlans, stackRegions, staticStabilityProblems } from "../../ops/diff";
@@ -36,15 +37,15 @@ describe("stacks: the web application firewall", function () {
         assert.equal(tighter.resources.find((r) => r.type === ACL)!.inputs.rules[0].statement.rateBasedStatement.limit, 20);
     });
 
-    it("without a domain: dr's web ACL exists in standby, and promotion only creates its association, in dr's region", async () => {
+    it("without a domain: dr's web ACL and its association with the standby ALB (CloudFront's origin) exist in standby; promotion changes no WAF resource", async () => {
         const standby = await memoPlan({ stack: "dr" });
         const promoted = await memoPlan({ stack: "dr", promote: true });
         assert.equal(standby.resources.filter((r) => r.type === ACL).length, 1);
         // Its request logs too: promotion creates no log group or logging configuration.
         assert.deepEqual(standby.resources.filter((r) => r.type === "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration").map((r) => r.name), ["waf-logging"]);
-        assert.deepEqual(associations(standby), []);
-        assert.deepEqual(associations(promoted), [["waf-app", "app-web-alb"]]);
-        assert.deepEqual(wafChanges(standby, promoted), [["create", "waf-app"]]);
+        assert.deepEqual(associations(standby), [["waf-standby", "app-standby-web-alb"]]);
+        assert.deepEqual(associations(promoted), [["waf-standby", "app-standby-web-alb"]]);
+        assert.deepEqual(wafChanges(standby, promoted), []);
         const change = diffPlans(standby, promoted);
         assert.deepEqual(staticStabilityProblems(change.changes.filter((c) => c.type === ASSOCIATION), stackRegions(standby, promoted)), []);
         assert.ok(change.changes.every((c) => c.op !== "replace" || !c.data));
@@ -58,8 +59,10 @@ describe("stacks: the web application firewall", function () {
         assert.deepEqual(wafChanges(standby, promoted), []);
     });
 
-    it("a drill's own ALB is associated too (the drill rehearses the promoted tier)", async () => {
-        const drill = await memoPlan({ stack: "dr", configOverrides: { "pilot-light:drill": "true" } });
-        assert.deepEqual(associations(drill), [["waf-app", "app-web-alb"]]);
+    it("a drill's own ALB is associated too (with a domain; without one the drill uses the standby ALB, associated since standby)", async () => {
+        const drill = await memoPlan({ stack: "dr", configOverrides: { ...DOMAIN, "pilot-light:drill": "true" } });
+        assert.deepEqual(associations(drill).sort(), [["waf-app", "app-web-alb"], ["waf-standby", "app-standby-web-alb"]]);
+        const noDomain = await memoPlan({ stack: "dr", configOverrides: { "pilot-light:drill": "true" } });
+        assert.deepEqual(associations(noDomain), [["waf-standby", "app-standby-web-alb"]]);
     });
 });

@@ -3,13 +3,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { AppTier, cacheEndpointParameterName, StandbyParts } from "../components/app";
-import { ClientIpSource, WebFirewall } from "../components/app/waf";
+import { CLOUDFRONT_CLIENT_IP, ClientIpSource, WebFirewall } from "../components/app/waf";
 import { Network } from "../components/basic";
 import { Database } from "../components/database";
 import { AppImage } from "../components/image";
 import { LogBucket } from "../components/logs";
 import { MediaBucket } from "../components/media";
-import { StackContext } from "./context";
+import { albViewers, StackContext } from "./context";
 
 export interface AppTierInputs {
     network: Network;
@@ -101,4 +101,15 @@ export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
  */
 export function deployFirewall(ctx: StackContext, loadBalancerArns: Record<string, pulumi.Input<string>>, clientIp?: ClientIpSource): WebFirewall {
     return new WebFirewall("waf", { loginRateLimit: ctx.cfg.wafLoginRateLimit, clientIp, loadBalancerArns, tags: ctx.tags });
+}
+
+/**
+ * Where the stack's WAF reads the viewer's address. Without a domain CloudFront fronts every ALB
+ * of the stack (prod's, dr's standby one, a drill's: Network `albViewers: "cloudfront"` admits
+ * nothing else), so the connection's address is a CloudFront edge's and the rate rule would count
+ * every viewer behind that edge as one: the viewer's address comes from CloudFront's
+ * X-Forwarded-For (CLOUDFRONT_CLIENT_IP). With a domain viewers reach the ALB directly.
+ */
+export function firewallClientIp(ctx: StackContext): ClientIpSource | undefined {
+    return albViewers(ctx.cfg) === "cloudfront" ? CLOUDFRONT_CLIENT_IP : undefined;
 }

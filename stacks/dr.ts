@@ -12,7 +12,7 @@ import { FailoverDns } from "../components/dns";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
 import { AppStandby, cacheEndpointParameterName, StandbyParts } from "../components/app";
-import { deployAppTier, deployFirewall, promotedReplicaEndpoint } from "./appTier";
+import { deployAppTier, deployFirewall, firewallClientIp, promotedReplicaEndpoint } from "./appTier";
 import { mediaObjectLock } from "./config";
 import { albViewers, dbIdentifier, HARDENED_TAG, hasDomain, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
@@ -136,7 +136,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     // ALB is protected from the start: it is public, the SECONDARY record's target or CloudFront's origin.
     const protectedAlbs: Record<string, pulumi.Input<string>> = standby.web ? { standby: standby.web.albArn } : {};
     if (!cfg.promote && !cfg.drill) {
-        deployFirewall(ctx, protectedAlbs);
+        deployFirewall(ctx, protectedAlbs, firewallClientIp(ctx));
         return outputs;
     }
 
@@ -158,7 +158,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     });
     // Promoted with a standby ALB, the tier serves from that one, already associated; otherwise
     // (a drill's own ALB, or no standby ALB) the tier's ALB is associated now.
-    deployFirewall(ctx, parts.web ? protectedAlbs : { ...protectedAlbs, app: app.albArn });
+    deployFirewall(ctx, parts.web ? protectedAlbs : { ...protectedAlbs, app: app.albArn }, firewallClientIp(ctx));
     // Without a standby ALB the record can only be made now, through Route 53's control plane:
     // the promotion plan's static-stability check fails on it (ops/diff/staticStability.ts).
     if (cfg.promote && withDomain && !standby.web) {

@@ -11,7 +11,7 @@ import { SNAPSHOT_COPY_RETAIN_DAYS } from "../components/ha/snapshots";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
 import { mediaObjectLock, NAMESPACE } from "./config";
-import { deployAppTier, deployFirewall } from "./appTier";
+import { deployAppTier, deployFirewall, firewallClientIp } from "./appTier";
 import { albViewers, dbIdentifier, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
 import type { DrPeerView, PrimaryOutputs, ProgramOutputs } from "./outputs";
@@ -66,8 +66,9 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
     // no healthy target, the PRIMARY health check fails, and DNS keeps sending users to dr. The
     // tier itself (cache, its secret, ALB, records) stays, so switchover only starts instances.
     const app = deployAppTier(ctx, { network, database, media, image, logs, highAvailability: true, parked: cfg.rebuildFromPeer });
-    // In front of the ALB: AWS managed rules and a rate limit on the login paths (components/app/waf.ts).
-    deployFirewall(ctx, { app: app.albArn });
+    // In front of the ALB: AWS managed rules and a rate limit on the login paths (components/app/waf.ts),
+    // counted per viewer (behind CloudFront, from its X-Forwarded-For).
+    deployFirewall(ctx, { app: app.albArn }, firewallClientIp(ctx));
 
     // DNS failover: the PRIMARY record answers while prod's health check passes (and its ALB has
     // healthy targets); otherwise Route 53 answers with dr's SECONDARY record, once dr is

@@ -175,9 +175,11 @@ if (process.argv.some((a) => a.endsWith("ops/runbook.ts"))) {
             assert.equal(out.ok, true);
             assert.deepEqual(out.plans[0].unsafe, []);
             const ops = out.plans[0].changes.map((c: any) => `${c.op} ${c.name}`);
-            // The replica is updated in place, never replaced, and the app tier is created.
+            // The replica is updated in place, never replaced, and the app servers are created; the ALB
+            // they serve from (CloudFront's origin, without a domain) was made in standby.
             assert.ok(ops.includes("update database-mysql"), ops.join(", "));
-            assert.ok(ops.includes("create app-web-alb"), ops.join(", "));
+            assert.ok(ops.includes("create app-servers-asg"), ops.join(", "));
+            assert.ok(!ops.some((o: string) => o.endsWith("-alb") || o.includes("cdn")), ops.join(", "));
             assert.ok(!out.plans[0].changes.some((c: any) => c.op === "replace"));
             assert.match(r.stderr, /failover --dry-run: promote: pilot-light:promote false→true on dr/);
             assert.equal(out.steps.length, 14);

@@ -37,6 +37,19 @@ describe("stacks: the web application firewall", function () {
         assert.equal(tighter.resources.find((r) => r.type === ACL)!.inputs.rules[0].statement.rateBasedStatement.limit, 20);
     });
 
+    it("counts logins per viewer: from CloudFront's X-Forwarded-For without a domain (CloudFront fronts the ALBs), the connection's address with one", async () => {
+        const key = (plan: StackPlan) => {
+            const rate = plan.resources.find((r) => r.type === ACL)!.inputs.rules[0].statement.rateBasedStatement;
+            return [rate.aggregateKeyType, rate.forwardedIpConfig];
+        };
+        const viaCloudFront = ["FORWARDED_IP", { headerName: "X-Forwarded-For", fallbackBehavior: "MATCH" }];
+        assert.deepEqual(key(await memoPlan({ stack: "prod" })), viaCloudFront);
+        assert.deepEqual(key(await memoPlan({ stack: "dr" })), viaCloudFront);
+        assert.deepEqual(key(await memoPlan({ stack: "dr", promote: true })), viaCloudFront);
+        assert.deepEqual(key(await memoPlan({ stack: "prod", configOverrides: DOMAIN })), ["IP", undefined]);
+        assert.deepEqual(key(await memoPlan({ stack: "dr", configOverrides: DOMAIN })), ["IP", undefined]);
+    });
+
     it("without a domain: dr's web ACL and its association with the standby ALB (CloudFront's origin) exist in standby; promotion changes no WAF resource", async () => {
         const standby = await memoPlan({ stack: "dr" });
         const promoted = await memoPlan({ stack: "dr", promote: true });

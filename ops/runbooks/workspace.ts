@@ -177,10 +177,10 @@ export async function changeConfig(stack: StackOps, changes: Record<string, stri
 
 /**
  * Puts a config key back to `previous`, removing it when it was not set (and only if it is set
- * now, so nothing depends on how `pulumi config rm` treats a missing key). The one way every
- * runbook undoes a config change.
+ * now, so nothing depends on how `pulumi config rm` treats a missing key): what
+ * `changeConfig`'s restore does for each key.
  */
-export async function restoreConfig(stack: StackOps, key: string, previous: string | undefined): Promise<void> {
+async function restoreConfig(stack: StackOps, key: string, previous: string | undefined): Promise<void> {
     if (previous !== undefined) await stack.setConfig(key, previous);
     else if ((await stack.getConfig(key)) !== undefined) await stack.removeConfig(key);
 }

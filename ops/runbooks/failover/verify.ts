@@ -10,7 +10,7 @@ import { describeDbInstance, isPromoted } from "../preflight";
 import { aliasPrimaryRecord, route53RegionFor } from "../route53";
 import { StepContext, StepWarning, stepWarning } from "../runner";
 import { outputOf } from "../stackOutputs";
-import { restoreConfig } from "../workspace";
+import { changeConfig } from "../workspace";
 import type { FailoverOptions } from "./index";
 import { stopProdWrites } from "./prod";
 import { FailoverState, KEYS } from "./stacks";
@@ -22,8 +22,7 @@ import { FailoverState, KEYS } from "./stacks";
 export async function promote(ctx: StepContext, st: FailoverState, prodName: string, drName: string): Promise<string | StepWarning> {
     const writes = await stopProdWrites(st, prodName);
     ctx.progress(writes.detail);
-    const previous = await st.dr.getConfig(KEYS.promote);
-    await st.dr.setConfig(KEYS.promote, "true");
+    const change = await changeConfig(st.dr, { [KEYS.promote]: "true" });
     try {
         st.upStarted = true;
         const outcome = await st.dr.up((line) => ctx.progress(line));
@@ -42,9 +41,9 @@ export async function promote(ctx: StepContext, st: FailoverState, prodName: str
                 + `try to turn a promoted database back into a replica`);
         }
         if (db && !isPromoted(db)) {
-            await restoreConfig(st.dr, KEYS.promote, previous);
+            await change.restore();
             throw new Error(`${cause}. ${st.dbIdentifier} is still a replica, so nothing irreversible happened; `
-                + `${KEYS.promote} is restored to ${previous ?? "unset"}. Fix the cause and re-run \`failover\``);
+                + `${KEYS.promote} is restored to ${change.previous[KEYS.promote] ?? "unset"}. Fix the cause and re-run \`failover\``);
         }
         throw new Error(`${cause}. ${st.dbIdentifier} is already promoted (a standalone database now), so ${KEYS.promote} is kept true: `
             + `setting it back would make the next up try to re-attach replication. Fix the cause and re-run \`failover\`; it resumes here`);

@@ -26,7 +26,7 @@ const CN_SUFFIXED_SERVICES = ["codedeploy", "elasticmapreduce", "logs"] as const
  * in every partition it deploys to. A service is added here only after checking it is not one
  * of CN_SUFFIXED_SERVICES; those need the partition, see servicePrincipalIn.
  */
-export type PartitionIndependentService = "ec2" | "lambda" | "events" | "dlm" | "s3" | "monitoring.rds";
+export type PartitionIndependentService = "ec2" | "lambda" | "events" | "dlm" | "s3" | "monitoring.rds" | "secretsmanager";
 
 /** The IAM service principal of a service whose principal is the same in every partition. */
 export function servicePrincipal(service: PartitionIndependentService): string {

@@ -26,6 +26,7 @@ import { vpcFlowLogsEnabled } from "./ec2/flowLogs";
 import { elasticachePolicies } from "./elasticache/replicationGroups";
 import { iamNoWildcardMutatingActions } from "./iam/wildcards";
 import { appUsesOwnDatabaseUser } from "./secrets/databaseCredentials";
+import { databaseMasterSecretRotation } from "./secrets/rotation";
 
 /** Every policy of the pilot-light pack. Policy names are an interface: pack config names them. */
 export const allPolicies: Policies = [
@@ -52,6 +53,7 @@ export const allPolicies: Policies = [
     ...elasticachePolicies,
     iamNoWildcardMutatingActions,
     appUsesOwnDatabaseUser,
+    databaseMasterSecretRotation,
 ];
 
 /** The pack's name: the analyzer quotes it in messages, and pack config files are per pack. */

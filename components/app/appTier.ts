@@ -26,6 +26,7 @@ import { APP_TARGET_HEALTH, renderUserData, WORDPRESS_DB_NAME } from "./userData
 import { cacheEndpointParameterProblems, capacityProblems, domainProblems, nonEmptyProblems, requiredTextProblems, routeTableProblems } from "./validate";
 import { assertValid } from "../validate";
 import { AppDatabaseUser } from "../database/appUser";
+import { MasterPasswordRotation } from "../database/masterRotation";
 
 /** What the app layer needs from the basic layer (the basic layer's Network class satisfies it structurally). */
 export interface AppNetwork {
@@ -60,8 +61,9 @@ export interface AppTierArgs {
      * secret, the Redis AUTH token) are encrypted with it too.
      * `createUser`: make that user on the database before the servers boot (AppDatabaseUser,
      * which connects with `masterSecretArn`, encrypted with the same `kmsKeyArn`, required then);
-     * only where the user does not arrive by replication (prod). `run: false` keeps the function
-     * without running it, while the database is a read-only replica (prod during failback).
+     * only where the user does not arrive by replication (prod). With it, the master's password
+     * rotates too (MasterPasswordRotation, every 30 days). `run: false` keeps both functions
+     * without running them, while the database is a read-only replica (prod during failback).
      * Defaults to none.
      */
     database: {
@@ -243,7 +245,7 @@ export class AppTier extends pulumi.ComponentResource {
 
         // The servers read the app user's secret only once the user exists (dbSecretArn resolves after the run).
         const createUser = args.database.createUser;
-        const dbSecretArn = createUser === undefined ? pulumi.output(args.database.credentialsSecretArn) : new AppDatabaseUser(`${name}-db-user`, {
+        const dbUser = createUser === undefined ? undefined : new AppDatabaseUser(`${name}-db-user`, {
             host: args.database.address,
             port: args.database.port,
             database: WORDPRESS_DB_NAME,
@@ -258,7 +260,22 @@ export class AppTier extends pulumi.ComponentResource {
             securityGroupIds: [net.appSecurityGroupId],
             dependsOn: Object.values(nat.routes),
             tags,
-        }, { parent: this }).appSecretArn;
+        }, { parent: this });
+        const dbSecretArn = dbUser?.appSecretArn ?? pulumi.output(args.database.credentialsSecretArn);
+        if (createUser !== undefined) {
+            // The first rotation waits for the app user's run, which connects as the master.
+            new MasterPasswordRotation(`${name}-db-rotation`, {
+                host: args.database.address,
+                port: args.database.port,
+                masterSecretArn: createUser.masterSecretArn,
+                kmsKeyArn: args.database.kmsKeyArn!,
+                subnetIds: net.privateSubnetIds,
+                securityGroupIds: [net.appSecurityGroupId],
+                rotate: createUser.run,
+                dependsOn: [...Object.values(nat.routes), dbUser!],
+                tags,
+            }, { parent: this });
+        }
 
         // With a domain both regions serve the same name; without one, each region serves its
         // own distribution's name, so a promoted dr answers under dr's name (README).

@@ -93,6 +93,9 @@ export class AppDatabaseUser extends pulumi.ComponentResource {
             description: `Creates the app's own MySQL user on ${args.database} (CREATE USER / GRANT, idempotent) from Secrets Manager`,
             statements: [
                 { Sid: "ReadCredentials", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [args.masterSecretArn, args.appSecretArn] },
+                // The master's older versions, tried when the database refuses AWSCURRENT (the rotation: lambda/mysql.ts).
+                // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+                { Sid: "ListMasterVersions", Effect: "Allow", Action: "secretsmanager:ListSecretVersionIds", Resource: args.masterSecretArn },
                 {
                     // Only through Secrets Manager, under the partition's DNS suffix (as the app servers' role).
                     // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service

@@ -38,6 +38,9 @@ export const FREE_TYPES = new Set([
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketPolicy:BucketPolicy",
     "aws:cloudwatch/eventRule:EventRule", "aws:cloudwatch/eventTarget:EventTarget", "aws:lambda/permission:Permission",
+    // Rotation has no charge of its own: the secret (priced) and the function's few calls (negligible).
+    // https://aws.amazon.com/secrets-manager/pricing/
+    "aws:secretsmanager/secretRotation:SecretRotation",
     "aws:sns/topic:Topic", "aws:sns/topicSubscription:TopicSubscription",
     // The web ACL is billed, not its associations (https://aws.amazon.com/waf/pricing/).
     "aws:wafv2/webAclAssociation:WebAclAssociation",

@@ -43,7 +43,7 @@ export function secretReadResources(doc: unknown): string[] {
  * ARNs of resources still to be created): the policy then judges by dependencies alone, instead of
  * giving up with the policy server's "can't be known during preview" advisory.
  */
-function known<T>(get: () => T): T | undefined {
+export function known<T>(get: () => T): T | undefined {
     try {
         return get();
     } catch (e) {

@@ -52,7 +52,7 @@ async function build(a: AppTierArgs): Promise<Recording> {
 
 /** The function's one file, as the offline engine records the AssetArchive of a StringAsset. */
 function bundled(rec: Recording): string {
-    return rec.one(T.fn).inputs.code.assets["index.js"].text;
+    return rec.one(T.fn, "app-db-user-fn").inputs.code.assets["index.js"].text;
 }
 
 describe("database/AppDatabaseUser in the app tier", () => {
@@ -69,17 +69,18 @@ describe("database/AppDatabaseUser in the app tier", () => {
     });
 
     it("runs the function in the private subnets with the app servers' group, on the repo's Node.js runtime", () => {
-        const fn = rec.one(T.fn).inputs;
+        const fn = rec.one(T.fn, "app-db-user-fn").inputs;
         assert.deepEqual(fn.vpcConfig, { subnetIds: ["subnet-priv-a", "subnet-priv-b"], securityGroupIds: ["sg-app"] });
         assert.equal(fn.runtime, "nodejs24.x");
         assert.equal(fn.timeout, 90);
-        assert.equal(rec.one(T.logGroup).inputs.retentionInDays, 30);
+        assert.equal(rec.one(T.logGroup, "app-db-user-logs").inputs.retentionInDays, 30);
     });
 
-    it("lets the function read only the two secrets, decrypt only through Secrets Manager, and manage its own network interfaces", () => {
+    it("lets the function read only the two secrets (and list the master's versions), decrypt only through Secrets Manager, and manage its own network interfaces", () => {
         const statements = JSON.parse(rec.one(T.rolePolicy, "app-db-user-policy").inputs.policy).Statement;
-        assert.deepEqual(statements.map((s: any) => s.Sid), ["ReadCredentials", "DecryptCredentials", "DescribeNetwork", "ManageOwnInterfaces", "OwnLogs"]);
+        assert.deepEqual(statements.map((s: any) => s.Sid), ["ReadCredentials", "ListMasterVersions", "DecryptCredentials", "DescribeNetwork", "ManageOwnInterfaces", "OwnLogs"]);
         assert.deepEqual(statements[0], { Sid: "ReadCredentials", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: [MASTER, APP] });
+        assert.deepEqual(statements.splice(1, 1)[0], { Sid: "ListMasterVersions", Effect: "Allow", Action: "secretsmanager:ListSecretVersionIds", Resource: MASTER });
         assert.deepEqual(statements[1], {
             Sid: "DecryptCredentials", Effect: "Allow", Action: "kms:Decrypt", Resource: KEY,
             Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
@@ -93,7 +94,7 @@ describe("database/AppDatabaseUser in the app tier", () => {
         const inv = rec.one(T.invocation);
         assert.deepEqual(JSON.parse(inv.inputs.input), { host: HOST, port: 3306, database: "wordpress", masterSecretArn: MASTER, appSecretArn: APP });
         assert.deepEqual(inv.inputs.triggers, { appSecretVersionId: "version-1" });
-        assert.equal(inv.inputs.functionName, rec.one(T.fn).outputs.name);
+        assert.equal(inv.inputs.functionName, rec.one(T.fn, "app-db-user-fn").outputs.name);
         assert.equal(inv.inputs.lifecycleScope, undefined, "CREATE_ONLY, the provider's default");
         const routes = rec.ofType(T.route);
         assert.equal(routes.length, 2);
@@ -127,7 +128,8 @@ describe("database/AppDatabaseUser in the app tier", () => {
 
     it("keeps the function but runs nothing while the database replicates (run: false), and the servers do not wait", async () => {
         const other = await build(args({ ...withUser(), createUser: { masterSecretArn: MASTER, appSecretVersionId: "version-1", run: false } }));
-        assert.deepEqual([T.user, T.fn, T.invocation].map((t) => other.ofType(t).length), [1, 1, 0]);
+        // Both functions stay (the app user's and the rotation's); only the invocation goes.
+        assert.deepEqual([T.user, T.fn, T.invocation].map((t) => other.ofType(t).length), [1, 2, 0]);
         assert.deepEqual(other.one(T.lt).propertyDependencies.userData.filter((u: string) => u.includes("AppDatabaseUser")), []);
     });
 
@@ -137,5 +139,68 @@ describe("database/AppDatabaseUser in the app tier", () => {
         assert.throws(() => new AppTier("app", args({ ...withUser(), kmsKeyArn: undefined })), {
             message: "AppTier \"app\": invalid arguments:\n  - database.kmsKeyArn is required with database.createUser (the function decrypts both secrets with it)",
         });
+    });
+});
+
+describe("database/MasterPasswordRotation in the app tier", () => {
+    const ROT = {
+        component: "pilot-light:database:MasterPasswordRotation",
+        permission: "aws:lambda/permission:Permission",
+        schedule: "aws:secretsmanager/secretRotation:SecretRotation",
+    };
+    let rec: Recording;
+    before(async () => { rec = await build(args(withUser())); });
+
+    it("registers the rotation function with its role, policy, log group, invoke permission and schedule", () => {
+        const c = rec.one(ROT.component, "app-db-rotation");
+        assert.deepEqual(rec.childTypes(c.urn), [T.fn, T.logGroup, T.role, T.rolePolicy, ROT.permission, ROT.schedule].sort());
+    });
+
+    it("rotates the master secret every 30 days, at once on creation, after the app user's run", () => {
+        const s = rec.one(ROT.schedule, "app-db-rotation-schedule");
+        assert.equal(s.inputs.secretId, MASTER);
+        assert.equal(s.inputs.rotationLambdaArn, rec.one(T.fn, "app-db-rotation-fn").outputs.arn);
+        assert.deepEqual(s.inputs.rotationRules, { automaticallyAfterDays: 30 });
+        assert.equal(s.inputs.rotateImmediately, true);
+        assert.ok(s.dependencies.includes(rec.one(T.invocation).urn), "waits for the app user's run (it connects as the master)");
+        assert.ok(s.dependencies.includes(rec.one("aws:lambda/permission:Permission", "app-db-rotation-invoke").urn));
+    });
+
+    it("lets only Secrets Manager invoke it, from this account and for this secret, and gives it the host but no password", () => {
+        const p = rec.one(ROT.permission, "app-db-rotation-invoke").inputs;
+        assert.deepEqual([p.action, p.principal, p.sourceAccount, p.sourceArn, p.function],
+            ["lambda:InvokeFunction", "secretsmanager.amazonaws.com", "123456789012", MASTER, rec.one(T.fn, "app-db-rotation-fn").outputs.name]);
+        const fn = rec.one(T.fn, "app-db-rotation-fn").inputs;
+        assert.deepEqual(fn.environment, { variables: { DB_HOST: HOST, DB_PORT: "3306" } });
+        assert.deepEqual(fn.vpcConfig, { subnetIds: ["subnet-priv-a", "subnet-priv-b"], securityGroupIds: ["sg-app"] });
+        assert.equal(fn.timeout, 60);
+        assert.equal(fn.runtime, "nodejs24.x");
+        assert.equal(rec.one(T.logGroup, "app-db-rotation-logs").inputs.retentionInDays, 30);
+    });
+
+    it("may manage only the master secret, draw passwords, and use the key through Secrets Manager", () => {
+        const statements = JSON.parse(rec.one(T.rolePolicy, "app-db-rotation-policy").inputs.policy).Statement;
+        assert.deepEqual(statements.map((s: any) => s.Sid), ["RotateMasterSecret", "NewPassword", "UseSecretKey", "DescribeNetwork", "ManageOwnInterfaces", "OwnLogs"]);
+        assert.deepEqual(statements[0].Action, ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:ListSecretVersionIds",
+            "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"]);
+        assert.equal(statements[0].Resource, MASTER);
+        assert.deepEqual([statements[1].Action, statements[1].Resource], ["secretsmanager:GetRandomPassword", "*"]);
+        assert.deepEqual([statements[2].Action, statements[2].Resource, statements[2].Condition],
+            [["kms:Decrypt", "kms:GenerateDataKey"], KEY, { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } }]);
+    });
+
+    it("keeps the function but no schedule while the database replicates (run: false)", async () => {
+        const other = await build(args({ ...withUser(), createUser: { masterSecretArn: MASTER, appSecretVersionId: "version-1", run: false } }));
+        assert.equal(other.ofType(ROT.component).length, 1);
+        assert.equal(other.ofType(ROT.schedule).length, 0);
+    });
+
+    it("rejects a rotation interval outside 1..90 days, naming the field", async () => {
+        const { masterPasswordRotationProblems } = await import("../../components/database/masterRotation");
+        const base = { host: HOST, port: 3306, masterSecretArn: MASTER, kmsKeyArn: KEY, subnetIds: ["s"], securityGroupIds: ["g"] };
+        assert.deepEqual(masterPasswordRotationProblems(base), []);
+        assert.deepEqual(masterPasswordRotationProblems({ ...base, rotateAfterDays: 91 }), ["rotateAfterDays must be an integer from 1 to 90, got 91"]);
+        assert.deepEqual(masterPasswordRotationProblems({ ...base, rotateAfterDays: 0, subnetIds: [] }),
+            ["rotateAfterDays must be an integer from 1 to 90, got 0", "subnetIds must list at least one private subnet"]);
     });
 });

@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import { mockClient } from "aws-sdk-client-mock";
 import { format } from "mysql2";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import {
     AppUserEvent, appUserEventProblems, appUserStatements, Connection, CONNECT_ATTEMPTS, CONNECT_PAUSE_MS, expectedGrants,
     parseCredentials, provisionAppUser, WORDPRESS_PRIVILEGES,
@@ -125,6 +125,25 @@ describe("app-user handler", () => {
         let n = 0;
         await provisionAppUser(EVENT, { secrets: secrets(), connect: async () => { if (++n === 1) throw refused; return db.connection; } }, async () => undefined);
         assert.equal(n, 2);
+    });
+
+    it("connects with an older stored master password when the database refuses AWSCURRENT (failback after prod's stale database rotated: README)", async () => {
+        const client = secrets();
+        const ROTATED = "Rotated-pw#2";
+        sm.on(GetSecretValueCommand, { SecretId: MASTER_ARN, VersionStage: "AWSCURRENT" }).resolves({ VersionId: "v2", SecretString: JSON.stringify({ username: "admin", password: ROTATED }) });
+        sm.on(ListSecretVersionIdsCommand, { SecretId: MASTER_ARN, IncludeDeprecated: true }).resolves({ Versions: [
+            { VersionId: "v1", VersionStages: ["AWSPREVIOUS"], CreatedDate: new Date("2026-10-01T00:00:00Z") },
+            { VersionId: "v2", VersionStages: ["AWSCURRENT"], CreatedDate: new Date("2026-11-01T00:00:00Z") },
+        ] });
+        sm.on(GetSecretValueCommand, { SecretId: MASTER_ARN, VersionId: "v1" }).resolves({ VersionId: "v1", SecretString: JSON.stringify({ username: "admin", password: MASTER_PW }) });
+        const db = recorder(GRANTS);
+        const tried: unknown[] = [];
+        const denied = Object.assign(new Error("Access denied for user 'admin'"), { code: "ER_ACCESS_DENIED_ERROR" });
+        await provisionAppUser(EVENT, {
+            secrets: client, connect: async (o) => { tried.push(o.password); if (o.password !== MASTER_PW) throw denied; return db.connection; },
+        }, async () => undefined);
+        assert.deepEqual(tried, [ROTATED, MASTER_PW]);
+        assert.equal(db.queries.length, 5);
     });
 
     it("refuses an app secret that names the master user, or a user name that is not a plain identifier, before connecting", async () => {

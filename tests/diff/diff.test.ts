@@ -156,6 +156,8 @@ describe("diff: data safety", () => {
     });
 });
 
+const ROTATION = "aws:secretsmanager/secretRotation:SecretRotation";
+
 describe("diff: the real transitions, planned offline", function () {
     this.timeout(300000);
 
@@ -176,6 +178,10 @@ describe("diff: the real transitions, planned offline", function () {
         // Only the replica-lag alarm goes away; the rest is the new app tier.
         assert.deepStrictEqual(c.changes.filter((x) => x.op === "delete").map((x) => x.name), ["database-replica-lag"]);
         assert.deepStrictEqual(c.changes.filter((x) => x.op === "replace"), []);
+        // dr rotates nothing: the master secret is prod's (dr reads its replica) and the new
+        // password reaches dr's database through the binary log. No secret changes either.
+        assert.deepStrictEqual(c.after.resources.filter((r) => r.type === ROTATION || r.type === "pilot-light:database:MasterPasswordRotation"), []);
+        assert.deepStrictEqual(c.changes.filter((x) => x.type.startsWith("aws:secretsmanager/")), []);
     });
 
     it("a drill builds the app tier without touching any data resource", async () => {
@@ -206,8 +212,9 @@ describe("diff: the real transitions, planned offline", function () {
             // The fleet is parked, not deleted: no healthy target, so DNS stays on dr.
             const asg = c.changes.find((x) => x.type === "aws:autoscaling/group:Group")!;
             assert.deepStrictEqual([asg.op, asg.diff], ["update", ["maxSize", "minSize"]]);
-            // The app-user function stays; its invocation goes while the database replicates (removing one runs nothing).
-            assert.deepStrictEqual(c.changes.filter((x) => x.op === "delete").map((x) => x.name), ["database-mysql", "app-db-user-run"]);
+            // The app-user and rotation functions stay; the invocation and the rotation schedule go
+            // while the database replicates (removing either runs nothing on the database).
+            assert.deepStrictEqual(c.changes.filter((x) => x.op === "delete").map((x) => x.name).sort(), ["app-db-rotation-schedule", "app-db-user-run", "database-mysql"]);
             const g2 = c.after.resources.find((r) => r.name === "database-mysql-g2")!;
             assert.strictEqual(g2.inputs.identifier, "pilot-light-prod-g2");
             assert.strictEqual(g2.inputs.replicateSourceDb, "arn:aws:rds:us-west-2:123456789012:db:pilot-light-dr");
@@ -219,6 +226,12 @@ describe("diff: the real transitions, planned offline", function () {
                 assert.deepStrictEqual(c.changes.filter((x) => x.type === type), [], type);
             }
             assert.deepStrictEqual(c.changes.filter((x) => x.name === "database-credentials"), []);
+            // Of the rotation only the schedule goes (the secret's rotation is cancelled; the
+            // function, its role and permission stay, the function pointed at the new generation's
+            // address), and no secret or secret value changes.
+            assert.deepStrictEqual(c.changes.filter((x) => x.name.startsWith("app-db-rotation")).map((x) => [x.op, x.name, x.diff]),
+                [["update", "app-db-rotation-fn", ["environment"]], ["delete", "app-db-rotation-schedule", []]]);
+            assert.deepStrictEqual(c.changes.filter((x) => x.type.startsWith("aws:secretsmanager/") && x.type !== ROTATION), []);
         });
 
         it("step 4: switchover promotes prod's new generation in place, like a dr promotion", async () => {
@@ -233,6 +246,13 @@ describe("diff: the real transitions, planned offline", function () {
             const asg = c.changes.find((x) => x.type === "aws:autoscaling/group:Group")!;
             assert.deepStrictEqual([asg.op, asg.diff], ["update", ["maxSize", "minSize"]]);
             assert.deepStrictEqual(c.changes.filter((x) => x.op === "replace"), []);
+            // The app user's run and the rotation schedule come back, the schedule after the run
+            // (both connect as the master); no secret or secret value changes.
+            assert.deepStrictEqual(c.changes.filter((x) => /^app-db-(user|rotation)/.test(x.name)).map((x) => `${x.op} ${x.name}`).sort(),
+                ["create app-db-rotation-schedule", "create app-db-user-run"]);
+            const schedule = c.after.resources.find((r) => r.name === "app-db-rotation-schedule")!;
+            assert.ok(schedule.dependencies.includes(c.after.resources.find((r) => r.name === "app-db-user-run")!.urn));
+            assert.deepStrictEqual(c.changes.filter((x) => x.type.startsWith("aws:secretsmanager/") && x.type !== ROTATION), []);
         });
 
         it("step 5: rebuilding the dr replica retires the promoted dr database and never re-attaches it", async () => {
@@ -250,6 +270,8 @@ describe("diff: the real transitions, planned offline", function () {
             assert.deepStrictEqual(right.refused, []);
             assert.ok(right.changes.some((x) => x.op === "delete" && x.name === "app-cache-redis"));
             assert.deepStrictEqual(right.changes.filter((x) => x.urn.includes("AppStandby")), []);
+            assert.deepStrictEqual(right.after.resources.filter((r) => r.type === ROTATION), [], "dr never rotates");
+            assert.deepStrictEqual(right.changes.filter((x) => x.type.startsWith("aws:secretsmanager/")), []);
         });
     });
 });

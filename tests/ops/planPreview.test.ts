@@ -104,9 +104,9 @@ describe("ops: the plan command's --preview", function () {
     it("labels every stack's policies as a preview in the pull-request report (--format markdown)", async () => {
         const r = await planCli(["--stack", "dr", "--promote", "--preview", "--format", "markdown"]);
         assert.strictEqual(r.code, 0, r.stderr);
-        // prod's three role policies (media replication, the app-user Lambda's, the servers') name
-        // ARNs a preview cannot know, and so does its launch template's user data; dr promoted's user
-        // data is known (its CloudFront name is made in standby).
-        assert.match(r.stdout, /\*\*Policies:\*\* ✅ 6 violations, 0 mandatory \(prod \(preview\): 4, dr standby \(preview\): 1, dr promoted \(preview\): 1\)\./);
+        // prod's four role policies (media replication, the app-user and rotation Lambdas', the
+        // servers') name ARNs a preview cannot know, and so does its launch template's user data;
+        // dr promoted's user data is known (its CloudFront name is made in standby).
+        assert.match(r.stdout, /\*\*Policies:\*\* ✅ 7 violations, 0 mandatory \(prod \(preview\): 5, dr standby \(preview\): 1, dr promoted \(preview\): 1\)\./);
     });
 });

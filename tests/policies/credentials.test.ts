@@ -84,3 +84,47 @@ describe("app-uses-own-database-user", () => {
         assert.ok(MASTER_SECRET_ARN.test("arn:aws-cn:secretsmanager:cn-north-1:123456789012:secret:pilot-light-prod/db-credentials-AbCdEf"));
     });
 });
+
+describe("database-master-secret-rotation", () => {
+    const ROTATION = "aws:secretsmanager/secretRotation:SecretRotation";
+    const P = "database-master-secret-rotation";
+    const NEVER = "secret \"database-credentials\" holds the database's master credentials and never rotates; "
+        + "add an aws.secretsmanager.SecretRotation with a rotation function (components/database/masterRotation.ts)";
+    /** The credentials stack with the master's rotation schedule, linked by secretId and function. */
+    function rotating(rules: Record<string, unknown> = { automaticallyAfterDays: 30 }): Stack {
+        const s = withCredentials();
+        const fn = res("aws:lambda/function:Function", "app-db-rotation-fn", { runtime: "nodejs24.x" });
+        const schedule = res(ROTATION, "app-db-rotation-schedule", { secretId: MASTER_ARN, rotationLambdaArn: "arn:aws:lambda:us-east-1:123456789012:function:rot", rotationRules: rules });
+        link(schedule, "secretId", s.get("database-credentials"));
+        link(schedule, "rotationLambdaArn", fn);
+        return s.add(fn, schedule);
+    }
+
+    it("passes the master secret rotated every 30 days, and a schedule expression", async () => {
+        assert.deepEqual(await findings(rotating(), PROD_REGION, P), []);
+        assert.deepEqual(await findings(rotating({ scheduleExpression: "rate(10 days)" }), PROD_REGION, P), []);
+    });
+
+    it("fails the master secret without a schedule, or with one naming another secret", async () => {
+        assert.deepEqual(await findings(withCredentials(), PROD_REGION, P), [{ policy: P, name: "database-credentials", message: NEVER }]);
+        const s = rotating();
+        s.get("app-db-rotation-schedule").propertyDependencies.secretId = [s.get("database-app-credentials").urn];
+        assert.deepEqual(await findings(s, PROD_REGION, P), [{ policy: P, name: "database-credentials", message: NEVER }]);
+    });
+
+    it("fails a schedule longer than 90 days, and one without a function", async () => {
+        assert.deepEqual(await findings(rotating({ automaticallyAfterDays: 365 }), PROD_REGION, P), [{ policy: P, name: "app-db-rotation-schedule",
+            message: "rotation \"app-db-rotation-schedule\" of secret \"database-credentials\" rotates every 365 days; rotate at least every 90 days (rotationRules.automaticallyAfterDays 1 to 90)" }]);
+        const s = rotating();
+        delete s.get("app-db-rotation-schedule").inputs.rotationLambdaArn;
+        s.get("app-db-rotation-schedule").propertyDependencies.rotationLambdaArn = [];
+        assert.deepEqual(await findings(s, PROD_REGION, P), [{ policy: P, name: "app-db-rotation-schedule",
+            message: "rotation \"app-db-rotation-schedule\" of secret \"database-credentials\" names no rotation function; set rotationLambdaArn" }]);
+    });
+
+    it("does not judge a stack whose database is a read replica (prod rebuilt from dr: the password cannot change there)", async () => {
+        const s = withCredentials();
+        s.get("db", "aws:rds/instance:Instance").inputs.replicateSourceDb = "arn:aws:rds:us-west-2:123456789012:db:pilot-light-dr";
+        assert.deepEqual(await findings(s, PROD_REGION, P), []);
+    });
+});

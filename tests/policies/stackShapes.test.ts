@@ -31,6 +31,8 @@ const EXPECTED: Record<string, string[][]> = {
         ["asg-elb-health-check", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" is attached to a load balancer but uses healthCheckType \"EC2\"; set it to \"ELB\""],
         ["asg-launch-template", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" uses a launch configuration; use launchTemplate instead"],
         ["asg-multi-az", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" has 1 subnet(s) in vpcZoneIdentifiers; give it subnets in at least 2 availability zones"],
+        ["database-master-secret-rotation", "mandatory", "database-credentials", "secret \"database-credentials\" holds the database's master credentials and never rotates; "
+            + "add an aws.secretsmanager.SecretRotation with a rotation function (components/database/masterRotation.ts)"],
         ["ebs-encrypted", "mandatory", INSTANCE, `instance "${INSTANCE}" has an unencrypted root volume; set rootBlockDevice.encrypted to true`],
         ["ebs-volume-snapshotted", "mandatory", "singleton-recoverable-instance-data", "volume \"singleton-recoverable-instance-data\" is not targeted by any enabled DLM snapshot policy; tag it with a policy's targetTags or add a policy for it"],
         ["ec2-detailed-monitoring", "advisory", INSTANCE, `instance "${INSTANCE}" has basic monitoring only; set monitoring to true`],
@@ -106,6 +108,7 @@ const EXPECTED: Record<string, string[][]> = {
     // A preview cannot read what only exists once created: the policies that need such a value
     // report an advisory instead of a verdict, exactly as the real policy server does.
     "prod, preview of a first deploy": [
+        ["iam-no-wildcard-mutating-actions", "advisory", "app-db-rotation-policy", UNKNOWN("iam-no-wildcard-mutating-actions", "policy")],
         ["iam-no-wildcard-mutating-actions", "advisory", "app-db-user-policy", UNKNOWN("iam-no-wildcard-mutating-actions", "policy")],
         ["iam-no-wildcard-mutating-actions", "advisory", "app-servers-app", UNKNOWN("iam-no-wildcard-mutating-actions", "policy")],
         ["iam-no-wildcard-mutating-actions", "advisory", "media-replication-policy", UNKNOWN("iam-no-wildcard-mutating-actions", "policy")],

@@ -102,6 +102,7 @@ async function prodBroken(): Promise<StackShape> {
     edit(named(plan, "media-public-access"), (p) => { p.blockPublicAcls = false; });
     remove(plan, "media-sse");
     remove(plan, "network-flow-log");
+    remove(plan, "app-db-rotation-schedule");
     remove(plan, "waf-app");
     edit(named(plan, "app-web-alb"), (p) => {
         p.enableDeletionProtection = false;

@@ -364,9 +364,11 @@ describe("report: cost estimate in the China regions (the source article's cn-no
     it("estimates prod in cn-north-1 from the one published Beijing figure (¥0.6003/GB sent to Ningxia) and lists the other 33 items", () => {
         // 20 GB/month of binlog and 10 GB/month of new media (the schema's defaults) sent to Ningxia at ¥0.6003/GB.
         assert.deepStrictEqual(priced(prod.items.filter((i) => i.unitPrice !== null)).map((i) => [i.name, i.quantity, i.unit, i.unitPrice, i.monthly]), [
-            // The app-user function and its deploy-time invocation: negligible, at no figure.
+            // The app-user function and its deploy-time invocation, and the master's rotation
+            // function (four calls a month): negligible, at no figure.
             ["app-db-user-fn", 1, "functions", 0, 0],
             ["app-db-user-run", 1, "invocations", 0, 0],
+            ["app-db-rotation-fn", 1, "functions", 0, 0],
             ["database-mysql", 20, "GB", 0.6003, 20 * 0.6003],
             ["media-replication-config", 10, "GB", 0.6003, 10 * 0.6003],
         ]);

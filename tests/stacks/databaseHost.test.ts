@@ -35,13 +35,18 @@ describe("pilot-light:databaseHost: the app on a restored database", function ()
         assert.deepEqual(line(current), ["DB_HOST='pilot-light-prod.c53d95abe8dd9.us-east-1.rds.amazonaws.com'"], "before: the stack's database (the offline engine's address for it)");
     });
 
-    it("changes only the launch template (the group rolls the servers onto it) and the app-user run, and replaces or deletes no data", () => {
+    it("changes only the launch template (the group rolls the servers onto it), the app-user run and the rotation's host, and replaces or deletes no data", () => {
         // And the app-user function runs once more, against the restored database (idempotent:
-        // the restored copy has the user already; ALTER USER sets the secret's password).
+        // the restored copy has the user already; ALTER USER sets the secret's password). The
+        // master's rotation follows the app to the restored database (its DB_HOST); the restored
+        // copy may hold an older master password, which the functions find among the secret's
+        // versions (README, "The master password rotates").
         assert.deepEqual(change.changes.map((c) => [c.op, c.type, c.name, c.replaceKeys.join(",")]), [
             ["replace", "aws:lambda/invocation:Invocation", "app-db-user-run", "input"],
+            ["update", "aws:lambda/function:Function", "app-db-rotation-fn", ""],
             ["update", "aws:ec2/launchTemplate:LaunchTemplate", "app-servers-lt", ""],
         ]);
+        assert.deepEqual(change.changes.find((c) => c.name === "app-db-rotation-fn")!.diff, ["environment"]);
         assert.deepEqual([change.unsafe, change.refused], [[], []]);
         const db = after.resources.find((r) => r.type === "aws:rds/instance:Instance")!;
         assert.deepEqual(db.inputs, current.resources.find((r) => r.urn === db.urn)!.inputs, "the stack's own database keeps every input");

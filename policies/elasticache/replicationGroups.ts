@@ -1,8 +1,16 @@
 // Well-known ElastiCache rules for the session/cache Redis: encrypted at rest and in transit,
 // and in prod a replica that takes over automatically when the primary node fails.
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
-import { heldToProdRules, q } from "../lib/resources";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfToken } from "../lib/ofType";
+import { heldToProdRules, q, T } from "../lib/resources";
+
+/** What the policies read of an aws.elasticache.ReplicationGroup's inputs. */
+interface ReplicationGroupProps {
+    atRestEncryptionEnabled?: boolean;
+    transitEncryptionEnabled?: boolean;
+    automaticFailoverEnabled?: boolean;
+    tags?: Record<string, string>;
+}
 
 export const elasticacheEncryption: ResourceValidationPolicy = {
     name: "elasticache-encryption",
@@ -10,7 +18,7 @@ export const elasticacheEncryption: ResourceValidationPolicy = {
         + "Trivy AVD-AWS-0045 / AVD-AWS-0051, AWS Config elasticache-repl-grp-encrypted-at-rest and "
         + "elasticache-repl-grp-encrypted-in-transit).",
     enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, reportViolation) => {
+    validateResource: validateResourceOfToken<ReplicationGroupProps>(T.replicationGroup, (rg, args, reportViolation) => {
         if (rg.atRestEncryptionEnabled !== true) {
             reportViolation(`replication group ${q(args.name)} is not encrypted at rest; set atRestEncryptionEnabled to true`);
         }
@@ -25,7 +33,7 @@ export const elasticacheAutoFailover: ResourceValidationPolicy = {
     description: "A prod ElastiCache replication group (tagged pilot-light:role=primary, untagged, or a hardened dr's) fails over "
         + "automatically (AWS Config elasticache-repl-grp-auto-failover-enabled).",
     enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(aws.elasticache.ReplicationGroup, (rg, args, reportViolation) => {
+    validateResource: validateResourceOfToken<ReplicationGroupProps>(T.replicationGroup, (rg, args, reportViolation) => {
         if (heldToProdRules(rg) && rg.automaticFailoverEnabled !== true) {
             reportViolation(`replication group ${q(args.name)} has no automatic failover; set automaticFailoverEnabled to true `
                 + "(with at least two cache clusters)");

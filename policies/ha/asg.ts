@@ -1,7 +1,7 @@
 // In-region HA for the web tier: the Auto Scaling group spreads over availability zones,
 // replaces instances the load balancer marks unhealthy and launches from a launch template.
-import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfToken } from "../lib/ofType";
 import { q, T } from "../lib/resources";
 
 /** The distinct AZs an ASG spans, and whether every subnet could be resolved to its AZ. */
@@ -42,12 +42,20 @@ export const asgMultiAz: StackValidationPolicy = {
     },
 };
 
+/** What the resource policies read of an aws.autoscaling.Group's inputs. */
+interface GroupProps {
+    targetGroupArns?: string[];
+    loadBalancers?: string[];
+    healthCheckType?: string;
+    launchConfiguration?: string;
+}
+
 export const asgElbHealthCheck: ResourceValidationPolicy = {
     name: "asg-elb-health-check",
     description: "An Auto Scaling group behind a load balancer uses the ELB health check, so instances the load "
         + "balancer marks unhealthy are replaced (AWS Config autoscaling-group-elb-healthcheck-required, Checkov CKV_AWS_153).",
     enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(aws.autoscaling.Group, (asg, args, reportViolation) => {
+    validateResource: validateResourceOfToken<GroupProps>(T.asg, (asg, args, reportViolation) => {
         const targetGroups: unknown[] = Array.isArray(asg.targetGroupArns) ? asg.targetGroupArns : [];
         const loadBalancers: unknown[] = Array.isArray(asg.loadBalancers) ? asg.loadBalancers : [];
         if ((targetGroups.length > 0 || loadBalancers.length > 0) && asg.healthCheckType !== "ELB") {
@@ -63,12 +71,12 @@ export const asgLaunchTemplate: ResourceValidationPolicy = {
         + "updates for new instance types (AWS Config autoscaling-launch-template, Checkov CKV_AWS_315).",
     enforcementLevel: "mandatory",
     validateResource: [
-        validateResourceOfType(aws.autoscaling.Group, (asg, args, reportViolation) => {
+        validateResourceOfToken<GroupProps>(T.asg, (asg, args, reportViolation) => {
             if (asg.launchConfiguration) {
                 reportViolation(`auto scaling group ${q(args.name)} uses a launch configuration; use launchTemplate instead`);
             }
         }),
-        validateResourceOfType(aws.ec2.LaunchConfiguration, (_lc, args, reportViolation) => {
+        validateResourceOfToken<unknown>(T.launchConfiguration, (_lc, args, reportViolation) => {
             reportViolation(`launch configuration ${q(args.name)}: launch configurations are deprecated; use an aws.ec2.LaunchTemplate`);
         }),
     ],

@@ -5,8 +5,8 @@
 // components/ha validates against too:
 // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/cloudwatch-recovery.html
 // No Checkov/Trivy/AWS Config rule covers these; they mirror AWS's documented requirements.
-import { ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType, PolicyResource } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
+import { ResourceValidationPolicy, StackValidationPolicy, PolicyResource } from "@pulumi/policy";
+import { validateResourceOfToken } from "../lib/ofType";
 import { isRecoverAlarm, q, recoverActions, regionOf, arnRegion, T, watchedInstances } from "../lib/resources";
 import {
     familyMatches, INSTANCE_STORE_CLASSES, INSTANCE_STORE_RECOVERABLE_FAMILIES, isInstanceStoreType,
@@ -122,6 +122,15 @@ export const ec2InstanceHasRecoverAlarm: StackValidationPolicy = {
     },
 };
 
+/** What recover-alarm-well-formed reads of an aws.cloudwatch.MetricAlarm's inputs. */
+interface MetricAlarmProps {
+    alarmActions?: string[];
+    namespace?: string;
+    metricName?: string;
+    period?: number;
+    region?: string;
+}
+
 export const recoverAlarmWellFormed: ResourceValidationPolicy = {
     name: "recover-alarm-well-formed",
     description: "A recover alarm watches StatusCheckFailed_System in AWS/EC2 every 60 seconds and its action names "
@@ -132,7 +141,7 @@ export const recoverAlarmWellFormed: ResourceValidationPolicy = {
             periodSeconds: { type: "number", default: 60, description: "The period the alarm must evaluate at." },
         },
     },
-    validateResource: validateResourceOfType(aws.cloudwatch.MetricAlarm, (alarm, args, reportViolation) => {
+    validateResource: validateResourceOfToken<MetricAlarmProps>(T.alarm, (alarm, args, reportViolation) => {
         const actions = recoverActions(alarm);
         if (actions.length === 0) {
             return;

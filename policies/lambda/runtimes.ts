@@ -5,10 +5,10 @@
 // each with the AWS page it was read from and when.
 // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html#runtime-support-policy
 // Mirrors tflint-ruleset-aws's aws_lambda_function_deprecated_runtime, with dates instead of a list.
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
+import { ResourceValidationPolicy } from "@pulumi/policy";
 import { datesFrom, daysBetween, todayOf, TODAY_SCHEMA, warnDaysSchema } from "../lib/lifecycle";
-import { q } from "../lib/resources";
+import { validateResourceOfToken } from "../lib/ofType";
+import { q, T } from "../lib/resources";
 
 /** One managed runtime's published dates (`YYYY-MM-DD`), with where and when they were read. */
 export interface LambdaRuntimeDates {
@@ -55,8 +55,14 @@ export function runtimeDates(runtime: string): LambdaRuntimeDates | undefined {
     return LAMBDA_RUNTIMES.find((r) => r.runtime === runtime);
 }
 
+/** What the policies read of an aws.lambda.Function's inputs. */
+interface FunctionProps {
+    runtime?: string;
+    packageType?: string;
+}
+
 /** The runtime a policy should judge, or undefined for container-image functions (they have none). */
-function runtimeOf(fn: { runtime?: unknown; packageType?: unknown }): string | undefined {
+function runtimeOf(fn: FunctionProps): string | undefined {
     return fn.packageType === "Image" || typeof fn.runtime !== "string" ? undefined : fn.runtime;
 }
 
@@ -66,7 +72,7 @@ export const lambdaRuntimeNotBlocked: ResourceValidationPolicy = {
         + "per the dated runtime table in the pack (policies/lambda/runtimes.ts); an unknown runtime fails too.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { today: TODAY_SCHEMA } },
-    validateResource: validateResourceOfType(aws.lambda.Function, (fn, args, reportViolation) => {
+    validateResource: validateResourceOfToken<FunctionProps>(T.lambdaFunction, (fn, args, reportViolation) => {
         const runtime = runtimeOf(fn);
         if (runtime === undefined) {
             return;
@@ -94,7 +100,7 @@ export const lambdaRuntimeDeprecation: ResourceValidationPolicy = {
         + "on the policy's date, per the dated runtime table in the pack (policies/lambda/runtimes.ts).",
     enforcementLevel: "advisory",
     configSchema: { properties: { today: TODAY_SCHEMA, warnDays: warnDaysSchema("a runtime's deprecation date") } },
-    validateResource: validateResourceOfType(aws.lambda.Function, (fn, args, reportViolation) => {
+    validateResource: validateResourceOfToken<FunctionProps>(T.lambdaFunction, (fn, args, reportViolation) => {
         const runtime = runtimeOf(fn);
         const row = runtime === undefined ? undefined : runtimeDates(runtime);
         if (!row) {

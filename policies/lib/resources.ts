@@ -27,6 +27,11 @@ export const T = {
     instance: "aws:ec2/instance:Instance",
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
     launchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
+    volume: "aws:ebs/volume:Volume",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     asg: "aws:autoscaling/group:Group",
     subnet: "aws:ec2/subnet:Subnet",
@@ -48,6 +53,7 @@ export const T = {
     targetGroup: "aws:lb/targetGroup:TargetGroup",
     certificate: "aws:acm/certificate:Certificate",
     replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+    lambdaFunction: "aws:lambda/function:Function",
 } as const;
 
 /** Bucket types: v7's `Bucket` and the deprecated `BucketV2` alias. */

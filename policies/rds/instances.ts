@@ -1,15 +1,28 @@
 // Well-known RDS rules, mirroring the original Terraform DR scripts' mistakes: an unencrypted,
 // publicly reachable database without backups or deletion protection.
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import * as aws from "@pulumi/aws";
-import { HARDENED_TAG, q, roleOf, tagsOf } from "../lib/resources";
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { validateResourceOfToken } from "../lib/ofType";
+import { HARDENED_TAG, q, roleOf, T, tagsOf } from "../lib/resources";
+
+/** What the policies read of an aws.rds.Instance's inputs. */
+interface DbProps {
+    storageEncrypted?: boolean;
+    replicateSourceDb?: string;
+    multiAz?: boolean;
+    backupRetentionPeriod?: number;
+    deletionProtection?: boolean;
+    publiclyAccessible?: boolean;
+    skipFinalSnapshot?: boolean;
+    finalSnapshotIdentifier?: string;
+    tags?: Record<string, string>;
+}
 
 export const rdsStorageEncrypted: ResourceValidationPolicy = {
     name: "rds-storage-encrypted",
     description: "RDS instances encrypt their storage (Checkov CKV_AWS_16, Trivy AVD-AWS-0080, AWS Config "
         + "rds-storage-encrypted, AWSGuard rds-storage-encrypted).",
     enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
+    validateResource: validateResourceOfToken<DbProps>(T.db, (db, args, reportViolation) => {
         if (db.storageEncrypted !== true) {
             reportViolation(`database ${q(args.name)} is not encrypted at rest; set storageEncrypted to true`);
         }
@@ -21,7 +34,7 @@ export const rdsMultiAz: ResourceValidationPolicy = {
     description: "A primary RDS instance (tagged pilot-light:role=primary, untagged, or a hardened dr's, and not a replica) runs Multi-AZ "
         + "(Checkov CKV_AWS_157, AWS Config rds-multi-az-support, AWSGuard rds-instance-multi-az-enabled).",
     enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
+    validateResource: validateResourceOfToken<DbProps>(T.db, (db, args, reportViolation) => {
         const role = roleOf(db);
         if (db.replicateSourceDb || (role !== undefined && role !== "primary" && tagsOf(db)[HARDENED_TAG] !== "true")) {
             return;
@@ -46,7 +59,7 @@ export const rdsBackupRetention: ResourceValidationPolicy = {
             },
         },
     },
-    validateResource: validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
+    validateResource: validateResourceOfToken<DbProps>(T.db, (db, args, reportViolation) => {
         if (db.replicateSourceDb) {
             return;
         }
@@ -64,7 +77,7 @@ export const rdsDeletionProtection: ResourceValidationPolicy = {
     description: "RDS instances have deletion protection on (Checkov CKV_AWS_293, AWS Config "
         + "rds-instance-deletion-protection-enabled).",
     enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
+    validateResource: validateResourceOfToken<DbProps>(T.db, (db, args, reportViolation) => {
         if (db.deletionProtection !== true) {
             reportViolation(`database ${q(args.name)} has no deletion protection; set deletionProtection to true`);
         }
@@ -76,7 +89,7 @@ export const rdsNotPublic: ResourceValidationPolicy = {
     description: "RDS instances are not publicly accessible (Checkov CKV_AWS_17, AWS Config "
         + "rds-instance-public-access-check, AWSGuard rds-instance-public-access-check).",
     enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
+    validateResource: validateResourceOfToken<DbProps>(T.db, (db, args, reportViolation) => {
         if (db.publiclyAccessible === true) {
             reportViolation(`database ${q(args.name)} is publicly accessible; set publiclyAccessible to false`);
         }
@@ -89,7 +102,7 @@ export const rdsFinalSnapshot: ResourceValidationPolicy = {
         + "a read replica skips it, because DeleteDBInstance refuses a final snapshot of a replica "
         + "(https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html).",
     enforcementLevel: "mandatory",
-    validateResource: validateResourceOfType(aws.rds.Instance, (db, args, reportViolation) => {
+    validateResource: validateResourceOfToken<DbProps>(T.db, (db, args, reportViolation) => {
         const name = q(args.name);
         if (db.replicateSourceDb) {
             if (db.skipFinalSnapshot !== true || db.finalSnapshotIdentifier !== undefined) {

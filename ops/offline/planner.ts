@@ -97,10 +97,13 @@ export interface StackPlan extends OfflineRun {
 
 /**
  * Runs the program's entry module as a stack. An entry that exports a function (as
- * stacks/index.ts does) is called; any other module does its work when loaded. Modules the
- * program loaded from its own folder are unloaded afterwards, so the next run starts clean.
+ * stacks/index.ts does) is called; any other module does its work when loaded, so the entry
+ * is always evaluated afresh, even when another caller loaded it before (a test that required
+ * the program, then the plan command on the same folder). Modules the program loaded from its
+ * own folder are unloaded afterwards, so the next run starts clean.
  */
 async function runEntry(main: string): Promise<any> {
+    delete require.cache[require.resolve(main)];
     const before = new Set(Object.keys(require.cache));
     try {
         // eslint-disable-next-line @typescript-eslint/no-var-requires

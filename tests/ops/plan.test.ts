@@ -150,6 +150,15 @@ describe("ops: the plan command", function () {
         assert.match(r.stderr, /mandatory policy violations?: the real engine would block this deployment\./);
     });
 
+    it("plans a program whose entry this process has already loaded (it runs again, not from the module cache)", async () => {
+        const dir = path.join(ROOT, "tests", "fixtures", "classic-mistakes");
+        // Another test file (tests/policies/classicMistakes.test.ts) requires the fixture itself; the order must not matter.
+        require(path.join(dir, "index.ts"));
+        const r = await plan(["--dir", dir, "--stack", "dev", "--json"]);
+        assert.strictEqual(r.code, 3, r.stderr);
+        assert.ok(JSON.parse(r.stdout).resources.some((x: any) => x.type === "aws:ec2/instance:Instance"));
+    });
+
     it("never prints a secret: secret inputs are redacted", async () => {
         const r = await plan(["--stack", "prod", "--json"]);
         assert.strictEqual(r.code, 0, r.stderr);

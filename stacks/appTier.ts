@@ -54,6 +54,17 @@ export function promotedReplicaEndpoint(instanceIdentifier: string): { address: 
     return { address: found.address, port: found.port };
 }
 
+/**
+ * Whether the app tier's egress has a NAT gateway per AZ: pilot-light:natGatewayPerAz on prod,
+ * and on dr only once hardened. A dr in standby and a promoted one keep one gateway (standby's
+ * made ahead, pilot-light:standbyNatGateway); hardening adds the others and moves each AZ's route
+ * to its own in place (NatEgress keeps the first gateway's names; a route's natGatewayId forces
+ * no new route, ops/diff/forceNew/table.json).
+ */
+export function natGatewayPerAz(cfg: StackContext["cfg"]): boolean {
+    return cfg.natGatewayPerAz && (cfg.role !== "dr" || cfg.hardened);
+}
+
 export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
     const { cfg, tags } = ctx;
     return new AppTier("app", {
@@ -85,7 +96,7 @@ export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
         hostedZoneId: cfg.hostedZoneId,
         standby: l.standby,
         accessLogBucket: l.logs.bucketName,
-        natGatewayPerAz: cfg.natGatewayPerAz,
+        natGatewayPerAz: natGatewayPerAz(cfg),
         cacheEndpointParameter: cacheEndpointParameterName(pulumi.getProject(), ctx.stack),
         tags,
     });

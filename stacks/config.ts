@@ -63,6 +63,8 @@ export interface StackConfig {
     readonly databaseHost?: string;
     /** dr only, with a domain: the ALB, its listeners and the SECONDARY record exist in standby (static stability). */
     readonly standbyLoadBalancer: boolean;
+    /** dr only: the app tier's NAT egress and launch template exist in standby (a shorter promotion). */
+    readonly standbyNatGateway: boolean;
     /** Requests per client IP to the login paths in 5 minutes before the web application firewall blocks it (components/app/waf.ts). */
     readonly wafLoginRateLimit: number;
     /** prod only: the HA pattern of the stateful singleton service (components/ha). */
@@ -236,6 +238,7 @@ export function parseConfig(raw: RawConfig, stack: string): StackConfig {
         replicateToPeer: role === "primary" && v.replicateToPeer!,
         drill: role === "dr" && v.drill!,
         standbyLoadBalancer: role === "dr" && v.standbyLoadBalancer!,
+        standbyNatGateway: role === "dr" && v.standbyNatGateway!,
         reverseReplication: role === "dr" && v.reverseReplication!,
         hardened: role === "dr" && v.hardened!,
         rebuildFromPeer: role === "primary" && v.rebuildFromPeer!,

@@ -233,6 +233,14 @@ export const CONFIG_SCHEMA = Object.freeze({
             + "control planes are in us-east-1). It costs an idle ALB in standby (README, cost section). false saves that, but "
             + "promotion then creates them and the promotion plan fails (exit 8).",
     },
+    standbyNatGateway: {
+        type: "boolean", default: true, roles: DR,
+        description: "dr only: keep the app tier's egress in standby (one NAT gateway with its Elastic IP, the private subnets' "
+            + "default routes through it) and the app servers' launch template, so promotion creates the Auto Scaling group "
+            + "alone and serves 10 min after the decision instead of 12.5 (the resilience report's critical path). It costs a "
+            + "NAT gateway's hours and a public IPv4 address in standby, $36.50 a month (README, cost section). false saves "
+            + "that, and promotion then creates them on its critical path (+2.5 min).",
+    },
     wafLoginRateLimit: {
         // AWS WAF's rate-based rule bounds (components/app/waf.ts RATE_LIMIT_MIN/MAX; a test keeps them equal).
         type: "integer", default: 100, min: 10, max: 2_000_000_000, roles: BOTH,
@@ -247,7 +255,8 @@ export const CONFIG_SCHEMA = Object.freeze({
     },
     natGatewayPerAz: {
         type: "boolean", default: true, roles: BOTH,
-        description: "A NAT gateway in every AZ of the app tier (prod; dr when promoted: the standby has no NAT gateway), so an AZ "
+        description: "A NAT gateway in every AZ of the app tier (prod; dr once hardened: standby and promotion keep one, "
+            + "pilot-light:standbyNatGateway, and hardening adds the others in place), so an AZ "
             + "failure leaves the other AZs their egress: replacement app servers boot (packages, WordPress from wordpress.org, "
             + "secrets) and running ones reach S3 and Secrets Manager. false keeps one NAT gateway for all AZs: cheaper by a "
             + "gateway-hour and a public IPv4 per extra AZ (the cost report prices both), and the resilience report counts the AZ row as not covered.",

@@ -12,7 +12,7 @@ import { FailoverDns } from "../components/dns";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
 import { AppStandby, cacheEndpointParameterName, StandbyParts } from "../components/app";
-import { deployAppTier, deployFirewall, firewallClientIp, promotedReplicaEndpoint } from "./appTier";
+import { deployAppTier, deployFirewall, firewallClientIp, natGatewayPerAz, promotedReplicaEndpoint } from "./appTier";
 import { mediaObjectLock } from "./config";
 import { albViewers, dbIdentifier, HARDENED_TAG, hasDomain, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
@@ -84,6 +84,11 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     // alone; without one, the ALB and the CloudFront distribution in front of it, whose name users
     // are sent to (the failover runbook prints it).
     const withDomain = hasDomain(cfg);
+    // Promoted: the servers take the replica's endpoint, which promotion keeps, so they boot while
+    // the promotion runs (stacks/appTier.ts promotedReplicaEndpoint). In standby and drills the
+    // resource's own address, the same name: the launch template made in standby stays as it is.
+    const databaseEndpoint = cfg.promote
+        ? promotedReplicaEndpoint(databaseInstanceIdentifier(dbIdentifier(pulumi.getProject(), ctx.stack), cfg.databaseGeneration)) : undefined;
     const standby = new AppStandby("app-standby", {
         // The app user's secret (replicated from prod): the app servers never read the master's.
         secretArns: [database.appCredentialsSecretArn],
@@ -98,6 +103,23 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
                 // Hardened: the standby ALB now serves production (deletion protection, in place).
                 deletionProtection: cfg.hardened, tags: hardenedTags, accessLogBucket: logs.bucketName,
             } : undefined,
+        // Off the promotion's critical path (pilot-light:standbyNatGateway): the egress the tier
+        // would make (one gateway until hardened, natGatewayPerAz) and the servers' launch template.
+        ...(cfg.standbyNatGateway ? {
+            egress: {
+                publicSubnetIds: network.publicSubnetIds, availabilityZones: network.availabilityZones,
+                privateRouteTableIds: network.privateRouteTableIds, perAz: natGatewayPerAz(cfg),
+            },
+            servers: {
+                imageId: image.imageId, instanceType: cfg.appInstanceType, securityGroupId: network.appSecurityGroupId,
+                database: {
+                    address: cfg.databaseHost ?? databaseEndpoint?.address ?? database.dbInstanceAddress,
+                    port: databaseEndpoint?.port ?? database.dbInstancePort,
+                    credentialsSecretArn: database.appCredentialsSecretArn,
+                },
+                mediaBucketName: media.bucketName,
+            },
+        } : {}),
         tags,
     });
     if (standby.web && withDomain) {
@@ -146,13 +168,12 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     // SECONDARY record points at, so that record stays unhealthy (no targets) while the drill runs.
     // Without a domain nothing sends users to dr's distribution until an operator does, so the drill
     // rehearses the real path: the standby ALB behind it (and needs no CloudFront change of its own).
-    const parts: StandbyParts = cfg.promote || !withDomain ? standby
-        : { identity: standby.identity, appSecretArn: standby.appSecretArn, cacheAuth: standby.cacheAuth, certificateArn: standby.certificateArn };
+    // The drill uses the standby's egress too (a second set of default routes would clash).
+    const parts: StandbyParts = cfg.promote || !withDomain ? standby : {
+        identity: standby.identity, appSecretArn: standby.appSecretArn, cacheAuth: standby.cacheAuth, certificateArn: standby.certificateArn,
+        egress: standby.egress, launchTemplate: standby.launchTemplate,
+    };
     // Lean while it fails over (one Redis node, no ALB deletion protection): prod's pieces once hardened.
-    // Promoted: the servers take the replica's endpoint, which promotion keeps, so they boot while
-    // the promotion runs (stacks/appTier.ts promotedReplicaEndpoint).
-    const databaseEndpoint = cfg.promote
-        ? promotedReplicaEndpoint(databaseInstanceIdentifier(dbIdentifier(pulumi.getProject(), ctx.stack), cfg.databaseGeneration)) : undefined;
     const app = deployAppTier(ctx, {
         network, database, media, image, logs, highAvailability: cfg.hardened, highAvailabilityTags: hardenedTags, standby: parts, databaseEndpoint,
     });

@@ -11,7 +11,8 @@
 // With `database.createUser` (prod's writable database) also AppDatabaseUser, which makes the
 // app's own MySQL user through the NAT gateways before the servers boot (components/database).
 // A dr stack passes `standby` (AppStandby, ./standby.ts): the IAM role, the secrets, the
-// certificate and the ALB it made ahead of time are used instead of being made at promotion.
+// certificate, the ALB, the NAT egress and the launch template it made ahead of time are used
+// instead of being made at promotion.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { RedisCache } from "./cache";
@@ -115,7 +116,7 @@ export interface AppTierArgs {
     /**
      * What a dr stack made in standby (components/app/standby.ts), used instead of making it here:
      * the servers' IAM role and profile, the app and Redis AUTH secrets, the issued certificate
-     * and, when given, the ALB with its listeners. Promotion then calls no control plane outside
+     * and, when given, the ALB with its listeners, the NAT egress and the launch template. Promotion then calls no control plane outside
      * dr's region. Defaults to making everything here (prod).
      */
     standby?: StandbyParts;
@@ -194,7 +195,8 @@ export class AppTier extends pulumi.ComponentResource {
         const standby = args.standby;
         const region = aws.getRegionOutput({}, { parent: this }).region;
 
-        const nat = new NatEgress(`${name}-nat`, {
+        // A dr stack's egress exists since standby (pilot-light:standbyNatGateway): off the promotion's path.
+        const nat = standby?.egress ?? new NatEgress(`${name}-nat`, {
             publicSubnetIds: net.publicSubnetIds,
             perAz: args.natGatewayPerAz ?? true,
             availabilityZones: net.availabilityZones,
@@ -307,6 +309,8 @@ export class AppTier extends pulumi.ComponentResource {
             // The user data reaches Secrets Manager and S3 through the NAT gateway.
             bootDependencies: Object.values(nat.routes),
             identity: standby?.identity,
+            // Made in standby with the same user data (AppStandby), so the group is all promotion creates.
+            launchTemplate: standby?.launchTemplate,
             tags,
         }, { parent: this });
 

@@ -52,6 +52,12 @@ export interface AppServersArgs {
     /** Root volume size in GiB. Defaults to `20`. */
     rootVolumeSize?: number;
     /**
+     * A launch template made elsewhere (a dr stack's AppStandby, so that promotion's critical path
+     * is the group alone). Defaults to making one here from `imageId`, `instanceType`,
+     * `securityGroupId`, `userData` and `rootVolumeSize`, which then only describe it.
+     */
+    launchTemplate?: AppLaunchTemplate;
+    /**
      * Seconds after launch before the ALB health check counts. Defaults to `600`: the user data
      * installs the web stack and WordPress at boot (about 4 minutes, components/app/boot/boot.sh),
      * and a grace period shorter than a slow boot would replace instances in a loop.
@@ -98,31 +104,10 @@ export class AppServers extends pulumi.ComponentResource {
             secretArns: args.secretArns, kmsKeyArn: args.kmsKeyArn, mediaBucketArn: args.mediaBucketArn, parameterArns: args.parameterArns, tags,
         }, this);
 
-        const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-lt`, {
-            description: `App servers of ${name}`,
-            imageId: args.imageId,
-            instanceType: args.instanceType,
-            iamInstanceProfile: { arn: identity.instanceProfileArn },
-            vpcSecurityGroupIds: [args.securityGroupId],
-            // IMDSv2 only, and a hop limit of 1 so nothing forwarded off the host can reach the
-            // instance credentials. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html
-            metadataOptions: {
-                httpEndpoint: "enabled",
-                httpTokens: "required",
-                httpPutResponseHopLimit: 1,
-                instanceMetadataTags: "disabled",
-            },
-            monitoring: { enabled: true },
-            blockDeviceMappings: [{
-                deviceName: "/dev/xvda",
-                ebs: { volumeType: "gp3", volumeSize: rootVolumeSize, encrypted: "true", deleteOnTermination: "true" },
-            }],
-            userData: pulumi.output(args.userData).apply(encodeUserData),
-            // Each change becomes the default version, and the group below follows the latest.
-            updateDefaultVersion: true,
-            tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags: { ...tags, Name: name } })),
-            tags,
-        }, { parent: this });
+        const launchTemplate = args.launchTemplate ?? appLaunchTemplate(name, {
+            imageId: args.imageId, instanceType: args.instanceType, securityGroupId: args.securityGroupId,
+            instanceProfileArn: identity.instanceProfileArn, userData: args.userData, rootVolumeSize, tags,
+        }, this);
 
         // dependsOn: instances fetch their secrets at first boot, so the role's permissions must exist first.
         const group = new aws.autoscaling.Group(`${name}-asg`, {
@@ -170,4 +155,55 @@ export class AppServers extends pulumi.ComponentResource {
             roleName: this.roleName,
         });
     }
+}
+
+/** What the Auto Scaling group reads of its launch template. */
+export interface AppLaunchTemplate {
+    id: pulumi.Output<string>;
+    latestVersion: pulumi.Output<number>;
+}
+
+/** What appLaunchTemplate needs: the AppServersArgs fields of the same names, and the instance profile. */
+export interface AppLaunchTemplateArgs {
+    imageId: pulumi.Input<string>;
+    instanceType: string;
+    securityGroupId: pulumi.Input<string>;
+    instanceProfileArn: pulumi.Input<string>;
+    userData: pulumi.Input<string>;
+    /** Root volume size in GiB. Defaults to `20`. */
+    rootVolumeSize?: number;
+    tags?: Record<string, string>;
+}
+
+/**
+ * The app servers' launch template `<name>-lt` (IMDSv2 only, encrypted gp3 root volume, no SSH
+ * key), under `parent`: AppServers makes it, or a dr stack's AppStandby ahead of promotion.
+ */
+export function appLaunchTemplate(name: string, args: AppLaunchTemplateArgs, parent: pulumi.Resource): aws.ec2.LaunchTemplate {
+    const tags = args.tags ?? {};
+    return new aws.ec2.LaunchTemplate(`${name}-lt`, {
+        description: `App servers of ${name}`,
+        imageId: args.imageId,
+        instanceType: args.instanceType,
+        iamInstanceProfile: { arn: args.instanceProfileArn },
+        vpcSecurityGroupIds: [args.securityGroupId],
+        // IMDSv2 only, and a hop limit of 1 so nothing forwarded off the host can reach the
+        // instance credentials. https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html
+        metadataOptions: {
+            httpEndpoint: "enabled",
+            httpTokens: "required",
+            httpPutResponseHopLimit: 1,
+            instanceMetadataTags: "disabled",
+        },
+        monitoring: { enabled: true },
+        blockDeviceMappings: [{
+            deviceName: "/dev/xvda",
+            ebs: { volumeType: "gp3", volumeSize: args.rootVolumeSize ?? 20, encrypted: "true", deleteOnTermination: "true" },
+        }],
+        userData: pulumi.output(args.userData).apply(encodeUserData),
+        // Each change becomes the default version, and the group follows the latest.
+        updateDefaultVersion: true,
+        tagSpecifications: ["instance", "volume"].map((resourceType) => ({ resourceType, tags: { ...tags, Name: name } })),
+        tags,
+    }, { parent });
 }

@@ -18,6 +18,14 @@
 // plane is global too) fronts. The promoted app tier (AppTier) uses all of these instead of making
 // its own. The standby ALB has no targets, so Route 53 counts the SECONDARY record unhealthy (and
 // the distribution answers 503) until promotion registers them.
+//
+// Also, to shorten the promotion's critical path (issue 14: 10 minutes or less from the decision
+// to serving), with `egress` the app tier's NAT egress (NatEgress, ./nat.ts: one gateway, its
+// EIP and the private subnets' default routes; pilot-light:standbyNatGateway) and, with `servers`,
+// the app servers' launch template: promotion then creates the Auto Scaling group and waits for
+// nothing else. The launch template needs the site's address, so it is made only with a domain or
+// with the standby ALB's distribution; the cache it never waits for (its endpoint is read from
+// SSM at run time, ./cacheEndpoint.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { ORIGIN_HEADER_NAME, OriginCdn, originSecret } from "./cdn";
 import { ServerIdentity, createServerIdentity } from "./identity";
@@ -27,11 +35,16 @@ import { validatedCertificate } from "./certificate";
 import { APP_TARGET_HEALTH } from "./userData";
 import { cacheEndpointParameterProblems, domainProblems, nonEmptyProblems } from "./validate";
 import { cacheEndpointParameterArn } from "./cacheEndpoint";
+import { NatEgress } from "./nat";
+import { AppLaunchTemplate, appLaunchTemplate } from "./servers";
+import { renderUserData } from "./userData";
 import { assertValid } from "../validate";
+import * as aws from "@pulumi/aws";
 
 /**
- * Tag on the standby ALB (value `static-stability`): made ahead of failover on purpose, so the
- * policy pack's dr-standby-minimal accepts it (policies/lib/resources.ts reads the same name).
+ * Tag on the standby ALB and the standby NAT gateway with its EIP (value `static-stability`):
+ * made ahead of failover on purpose, so the policy pack's dr-standby-minimal accepts them
+ * (policies/lib/resources.ts reads the same name).
  */
 export const STANDBY_PART_TAG = "pilot-light:standby-part";
 
@@ -76,6 +89,23 @@ export interface AppStandbyArgs {
         /** The stack's log bucket (components/logs), for the ALB's access logs. */
         accessLogBucket: pulumi.Input<string>;
     };
+    /**
+     * The app tier's NAT egress, made now (NatEgress, the same inputs AppTier gives its own).
+     * Defaults to none: the promoted tier makes its own, on its critical path (a NAT gateway takes
+     * about 2 minutes, docs/resilience.md). `perAz` false keeps one gateway for all AZs.
+     */
+    egress?: { publicSubnetIds: pulumi.Input<string>[]; availabilityZones: string[]; privateRouteTableIds: pulumi.Input<string>[]; perAz: boolean };
+    /**
+     * The app servers' launch template, made now with the user data the promoted tier would render
+     * (AppTier). Ignored without a domain and without `loadBalancer`: the site's address is then
+     * the promoted tier's own distribution's. Defaults to none.
+     */
+    servers?: {
+        imageId: pulumi.Input<string>; instanceType: string; securityGroupId: pulumi.Input<string>;
+        /** The database endpoint the servers connect to and the app user's secret. */
+        database: { address: pulumi.Input<string>; port: pulumi.Input<number>; credentialsSecretArn: pulumi.Input<string> };
+        mediaBucketName: pulumi.Input<string>;
+    };
     /** Tags for every taggable child. Defaults to none. */
     tags?: Record<string, string>;
 }
@@ -87,6 +117,7 @@ export function appStandbyProblems(args: AppStandbyArgs): string[] {
         ...cacheEndpointParameterProblems("cacheEndpointParameter", args.cacheEndpointParameter),
         ...domainProblems(args.domainName, args.hostedZoneId),
         ...(args.loadBalancer ? nonEmptyProblems("loadBalancer.subnetIds", args.loadBalancer.subnetIds) : []),
+        ...(args.egress ? nonEmptyProblems("egress.publicSubnetIds", args.egress.publicSubnetIds) : []),
     ];
 }
 
@@ -101,6 +132,10 @@ export interface StandbyParts {
     web?: WebLoadBalancer;
     /** The distribution in front of `web`; only without a domain. */
     cdn?: OriginCdn;
+    /** The NAT egress; undefined unless `egress` was given. */
+    egress?: NatEgress;
+    /** The app servers' launch template; undefined unless `servers` was given and the site has an address. */
+    launchTemplate?: AppLaunchTemplate;
 }
 
 export class AppStandby extends pulumi.ComponentResource implements StandbyParts {
@@ -111,6 +146,8 @@ export class AppStandby extends pulumi.ComponentResource implements StandbyParts
     readonly certificateArn?: pulumi.Output<string>;
     readonly web?: WebLoadBalancer;
     readonly cdn?: OriginCdn;
+    readonly egress?: NatEgress;
+    readonly launchTemplate?: AppLaunchTemplate;
 
     constructor(name: string, args: AppStandbyArgs, opts?: pulumi.ComponentResourceOptions) {
         // Validated before super(), so bad arguments register nothing at all.
@@ -149,6 +186,25 @@ export class AppStandby extends pulumi.ComponentResource implements StandbyParts
                 this.cdn = new OriginCdn(`${name}-cdn`, { originDomainName: this.web.albDnsName, originSecret: origin, tags }, { parent: this });
             }
         }
+        // Standby parts the policy pack's dr-standby-minimal accepts (policies/dr/placement.ts).
+        const partTags = { ...tags, [STANDBY_PART_TAG]: "static-stability" };
+        if (args.egress) {
+            this.egress = new NatEgress(`${name}-nat`, { ...args.egress, tags: partTags }, { parent: this });
+        }
+        const siteUrl = withDomain ? pulumi.output(`https://${args.domainName}`) : this.cdn ? pulumi.interpolate`https://${this.cdn.domainName}` : undefined;
+        if (args.servers && siteUrl) {
+            const s = args.servers;
+            const userData = pulumi.output({
+                region: aws.getRegionOutput({}, { parent: this }).region, dbHost: s.database.address, dbPort: s.database.port,
+                dbSecretArn: s.database.credentialsSecretArn, cacheEndpointParameter: args.cacheEndpointParameter,
+                cacheAuthSecretArn: this.cacheAuth.secretArn, appSecretArn: this.appSecretArn, mediaBucket: s.mediaBucketName, siteUrl,
+            }).apply(renderUserData);
+            this.launchTemplate = appLaunchTemplate(`${name}-servers`, {
+                imageId: s.imageId, instanceType: s.instanceType, securityGroupId: s.securityGroupId,
+                // Not partTags: a launch template runs nothing, and its tags would reach the instances.
+                instanceProfileArn: this.identity.instanceProfileArn, userData, tags,
+            }, this);
+        }
         this.registerOutputs({
             roleArn: this.identity.roleArn,
             instanceProfileArn: this.identity.instanceProfileArn,
@@ -157,6 +213,8 @@ export class AppStandby extends pulumi.ComponentResource implements StandbyParts
             certificateArn: this.certificateArn,
             albDnsName: this.web?.albDnsName,
             cdnDomainName: this.cdn?.domainName,
+            natGatewayId: this.egress?.natGatewayId,
+            launchTemplateId: this.launchTemplate?.id,
         });
     }
 }

@@ -17,9 +17,11 @@ export const DEFAULT_STANDBY_FORBIDDEN_TYPES: readonly string[] = [
 /**
  * What a standby may hold when tagged STANDBY_PART_TAG=static-stability: the ALB that dr's
  * SECONDARY record or CloudFront distribution points at, made ahead so that promotion calls no
- * global control plane (pilot-light:standbyLoadBalancer). Compute stays forbidden whatever its tags.
+ * global control plane (pilot-light:standbyLoadBalancer), and the app tier's NAT gateway, made
+ * ahead so that promotion does not wait for it (pilot-light:standbyNatGateway). Compute and the
+ * cache stay forbidden whatever their tags.
  */
-export const DEFAULT_STANDBY_STATIC_STABILITY_TYPES: readonly string[] = [T.loadBalancer, T.albLoadBalancer];
+export const DEFAULT_STANDBY_STATIC_STABILITY_TYPES: readonly string[] = [T.loadBalancer, T.albLoadBalancer, T.natGateway];
 
 /**
  * The stack's region: its default aws provider's `region`, which is the stack's `aws:region`
@@ -75,7 +77,8 @@ export const drStandbyMinimal: StackValidationPolicy = {
     name: "dr-standby-minimal",
     description: "A dr stack in standby (holding an RDS read replica) runs no EC2 instances, Auto Scaling groups, NAT "
         + "gateways, load balancers or ElastiCache replication groups: the pilot light keeps only data warm. A load balancer "
-        + `tagged ${STANDBY_PART_TAG}=static-stability (the standby ALB failover points at) is the exception.`,
+        + `or NAT gateway tagged ${STANDBY_PART_TAG}=static-stability (the standby ALB failover points at, the app tier's `
+        + "egress made ahead of promotion) is the exception.",
     enforcementLevel: "advisory",
     configSchema: {
         properties: {

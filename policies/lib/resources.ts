@@ -14,7 +14,8 @@ export const HARDENED_TAG = "pilot-light:hardened";
 /**
  * The tag on what a dr stack makes in standby so that promotion needs no global control plane
  * (components/app/standby.ts STANDBY_PART_TAG, `pilot-light:standby-part` = `static-stability`):
- * the standby ALB, which the SECONDARY record or dr's CloudFront distribution points at.
+ * the standby ALB, which the SECONDARY record or dr's CloudFront distribution points at, and the
+ * app tier's NAT gateway (pilot-light:standbyNatGateway).
  */
 export const STANDBY_PART_TAG = "pilot-light:standby-part";
 /** The data-class tag (components/dataClass.ts): `logs` marks a log bucket, kept in its own region. */

@@ -265,11 +265,13 @@ describe("diff: the real transitions, planned offline", function () {
             const right = await planChange({ dir: ROOT, stack: "dr", from, to: ns({ databaseGeneration: "2" }), allowRetire: ["database-mysql"] });
             assert.deepStrictEqual(right.changes.filter((x) => x.type === DB).map((x) => `${x.op} ${x.name}`), ["create database-mysql-g2", "delete database-mysql"]);
             assert.ok(right.changes.find((x) => x.name === "database-mysql")!.retained);
-            // The app tier goes away with it; what standby made for it (role, secrets) stays for the next promotion.
+            // The app tier goes away with it; what standby made for it (role, secrets, ALB, NAT egress) stays for the next
+            // promotion, and the launch template takes the new replica's address in place (no instance runs from it in standby).
             assert.deepStrictEqual(right.unsafe, []);
             assert.deepStrictEqual(right.refused, []);
             assert.ok(right.changes.some((x) => x.op === "delete" && x.name === "app-cache-redis"));
-            assert.deepStrictEqual(right.changes.filter((x) => x.urn.includes("AppStandby")), []);
+            assert.deepStrictEqual(right.changes.filter((x) => x.urn.includes("AppStandby")).map((x) => [x.op, x.name, x.diff]),
+                [["update", "app-standby-servers-lt", ["userData"]]]);
             assert.deepStrictEqual(right.after.resources.filter((r) => r.type === ROTATION), [], "dr never rotates");
             assert.deepStrictEqual(right.changes.filter((x) => x.type.startsWith("aws:secretsmanager/")), []);
         });

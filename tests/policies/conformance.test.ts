@@ -104,9 +104,10 @@ describe("conformance: the real policy pack, run as the CLI runs it, agrees with
             const rows = await agree(shape);
             advisories += rows.filter(([, level, , message]) => level === "advisory" && message.startsWith("can't run policy '")).length;
         }
-        // dr promoted's user data is known since its CloudFront name is made in standby; prod's first
-        // deploy's user data and its app-user and rotation Lambdas' role policies are not.
-        assert.equal(advisories, 6);
+        // dr promoted's user data is known since its launch template is made in standby; prod's first
+        // deploy's user data and its app-user and rotation Lambdas' role policies are not, nor dr
+        // standby's first deploy's launch template user data.
+        assert.equal(advisories, 7);
     });
 
     it("agrees under a pack config: levels from \"all\", per-policy overrides, remediate shown as mandatory, thresholds, disabled", async () => {

@@ -189,6 +189,22 @@ describe("DR policies", () => {
                 message: "the dr stack is in standby but runs aws:ec2/natGateway:NatGateway \"nat\"; create it on failover instead" }]);
         });
 
+        it("accepts a NAT gateway or ALB tagged as a standby part, and still flags compute and the cache tagged the same", async () => {
+            const s = compliantDrStandby();
+            const part = { "pilot-light:role": "dr", "pilot-light:standby-part": "static-stability" };
+            s.add(res("aws:ec2/natGateway:NatGateway", "standby-nat", { subnetId: "subnet-1", tags: part }, "dr"));
+            s.add(res("aws:lb/loadBalancer:LoadBalancer", "standby-alb", { loadBalancerType: "application", tags: part }, "dr"));
+            assert.deepEqual(await only(s, DR_REGION, "dr-standby-minimal"), []);
+            s.add(res("aws:ec2/natGateway:NatGateway", "other-nat", { subnetId: "subnet-1", tags: { ...part, "pilot-light:standby-part": "yes" } }, "dr"));
+            s.add(res("aws:ec2/instance:Instance", "box", { instanceType: "t3.micro", tags: part }, "dr"));
+            s.add(res("aws:elasticache/replicationGroup:ReplicationGroup", "redis", { tags: part }, "dr"));
+            assert.deepEqual((await findings(s, DR_REGION, "dr-standby-minimal")).map((f) => f.message), [
+                "the dr stack is in standby but runs aws:ec2/natGateway:NatGateway \"other-nat\"; create it on failover instead",
+                "the dr stack is in standby but runs aws:ec2/instance:Instance \"box\"; create it on failover instead",
+                "the dr stack is in standby but runs aws:elasticache/replicationGroup:ReplicationGroup \"redis\"; create it on failover instead",
+            ]);
+        });
+
         it("does not apply once the replica is promoted", async () => {
             const s = compliantDrStandby();
             delete s.get("db-replica").inputs.replicateSourceDb;

@@ -81,7 +81,7 @@ const EXPECTED: Record<string, string[][]> = {
             + `Upgrade to a version in standard support (${MYSQL_DATES})`],
     ],
     "dr standby, broken": [
-        ["dr-standby-minimal", "advisory", "app-nat-gateway", "the dr stack is in standby but runs aws:ec2/natGateway:NatGateway \"app-nat-gateway\"; create it on failover instead"],
+        ["dr-standby-minimal", "advisory", "app-standby-nat-gateway", "the dr stack is in standby but runs aws:ec2/natGateway:NatGateway \"app-standby-nat-gateway\"; create it on failover instead"],
         ["media-object-lock", "mandatory", "media-bucket", "bucket \"media-bucket\" is tagged pilot-light:object-lock=GOVERNANCE but has no BucketObjectLockConfiguration; its versions are not locked"],
         ["rds-dr-backups-replication", "mandatory", "pilot-light-dr", "the dr stack replicates none of prod's automated backups; add an "
             + "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication of prod's database "
@@ -115,9 +115,12 @@ const EXPECTED: Record<string, string[][]> = {
         ["secrets-not-in-user-data", "advisory", "app-servers-lt", UNKNOWN("secrets-not-in-user-data", "userData")],
     ],
     // rds-dr-replica judges the replica's key by the key resource, known before it exists. The app
-    // servers' role policy is made in standby (AppStandby), so its first deploy cannot read it.
+    // servers' role policy is made in standby (AppStandby), so its first deploy cannot read it, nor
+    // the servers' launch template's user data (the replica's address and the distribution's name
+    // are not known before they exist; pilot-light:standbyNatGateway).
     "dr standby, preview of a first deploy": [
         ["iam-no-wildcard-mutating-actions", "advisory", "app-standby-servers-app", UNKNOWN("iam-no-wildcard-mutating-actions", "policy")],
+        ["secrets-not-in-user-data", "advisory", "app-standby-servers-lt", UNKNOWN("secrets-not-in-user-data", "userData")],
     ],
     "dr promoted, preview from standby": [
         // The user data is known: the site's URL is dr's CloudFront name, made in standby.

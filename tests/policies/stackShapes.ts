@@ -175,18 +175,21 @@ async function prodDomainForwarding(): Promise<StackShape> {
 }
 
 /**
- * dr in standby with an unencrypted replica, a NAT gateway (taken from dr promoted), the
+ * dr in standby with an unencrypted replica, a NAT gateway not tagged as a standby part, the
  * replica-lag alarm on an explicit provider in prod's region, and no replication of prod's
  * automated backups.
  */
 async function drStandbyBroken(): Promise<StackShape> {
     const plan = copy(await bases.drStandby());
-    const promoted = await bases.drPromoted();
     edit(named(plan, "database-mysql"), (p) => { p.storageEncrypted = false; });
     remove(plan, "database-backups-replication");
     // Tagged for an Object Lock (pilot-light:mediaImmutability) that was never configured.
     edit(named(plan, "media-bucket"), (p) => { p.tags = { ...p.tags, "pilot-light:object-lock": "GOVERNANCE" }; });
-    plan.resources.push(structuredClone(named(promoted, "app-nat-gateway")));
+    // The standby's own gateway without the standby-part tag that makes it an accepted exception.
+    edit(named(plan, "app-standby-nat-gateway"), (p) => {
+        const { "pilot-light:standby-part": _part, ...rest } = p.tags ?? {};
+        p.tags = rest;
+    });
     const network = named(plan, "network");
     const provider: RecordedResource = {
         urn: `${network.urn.split("::").slice(0, 2).join("::")}::pulumi:providers:aws::prod-region`,

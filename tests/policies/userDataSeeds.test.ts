@@ -60,9 +60,9 @@ describe("secrets-not-in-user-data: the seed templates and our own user data", f
                 }
             }
         }
-        // The web tier's launch template in the five prod plans and in dr promoted (6), the
-        // singleton's instance or launch template in the five prod plans (5), and standby-failover's
-        // standby instance (1).
-        assert.equal(scripts, 12);
+        // The web tier's launch template in the five prod plans, in dr standby and in dr promoted
+        // (7: dr's is made in standby, pilot-light:standbyNatGateway), the singleton's instance or
+        // launch template in the five prod plans (5), and standby-failover's standby instance (1).
+        assert.equal(scripts, 13);
     });
 });

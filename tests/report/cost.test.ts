@@ -112,23 +112,27 @@ describe("report: cost estimate", function () {
             ["S3 Standard storage: 100 GB (pilot-light:mediaStorageGb)", 100, 0.023]]);
     });
 
-    it("counts a NAT gateway and its Elastic IP per AZ on prod (3) and promoted dr (2), none on standby", () => {
-        for (const [e, plan, expected] of [[prod, prodPlan, 3], [standby, standbyPlan, 0], [promoted, promotedPlan, 2]] as const) {
+    it("counts a NAT gateway and its Elastic IP per AZ on prod (3), one on dr standby and promoted (hardening adds the second)", () => {
+        for (const [e, plan, expected] of [[prod, prodPlan, 3], [standby, standbyPlan, 1], [promoted, promotedPlan, 1]] as const) {
             const nat = e.items.filter((i) => i.type === "aws:ec2/natGateway:NatGateway");
             assert.equal(plan.resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").length, expected, e.stack);
             assert.deepStrictEqual(nat.map((i) => [i.quantity, i.unit, i.unitPrice, roundMoney(i.monthly)]),
                 Array(expected).fill([H, "gateway-hours", 0.045, 32.85]), `${e.stack} promote=${e.promote}`);
-            assert.deepStrictEqual(e.items.filter((i) => i.name.startsWith("app-nat-eip")).map((i) => roundMoney(i.monthly)), Array(expected).fill(3.65));
+            assert.deepStrictEqual(e.items.filter((i) => /^app(-standby)?-nat-eip/.test(i.name)).map((i) => roundMoney(i.monthly)), Array(expected).fill(3.65));
         }
     });
 
-    it("gives dr in standby no EC2, NAT or ElastiCache cost and no app tier; only the standby ALB", () => {
-        assert.deepStrictEqual(standby.items.filter((i) => COMPUTE_TYPES.includes(i.type)).map((i) => i.name), ["app-standby-web-alb", "app-standby-web-alb"]);
+    it("gives dr in standby no EC2 or ElastiCache cost and no app tier; only the standby ALB and NAT gateway", () => {
+        assert.deepStrictEqual(standby.items.filter((i) => COMPUTE_TYPES.includes(i.type)).map((i) => i.name),
+            ["app-standby-nat-gateway", "app-standby-web-alb", "app-standby-web-alb"]);
         assert.deepStrictEqual(Object.keys(standby.byComponent).sort(), ["app-standby (AppStandby)", "database (Database)", "database-backups (BackupReplication)", "media (MediaBucket)", "waf (WebFirewall)"]);
         // Without a domain, what standby makes ahead for the app tier: its two secrets (the role is free) and the ALB that dr's
-        // CloudFront distribution points at, by the hour with its public IPv4 (730 h × 0.0225; 2 × 730 h × 0.005), no LCUs.
+        // CloudFront distribution points at, by the hour with its public IPv4 (730 h × 0.0225; 2 × 730 h × 0.005), no LCUs;
+        // the NAT gateway (730 h × 0.045) and its Elastic IP (730 h × 0.005), pilot-light:standbyNatGateway. The launch template is free.
         assert.deepStrictEqual(standby.items.filter((i) => i.component === "app-standby (AppStandby)").map((i) => [i.name, i.description, i.monthly]), [
+            ["app-standby-nat-eip", "Elastic IP (public IPv4, billed in use or idle)", 3.65],
             ["app-standby-app-secret", "Secrets Manager secret", 0.4], ["app-standby-cache-auth-token", "Secrets Manager secret", 0.4],
+            ["app-standby-nat-gateway", "NAT gateway (data processing per GB not included)", 32.85],
             ["app-standby-web-alb", "Application Load Balancer", 16.425],
             ["app-standby-web-alb", "public IPv4 of the internet-facing ALB: 2 (assumed one per AZ subnet)", 7.3]]);
         // The distribution has no monthly fee: a note with the table's rates, never a 0 line.
@@ -147,13 +151,18 @@ describe("report: cost estimate", function () {
         const withDomain = (promote: boolean) => quietPlan({ dir: DIR, stack: "dr", promote, configOverrides: domain });
         const idle = estimateCost(await withDomain(false));
         const serving = estimateCost(await withDomain(true));
-        const lines = (e: CostEstimate) => e.items.filter((i) => i.component === "app-standby (AppStandby)").map((i) => [i.name, i.description, i.quantity]);
-        // ALB 730 h × 0.0225 = 16.425, 2 public IPv4 × 730 h × 0.005 = 7.30, 2 secrets × 0.40 = 0.80.
+        // Sorted: the engine registers resources as their inputs resolve.
+        const lines = (e: CostEstimate) => e.items.filter((i) => i.component === "app-standby (AppStandby)").map((i) => [i.name, i.description, i.quantity])
+            .sort((a, b) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`));
+        // ALB 730 h × 0.0225 = 16.425, 2 public IPv4 × 730 h × 0.005 = 7.30, 2 secrets × 0.40 = 0.80; the standby NAT
+        // gateway 730 h × 0.045 = 32.85 and its Elastic IP 730 h × 0.005 = 3.65 (pilot-light:standbyNatGateway).
         assert.deepStrictEqual(lines(idle), [
             ["app-standby-app-secret", "Secrets Manager secret", 1], ["app-standby-cache-auth-token", "Secrets Manager secret", 1],
+            ["app-standby-nat-eip", "Elastic IP (public IPv4, billed in use or idle)", H],
+            ["app-standby-nat-gateway", "NAT gateway (data processing per GB not included)", H],
             ["app-standby-web-alb", "Application Load Balancer", H],
             ["app-standby-web-alb", "public IPv4 of the internet-facing ALB: 2 (assumed one per AZ subnet)", 2 * H]]);
-        assertMoney(idle.byComponent["app-standby (AppStandby)"], 16.425 + 7.3 + 0.8, "standby");
+        assertMoney(idle.byComponent["app-standby (AppStandby)"], 16.425 + 7.3 + 0.8 + 32.85 + 3.65, "standby");
         assert.ok(idle.notes.includes("app-standby-web-alb: dr's standby ALB serves no traffic until promotion (only then does the SECONDARY record "
             + "answer, or dr's CloudFront distribution find a target), so no LCUs are counted in standby."), idle.notes.join("\n"));
         // The log bucket it writes to is said to be unestimated, at S3 Standard's rate, not counted as 0.
@@ -164,7 +173,7 @@ describe("report: cost estimate", function () {
         assert.ok(idle.notes.includes("database-backups-replication: after a failback the previous database generation's replication runs beside this one, "
             + "costing about as much, until failback's step 6 stops it (its copies then age out over 7 days); declining that step keeps it billed."), idle.notes.join("\n"));
         // Promoted, the same ALB serves: 1 LCU on average (5.84), as prod's.
-        assertMoney(serving.byComponent["app-standby (AppStandby)"], 16.425 + 5.84 + 7.3 + 0.8, "promoted");
+        assertMoney(serving.byComponent["app-standby (AppStandby)"], 16.425 + 5.84 + 7.3 + 0.8 + 32.85 + 3.65, "promoted");
         assert.deepStrictEqual(idle.unpriced, []);
     });
 
@@ -188,7 +197,7 @@ describe("report: cost estimate", function () {
         assert.deepStrictEqual([volumes.description, volumes.quantity, volumes.unitPrice], ["EBS gp3 volume /dev/xvda: 2 × 20 GB", 40, 0.08]);
     });
 
-    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 24.1% of prod", () => {
+    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 33.2% of prod", () => {
         const expected: [CostEstimate, Record<string, number>][] = [
             [prod, {
                 // 3 NAT EIPs 3 × 3.65 + auth secret 0.40 + app secret 0.40 + 3 NATs 3 × 32.85 + ALB 16.425 + 1 LCU 5.84
@@ -205,9 +214,10 @@ describe("report: cost estimate", function () {
                 "waf (WebFirewall)": 5 + 5 * 1,
             }],
             // The app secret and the Redis AUTH secret, made in standby for the servers' IAM policy to name: 2 × 0.40; the
-            // standby ALB behind dr's CloudFront distribution: 16.425 + 2 public IPv4 × 3.65, no LCUs.
+            // standby ALB behind dr's CloudFront distribution: 16.425 + 2 public IPv4 × 3.65, no LCUs; the standby NAT
+            // gateway (pilot-light:standbyNatGateway): 730 h × 0.045 = 32.85 + its Elastic IP 730 h × 0.005 = 3.65.
             // prod's replicated backups: (50 GB full copy + 7 days × 20 GB ÷ 30) × 0.095 + 2 × 20 GB across regions × 0.02.
-            [standby, { "app-standby (AppStandby)": 0.8 + 16.425 + 7.3, "database (Database)": 1 + 47.45 + 5.75 + 0.1, "media (MediaBucket)": 1.25,
+            [standby, { "app-standby (AppStandby)": 0.8 + 16.425 + 7.3 + 32.85 + 3.65, "database (Database)": 1 + 47.45 + 5.75 + 0.1, "media (MediaBucket)": 1.25,
                 "database-backups (BackupReplication)": (50 + 7 * 20 / 30) * 0.095 + 40 * 0.02,
                 // The web ACL is made in standby, so promotion only associates it: 5.00 + 5 rules × 1.00.
                 "waf (WebFirewall)": 5 + 5 * 1 }],
@@ -218,8 +228,8 @@ describe("report: cost estimate", function () {
             assert.deepStrictEqual(estimate.unpriced, [], `${estimate.stack}: every item is priced`);
         }
         const cmp = compareCosts(prod, standby, promoted);
-        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 398.8, 96.07, 262.55]);
-        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "24.1");
+        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 398.8, 132.57, 226.05]);
+        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "33.2");
     });
 
     it("changes only the S3 line when mediaStorageGb is overridden", async () => {
@@ -312,10 +322,10 @@ describe("report: cost estimate", function () {
     it("renders the three stacks side by side under an ESTIMATE headline", () => {
         const lines = renderCostTable(prod, standby, promoted).split("\n");
         assert.equal(lines[0], "ESTIMATE of the monthly AWS cost (USD list prices as of 2025-01-01; excludes data processing, requests, and free tier)");
-        assert.equal(lines[1], "dr standby costs 24.1% of prod ($96.07 of $398.80 per month); promoted, dr costs $262.55 per month.");
+        assert.equal(lines[1], "dr standby costs 33.2% of prod ($132.57 of $398.80 per month); promoted, dr costs $226.05 per month.");
         const row = (label: string) => lines.find((l) => l.startsWith(label))!.split(/\s{3,}/);
         assert.deepStrictEqual(row("singleton (SingletonService)").slice(1), ["$22.13", "-", "-"]);
-        assert.deepStrictEqual(row("total per month").slice(1), ["$398.80", "$96.07", "$262.55"]);
+        assert.deepStrictEqual(row("total per month").slice(1), ["$398.80", "$132.57", "$226.05"]);
         assert.ok(!lines.some((l) => l.startsWith("Not priced")), "nothing is unpriced");
     });
 
@@ -358,6 +368,8 @@ describe("report: cost estimate in the China regions (the source article's cn-no
             "waf-acl: AWS WAF web ACL", "waf-acl: AWS WAF rule",
             // China requires a domain (CHINA_DOMAIN): the standby ALB the SECONDARY record points at.
             "app-standby-web-alb: Application Load Balancer", "app-standby-web-alb: public IPv4 address",
+            // The app tier's egress, made in standby (pilot-light:standbyNatGateway).
+            "app-standby-nat-gateway: NAT gateway", "app-standby-nat-eip: public IPv4 address",
         ].sort());
     });
 
@@ -400,11 +412,11 @@ describe("report: cost estimate in the China regions (the source article's cn-no
     it("never compares or adds CNY to USD, and never prints a silent total", () => {
         const cmp = compareCosts(prod, standby, promoted);
         assert.deepStrictEqual([cmp.currency, cmp.standbyShareOfProd, cmp.noShareReason],
-            ["CNY", undefined, "prod has 33 unpriced items and dr standby has 11 unpriced items"]);
+            ["CNY", undefined, "prod has 33 unpriced items and dr standby has 13 unpriced items"]);
         const text = renderCostTable(prod, standby, promoted);
         assert.ok(!text.includes("$"), "no dollar amount in a CNY report");
         assert.match(text, /^ESTIMATE of the monthly AWS cost \(CNY list prices as of 2019;/);
-        assert.match(text, /\ntotal per month +¥18\.01 \+ 33 unpriced +¥34\.31 \+ 11 unpriced +¥34\.31 \+ 19 unpriced\n/);
+        assert.match(text, /\ntotal per month +¥18\.01 \+ 33 unpriced +¥34\.31 \+ 13 unpriced +¥34\.31 \+ 17 unpriced\n/);
         assert.match(text, /\nNot priced \(63; left out of the totals, --strict fails on them\):\n  prod \(cn-north-1\): the bundled price table \(ops\/report\/priceTable\.json, cn-north-1 as of 2019\) has no such figure;/);
 
         const us = estimateCost(syntheticPlan("us-east-1", [{ type: "aws:kms/key:Key", name: "key" }]));

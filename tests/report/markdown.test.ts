@@ -67,23 +67,22 @@ describe("report: Markdown for the PR comment", function () {
             "### Diagram",
         ]);
         assert.match(md, /\n```mermaid\nflowchart TB\n[\s\S]*\n```\n$/);
-        assert.match(md, /<details>\n<summary>11 to create, 1 to update, 0 to replace, 1 to delete<\/summary>\n/);
+        assert.match(md, /<details>\n<summary>4 to create, 1 to update, 0 to replace, 1 to delete<\/summary>\n/);
         assert.match(md, /<summary>Assumptions behind the estimates<\/summary>/);
     });
 
     it("leads with what standby costs as a share of prod, the policy result, data safety and RTO/RPO", () => {
-        assert.ok(md.includes("- **Cost (ESTIMATE):** dr standby costs **24.1% of prod** ($96.07 of $398.80 per month); "
-            + "promoted, dr costs $262.55 per month. USD list prices as of 2025-01-01."), md.slice(0, 800));
+        assert.ok(md.includes("- **Cost (ESTIMATE):** dr standby costs **33.2% of prod** ($132.57 of $398.80 per month); "
+            + "promoted, dr costs $226.05 per month. USD list prices as of 2025-01-01."), md.slice(0, 800));
         assert.ok(md.includes("- **Policies:** ✅ 1 violation, 0 mandatory (prod: 1, dr standby: 0, dr promoted: 0)."));
         assert.ok(md.includes("- **Promotion data safety:** ✅ safe: no data resource is replaced or deleted."));
         const site = input.resilience.find((r) => r.disruption === "region failure" && r.component === "web tier")!;
-        assert.ok(md.includes("region failure ✅ RTO 28 min (12.5 min from the decision to serving), ✅ RPO 15 min"), "headline RTO/RPO");
-        assert.ok(md.includes("**Critical path to serving** (`pulumi up` of dr, 9.5 min): `app-nat-eip` (0.25 min) → `app-nat-gateway` (2 min) → "
-            + "`app-nat-default-us-west-2a` (0.25 min) → `app-servers-asg` (7 min)"), md);
-        assert.ok(md.includes("**From the decision to serving:** 12.5 min (`pulumi up` overhead + the path to serving + the alias TTL)."));
+        assert.ok(md.includes("region failure ✅ RTO 25.5 min (10 min from the decision to serving), ✅ RPO 15 min"), "headline RTO/RPO");
+        assert.ok(md.includes("**Critical path to serving** (`pulumi up` of dr, 7 min): `app-servers-asg` (7 min)\n"), md);
+        assert.ok(md.includes("**From the decision to serving:** 10 min (`pulumi up` overhead + the path to serving + the alias TTL)."));
         assert.ok(md.includes("**Critical path of the whole promotion** (15.25 min; serving does not wait for what is not on the path above): "
             + "`app-cache-redis` (15 min) → `app-cache-endpoint` (0.25 min)"));
-        assert.equal(site.fromDecisionMinutes, 12.5);
+        assert.equal(site.fromDecisionMinutes, 10);
     });
 
     it("labels the cost table ESTIMATE with the price-table date, prod | dr standby | dr promoted per component", () => {

@@ -55,13 +55,13 @@ describe("ops: the plan command's cost and resilience reports", function () {
         assert.equal(doc.stack, "dr");
         assert.deepEqual(doc.dataSafety, { problems: [] });
         assert.deepEqual(Object.keys(doc.cost), ["currency", "monthly", "monthlyUsd", "pricesAsOf", "byComponent", "items", "unpriced"]);
-        assert.deepEqual([doc.cost.currency, doc.cost.monthly, doc.cost.monthlyUsd, doc.cost.unpriced], ["USD", 262.55, 262.55, []]);
+        assert.deepEqual([doc.cost.currency, doc.cost.monthly, doc.cost.monthlyUsd, doc.cost.unpriced], ["USD", 226.05, 226.05, []]);
         assert.ok("app (AppTier)" in doc.cost.byComponent, "the promoted dr's own estimate");
         const site = doc.resilience.find((x: any) => x.disruption === "region failure" && x.component === "web tier");
         assert.equal(site.meetsRto, true);
         assert.equal(site.status, "ok");
-        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-nat-eip", "app-nat-gateway", "app-nat-default-us-west-2a", "app-servers-asg"]);
-        assert.deepEqual([site.criticalPath.minutes, site.fromDecisionMinutes, site.promotionPath.minutes], [9.5, 12.5, 15.25]);
+        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-servers-asg"]);
+        assert.deepEqual([site.criticalPath.minutes, site.fromDecisionMinutes, site.promotionPath.minutes], [7, 10, 15.25]);
     });
 
     it("fails with exit 5 under --strict when an estimate misses its target, and prints the cost and RTO/RPO tables", async () => {
@@ -98,8 +98,9 @@ describe("ops: the plan command's cost and resilience reports", function () {
         // Sorted: the list follows the order the program registers resources in, which moves with
         // when their inputs resolve (the standby's secrets wait for dr's key and their policy's invokes).
         assert.deepEqual(cost.unpriced.map((u: any) => u.missing).sort(), ["AWS WAF rule", "AWS WAF web ACL", "Application Load Balancer", "CloudWatch alarm", "KMS key",
-            "RDS MySQL instance class \"db.t4g.medium\"", "RDS backup storage", "RDS storage type \"gp3\"", "Secrets Manager secret", "Secrets Manager secret", "public IPv4 address"]);
-        assert.match(r.stderr, /63 planned items have no price in the cost estimate \(left out of the totals; --strict fails on them\): prod \(cn-north-1\): 33, dr \(cn-northwest-1\): 11, dr promoted \(cn-northwest-1\): 19\.\n/);
+            "NAT gateway", "RDS MySQL instance class \"db.t4g.medium\"", "RDS backup storage", "RDS storage type \"gp3\"", "Secrets Manager secret", "Secrets Manager secret",
+            "public IPv4 address", "public IPv4 address"]);
+        assert.match(r.stderr, /63 planned items have no price in the cost estimate \(left out of the totals; --strict fails on them\): prod \(cn-north-1\): 33, dr \(cn-northwest-1\): 13, dr promoted \(cn-northwest-1\): 17\.\n/);
     });
 
     it("refuses the China regions without a domain, naming the keys, the region and how to get one (exit 2)", async () => {

@@ -75,21 +75,18 @@ describe("report: resilience (RTO/RPO estimates)", function () {
         // Before (the launch template took the cache's endpoint and the database's address as
         // outputs): cache 15 → template 0.25 → fleet 7 = 22.25 min. Now the servers read the
         // cache's endpoint at run time and take the replica's address RDS already reports. The ALB
-        // and the CloudFront distribution whose name is the site's URL exist since standby, so the
-        // fleet waits only for its egress: the first AZ's NAT gateway and its route (boot downloads).
+        // and the CloudFront distribution whose name is the site's URL exist since standby, and so
+        // do the egress and the launch template (pilot-light:standbyNatGateway): the fleet alone.
         const path = criticalPath(promotion, drPromoted, undefined, servesUsers);
-        assert.deepEqual(path.steps.map((s) => `${s.type} ${s.name}`), [
-            "aws:ec2/eip:Eip app-nat-eip",
-            "aws:ec2/natGateway:NatGateway app-nat-gateway",
-            "aws:ec2/route:Route app-nat-default-us-west-2a",
-            "aws:autoscaling/group:Group app-servers-asg",
-        ]);
-        // EIP 0.25 + NAT gateway 2 + route 0.25 + launch 1 + boot 5 + healthy 1 (10.25 while the ALB was made at promotion).
-        assert.equal(path.minutes, 9.5);
-        assert.deepEqual(path.steps.map((s) => s.startMinutes), [0, 0.25, 2.25, 2.5]);
-        assert.deepEqual(path.steps[3].basis, ["asg-launch", "ec2-boot", "alb-target-healthy"]);
+        assert.deepEqual(path.steps.map((s) => `${s.type} ${s.name}`), ["aws:autoscaling/group:Group app-servers-asg"]);
+        // launch 1 + boot 5 + healthy 1 (9.5 while the NAT gateway was made at promotion, 10.25 while the ALB was too).
+        assert.equal(path.minutes, 7);
+        assert.deepEqual(path.steps.map((s) => s.startMinutes), [0]);
+        assert.deepEqual(path.steps[0].basis, ["asg-launch", "ec2-boot", "alb-target-healthy"]);
         assert.deepEqual(path.defaultedTypes, []);
-        const template = drPromoted.resources.find((r) => r.name === "app-servers-lt")!;
+        assert.deepEqual(promotion.filter((c) => /^aws:ec2\/(eip|natGateway|route|launchTemplate):/.test(c.type)), []);
+        // Promoted, the template made in standby takes the replica's endpoint as RDS reports it, not the resource's output.
+        const template = drPromoted.resources.find((r) => r.name === "app-standby-servers-lt")!;
         const waitsOn = template.dependencies.map((d) => d.split("::").pop());
         assert.ok(!waitsOn.includes("database-mysql") && !waitsOn.includes("app-cache-redis"), waitsOn.join(", "));
         // The whole promotion still ends with the cache and its parameter: 15 + 0.25.
@@ -98,7 +95,28 @@ describe("report: resilience (RTO/RPO estimates)", function () {
         assert.equal(whole.minutes, 15.25);
         const db = promotion.find((c) => c.name === "database-mysql")!;
         assert.equal(waitsFor(promotion, drPromoted, db.urn, servesUsers), false);
-        assert.equal(waitsFor(promotion, drPromoted, promotion.find((c) => c.name === "app-servers-lt")!.urn, servesUsers), true);
+        assert.equal(waitsFor(promotion, drPromoted, promotion.find((c) => c.name === "app-cache-redis")!.urn, servesUsers), false);
+    });
+
+    it("with standbyNatGateway false, puts the egress and the launch template back on the path: 12.5 min from the decision", async () => {
+        const off = { "pilot-light:standbyNatGateway": "false" };
+        const lean = await quietPlan({ dir: DIR, stack: "dr", promote: false, configOverrides: off });
+        const up = await quietPlan({ dir: DIR, stack: "dr", promote: true, configOverrides: off });
+        const changes = diffPlans(lean, up).changes;
+        const path = criticalPath(changes, up, undefined, servesUsers);
+        assert.deepEqual(path.steps.map((s) => `${s.type} ${s.name}`), [
+            "aws:ec2/eip:Eip app-nat-eip",
+            "aws:ec2/natGateway:NatGateway app-nat-gateway",
+            "aws:ec2/route:Route app-nat-default-us-west-2a",
+            "aws:autoscaling/group:Group app-servers-asg",
+        ]);
+        // EIP 0.25 + NAT gateway 2 + route 0.25 + launch 1 + boot 5 + healthy 1.
+        assert.equal(path.minutes, 9.5);
+        assert.deepEqual(path.steps.map((s) => s.startMinutes), [0, 0.25, 2.25, 2.5]);
+        assert.equal(waitsFor(changes, up, changes.find((c) => c.name === "app-servers-lt")!.urn, servesUsers), true);
+        const site = row(assessResilience({ prod, drStandby: lean, drPromoted: up, promotion: changes }), "region failure", "web tier");
+        // pulumi up 2 + the path 9.5 + DNS TTL 1.
+        assert.deepEqual([site.fromDecisionMinutes, site.rtoMinutes], [12.5, 28]);
     });
 
     it("estimates every row of the default config from the table, against the 60/15 min targets", () => {
@@ -115,9 +133,10 @@ describe("report: resilience (RTO/RPO estimates)", function () {
             // decision 15 + volume from snapshot 5 + boot 5 + EIP 0.25; RPO: the 12 h snapshot interval.
             ["AZ failure", "singleton (recoverable-instance)", 25.25, 720],
             ["region failure", "web tier",
-                // detection 0.5 + decision 15 + pulumi up 2 + the path to serving 9.5 + DNS TTL 1 (40.75 before the
-                // cache and the database's promotion left the path, 28.75 before the ALB was made in standby); RPO: media's RTC window.
-                28, 15],
+                // detection 0.5 + decision 15 + pulumi up 2 + the path to serving 7 + DNS TTL 1 (40.75 before the
+                // cache and the database's promotion left the path, 28.75 before the ALB was made in standby, 28 before
+                // the NAT egress and the launch template were); RPO: media's RTC window.
+                25.5, 15],
             ["region failure", "database", 27.5, 5],
             // The same restore in dr from the newest copy; RPO: 12 h interval + 60 min copy.
             ["region failure", "singleton (recoverable-instance)", 25.25, 780],
@@ -138,11 +157,11 @@ describe("report: resilience (RTO/RPO estimates)", function () {
         }
         const site = row(rows, "region failure", "web tier");
         assert.deepEqual(site.basis.slice(0, 3), ["route53-health-detection", "operator-decision", "pulumi-up-overhead"]);
-        assert.ok(!site.basis.includes("elasticache-create") && !site.basis.includes("alb-create") && site.basis.includes("nat-create") && site.basis.includes("replica-lag") && site.basis.includes("s3-rtc"));
-        // pulumi up 2 + the path 9.5 + DNS TTL 1.
-        assert.equal(site.fromDecisionMinutes, 12.5);
+        assert.ok(!site.basis.includes("elasticache-create") && !site.basis.includes("alb-create") && !site.basis.includes("nat-create") && site.basis.includes("replica-lag") && site.basis.includes("s3-rtc"));
+        // pulumi up 2 + the path 7 + DNS TTL 1.
+        assert.equal(site.fromDecisionMinutes, 10);
         assert.equal(site.promotionPath!.minutes, 15.25);
-        assert.ok(site.notes.includes("From the decision to serving: 12.5 min (pulumi up 2 + the path 9.5 + DNS TTL 1)."), site.notes.join("\n"));
+        assert.ok(site.notes.includes("From the decision to serving: 10 min (pulumi up 2 + the path 7 + DNS TTL 1)."), site.notes.join("\n"));
         assert.ok(site.notes.includes("Pages are served from the replica while it is promoted (the app servers take its endpoint, which promotion keeps); "
             + "writes (logins, comments, the admin) wait for the promotion, 12 min after the decision (database row), "
             + "and RDS reboots the instance once during it, dropping connections briefly."), site.notes.join("\n"));
@@ -200,14 +219,14 @@ describe("report: resilience (RTO/RPO estimates)", function () {
     });
 
     it("reports a miss as an advisory, and as a failure with strict", () => {
-        const targets = { rtoMinutes: 27.75, rpoMinutes: 15 };
+        const targets = { rtoMinutes: 25.25, rpoMinutes: 15 };
         const advisory = row(assessResilience({ prod, drStandby, drPromoted, promotion, targets }), "region failure", "web tier");
         assert.equal(advisory.meetsRto, false);
         assert.equal(advisory.meetsRpo, true);
         assert.equal(advisory.status, "advisory");
         const strictRows = assessResilience({ prod, drStandby, drPromoted, promotion, targets, strict: true });
         assert.equal(row(strictRows, "region failure", "web tier").status, "failure");
-        assert.equal(row(strictRows, "region failure", "database").status, "ok", "27.5 min meets 27.75");
+        assert.equal(row(strictRows, "region failure", "singleton (recoverable-instance)").status, "ok", "25.25 min meets 25.25");
         assert.ok(resilienceFailures(strictRows).some((r) => r.disruption === "region failure" && r.component === "web tier"));
     });
 
@@ -272,16 +291,16 @@ describe("report: resilience (RTO/RPO estimates)", function () {
         const esc = (n: number | null) => String(n).replace(".", "\\.");
         assert.match(text, new RegExp(`\\nregion failure +web tier +${esc(siteRow.rtoMinutes)} min +${esc(siteRow.rpoMinutes)} min +ok\\n`));
         assert.match(text, /\nAZ failure +egress \(NAT gateway\) +0 min +0 min +ok\n/);
-        assert.match(text, /\nCritical path to serving: 9\.5 min\n {2}at +0 min {2}create aws:ec2\/eip:Eip app-nat-eip: 0\.25 min \[api-resource\]\n/);
-        assert.match(text, /\n {2}From the decision to serving: 12\.5 min\n\nCritical path of the whole promotion \(serving does not wait for what is not above\): 15\.25 min\n {2}at +0 min {2}create aws:elasticache\/replicationGroup:ReplicationGroup app-cache-redis: 15 min \[elasticache-create\]\n/);
+        assert.match(text, /\nCritical path to serving: 7 min\n {2}at +0 min {2}create aws:autoscaling\/group:Group app-servers-asg: 1 min \+ 6 min until it serves \[asg-launch, ec2-boot, alb-target-healthy\]\n/);
+        assert.match(text, /\n {2}From the decision to serving: 10 min\n\nCritical path of the whole promotion \(serving does not wait for what is not above\): 15\.25 min\n {2}at +0 min {2}create aws:elasticache\/replicationGroup:ReplicationGroup app-cache-redis: 15 min \[elasticache-create\]\n/);
         const json = resilienceJson(rows);
         assert.deepEqual(Object.keys(json[0]), ["disruption", "component", "rtoMinutes", "rpoMinutes", "rtoTargetMinutes", "rpoTargetMinutes",
             "meetsRto", "meetsRpo", "status", "basis", "notes"]);
         const site = json.find((r) => r.disruption === "region failure" && r.component === "web tier") as any;
-        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-nat-eip", "app-nat-gateway", "app-nat-default-us-west-2a", "app-servers-asg"]);
-        assert.equal(site.criticalPath.minutes, 9.5);
+        assert.deepEqual(site.criticalPath.steps.map((s: any) => s.name), ["app-servers-asg"]);
+        assert.equal(site.criticalPath.minutes, 7);
         assert.deepEqual(site.promotionPath.steps.map((s: any) => [s.name, s.minutes]), [["app-cache-redis", 15], ["app-cache-endpoint", 0.25]]);
-        assert.equal(site.fromDecisionMinutes, 12.5);
+        assert.equal(site.fromDecisionMinutes, 10);
         assert.doesNotThrow(() => JSON.stringify(json));
     });
 });

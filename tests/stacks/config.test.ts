@@ -42,7 +42,7 @@ describe("config: parseConfig", () => {
                 appInstanceType: "t3.medium", appMinSize: 2, appMaxSize: 4, appDesiredCapacity: 2,
                 cacheNodeType: "cache.t4g.small", customAmiId: undefined, domainName: undefined,
                 hostedZoneId: undefined, databaseHost: undefined, singletonMode: "recoverable-instance", natGatewayPerAz: true, singletonInstanceType: "t3.small", tags: {},
-                drill: false, hardened: false, reverseReplication: false, rebuildFromPeer: false, databaseGeneration: 1, standbyLoadBalancer: false, wafLoginRateLimit: 100,
+                drill: false, hardened: false, reverseReplication: false, rebuildFromPeer: false, databaseGeneration: 1, standbyLoadBalancer: false, standbyNatGateway: false, wafLoginRateLimit: 100,
                 mediaStorageGb: 100, mediaMonthlyWriteGb: 10, dbMonthlyChangeGb: 20, rtoTargetMinutes: 60, singletonRpoTargetMinutes: 1440, rpoTargetMinutes: 15,
             });
         assert.ok(Object.isFrozen(cfg));
@@ -57,6 +57,9 @@ describe("config: parseConfig", () => {
         // dr keeps a standby ALB (with a domain) unless told not to; prod has none to keep.
         assert.strictEqual(cfg.standbyLoadBalancer, true);
         assert.strictEqual(parseConfig({ ...DR, "pilot-light:standbyLoadBalancer": "false" }, "dr").standbyLoadBalancer, false);
+        // Likewise the app tier's egress and launch template (a shorter promotion).
+        assert.strictEqual(cfg.standbyNatGateway, true);
+        assert.strictEqual(parseConfig({ ...DR, "pilot-light:standbyNatGateway": "false" }, "dr").standbyNatGateway, false);
     });
 
     const cases: [string, RawConfig, string[]][] = [
@@ -247,6 +250,10 @@ describe("config: disaster-operation keys", () => {
             ["pilot-light:standbyLoadBalancer: false is not allowed on a primary stack; it is a dr-only setting."]],
         ["standbyLoadBalancer not a boolean", { ...DR, "pilot-light:standbyLoadBalancer": "yes" },
             ['pilot-light:standbyLoadBalancer: "yes" is not allowed; expected true or false.']],
+        ["standbyNatGateway on prod", { ...PROD, "pilot-light:standbyNatGateway": "false" },
+            ["pilot-light:standbyNatGateway: false is not allowed on a primary stack; it is a dr-only setting."]],
+        ["standbyNatGateway not a boolean", { ...DR, "pilot-light:standbyNatGateway": "1" },
+            ['pilot-light:standbyNatGateway: "1" is not allowed; expected true or false.']],
         ["rebuildFromPeer on generation 1", { ...PROD, "pilot-light:rebuildFromPeer": "true" },
             ["pilot-light:databaseGeneration: 1 is not allowed with pilot-light:rebuildFromPeer true; generation 1 is the original primary, which cannot become a replica. "
                 + "Raise it by one so a new database is built beside it (the failback runbook does this)."]],

@@ -1,7 +1,7 @@
 // Hardening a promoted dr (pilot-light:hardened, `npm run runbook -- harden`): the plan has
-// prod's resilience (Multi-AZ database, Redis failover, ALB deletion protection, backups), the
-// change from promoted to hardened replaces nothing (the offline diff, force-new table
-// included), and the pack holds the hardened dr to prod's rules.
+// prod's resilience (Multi-AZ database, Redis failover, ALB deletion protection, backups, a NAT
+// gateway per AZ), the change from promoted to hardened replaces nothing (the offline diff,
+// force-new table included), and the pack holds the hardened dr to prod's rules.
 import { strict as assert } from "assert";
 import type { RecordedResource } from "../../ops/offline/engine";
 import type { StackPlan } from "../../ops/offline/planner";
@@ -56,6 +56,11 @@ describe("hardening a promoted dr", function () {
             .map((c) => [c.op, c.name, c.diff.join(","), c.replaceKeys.join(",")]).sort((a, b) => a[1].localeCompare(b[1]));
         assert.deepEqual(moved, [
             ["update", "app-cache-redis", "automaticFailoverEnabled,multiAzEnabled,numCacheClusters,tags", ""],
+            // pilot-light:natGatewayPerAz once hardened: the second AZ gets its own gateway and its
+            // route moves to it in place (a route's natGatewayId forces no new route).
+            ["update", "app-standby-nat-default-us-west-2b", "natGatewayId", ""],
+            ["create", "app-standby-nat-eip-us-west-2b", "", ""],
+            ["create", "app-standby-nat-gateway-us-west-2b", "", ""],
             // The standby ALB (behind dr's CloudFront distribution), its listener, origin-header rule and target group.
             ["update", "app-standby-web-alb", "enableDeletionProtection,tags", ""],
             ["update", "app-standby-web-from-cdn", "tags", ""],
@@ -66,6 +71,17 @@ describe("hardening a promoted dr", function () {
             ["update", "database-mysql-params", "tags", ""],
         ]);
         assert.deepEqual([change.unsafe, change.refused], [[], []]);
+    });
+
+    it("keeps promotion's one NAT gateway and adds one in the other AZ, each AZ routed through its own", () => {
+        assert.deepEqual(promoted.resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway").map((r) => r.name), ["app-standby-nat-gateway"]);
+        const gateways = hardened.resources.filter((r) => r.type === "aws:ec2/natGateway:NatGateway");
+        assert.deepEqual(gateways.map((r) => r.name), ["app-standby-nat-gateway", "app-standby-nat-gateway-us-west-2b"]);
+        const routes = hardened.resources.filter((r) => r.type === "aws:ec2/route:Route" && r.name.startsWith("app-standby-nat-default-"));
+        assert.deepEqual(routes.map((r) => [r.name, r.propertyDependencies.natGatewayId]), [
+            ["app-standby-nat-default-us-west-2a", [gateways[0].urn]],
+            ["app-standby-nat-default-us-west-2b", [gateways[1].urn]],
+        ]);
     });
 
     it("touches no IAM, Route 53 or CloudFront resource (static stability)", () => {
@@ -79,7 +95,10 @@ describe("hardening a promoted dr", function () {
         const lean = await memoPlan({ stack: "dr", promote: true, configOverrides: domain });
         const strong = await memoPlan({ stack: "dr", promote: true, configOverrides: { ...domain, ...HARDENED }, engine: { priorResources: lean.resources } });
         const d = diffPlans(lean, strong);
-        assert.deepEqual(d.changes.filter((c) => c.op !== "update"), []);
+        assert.deepEqual(d.changes.filter((c) => c.op !== "update").map((c) => [c.op, c.type, c.name]), [
+            ["create", "aws:ec2/eip:Eip", "app-standby-nat-eip-us-west-2b"],
+            ["create", "aws:ec2/natGateway:NatGateway", "app-standby-nat-gateway-us-west-2b"],
+        ]);
         assert.deepEqual(d.changes.filter((c) => c.name === "app-standby-web-alb").map((c) => c.diff), [["enableDeletionProtection", "tags"]]);
         assert.deepEqual(staticStabilityProblems(d.changes, stackRegions(lean, strong)), []);
         assert.deepEqual(await evaluatePlan(strong), []);

@@ -130,13 +130,58 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
     });
 
     describe("dr standby", () => {
-        it("keeps only data warm: no instances, NAT or cache; its one load balancer is the standby ALB", () => {
-            for (const type of ["aws:ec2/instance:Instance", "aws:autoscaling/group:Group", "aws:ec2/natGateway:NatGateway",
-                "aws:elasticache/replicationGroup:ReplicationGroup", "aws:ec2/launchTemplate:LaunchTemplate"]) {
+        it("keeps only data warm: no instances or cache; its one load balancer and one NAT gateway are standby parts", () => {
+            for (const type of ["aws:ec2/instance:Instance", "aws:autoscaling/group:Group", "aws:elasticache/replicationGroup:ReplicationGroup"]) {
                 assert.deepStrictEqual(ofType(standby, type), [], `dr standby must not run ${type}`);
             }
             const alb = one(standby, "aws:lb/loadBalancer:LoadBalancer");
             assert.deepStrictEqual([alb.name, alb.inputs.tags["pilot-light:standby-part"]], ["app-standby-web-alb", "static-stability"]);
+            // pilot-light:standbyNatGateway (default true): one gateway for both AZs until hardened.
+            const nat = one(standby, "aws:ec2/natGateway:NatGateway");
+            const eip = one(standby, "aws:ec2/eip:Eip");
+            assert.deepStrictEqual([nat.name, nat.inputs.tags["pilot-light:standby-part"], eip.name, eip.inputs.tags["pilot-light:standby-part"]],
+                ["app-standby-nat-gateway", "static-stability", "app-standby-nat-eip", "static-stability"]);
+            const routes = ofType(standby, "aws:ec2/route:Route").filter((r) => r.inputs.destinationCidrBlock === "0.0.0.0/0" && r.name !== "network-public-default");
+            assert.deepStrictEqual(routes.map((r) => [r.name, r.propertyDependencies.natGatewayId]),
+                [["app-standby-nat-default-us-west-2a", [nat.urn]], ["app-standby-nat-default-us-west-2b", [nat.urn]]]);
+            assert.deepStrictEqual(ofType(standby, "aws:ec2/launchTemplate:LaunchTemplate").map((r) => r.name), ["app-standby-servers-lt"]);
+        });
+
+        it("makes the app tier's egress and the servers' launch template now, so promotion creates, replaces and deletes none of them", () => {
+            const types = ["aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:ec2/route:Route", "aws:ec2/launchTemplate:LaunchTemplate"];
+            for (const type of types) {
+                const before = ofType(standby, type);
+                assert.deepStrictEqual(ofType(promoted, type).map((r) => [r.urn, r.inputs]), before.map((r) => [r.urn, r.inputs]), `${type} unchanged at promotion`);
+            }
+            const lt = one(standby, "aws:ec2/launchTemplate:LaunchTemplate");
+            assert.deepStrictEqual(one(promoted, "aws:autoscaling/group:Group").propertyDependencies.launchTemplate, [lt.urn]);
+        });
+
+        it("with standbyNatGateway false, keeps neither, and promotion makes them under the tier", async () => {
+            const off = { "pilot-light:standbyNatGateway": "false" };
+            const lean = await quietPlan({ dir: ROOT, stack: "dr", configOverrides: off });
+            for (const type of ["aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:ec2/launchTemplate:LaunchTemplate"]) {
+                assert.deepStrictEqual(ofType(lean, type), [], `dr standby without standbyNatGateway holds no ${type}`);
+            }
+            const up = await quietPlan({ dir: ROOT, stack: "dr", promote: true, configOverrides: off });
+            assert.deepStrictEqual(ofType(up, "aws:ec2/natGateway:NatGateway").map((r) => r.name), ["app-nat-gateway"]);
+            assert.deepStrictEqual(ofType(up, "aws:ec2/launchTemplate:LaunchTemplate").map((r) => r.name), ["app-servers-lt"]);
+            // The template made in standby launches what the tier's own would: same user data, image, profile, network, disks.
+            const own = one(up, "aws:ec2/launchTemplate:LaunchTemplate");
+            const ahead = one(promoted, "aws:ec2/launchTemplate:LaunchTemplate");
+            const launches = (r: RecordedResource) => ["userData", "imageId", "instanceType", "iamInstanceProfile", "vpcSecurityGroupIds", "metadataOptions",
+                "blockDeviceMappings", "monitoring", "updateDefaultVersion"].map((k) => r.inputs[k]);
+            assert.deepStrictEqual(launches(ahead), launches(own));
+        });
+
+        it("without a standby ALB and a domain, keeps the egress but no launch template: the site's address is the promoted tier's", async () => {
+            const noAlb = { "pilot-light:standbyLoadBalancer": "false" };
+            const lean = await quietPlan({ dir: ROOT, stack: "dr", configOverrides: noAlb });
+            assert.deepStrictEqual(ofType(lean, "aws:ec2/natGateway:NatGateway").map((r) => r.name), ["app-standby-nat-gateway"]);
+            assert.deepStrictEqual(ofType(lean, "aws:ec2/launchTemplate:LaunchTemplate"), []);
+            const up = await quietPlan({ dir: ROOT, stack: "dr", promote: true, configOverrides: noAlb });
+            assert.deepStrictEqual(ofType(up, "aws:ec2/natGateway:NatGateway").map((r) => r.name), ["app-standby-nat-gateway"]);
+            assert.deepStrictEqual(ofType(up, "aws:ec2/launchTemplate:LaunchTemplate").map((r) => r.name), ["app-servers-lt"]);
         });
 
         it("without a domain, makes dr's CloudFront distribution and the ALB behind it now, so promotion creates neither", () => {

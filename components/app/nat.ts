@@ -1,7 +1,8 @@
 // NatEgress: outbound internet access for the private subnets, so app servers can reach
 // Secrets Manager, S3 and package mirrors. Mirrors the NAT part of the original Terraform `app`
-// folder: it lives in the app layer, not the basic layer, so a pilot-light dr region pays for no
-// NAT gateway until it is promoted.
+// folder: it lives in the app layer, not the basic layer. A dr stack makes one in standby with
+// AppStandby (pilot-light:standbyNatGateway, ./standby.ts), off the promotion's critical path;
+// with that key false it pays for no NAT gateway until it is promoted.
 //
 // Creates: per gateway one Elastic IP and one NAT gateway in a public subnet, and a 0.0.0.0/0
 // route in each private route table (named by AZ) through its AZ's gateway.

@@ -22,6 +22,7 @@ import { albPolicies } from "./alb/loadBalancers";
 import { albAccessLogs } from "./alb/accessLogs";
 import { albWafAssociated } from "./alb/waf";
 import { viewerHttps } from "./alb/viewerHttps";
+import { cloudfrontVpcOrigin } from "./alb/vpcOrigin";
 import { vpcFlowLogsEnabled } from "./ec2/flowLogs";
 import { elasticachePolicies } from "./elasticache/replicationGroups";
 import { iamNoWildcardMutatingActions } from "./iam/wildcards";
@@ -49,6 +50,7 @@ export const allPolicies: Policies = [
     albAccessLogs,
     albWafAssociated,
     viewerHttps,
+    cloudfrontVpcOrigin,
     vpcFlowLogsEnabled,
     ...elasticachePolicies,
     iamNoWildcardMutatingActions,

@@ -99,7 +99,9 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
         hostedZoneId: cfg.hostedZoneId,
         loadBalancer: cfg.standbyLoadBalancer
             ? {
-                vpcId: network.vpcId, subnetIds: network.publicSubnetIds, securityGroupId: network.albSecurityGroupId,
+                // Without a domain, internal in the private subnets: CloudFront's VPC origin (components/app/cdn.ts).
+                vpcId: network.vpcId, subnetIds: withDomain ? network.publicSubnetIds : network.privateSubnetIds, internal: !withDomain,
+                securityGroupId: network.albSecurityGroupId,
                 // Hardened: the standby ALB now serves production (deletion protection, in place).
                 deletionProtection: cfg.hardened, tags: hardenedTags, accessLogBucket: logs.bucketName,
             } : undefined,

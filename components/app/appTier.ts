@@ -106,8 +106,8 @@ export interface AppTierArgs {
     /**
      * Optional: with both, an ACM certificate (DNS-validated in the zone) + HTTPS listener +
      * HTTP→HTTPS redirect, and WordPress serves `https://<domainName>`; without, a CloudFront
-     * distribution (OriginCdn, ./cdn.ts) serves HTTPS with its default certificate, the ALB
-     * answers only CloudFront, and WordPress serves `https://<distribution>.cloudfront.net`.
+     * distribution (OriginCdn, ./cdn.ts) serves HTTPS with its default certificate, the ALB is
+     * internal (private subnets) and answers only CloudFront's VPC origin, and WordPress serves `https://<distribution>.cloudfront.net`.
      * The network must then admit CloudFront to the ALB (Network `albViewers: "cloudfront"`).
      */
     domainName?: string;
@@ -219,7 +219,9 @@ export class AppTier extends pulumi.ComponentResource {
         const originValue = withDomain || standby?.web ? undefined : originSecret(name, this);
         const web = standby?.web ?? new WebLoadBalancer(`${name}-web`, {
             vpcId: net.vpcId,
-            subnetIds: net.publicSubnetIds,
+            // Without a domain the ALB is internal, CloudFront's VPC origin (./cdn.ts).
+            subnetIds: withDomain ? net.publicSubnetIds : net.privateSubnetIds,
+            internal: !withDomain,
             securityGroupId: net.albSecurityGroupId,
             deletionProtection: args.highAvailability,
             domainName: args.domainName,
@@ -236,6 +238,7 @@ export class AppTier extends pulumi.ComponentResource {
         // A dr stack's distribution exists since standby (CloudFront's control plane is global).
         const cdn = withDomain ? undefined : standby?.cdn ?? new OriginCdn(`${name}-cdn`, {
             originDomainName: web.albDnsName,
+            originArn: web.albArn,
             originSecret: originValue!,
             tags,
         }, { parent: this });

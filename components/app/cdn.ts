@@ -1,17 +1,21 @@
 // OriginCdn: HTTPS for a stack without a domain. A CloudFront distribution in front of the
 // stack's ALB serves viewers over HTTPS with CloudFront's default certificate (*.cloudfront.net)
-// and reaches the ALB over HTTP with a secret header that the ALB requires (WebLoadBalancer's
-// `originHeader`); the ALB's security group admits only CloudFront's origin-facing servers
-// (components/basic/securityGroups.ts). Part of the app layer of the original Terraform split.
+// and reaches the ALB through a CloudFront VPC origin: the ALB is internal, in the private
+// subnets, and CloudFront connects to it over AWS's private connection into the VPC, never the
+// public internet. Part of the app layer of the original Terraform split.
 //
-// AWS's pattern for an ALB origin: "Restrict access to Application Load Balancers": a custom
-// header CloudFront adds to origin requests, a listener that forwards only requests carrying it,
-// and the origin-facing managed prefix list in the ALB's security group.
+// AWS's pattern for an ALB origin without exposing it: "Restrict access with VPC origins" (an
+// internal ALB in private subnets, a VPC origin for it, the distribution's origin naming that VPC
+// origin; the ALB's security group admits CloudFront's origin-facing managed prefix list,
+// components/basic/securityGroups.ts). The secret header of "Restrict access to Application Load
+// Balancers" stays as defence in depth: the ALB's listener forwards only requests carrying it
+// (WebLoadBalancer's `originHeader`), so nothing else in the VPC reaches WordPress through it.
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
 // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html
 //
-// Creates the distribution; the header's value is made by the caller with originSecret() (a
+// Creates the VPC origin and the distribution; the header's value is made by the caller with originSecret() (a
 // RandomPassword kept as a Pulumi secret: encrypted in state, never in plain text), since the ALB needs it too. CloudFront's control plane is global (us-east-1), so a dr
-// stack makes its distribution in standby (AppStandby), never at promotion (ops/diff/staticStability.ts).
+// stack makes its VPC origin and distribution in standby (AppStandby), never at promotion (ops/diff/staticStability.ts).
 // CloudFront in the China regions cannot serve this: no default certificate there (stacks/services.ts).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
@@ -38,7 +42,8 @@ export const MANAGED_POLICIES = Object.freeze({
     /**
      * AllViewerAndCloudFrontHeaders-2022-06: every viewer header (Host, so WordPress sees its own
      * name), cookie and query string, plus CloudFront-Forwarded-Proto, which tells WordPress the
-     * viewer used HTTPS (the ALB's own X-Forwarded-Proto says http: CloudFront reaches it over HTTP).
+     * viewer used HTTPS (the ALB's own X-Forwarded-Proto says http: CloudFront reaches it over HTTP
+     * inside the VPC).
      */
     allViewerAndCloudFrontHeaders: "33f36d7e-f396-46d9-90e0-52428a34d9dc",
 });
@@ -50,14 +55,21 @@ export const MANAGED_POLICIES = Object.freeze({
 export const STATIC_PATHS = ["/wp-includes/*", "/wp-content/themes/*", "/wp-content/uploads/*"] as const;
 
 /**
- * CloudFront custom origins must be DNS names, not IP addresses, and the ALB's is one.
+ * CloudFront origins must be DNS names, not IP addresses; a VPC origin's is its internal ALB's.
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesOrigin.html
  */
 const ORIGIN_ID = "alb";
 
 export interface OriginCdnArgs {
-    /** The ALB's DNS name, CloudFront's origin (reached over HTTP on port 80). */
+    /** The internal ALB's DNS name, the distribution's origin domain (reached over HTTP on port 80). */
     originDomainName: pulumi.Input<string>;
+    /**
+     * The internal ALB's ARN, the VPC origin's endpoint. The ALB must be internal (a VPC origin
+     * serves a resource in private subnets) in a VPC with an internet gateway, in a Region that
+     * supports VPC origins, in the distribution's account.
+     * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
+     */
+    originArn: pulumi.Input<string>;
     /**
      * The value of {@link ORIGIN_HEADER_NAME} ({@link originSecret}); the ALB requires the same
      * value (WebLoadBalancer `originHeader`), so it is made before both. Kept secret here.
@@ -92,6 +104,8 @@ export function originSecret(name: string, parent: pulumi.Resource): pulumi.Outp
 export class OriginCdn extends pulumi.ComponentResource {
     /** The distribution's ID. */
     readonly distributionId: pulumi.Output<string>;
+    /** The VPC origin's ID (`vo_...`), which the distribution's origin names. */
+    readonly vpcOriginId: pulumi.Output<string>;
     /** The distribution's name, `dxxxxxxxx.cloudfront.net`: the site's address without a domain. */
     readonly domainName: pulumi.Output<string>;
 
@@ -100,6 +114,22 @@ export class OriginCdn extends pulumi.ComponentResource {
         super("pilot-light:app:OriginCdn", name, {}, opts);
         const secret = pulumi.secret(args.originSecret);
         const toOrigin = { targetOriginId: ORIGIN_ID, viewerProtocolPolicy: "redirect-to-https", compress: true };
+
+        // TLS ends at CloudFront: the ALB has no certificate without a domain (ACM cannot issue one
+        // for its amazonaws.com name), so CloudFront speaks HTTP to it, over the VPC origin's
+        // private connection. originSslProtocols is required even for http-only (the provider's
+        // aws_cloudfront_vpc_origin schema; CreateVpcOrigin's VpcOriginEndpointConfig).
+        const vpcOrigin = new aws.cloudfront.VpcOrigin(`${name}-vpc-origin`, {
+            vpcOriginEndpointConfig: {
+                name: `${name}-alb`,
+                arn: args.originArn,
+                httpPort: 80,
+                httpsPort: 443,
+                originProtocolPolicy: "http-only",
+                originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
+            },
+            tags: args.tags ?? {},
+        }, { parent: this });
 
         const distribution = new aws.cloudfront.Distribution(`${name}-distribution`, {
             enabled: true,
@@ -110,9 +140,7 @@ export class OriginCdn extends pulumi.ComponentResource {
             origins: [{
                 originId: ORIGIN_ID,
                 domainName: args.originDomainName,
-                // TLS ends at CloudFront: the ALB has no certificate without a domain (ACM cannot
-                // issue one for its amazonaws.com name), so the hop to it is HTTP, gated by the header.
-                customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only", originSslProtocols: ["TLSv1.2"] },
+                vpcOriginConfig: { vpcOriginId: vpcOrigin.id },
                 customHeaders: [{ name: ORIGIN_HEADER_NAME, value: secret }],
             }],
             defaultCacheBehavior: {
@@ -138,7 +166,8 @@ export class OriginCdn extends pulumi.ComponentResource {
         }, { parent: this });
 
         this.distributionId = distribution.id;
+        this.vpcOriginId = vpcOrigin.id;
         this.domainName = distribution.domainName;
-        this.registerOutputs({ distributionId: this.distributionId, domainName: this.domainName });
+        this.registerOutputs({ distributionId: this.distributionId, vpcOriginId: this.vpcOriginId, domainName: this.domainName });
     }
 }

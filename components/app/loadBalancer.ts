@@ -1,5 +1,6 @@
-// WebLoadBalancer: the internet-facing Application Load Balancer in front of the app servers,
-// its target group and listeners. Mirrors the ALB part of the original Terraform `app` folder.
+// WebLoadBalancer: the Application Load Balancer in front of the app servers, its target group
+// and listeners: internet-facing with a domain, internal (CloudFront's VPC origin, ./cdn.ts) without.
+// Mirrors the ALB part of the original Terraform `app` folder.
 //
 // Creates: the ALB with access logs to the region's log bucket (components/logs), an HTTP target group, and either
 //  - with a domain: a DNS-validated ACM certificate (validation record in the hosted zone, and
@@ -28,10 +29,19 @@ export interface WebLoadBalancerArgs {
     /** The VPC the target group's instances live in. */
     vpcId: pulumi.Input<string>;
     /**
-     * Public subnets for the ALB, at least two in different AZs (an AWS requirement).
+     * Subnets for the ALB, at least two in different AZs (an AWS requirement): public ones for an
+     * internet-facing ALB, private ones for an `internal` one.
      * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones
      */
     subnetIds: pulumi.Input<string>[];
+    /**
+     * An internal ALB (no public address), reached only through a CloudFront VPC origin
+     * (OriginCdn, ./cdn.ts); for a stack without a domain, with `originHeader`. Changing it
+     * replaces the ALB (`internal` is ForceNew, ops/diff/forceNew/table.json). Defaults to `false`
+     * (internet-facing). Not allowed with a domain: viewers reach that ALB directly.
+     * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
+     */
+    internal?: boolean;
     /** The ALB's security group (80/443 from the internet, egress to the app servers). */
     securityGroupId: pulumi.Input<string>;
     /** Refuse deletion of the ALB through the API (prod: true). Defaults to `false`. */
@@ -66,6 +76,18 @@ export interface WebLoadBalancerArgs {
     tags?: Record<string, string>;
 }
 
+/**
+ * An internal ALB answers only CloudFront's VPC origin, so it needs the origin header and no
+ * domain (a domain's viewers reach the ALB itself over HTTPS). Empty when the arguments agree.
+ */
+export function internalProblems(args: Pick<WebLoadBalancerArgs, "internal" | "domainName" | "originHeader">): string[] {
+    if (args.internal !== true) return [];
+    return [
+        ...(args.domainName !== undefined ? [`internal must be false with domainName (viewers reach that ALB directly), got internal true with domainName ${JSON.stringify(args.domainName)}`] : []),
+        ...(args.originHeader === undefined ? ["internal true needs originHeader: an internal ALB serves only through CloudFront's VPC origin (./cdn.ts)"] : []),
+    ];
+}
+
 export class WebLoadBalancer extends pulumi.ComponentResource {
     /** The ALB's ARN. */
     readonly albArn: pulumi.Output<string>;
@@ -91,13 +113,14 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
         assertValid("WebLoadBalancer", name, [
             ...nonEmptyProblems("subnetIds", args.subnetIds),
             ...domainProblems(args.domainName, args.hostedZoneId),
+            ...internalProblems(args),
         ]);
         super("pilot-light:app:WebLoadBalancer", name, {}, opts);
         const tags = args.tags ?? {};
 
         const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
             loadBalancerType: "application",
-            internal: false,
+            internal: args.internal ?? false,
             subnets: args.subnetIds,
             securityGroups: [args.securityGroupId],
             // Drops requests with header names that are not valid HTTP, a request-smuggling vector.

@@ -14,8 +14,8 @@
 // exists (./cacheEndpoint.ts). With a domain: the ACM certificate, its Route 53 validation record
 // and the validation (./certificate.ts); and with `loadBalancer`, the ALB with its target group
 // and listeners (WebLoadBalancer), which the stack's SECONDARY failover record points at, or,
-// without a domain, which dr's CloudFront distribution (OriginCdn, ./cdn.ts; CloudFront's control
-// plane is global too) fronts. The promoted app tier (AppTier) uses all of these instead of making
+// without a domain, the internal ALB that dr's CloudFront VPC origin and distribution (OriginCdn,
+// ./cdn.ts; CloudFront's control plane is global too) front. The promoted app tier (AppTier) uses all of these instead of making
 // its own. The standby ALB has no targets, so Route 53 counts the SECONDARY record unhealthy (and
 // the distribution answers 503) until promotion registers them.
 //
@@ -71,13 +71,19 @@ export interface AppStandbyArgs {
     /** The Route 53 zone that holds `domainName`. Set both or neither. */
     hostedZoneId?: string;
     /**
-     * Where a standby ALB goes (public subnets, at least two AZs; the ALB's security group; the
-     * VPC of its target group). Defaults to none: the promoted tier makes its own. With a domain
-     * it is what the SECONDARY record points at before a disaster; without one, a CloudFront
-     * distribution is made in front of it here, so promotion creates nothing in CloudFront.
+     * Where a standby ALB goes (public subnets, or private ones for an internal ALB without a
+     * domain; at least two AZs; the ALB's security group; the VPC of its target group). Defaults
+     * to none: the promoted tier makes its own. With a domain it is what the SECONDARY record
+     * points at before a disaster; without one, a CloudFront VPC origin for it and a distribution
+     * are made here, so promotion creates or changes nothing in CloudFront.
      */
     loadBalancer?: {
         vpcId: pulumi.Input<string>; subnetIds: pulumi.Input<string>[]; securityGroupId: pulumi.Input<string>;
+        /**
+         * Without a domain: true, with the private subnets in `subnetIds` (CloudFront's VPC origin,
+         * ./cdn.ts). Defaults to `false` (internet-facing, public subnets). WebLoadBalancerArgs.internal.
+         */
+        internal?: boolean;
         /**
          * Deletion protection: on for a hardened dr (production after a failover), where it is
          * turned on in place. Defaults to false: the standby ALB outlives failback (it is the
@@ -183,7 +189,7 @@ export class AppStandby extends pulumi.ComponentResource implements StandbyParts
                 tags: { ...tags, ...(lbTags ?? {}), [STANDBY_PART_TAG]: "static-stability" },
             }, { parent: this });
             if (origin !== undefined) {
-                this.cdn = new OriginCdn(`${name}-cdn`, { originDomainName: this.web.albDnsName, originSecret: origin, tags }, { parent: this });
+                this.cdn = new OriginCdn(`${name}-cdn`, { originDomainName: this.web.albDnsName, originArn: this.web.albArn, originSecret: origin, tags }, { parent: this });
             }
         }
         // Standby parts the policy pack's dr-standby-minimal accepts (policies/dr/placement.ts).

@@ -71,6 +71,7 @@ const ARN_SHAPES: Record<string, ArnShape> = {
     "aws:s3/bucketV2:BucketV2": { service: "s3", resource: (n) => n, global: true, noAccount: true },
     "aws:route53/healthCheck:HealthCheck": { service: "route53", resource: (_n, id) => `healthcheck/${id}`, global: true, noAccount: true },
     "aws:cloudfront/distribution:Distribution": { service: "cloudfront", resource: (_n, id) => `distribution/${id}`, global: true },
+    "aws:cloudfront/vpcOrigin:VpcOrigin": { service: "cloudfront", resource: (_n, id) => `vpcorigin/${id}`, global: true },
 };
 
 /**
@@ -122,6 +123,10 @@ export function fakeId(type: string, name: string, physical: string): string {
     if (type === "aws:cloudfront/distribution:Distribution") {
         // Distribution IDs are 13-14 upper-case letters and digits, e.g. EDFDVBD6EXAMPLE.
         return `E${digest(type, name).slice(0, 13).toUpperCase()}`;
+    }
+    if (type === "aws:cloudfront/vpcOrigin:VpcOrigin") {
+        // VPC origin IDs are `vo_` and 22 letters and digits, e.g. vo_BQwjxxxxxxxxxxxxxxxxxx.
+        return `vo_${digest(type, name).slice(0, 22)}`;
     }
     if (type === "aws:kms/key:Key") {
         const h = digest(type, name);
@@ -186,7 +191,9 @@ export function computedState(type: string, name: string, inputs: Record<string,
             break;
         case "aws:lb/loadBalancer:LoadBalancer":
             state.name = physical;
-            state.dnsName = `${physical}-${parseInt(h.slice(0, 8), 16)}.${region}.elb.${suffixOf(region)}`;
+            // An internal ALB's name starts with `internal-` (it resolves to private addresses only).
+            // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#load-balancer-scheme
+            state.dnsName = `${inputs.internal === true ? "internal-" : ""}${physical}-${parseInt(h.slice(0, 8), 16)}.${region}.elb.${suffixOf(region)}`;
             state.zoneId = ALB_ZONE_IDS[region] ?? "Z35SXDOTRQ7X7K";
             state.arnSuffix = `app/${physical}/${id.slice(-16)}`;
             break;

@@ -360,6 +360,14 @@ export const HANDLERS: Record<string, Handler> = {
             ? `${r.name}: dr's standby CloudFront distribution has no monthly fee and serves nothing until promotion, when it bills ${rates}.`
             : `${r.name}: CloudFront has no monthly fee; it bills ${rates}; not estimated (traffic unknown offline).`);
     },
+    "aws:cloudfront/vpcOrigin:VpcOrigin": (r, run) => {
+        // AWS announced VPC origins at no additional cost: the distribution's requests and bytes
+        // (its own note) are all CloudFront bills, and origin fetches from the ALB stay free.
+        // https://aws.amazon.com/blogs/networking-and-content-delivery/introducing-cloudfront-virtual-private-cloud-vpc-origins-shield-your-web-applications-from-public-internet/
+        run.notes.push(`${r.name}: a CloudFront VPC origin has no charge of its own (AWS announced VPC origins at no additional cost, `
+            + "https://aws.amazon.com/blogs/networking-and-content-delivery/introducing-cloudfront-virtual-private-cloud-vpc-origins-shield-your-web-applications-from-public-internet/); "
+            + "the internal ALB behind it has no public IPv4 addresses to pay for.");
+    },
     "aws:ec2/amiCopy:AmiCopy": (r, run) => {
         run.notes.push(`${r.name}: the copied AMI's EBS snapshots are billed at ${figureText(run, { field: "ebsSnapshotGbMonth" })}/GB-month of image data; not estimated (image size unknown offline).`);
     },

@@ -22,6 +22,7 @@ const T = {
     record: "aws:route53/record:Record",
     cdn: "pilot-light:app:OriginCdn",
     distribution: "aws:cloudfront/distribution:Distribution",
+    vpcOrigin: "aws:cloudfront/vpcOrigin:VpcOrigin",
     rule: "aws:lb/listenerRule:ListenerRule",
     natGw: "aws:ec2/natGateway:NatGateway",
     route: "aws:ec2/route:Route",
@@ -221,9 +222,19 @@ describe("app/AppTier", () => {
                 [80, "HTTP", "fixed-response", "403"]);
             const rule = rec.one(T.rule).inputs;
             assert.deepEqual([rule.priority, rule.actions[0].type, rule.conditions[0].httpHeader.httpHeaderName], [1, "forward", "X-Pilot-Light-Origin-Verify"]);
+            // The ALB is internal in the private subnets; CloudFront reaches it through a VPC origin.
+            const alb = rec.one(T.alb);
+            assert.deepEqual([alb.inputs.internal, alb.inputs.subnets], [true, ["subnet-priv-a", "subnet-priv-b"]]);
+            assert.deepEqual(rec.childTypes(rec.one(T.cdn, "dr-app-cdn").urn), [T.distribution, T.vpcOrigin].sort());
+            const vpcOrigin = rec.one(T.vpcOrigin, "dr-app-cdn-vpc-origin");
+            assert.deepEqual(vpcOrigin.inputs.vpcOriginEndpointConfig, {
+                name: "dr-app-cdn-alb", arn: alb.outputs.arn, httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only",
+                originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
+            });
             const cdn = rec.one(T.distribution).inputs;
-            assert.equal(cdn.origins[0].domainName, rec.one(T.alb).outputs.dnsName);
-            assert.deepEqual(cdn.origins[0].customOriginConfig.originProtocolPolicy, "http-only");
+            assert.equal(cdn.origins[0].domainName, alb.outputs.dnsName);
+            assert.deepEqual(cdn.origins[0].vpcOriginConfig, { vpcOriginId: vpcOrigin.id });
+            assert.equal(cdn.origins[0].customOriginConfig, undefined);
             // The same secret value on both sides (the offline RandomPassword's placeholder, never a real one).
             assert.equal(cdn.origins[0].customHeaders[0].name, "X-Pilot-Light-Origin-Verify");
             assert.equal(cdn.origins[0].customHeaders[0].value, rule.conditions[0].httpHeader.values[0]);

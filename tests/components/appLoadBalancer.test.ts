@@ -163,4 +163,21 @@ describe("app/WebLoadBalancer", () => {
         await rec.settle();
         assert.deepEqual(rec.records, []);
     });
+
+    it("rejects an internal ALB with a domain or without CloudFront's origin header, naming the key", async () => {
+        const { internalProblems } = await import("../../components/app/loadBalancer");
+        assert.deepEqual(internalProblems({ internal: true, originHeader: { name: "X-Pilot-Light-Origin-Verify", value: "v" } }), []);
+        assert.deepEqual(internalProblems({ internal: false, domainName: "app.example.com" }), []);
+        assert.deepEqual(internalProblems({ internal: true, domainName: "app.example.com" }), [
+            "internal must be false with domainName (viewers reach that ALB directly), got internal true with domainName \"app.example.com\"",
+            "internal true needs originHeader: an internal ALB serves only through CloudFront's VPC origin (./cdn.ts)",
+        ]);
+    });
+
+    it("makes an internal ALB behind CloudFront's VPC origin when asked", async () => {
+        const { rec } = await build("dr-app-web", args({ internal: true, subnetIds: ["subnet-priv-a", "subnet-priv-b"], originHeader: { name: "X-Pilot-Light-Origin-Verify", value: "v" } }));
+        const alb = rec.one(T.alb);
+        assert.deepEqual([alb.inputs.internal, alb.inputs.subnets], [true, ["subnet-priv-a", "subnet-priv-b"]]);
+        assert.match(alb.outputs.dnsName, /^internal-/);
+    });
 });

@@ -31,6 +31,10 @@ const EXPECTED: Record<string, string[][]> = {
         ["asg-elb-health-check", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" is attached to a load balancer but uses healthCheckType \"EC2\"; set it to \"ELB\""],
         ["asg-launch-template", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" uses a launch configuration; use launchTemplate instead"],
         ["asg-multi-az", "mandatory", "app-servers-asg", "auto scaling group \"app-servers-asg\" has 1 subnet(s) in vpcZoneIdentifiers; give it subnets in at least 2 availability zones"],
+        ["cloudfront-vpc-origin", "mandatory", "app-cdn-distribution", "CloudFront distribution \"app-cdn-distribution\"'s origin \"alb\" reaches load balancer \"app-web-alb\" "
+            + "as a custom origin over \"http-only\", across the public internet; make the ALB internal and give the origin vpcOriginConfig naming an aws.cloudfront.VpcOrigin for it (components/app/cdn.ts)"],
+        ["cloudfront-vpc-origin", "mandatory", "app-web-alb", "load balancer \"app-web-alb\" is a CloudFront origin but internet-facing (internal false); "
+            + "make it internal in the private subnets, reached through a VPC origin (components/app/cdn.ts)"],
         ["database-master-secret-rotation", "mandatory", "database-credentials", "secret \"database-credentials\" holds the database's master credentials and never rotates; "
             + "add an aws.secretsmanager.SecretRotation with a rotation function (components/database/masterRotation.ts)"],
         ["ebs-encrypted", "mandatory", INSTANCE, `instance "${INSTANCE}" has an unencrypted root volume; set rootBlockDevice.encrypted to true`],

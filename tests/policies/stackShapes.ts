@@ -104,9 +104,17 @@ async function prodBroken(): Promise<StackShape> {
     remove(plan, "network-flow-log");
     remove(plan, "app-db-rotation-schedule");
     remove(plan, "waf-app");
+    // The ALB internet-facing again and CloudFront reaching it as a custom origin over HTTP: the
+    // shape before VPC origins, the hop across the public internet in cleartext.
     edit(named(plan, "app-web-alb"), (p) => {
         p.enableDeletionProtection = false;
         delete p.accessLogs;
+        p.internal = false;
+    });
+    edit(named(plan, "app-cdn-distribution"), (p) => {
+        p.origins = p.origins.map(({ vpcOriginConfig: _, ...o }: Record<string, any>) => ({
+            ...o, customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only", originSslProtocols: ["TLSv1.2"] },
+        }));
     });
     edit(named(plan, "app-web-tg"), (p) => { p.healthCheck = { ...p.healthCheck, interval: 120 }; });
     edit(named(plan, "app-cache-redis"), (p) => {

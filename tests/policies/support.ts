@@ -133,6 +133,41 @@ export function compliantProd(): Stack {
         ...bucketSet("media", TAGS, true)]).clone();
 }
 
+const LB = "aws:lb/loadBalancer:LoadBalancer";
+
+/**
+ * compliantProd's web tier the way a stack without a domain builds it (components/app/cdn.ts): the
+ * ALB internal, its HTTP listener forwarding only CloudFront's origin header, a VPC origin for the
+ * ALB and a distribution whose origin names it.
+ */
+export function behindCloudFront(): Stack {
+    const s = compliantProd().remove("web-https").remove("web-http").remove("web", "aws:acm/certificate:Certificate");
+    const alb = s.get("web", LB);
+    alb.inputs.internal = true;
+    const http = res("aws:lb/listener:Listener", "web-http", {
+        port: 80, protocol: "HTTP", defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "403" } }],
+    });
+    link(http, "loadBalancerArn", alb);
+    const rule = res("aws:lb/listenerRule:ListenerRule", "web-from-cdn", {
+        priority: 1, actions: [{ type: "forward", targetGroupArn: "arn:tg" }],
+        conditions: [{ httpHeader: { httpHeaderName: "X-Pilot-Light-Origin-Verify", values: ["secret"] } }],
+    });
+    link(rule, "listenerArn", http);
+    const vpcOrigin = res("aws:cloudfront/vpcOrigin:VpcOrigin", "web-cdn-vpc-origin", {
+        vpcOriginEndpointConfig: { name: "web-cdn-alb", arn: "arn:alb", httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only",
+            originSslProtocols: { items: ["TLSv1.2"], quantity: 1 } }, tags: TAGS,
+    });
+    link(vpcOrigin, "vpcOriginEndpointConfig", alb);
+    const cdn = res("aws:cloudfront/distribution:Distribution", "web-cdn", {
+        enabled: true, origins: [{ originId: "alb", domainName: "internal-web-1.us-east-1.elb.amazonaws.com", vpcOriginConfig: { vpcOriginId: "vo_1" } }],
+        defaultCacheBehavior: { targetOriginId: "alb", viewerProtocolPolicy: "redirect-to-https" },
+        orderedCacheBehaviors: [{ pathPattern: "/wp-includes/*", targetOriginId: "alb", viewerProtocolPolicy: "redirect-to-https" }],
+        viewerCertificate: { cloudfrontDefaultCertificate: true }, tags: TAGS,
+    });
+    link(cdn, "origins", alb, vpcOrigin);
+    return s.add(http, rule, vpcOrigin, cdn);
+}
+
 /** A bucket with versioning, public access block, encryption and (for prod) RTC replication to the dr region. */
 export function bucketSet(name: string, tags: Record<string, string>, replicated: boolean, stack = "prod"): RecordedResource[] {
     const bucket = res("aws:s3/bucket:Bucket", name, { tags }, stack);

@@ -2,33 +2,7 @@
 // HTTPS on the ALB, port 80 redirecting; no domain: CloudFront in front, the ALB forwarding only
 // CloudFront's origin header) and one broken property per case.
 import { strict as assert } from "assert";
-import { compliantProd, findings, link, PROD_REGION, res, Stack } from "./support";
-
-const LB = "aws:lb/loadBalancer:LoadBalancer";
-const TAGS = { "pilot-light:role": "primary" };
-
-/** compliantProd's web tier the way a stack without a domain builds it (components/app/cdn.ts). */
-function behindCloudFront(): Stack {
-    const s = compliantProd().remove("web-https").remove("web-http").remove("web", "aws:acm/certificate:Certificate");
-    const alb = s.get("web", LB);
-    const http = res("aws:lb/listener:Listener", "web-http", {
-        port: 80, protocol: "HTTP", defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "403" } }],
-    });
-    link(http, "loadBalancerArn", alb);
-    const rule = res("aws:lb/listenerRule:ListenerRule", "web-from-cdn", {
-        priority: 1, actions: [{ type: "forward", targetGroupArn: "arn:tg" }],
-        conditions: [{ httpHeader: { httpHeaderName: "X-Pilot-Light-Origin-Verify", values: ["secret"] } }],
-    });
-    link(rule, "listenerArn", http);
-    const cdn = res("aws:cloudfront/distribution:Distribution", "web-cdn", {
-        enabled: true, origins: [{ originId: "alb", domainName: "web-1.us-east-1.elb.amazonaws.com" }],
-        defaultCacheBehavior: { targetOriginId: "alb", viewerProtocolPolicy: "redirect-to-https" },
-        orderedCacheBehaviors: [{ pathPattern: "/wp-includes/*", targetOriginId: "alb", viewerProtocolPolicy: "redirect-to-https" }],
-        viewerCertificate: { cloudfrontDefaultCertificate: true }, tags: TAGS,
-    });
-    link(cdn, "origins", alb);
-    return s.add(http, rule, cdn);
-}
+import { behindCloudFront, compliantProd, findings, PROD_REGION, Stack } from "./support";
 
 describe("policy viewer-https", () => {
     it("passes a domain's shape (HTTPS with a TLS 1.2+ policy, port 80 redirecting) and the CloudFront shape", async () => {

@@ -124,17 +124,21 @@ describe("report: cost estimate", function () {
 
     it("gives dr in standby no EC2 or ElastiCache cost and no app tier; only the standby ALB and NAT gateway", () => {
         assert.deepStrictEqual(standby.items.filter((i) => COMPUTE_TYPES.includes(i.type)).map((i) => i.name),
-            ["app-standby-nat-gateway", "app-standby-web-alb", "app-standby-web-alb"]);
+            ["app-standby-nat-gateway", "app-standby-web-alb"]);
         assert.deepStrictEqual(Object.keys(standby.byComponent).sort(), ["app-standby (AppStandby)", "database (Database)", "database-backups (BackupReplication)", "media (MediaBucket)", "waf (WebFirewall)"]);
-        // Without a domain, what standby makes ahead for the app tier: its two secrets (the role is free) and the ALB that dr's
-        // CloudFront distribution points at, by the hour with its public IPv4 (730 h × 0.0225; 2 × 730 h × 0.005), no LCUs;
+        // Without a domain, what standby makes ahead for the app tier: its two secrets (the role is free) and the internal ALB
+        // that dr's CloudFront VPC origin points at, by the hour (730 h × 0.0225), no LCUs and no public IPv4 (internal);
         // the NAT gateway (730 h × 0.045) and its Elastic IP (730 h × 0.005), pilot-light:standbyNatGateway. The launch template is free.
         assert.deepStrictEqual(standby.items.filter((i) => i.component === "app-standby (AppStandby)").map((i) => [i.name, i.description, i.monthly]), [
             ["app-standby-nat-eip", "Elastic IP (public IPv4, billed in use or idle)", 3.65],
             ["app-standby-app-secret", "Secrets Manager secret", 0.4], ["app-standby-cache-auth-token", "Secrets Manager secret", 0.4],
             ["app-standby-nat-gateway", "NAT gateway (data processing per GB not included)", 32.85],
-            ["app-standby-web-alb", "Application Load Balancer", 16.425],
-            ["app-standby-web-alb", "public IPv4 of the internet-facing ALB: 2 (assumed one per AZ subnet)", 7.3]]);
+            ["app-standby-web-alb", "Application Load Balancer", 16.425]]);
+        // The VPC origin has no charge of its own: a note with AWS's source, never a 0 line.
+        assert.ok(standby.notes.includes("app-standby-cdn-vpc-origin: a CloudFront VPC origin has no charge of its own (AWS announced VPC origins at no "
+            + "additional cost, https://aws.amazon.com/blogs/networking-and-content-delivery/introducing-cloudfront-virtual-private-cloud-vpc-origins-shield-your-web-applications-from-public-internet/); "
+            + "the internal ALB behind it has no public IPv4 addresses to pay for."), standby.notes.join("\n"));
+        assert.ok(!standby.items.some((i) => i.type === "aws:cloudfront/vpcOrigin:VpcOrigin"));
         // The distribution has no monthly fee: a note with the table's rates, never a 0 line.
         assert.ok(standby.notes.includes("app-standby-cdn-distribution: dr's standby CloudFront distribution has no monthly fee and serves nothing until "
             + "promotion, when it bills $0.085/GB out to the internet and $0.01 per 10,000 HTTPS requests (United States edges; the always-free tier "
@@ -197,12 +201,12 @@ describe("report: cost estimate", function () {
         assert.deepStrictEqual([volumes.description, volumes.quantity, volumes.unitPrice], ["EBS gp3 volume /dev/xvda: 2 × 20 GB", 40, 0.08]);
     });
 
-    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 33.2% of prod", () => {
+    it("puts every component of prod and dr at the amounts worked out by hand, and standby at 32.3% of prod", () => {
         const expected: [CostEstimate, Record<string, number>][] = [
             [prod, {
                 // 3 NAT EIPs 3 × 3.65 + auth secret 0.40 + app secret 0.40 + 3 NATs 3 × 32.85 + ALB 16.425 + 1 LCU 5.84
-                // + ALB IPv4 3 × 3.65 + Redis 2 × 23.36 + 2 × t3.medium 60.736 + 40 GB gp3 3.20
-                "app (AppTier)": 254.171,
+                // + Redis 2 × 23.36 + 2 × t3.medium 60.736 + 40 GB gp3 3.20 (the ALB is internal: no public IPv4)
+                "app (AppTier)": 243.221,
                 // CMK 1 + the master's and the app user's secrets, each with its dr replica, 4 × 0.40
                 // + Multi-AZ 94.90 + 100 GB 11.50 + backups 0.443… + binlog 0.40
                 "database (Database)": 1 + 1.6 + 94.9 + 11.5 + 7 * 20 / 30 * 0.095 + 0.4,
@@ -214,10 +218,10 @@ describe("report: cost estimate", function () {
                 "waf (WebFirewall)": 5 + 5 * 1,
             }],
             // The app secret and the Redis AUTH secret, made in standby for the servers' IAM policy to name: 2 × 0.40; the
-            // standby ALB behind dr's CloudFront distribution: 16.425 + 2 public IPv4 × 3.65, no LCUs; the standby NAT
+            // internal standby ALB behind dr's CloudFront VPC origin: 16.425, no public IPv4, no LCUs; the standby NAT
             // gateway (pilot-light:standbyNatGateway): 730 h × 0.045 = 32.85 + its Elastic IP 730 h × 0.005 = 3.65.
             // prod's replicated backups: (50 GB full copy + 7 days × 20 GB ÷ 30) × 0.095 + 2 × 20 GB across regions × 0.02.
-            [standby, { "app-standby (AppStandby)": 0.8 + 16.425 + 7.3 + 32.85 + 3.65, "database (Database)": 1 + 47.45 + 5.75 + 0.1, "media (MediaBucket)": 1.25,
+            [standby, { "app-standby (AppStandby)": 0.8 + 16.425 + 32.85 + 3.65, "database (Database)": 1 + 47.45 + 5.75 + 0.1, "media (MediaBucket)": 1.25,
                 "database-backups (BackupReplication)": (50 + 7 * 20 / 30) * 0.095 + 40 * 0.02,
                 // The web ACL is made in standby, so promotion only associates it: 5.00 + 5 rules × 1.00.
                 "waf (WebFirewall)": 5 + 5 * 1 }],
@@ -228,8 +232,8 @@ describe("report: cost estimate", function () {
             assert.deepStrictEqual(estimate.unpriced, [], `${estimate.stack}: every item is priced`);
         }
         const cmp = compareCosts(prod, standby, promoted);
-        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 398.8, 132.57, 226.05]);
-        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "33.2");
+        assert.deepStrictEqual([cmp.currency, roundMoney(cmp.prod), roundMoney(cmp.drStandby), roundMoney(cmp.drPromoted)], ["USD", 387.85, 125.27, 218.75]);
+        assert.equal((cmp.standbyShareOfProd! * 100).toFixed(1), "32.3");
     });
 
     it("changes only the S3 line when mediaStorageGb is overridden", async () => {
@@ -322,17 +326,17 @@ describe("report: cost estimate", function () {
     it("renders the three stacks side by side under an ESTIMATE headline", () => {
         const lines = renderCostTable(prod, standby, promoted).split("\n");
         assert.equal(lines[0], "ESTIMATE of the monthly AWS cost (USD list prices as of 2025-01-01; excludes data processing, requests, and free tier)");
-        assert.equal(lines[1], "dr standby costs 33.2% of prod ($132.57 of $398.80 per month); promoted, dr costs $226.05 per month.");
+        assert.equal(lines[1], "dr standby costs 32.3% of prod ($125.27 of $387.85 per month); promoted, dr costs $218.75 per month.");
         const row = (label: string) => lines.find((l) => l.startsWith(label))!.split(/\s{3,}/);
         assert.deepStrictEqual(row("singleton (SingletonService)").slice(1), ["$22.13", "-", "-"]);
-        assert.deepStrictEqual(row("total per month").slice(1), ["$398.80", "$132.57", "$226.05"]);
+        assert.deepStrictEqual(row("total per month").slice(1), ["$387.85", "$125.27", "$218.75"]);
         assert.ok(!lines.some((l) => l.startsWith("Not priced")), "nothing is unpriced");
     });
 
     it("gives the plan command's --json the currency, the totals in it, monthlyUsd for a USD region, items and unpriced", () => {
         const json = costJson(prod) as any;
         assert.deepStrictEqual(Object.keys(json), ["currency", "monthly", "monthlyUsd", "pricesAsOf", "byComponent", "items", "unpriced"]);
-        assert.deepStrictEqual([json.currency, json.monthly, json.monthlyUsd, json.pricesAsOf, json.unpriced], ["USD", 398.8, 398.8, "2025-01-01", []]);
+        assert.deepStrictEqual([json.currency, json.monthly, json.monthlyUsd, json.pricesAsOf, json.unpriced], ["USD", 387.85, 387.85, "2025-01-01", []]);
         const backup = json.items.find((i: any) => i.description.startsWith("RDS backup storage"));
         assert.deepStrictEqual([backup.unitPrice, backup.unitUsd, backup.monthly, backup.monthlyUsd], [0.095, 0.095, 0.44, 0.44]);
     });

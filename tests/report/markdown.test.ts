@@ -72,8 +72,8 @@ describe("report: Markdown for the PR comment", function () {
     });
 
     it("leads with what standby costs as a share of prod, the policy result, data safety and RTO/RPO", () => {
-        assert.ok(md.includes("- **Cost (ESTIMATE):** dr standby costs **33.2% of prod** ($132.57 of $398.80 per month); "
-            + "promoted, dr costs $226.05 per month. USD list prices as of 2025-01-01."), md.slice(0, 800));
+        assert.ok(md.includes("- **Cost (ESTIMATE):** dr standby costs **32.3% of prod** ($125.27 of $387.85 per month); "
+            + "promoted, dr costs $218.75 per month. USD list prices as of 2025-01-01."), md.slice(0, 800));
         assert.ok(md.includes("- **Policies:** ✅ 1 violation, 0 mandatory (prod: 1, dr standby: 0, dr promoted: 0)."));
         assert.ok(md.includes("- **Promotion data safety:** ✅ safe: no data resource is replaced or deleted."));
         const site = input.resilience.find((r) => r.disruption === "region failure" && r.component === "web tier")!;

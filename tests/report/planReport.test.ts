@@ -55,7 +55,7 @@ describe("ops: the plan command's cost and resilience reports", function () {
         assert.equal(doc.stack, "dr");
         assert.deepEqual(doc.dataSafety, { problems: [] });
         assert.deepEqual(Object.keys(doc.cost), ["currency", "monthly", "monthlyUsd", "pricesAsOf", "byComponent", "items", "unpriced"]);
-        assert.deepEqual([doc.cost.currency, doc.cost.monthly, doc.cost.monthlyUsd, doc.cost.unpriced], ["USD", 226.05, 226.05, []]);
+        assert.deepEqual([doc.cost.currency, doc.cost.monthly, doc.cost.monthlyUsd, doc.cost.unpriced], ["USD", 218.75, 218.75, []]);
         assert.ok("app (AppTier)" in doc.cost.byComponent, "the promoted dr's own estimate");
         const site = doc.resilience.find((x: any) => x.disruption === "region failure" && x.component === "web tier");
         assert.equal(site.meetsRto, true);

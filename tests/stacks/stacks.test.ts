@@ -184,17 +184,33 @@ describe("stacks: prod, dr standby and dr promoted, planned offline", function (
             assert.deepStrictEqual(ofType(up, "aws:ec2/launchTemplate:LaunchTemplate").map((r) => r.name), ["app-servers-lt"]);
         });
 
-        it("without a domain, makes dr's CloudFront distribution and the ALB behind it now, so promotion creates neither", () => {
+        it("without a domain, makes dr's CloudFront distribution, its VPC origin and the internal ALB behind it now, so promotion creates none", () => {
             const alb = one(standby, "aws:lb/loadBalancer:LoadBalancer");
             const cdn = one(standby, "aws:cloudfront/distribution:Distribution");
+            const vpcOrigin = one(standby, "aws:cloudfront/vpcOrigin:VpcOrigin");
             assert.strictEqual(cdn.name, "app-standby-cdn-distribution");
+            assert.strictEqual(vpcOrigin.name, "app-standby-cdn-vpc-origin");
+            // Internal, in the private subnets: CloudFront reaches it over the VPC origin, not the internet.
+            assert.strictEqual(alb.inputs.internal, true);
+            const subnets = alb.propertyDependencies.subnets.map((u) => standby.resources.find((r) => r.urn === u)!.name);
+            assert.deepStrictEqual(subnets, ["network-private-us-west-2a", "network-private-us-west-2b"]);
+            assert.match(alb.outputs.dnsName, /^internal-/);
+            assert.deepStrictEqual(vpcOrigin.inputs.vpcOriginEndpointConfig, {
+                name: "app-standby-cdn-alb", arn: alb.outputs.arn, httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only",
+                originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
+            });
+            assert.deepStrictEqual(vpcOrigin.propertyDependencies.vpcOriginEndpointConfig, [alb.urn]);
             const secret = ofType(standby, "random:index/randomPassword:RandomPassword").find((r) => r.name === "app-standby-origin-secret");
             assert.ok(secret, "the origin header's value is a RandomPassword");
-            assert.deepStrictEqual(cdn.propertyDependencies.origins, [alb.urn, secret!.urn]);
+            assert.deepStrictEqual(cdn.propertyDependencies.origins, [alb.urn, vpcOrigin.urn, secret!.urn]);
             assert.strictEqual(cdn.inputs.origins[0].domainName, alb.outputs.dnsName);
+            assert.deepStrictEqual(Object.keys(cdn.inputs.origins[0].vpcOriginConfig), ["vpcOriginId"]);
+            assert.match(cdn.inputs.origins[0].vpcOriginConfig.vpcOriginId, /^vo_[0-9a-f]{22}$/);
+            assert.strictEqual(cdn.inputs.origins[0].customOriginConfig, undefined);
             assert.match(standby.outputs.cdnDomainName, /^d[0-9a-f]{13}\.cloudfront\.net$/);
-            // Promotion keeps both, unchanged (same URN, same inputs).
-            for (const r of [alb, cdn]) {
+            // Promotion keeps all three, unchanged (same URN, same inputs).
+            assert.deepStrictEqual(ofType(promoted, "aws:cloudfront/vpcOrigin:VpcOrigin").map((r) => r.urn), [vpcOrigin.urn]);
+            for (const r of [alb, vpcOrigin, cdn]) {
                 const after = promoted.resources.find((x) => x.urn === r.urn);
                 assert.ok(after, `${r.name} is kept at promotion`);
                 assert.deepStrictEqual(after!.inputs, r.inputs, `${r.name} is unchanged at promotion`);

@@ -118,8 +118,8 @@ export function deployFirewall(ctx: StackContext, loadBalancerArns: Record<strin
  * Where the stack's WAF reads the viewer's address. Without a domain CloudFront fronts every ALB
  * of the stack (prod's, dr's standby one, a drill's: Network `albViewers: "cloudfront"` admits
  * nothing else), so the connection's address is a CloudFront edge's and the rate rule would count
- * every viewer behind that edge as one: the viewer's address comes from CloudFront's
- * X-Forwarded-For (CLOUDFRONT_CLIENT_IP). With a domain viewers reach the ALB directly.
+ * every viewer behind that edge as one: the viewer's address comes from the header the
+ * distribution's viewer-request function sets (CLOUDFRONT_CLIENT_IP, components/app/cdn.ts). With a domain viewers reach the ALB directly.
  */
 export function firewallClientIp(ctx: StackContext): ClientIpSource | undefined {
     return albViewers(ctx.cfg) === "cloudfront" ? CLOUDFRONT_CLIENT_IP : undefined;

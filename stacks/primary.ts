@@ -67,7 +67,7 @@ export function deployPrimary(ctx: StackContext, dr: DrPeerView | undefined): Pr
     // tier itself (cache, its secret, ALB, records) stays, so switchover only starts instances.
     const app = deployAppTier(ctx, { network, database, media, image, logs, highAvailability: true, parked: cfg.rebuildFromPeer });
     // In front of the ALB: AWS managed rules and a rate limit on the login paths (components/app/waf.ts),
-    // counted per viewer (behind CloudFront, from its X-Forwarded-For).
+    // counted per viewer (behind CloudFront, from the viewer-IP header its function sets).
     deployFirewall(ctx, { app: app.albArn }, firewallClientIp(ctx));
 
     // DNS failover: the PRIMARY record answers while prod's health check passes (and its ALB has

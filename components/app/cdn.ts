@@ -30,6 +30,29 @@ import { assertValid } from "../validate";
 export const ORIGIN_HEADER_NAME = "X-Pilot-Light-Origin-Verify";
 
 /**
+ * The header that carries the viewer's IP address to the origin, set by CloudFront itself: a
+ * viewer-request CloudFront Function ({@link VIEWER_IP_FUNCTION_CODE}) writes it from
+ * `event.viewer.ip`, replacing any value the client sent. The WAF counts logins by it
+ * (components/app/waf.ts CLOUDFRONT_CLIENT_IP); X-Forwarded-For would not do, since CloudFront
+ * appends the viewer's address to what the client sent and WAF reads the first address.
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/functions-event-structure.html
+ */
+export const VIEWER_IP_HEADER = "X-Pilot-Light-Viewer-Ip";
+
+/**
+ * The viewer-request function (cloudfront-js-2.0). CloudFront Functions see header names in
+ * lower case; setting the key replaces a client's header of the same name.
+ */
+export const VIEWER_IP_FUNCTION_CODE = [
+    "function handler(event) {",
+    "    var request = event.request;",
+    `    request.headers["${VIEWER_IP_HEADER.toLowerCase()}"] = { value: event.viewer.ip };`,
+    "    return request;",
+    "}",
+    "",
+].join("\n");
+
+/**
  * CloudFront's managed policies, by the IDs AWS documents for them (identical in every account).
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html
  * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html
@@ -131,6 +154,15 @@ export class OriginCdn extends pulumi.ComponentResource {
             tags: args.tags ?? {},
         }, { parent: this });
 
+        // Only the default behaviour (the PHP pages, logins included) needs the viewer's IP: the
+        // cached static paths never reach the WAF's login rule.
+        const viewerIp = new aws.cloudfront.Function(`${name}-viewer-ip`, {
+            runtime: "cloudfront-js-2.0",
+            comment: `Sets ${VIEWER_IP_HEADER} from the viewer's IP address for the WAF`,
+            code: VIEWER_IP_FUNCTION_CODE,
+            publish: true,
+        }, { parent: this });
+
         const distribution = new aws.cloudfront.Distribution(`${name}-distribution`, {
             enabled: true,
             isIpv6Enabled: true,
@@ -150,6 +182,7 @@ export class OriginCdn extends pulumi.ComponentResource {
                 cachedMethods: ["GET", "HEAD"],
                 cachePolicyId: MANAGED_POLICIES.cachingDisabled,
                 originRequestPolicyId: MANAGED_POLICIES.allViewerAndCloudFrontHeaders,
+                functionAssociations: [{ eventType: "viewer-request", functionArn: viewerIp.arn }],
             },
             orderedCacheBehaviors: STATIC_PATHS.map((pathPattern) => ({
                 ...toOrigin,

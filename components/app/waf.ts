@@ -19,6 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { LOG_RETENTION_DAYS } from "../logs/bucket";
 import { assertValid } from "../validate";
+import { VIEWER_IP_HEADER } from "./cdn";
 
 /**
  * The AWS managed rule groups, in evaluation order after the rate rule, with their web ACL
@@ -76,8 +77,11 @@ export const WAF_LOG_GROUP_PREFIX = "aws-waf-logs-";
 /** Headers WAF's logs never hold (lower case, as WAF matches header names). */
 export const REDACTED_HEADERS: readonly string[] = Object.freeze(["cookie", "authorization"]);
 
-/** The client IP as CloudFront forwards it to its origin: the X-Forwarded-For header. */
-export const CLOUDFRONT_CLIENT_IP: ClientIpSource = Object.freeze({ source: "header", headerName: "X-Forwarded-For" });
+/**
+ * The client IP behind this project's CloudFront distributions: the header their viewer-request
+ * function sets from the viewer's address, overwriting whatever the client sent (components/app/cdn.ts).
+ */
+export const CLOUDFRONT_CLIENT_IP: ClientIpSource = Object.freeze({ source: "header", headerName: VIEWER_IP_HEADER });
 
 export interface WebFirewallArgs {
     /**

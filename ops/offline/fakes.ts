@@ -72,6 +72,7 @@ const ARN_SHAPES: Record<string, ArnShape> = {
     "aws:route53/healthCheck:HealthCheck": { service: "route53", resource: (_n, id) => `healthcheck/${id}`, global: true, noAccount: true },
     "aws:cloudfront/distribution:Distribution": { service: "cloudfront", resource: (_n, id) => `distribution/${id}`, global: true },
     "aws:cloudfront/vpcOrigin:VpcOrigin": { service: "cloudfront", resource: (_n, id) => `vpcorigin/${id}`, global: true },
+    "aws:cloudfront/function:Function": { service: "cloudfront", resource: (n) => `function/${n}`, global: true },
 };
 
 /**

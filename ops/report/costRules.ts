@@ -368,6 +368,13 @@ export const HANDLERS: Record<string, Handler> = {
             + "https://aws.amazon.com/blogs/networking-and-content-delivery/introducing-cloudfront-virtual-private-cloud-vpc-origins-shield-your-web-applications-from-public-internet/); "
             + "the internal ALB behind it has no public IPv4 addresses to pay for.");
     },
+    "aws:cloudfront/function:Function": (r, run) => {
+        // Billed per invocation, once per page request on the default behaviour: follows the traffic.
+        // $0.10 per million as copied from AWS's page by third parties (cur.vantage.sh's CloudFront
+        // billing codes, Executions-CloudFrontFunctions); AWS's: https://aws.amazon.com/cloudfront/pricing/
+        run.notes.push(`${r.name}: CloudFront Functions bill $0.10 per million invocations (one per page request; not static files), `
+            + "no monthly fee (https://aws.amazon.com/cloudfront/pricing/); not estimated (traffic unknown offline).");
+    },
     "aws:ec2/amiCopy:AmiCopy": (r, run) => {
         run.notes.push(`${r.name}: the copied AMI's EBS snapshots are billed at ${figureText(run, { field: "ebsSnapshotGbMonth" })}/GB-month of image data; not estimated (image size unknown offline).`);
     },

@@ -225,7 +225,7 @@ describe("app/AppTier", () => {
             // The ALB is internal in the private subnets; CloudFront reaches it through a VPC origin.
             const alb = rec.one(T.alb);
             assert.deepEqual([alb.inputs.internal, alb.inputs.subnets], [true, ["subnet-priv-a", "subnet-priv-b"]]);
-            assert.deepEqual(rec.childTypes(rec.one(T.cdn, "dr-app-cdn").urn), [T.distribution, T.vpcOrigin].sort());
+            assert.deepEqual(rec.childTypes(rec.one(T.cdn, "dr-app-cdn").urn), [T.distribution, "aws:cloudfront/function:Function", T.vpcOrigin].sort());
             const vpcOrigin = rec.one(T.vpcOrigin, "dr-app-cdn-vpc-origin");
             assert.deepEqual(vpcOrigin.inputs.vpcOriginEndpointConfig, {
                 name: "dr-app-cdn-alb", arn: alb.outputs.arn, httpPort: 80, httpsPort: 443, originProtocolPolicy: "http-only",
@@ -242,6 +242,10 @@ describe("app/AppTier", () => {
             // Viewers: HTTPS only; WordPress pages never cached, static files may be.
             assert.deepEqual([cdn.defaultCacheBehavior.viewerProtocolPolicy, cdn.defaultCacheBehavior.cachePolicyId, cdn.defaultCacheBehavior.originRequestPolicyId],
                 ["redirect-to-https", "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", "33f36d7e-f396-46d9-90e0-52428a34d9dc"]);
+            // The viewer's IP for the WAF, set by CloudFront on every page request (logins included).
+            const fn = rec.one("aws:cloudfront/function:Function", "dr-app-cdn-viewer-ip");
+            assert.deepEqual([fn.inputs.runtime, fn.inputs.publish], ["cloudfront-js-2.0", true]);
+            assert.deepEqual(cdn.defaultCacheBehavior.functionAssociations, [{ eventType: "viewer-request", functionArn: fn.outputs.arn }]);
             assert.deepEqual(cdn.orderedCacheBehaviors.map((b: any) => [b.pathPattern, b.viewerProtocolPolicy, b.cachePolicyId, b.allowedMethods]), [
                 ["/wp-includes/*", "redirect-to-https", "658327ea-f89d-4fab-a63d-7e88639e58f6", ["GET", "HEAD"]],
                 ["/wp-content/themes/*", "redirect-to-https", "658327ea-f89d-4fab-a63d-7e88639e58f6", ["GET", "HEAD"]],

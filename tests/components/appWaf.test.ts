@@ -58,12 +58,12 @@ describe("app/WebFirewall", () => {
             [[rec.one(ACL, "waf-acl").urn], [group.urn]]);
     });
 
-    it("behind a CDN, counts by the first address of X-Forwarded-For and blocks a login request whose header holds none", async () => {
+    it("behind CloudFront, counts by the viewer-IP header its function sets (never X-Forwarded-For, which a client can seed) and blocks a login request without it", async () => {
         const { CLOUDFRONT_CLIENT_IP } = await import("../../components/app/waf");
         const rec = await build("waf", { loginRateLimit: 250, clientIp: CLOUDFRONT_CLIENT_IP });
         assert.deepEqual(rec.one(ACL, "waf-acl").inputs.rules[0].statement.rateBasedStatement, {
             limit: 250, evaluationWindowSec: 300, aggregateKeyType: "FORWARDED_IP",
-            forwardedIpConfig: { headerName: "X-Forwarded-For", fallbackBehavior: "MATCH" }, scopeDownStatement: SCOPE,
+            forwardedIpConfig: { headerName: "X-Pilot-Light-Viewer-Ip", fallbackBehavior: "MATCH" }, scopeDownStatement: SCOPE,
         });
     });
 

@@ -37,12 +37,12 @@ describe("stacks: the web application firewall", function () {
         assert.equal(tighter.resources.find((r) => r.type === ACL)!.inputs.rules[0].statement.rateBasedStatement.limit, 20);
     });
 
-    it("counts logins per viewer: from CloudFront's X-Forwarded-For without a domain (CloudFront fronts the ALBs), the connection's address with one", async () => {
+    it("counts logins per viewer: from the viewer-IP header CloudFront's function sets without a domain (CloudFront fronts the ALBs), the connection's address with one", async () => {
         const key = (plan: StackPlan) => {
             const rate = plan.resources.find((r) => r.type === ACL)!.inputs.rules[0].statement.rateBasedStatement;
             return [rate.aggregateKeyType, rate.forwardedIpConfig];
         };
-        const viaCloudFront = ["FORWARDED_IP", { headerName: "X-Forwarded-For", fallbackBehavior: "MATCH" }];
+        const viaCloudFront = ["FORWARDED_IP", { headerName: "X-Pilot-Light-Viewer-Ip", fallbackBehavior: "MATCH" }];
         assert.deepEqual(key(await memoPlan({ stack: "prod" })), viaCloudFront);
         assert.deepEqual(key(await memoPlan({ stack: "dr" })), viaCloudFront);
         assert.deepEqual(key(await memoPlan({ stack: "dr", promote: true })), viaCloudFront);

@@ -57,6 +57,7 @@ export const RESOURCES: Readonly<Record<string, ResourceSpec>> = {
     "aws:autoscaling/policy:Policy": aws("aws_autoscaling_policy", "autoscaling", "resourcePolicy"),
     "aws:cloudfront/distribution:Distribution": aws("aws_cloudfront_distribution", "cloudfront", "resourceDistribution"),
     "aws:cloudfront/vpcOrigin:VpcOrigin": aws("aws_cloudfront_vpc_origin", "cloudfront", "vpcOriginResource.Schema"),
+    "aws:cloudfront/function:Function": aws("aws_cloudfront_function", "cloudfront", "resourceFunction"),
     "aws:cloudwatch/eventRule:EventRule": aws("aws_cloudwatch_event_rule", "events", "resourceRule"),
     "aws:cloudwatch/eventTarget:EventTarget": aws("aws_cloudwatch_event_target", "events", "resourceTarget"),
     "aws:cloudwatch/logGroup:LogGroup": aws("aws_cloudwatch_log_group", "logs", "resourceGroup"),

@@ -151,6 +151,11 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
         }, { parent: this });
         const forward = [{ type: "forward", targetGroupArn: targetGroup.arn }];
 
+        // Port 80 in every shape, under one name; only what it does differs: redirect to HTTPS
+        // (a domain), refuse all but CloudFront's header (behind CloudFront), or forward.
+        const port80 = (defaultActions: aws.types.input.lb.ListenerDefaultAction[]) => new aws.lb.Listener(`${name}-http`, {
+            loadBalancerArn: alb.arn, port: 80, protocol: "HTTP", defaultActions, tags,
+        }, { parent: this });
         let httpListener: aws.lb.Listener;
         if (args.domainName !== undefined && args.hostedZoneId !== undefined) {
             // Made here, unless a dr stack made and validated it ahead of time (AppStandby).
@@ -166,29 +171,14 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                 defaultActions: forward,
                 tags,
             }, { parent: this });
-            httpListener = new aws.lb.Listener(`${name}-http`, {
-                loadBalancerArn: alb.arn,
-                port: 80,
-                protocol: "HTTP",
-                defaultActions: [{
-                    type: "redirect",
-                    redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
-                }],
-                tags,
-            }, { parent: this });
+            httpListener = port80([{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
             this.httpsListenerArn = httpsListener.arn;
             this.certificateArn = pulumi.output(certificateArn);
         } else if (args.originHeader !== undefined) {
-            httpListener = new aws.lb.Listener(`${name}-http`, {
-                loadBalancerArn: alb.arn,
-                port: 80,
-                protocol: "HTTP",
-                defaultActions: [{
-                    type: "fixed-response",
-                    fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" },
-                }],
-                tags,
-            }, { parent: this });
+            httpListener = port80([{
+                type: "fixed-response",
+                fixedResponse: { contentType: "text/plain", messageBody: "Forbidden", statusCode: "403" },
+            }]);
             // An http-header condition compares case-insensitively, up to 128 characters per value.
             // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html#http-header-conditions
             new aws.lb.ListenerRule(`${name}-from-cdn`, {
@@ -199,13 +189,7 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
                 tags,
             }, { parent: this });
         } else {
-            httpListener = new aws.lb.Listener(`${name}-http`, {
-                loadBalancerArn: alb.arn,
-                port: 80,
-                protocol: "HTTP",
-                defaultActions: forward,
-                tags,
-            }, { parent: this });
+            httpListener = port80(forward);
         }
 
         this.albArn = alb.arn;

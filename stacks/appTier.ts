@@ -65,15 +65,23 @@ export function natGatewayPerAz(cfg: StackContext["cfg"]): boolean {
     return cfg.natGatewayPerAz && (cfg.role !== "dr" || cfg.hardened);
 }
 
+/**
+ * Where the app servers connect: a point-in-time restore beside the database when
+ * pilot-light:databaseHost names one (set by the recover runbook; the stack's database stays as
+ * it is, same engine and port), else `endpoint` (dr promoted: the replica's, which promotion
+ * keeps), else the database's own address. The tier and dr's standby launch template both use it.
+ */
+export function appDatabaseAddress(cfg: StackContext["cfg"], database: Database,
+    endpoint: AppTierInputs["databaseEndpoint"]): { address: pulumi.Input<string>; port: pulumi.Input<number> } {
+    return { address: cfg.databaseHost ?? endpoint?.address ?? database.dbInstanceAddress, port: endpoint?.port ?? database.dbInstancePort };
+}
+
 export function deployAppTier(ctx: StackContext, l: AppTierInputs): AppTier {
     const { cfg, tags } = ctx;
     return new AppTier("app", {
         network: l.network,
         database: {
-            // A point-in-time restore beside the database (pilot-light:databaseHost, set by the recover
-            // runbook) takes the app; the stack's database stays as it is. Same engine, same port.
-            address: cfg.databaseHost ?? l.databaseEndpoint?.address ?? l.database.dbInstanceAddress,
-            port: l.databaseEndpoint?.port ?? l.database.dbInstancePort,
+            ...appDatabaseAddress(cfg, l.database, l.databaseEndpoint),
             // The app's own user, never the master (policy app-uses-own-database-user).
             credentialsSecretArn: l.database.appCredentialsSecretArn,
             kmsKeyArn: l.database.credentialsKeyArn,

@@ -12,7 +12,7 @@ import { FailoverDns } from "../components/dns";
 import { AppImage } from "../components/image";
 import { MediaBucket, MediaReplication } from "../components/media";
 import { AppStandby, cacheEndpointParameterName, StandbyParts } from "../components/app";
-import { deployAppTier, deployFirewall, firewallClientIp, natGatewayPerAz, promotedReplicaEndpoint } from "./appTier";
+import { appDatabaseAddress, deployAppTier, deployFirewall, firewallClientIp, natGatewayPerAz, promotedReplicaEndpoint } from "./appTier";
 import { mediaObjectLock } from "./config";
 import { albViewers, dbIdentifier, HARDENED_TAG, hasDomain, StackContext } from "./context";
 import { DATABASE_COMPONENT_NAME } from "./names";
@@ -114,11 +114,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
             },
             servers: {
                 imageId: image.imageId, instanceType: cfg.appInstanceType, securityGroupId: network.appSecurityGroupId,
-                database: {
-                    address: cfg.databaseHost ?? databaseEndpoint?.address ?? database.dbInstanceAddress,
-                    port: databaseEndpoint?.port ?? database.dbInstancePort,
-                    credentialsSecretArn: database.appCredentialsSecretArn,
-                },
+                database: { ...appDatabaseAddress(cfg, database, databaseEndpoint), credentialsSecretArn: database.appCredentialsSecretArn },
                 mediaBucketName: media.bucketName,
             },
         } : {}),
@@ -157,7 +153,7 @@ export function deployDr(ctx: StackContext, prod: PrimaryPeerView): ProgramOutpu
     }
     // The web application firewall is made in standby (components/app/waf.ts): promotion then
     // adds at most the association with the tier's ALB, through dr's own regional API. The standby
-    // ALB is protected from the start: it is public, the SECONDARY record's target or CloudFront's origin.
+    // ALB is protected from the start: the SECONDARY record's public target, or CloudFront's origin.
     const protectedAlbs: Record<string, pulumi.Input<string>> = standby.web ? { standby: standby.web.albArn } : {};
     if (!cfg.promote && !cfg.drill) {
         deployFirewall(ctx, protectedAlbs, firewallClientIp(ctx));

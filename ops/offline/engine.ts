@@ -13,6 +13,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 // getStore is internal (absent from the typings) but is what setMocks itself uses.
 const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): any };
 import { computedState, fakeInvoke, setFakeScope } from "./fakes";
+import "./promiseStacks";
 import { isPlannedCreate, plannedCreateState, PreviewOptions } from "./preview";
 import { duplicateUrnProblem, engineUrn, inheritedOption, RegistrationError, STASH_TYPE, typeTokenProblem } from "./pulumiRules";
 

@@ -68,7 +68,15 @@ export interface EvaluateOptions {
 }
 
 /** Thrown by `args.notApplicable()`: the engine records the policy as not applicable and moves on. */
-class NotApplicable extends Error {}
+class NotApplicable extends Error {
+    constructor(reason: string) {
+        // A signal, never shown: no stack trace (capturing one per resource and policy was most of an evaluation's time).
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        super(reason);
+        Error.stackTraceLimit = limit;
+    }
+}
 
 function notApplicable(reason?: string): never {
     throw new NotApplicable(reason ?? "not applicable");

@@ -4,7 +4,7 @@
 // that the servers read the app user's secret, never the master's.
 import { strict as assert } from "assert";
 import { gunzipSync } from "zlib";
-import { recordResources, Recording } from "../support/offline";
+import { bundledCode, recordResources, Recording } from "../support/offline";
 import type { AppTierArgs } from "../../components/app/appTier";
 
 const T = {
@@ -50,9 +50,9 @@ async function build(a: AppTierArgs): Promise<Recording> {
     return rec;
 }
 
-/** The function's one file, as the offline engine records the AssetArchive of a StringAsset. */
+/** The function's one file, its bundle. */
 function bundled(rec: Recording): string {
-    return rec.one(T.fn, "app-db-user-fn").inputs.code.assets["index.js"].text;
+    return bundledCode(rec.one(T.fn, "app-db-user-fn"));
 }
 
 describe("database/AppDatabaseUser in the app tier", () => {

@@ -1,7 +1,7 @@
 // The four patterns under the offline engine: exact children and the inputs that matter for
 // safety (IMDSv2, encryption, no key pair, recover alarms, 1/1/1 over two AZs, hooks, IAM scope).
 import { strict as assert } from "assert";
-import { Recording, recordResources } from "../support/offline";
+import { bundledCode, Recording, recordResources } from "../support/offline";
 
 const subnets = [{ az: "us-east-1a", subnetId: "subnet-a" }, { az: "us-east-1b", subnetId: "subnet-b" }];
 const base = { vpcId: "vpc-1", subnets, imageId: "ami-1", instanceType: "t3.small", servicePort: 8080, allowedCidrs: ["203.0.113.0/24"] };
@@ -121,8 +121,7 @@ describe("ha: components offline", function () {
         for (const key of ["launch", "terminate"]) {
             const fn = rec.one("aws:lambda/function:Function", `p3-multi-az-asg-ebs-ebs-${key}-fn`);
             assert.equal(fn.inputs.runtime, "nodejs24.x");
-            const archive = fn.inputs.code;
-            assert.ok(archive?.assets?.["index.js"]?.text?.includes("CompleteLifecycleActionCommand"), `${key}: bundled index.js`);
+            assert.ok(bundledCode(fn).includes("CompleteLifecycleActionCommand"), `${key}: bundled index.js`);
             const logs = rec.one("aws:cloudwatch/logGroup:LogGroup", `p3-multi-az-asg-ebs-ebs-${key}-logs`);
             assert.equal(logs.inputs.retentionInDays, 30);
             const statements = JSON.parse(rec.one("aws:iam/rolePolicy:RolePolicy", `p3-multi-az-asg-ebs-ebs-${key}-policy`).inputs.policy).Statement;
@@ -166,7 +165,7 @@ describe("ha: components offline", function () {
         const onAlarm = JSON.parse(rec.one("aws:cloudwatch/eventRule:EventRule", "p4-standby-failover-on-alarm").inputs.eventPattern);
         assert.deepEqual(onAlarm.detail, { state: { value: ["ALARM"] } });
         const fn = rec.one("aws:lambda/function:Function", "p4-standby-failover-failover-fn");
-        assert.ok(fn.inputs.code.assets["index.js"].text.includes("AssociateAddressCommand"));
+        assert.ok(bundledCode(fn).includes("AssociateAddressCommand"));
     });
 
     it("no IAM statement grants * or ec2:*, or a mutating action on every resource", () => assertScopedIam(rec));

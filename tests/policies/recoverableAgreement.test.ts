@@ -15,7 +15,7 @@ const RECOVERY_POLICIES = ["ec2-recoverable-instance-type", "ec2-recoverable-ten
 async function packFindings(instanceType: string): Promise<string[]> {
     const s = compliantProd();
     s.get("bastion").inputs.instanceType = instanceType;
-    return (await findings(s, PROD_REGION)).filter((f) => RECOVERY_POLICIES.includes(f.policy)).map((f) => `${f.policy}: ${f.message}`);
+    return (await findings(s, PROD_REGION, RECOVERY_POLICIES)).map((f) => `${f.policy}: ${f.message}`);
 }
 
 describe("recoverable instance types: component and pack agree", () => {

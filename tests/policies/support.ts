@@ -2,6 +2,7 @@
 // record them, so each test can break one property and assert the one violation it causes.
 import { RecordedResource } from "../../ops/offline/engine";
 import { evaluatePolicies, Violation } from "../../ops/policy/evaluate";
+import { allPolicies } from "../../policies/all";
 
 export const PROD_REGION = "us-east-1";
 export const DR_REGION = "us-west-2";
@@ -220,10 +221,17 @@ export interface Finding {
     level?: string;
 }
 
-/** Evaluates `stack` and returns its findings (optionally only those of one policy). */
-export async function findings(stack: Stack, region: string, policy?: string, policyConfig?: Record<string, any>): Promise<Finding[]> {
-    const violations: Violation[] = await evaluatePolicies(stack.resources, { stackRegion: region, policyConfig });
+/**
+ * Evaluates `stack` and returns its findings, or only those of the named policies. Only those
+ * policies run then (each policy judges alone), unless a pack config is given: it may name any.
+ */
+export async function findings(stack: Stack, region: string, policy?: string | readonly string[], policyConfig?: Record<string, any>): Promise<Finding[]> {
+    const names = policy === undefined ? undefined : typeof policy === "string" ? [policy] : policy;
+    const unknown = (names ?? []).filter((n) => !allPolicies.some((p) => p.name === n));
+    if (unknown.length > 0) throw new Error(`findings: no policy named ${unknown.join(", ")} in the pack`);
+    const policies = names && !policyConfig ? allPolicies.filter((p) => names.includes(p.name)) : allPolicies;
+    const violations: Violation[] = await evaluatePolicies(stack.resources, { stackRegion: region, policyConfig }, policies);
     return violations
-        .filter((v) => policy === undefined || v.policy === policy)
+        .filter((v) => names === undefined || names.includes(v.policy))
         .map((v) => ({ policy: v.policy, name: v.urn.split("::")[2] === "pulumi:pulumi:Stack" ? "" : v.urn.split("::").pop()!, message: v.message }));
 }

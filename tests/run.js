@@ -4,8 +4,9 @@
 //
 // - Files are dealt to the shards by their last measured times (.cache/test-times.json, written
 //   at the end of every full run; a fresh clone uses tests/support/test-times.json), heaviest
-//   first onto the lighter shard; a file with no record weighs the mean. Each shard is its own process: SDK stubs and memoized plans stay
-//   per process, as with one mocha run (a file that plans alone re-plans in its shard).
+//   first onto the lighter shard; a file with no record weighs the mean. Each shard is its own
+//   process: SDK stubs stay per process, as with one mocha run; plans are made once per run and
+//   shared between the shards through a folder of the run's own (tests/support/sharedPlans.ts).
 // - The first shard's output streams as it comes; the others' is printed when each ends. Then
 //   one timing summary of every file (the shards write theirs, tests/support/timingReporter.ts)
 //   and the combined counts, then the typecheck's output and time.
@@ -15,6 +16,7 @@
 "use strict";
 const { spawn } = require("child_process");
 const fs = require("fs");
+const os = require("os");
 const path = require("path");
 
 const ROOT = path.join(__dirname, "..");
@@ -89,12 +91,14 @@ async function sharded(count, npmTypecheck) {
     const weights = readJson(TIMES, undefined) ?? readJson(SEED_TIMES, {});
     const shards = deal(specFiles(), count, weights);
     const started = Date.now();
+    // The run's plans, made once by whichever shard asks first (tests/support/sharedPlans.ts).
+    const plans = fs.mkdtempSync(path.join(os.tmpdir(), "pilot-light-plans-"));
     const results = shards.map((shard, i) => {
         const out = path.join(CACHE, `test-times-${i + 1}.json`);
         fs.rmSync(out, { force: true });
         // In path order within the shard, as one mocha process runs them (the deal decides only which shard).
         const args = [require.resolve("mocha/bin/mocha.js"), ...mochaOptions(), ...[...shard.files].sort()];
-        const done = run(process.execPath, args, i === 0 ? "inherit" : ["ignore", "pipe", "pipe"], { PILOT_LIGHT_TIMES_OUT: out });
+        const done = run(process.execPath, args, i === 0 ? "inherit" : ["ignore", "pipe", "pipe"], { PILOT_LIGHT_TIMES_OUT: out, PILOT_LIGHT_SHARED_PLANS: plans });
         return done.then((r) => {
             if (i > 0) process.stdout.write(`\n--- shard ${i + 1} of ${shards.length} (${shard.files.length} files) ---\n${r.output}`);
             return { ...r, out };
@@ -102,6 +106,7 @@ async function sharded(count, npmTypecheck) {
     });
     const [tc, ...ms] = await Promise.all([npmTypecheck, ...results]);
     const wallMs = Date.now() - started;
+    fs.rmSync(plans, { recursive: true, force: true });
     const reports = ms.map((m) => readJson(m.out, undefined));
     const files = reports.flatMap((r) => r?.files ?? []);
     const sum = (k) => reports.reduce((a, r) => a + (r?.stats?.[k] ?? 0), 0);

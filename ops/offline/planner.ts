@@ -39,7 +39,7 @@ export interface PlanRequest {
 }
 
 /** A stack planned with its peers: the run, the config it saw, and the peers planned first. */
-interface Planned {
+export interface Planned {
     run: OfflineRun;
     config: Record<string, string>;
     settings?: StackConfig;
@@ -73,13 +73,17 @@ export class PlanCache {
             .digest("hex");
     }
 
-    get(key: string): Planned | undefined {
+    /** The plan of this configuration if there is one; undefined tells the caller to plan it and `set` it (or `abandon` it). */
+    get(key: string): Planned | undefined | Promise<Planned | undefined> {
         return this.plans.get(key);
     }
 
     set(planned: Planned): void {
         this.plans.set(planned.key, planned);
     }
+
+    /** The program failed for a key `get` gave undefined for: nothing will be `set` for it. */
+    abandon(_key: string): void {}
 }
 
 export interface StackPlan extends OfflineRun {
@@ -179,11 +183,17 @@ async function planWithPeers(project: PulumiProject, stack: string, overrides: R
         peerKey = planned.key;
     }
     const key = PlanCache.key(project, stack, config, secretKeys, engine, preview, peerKey);
-    const cached = cache.get(key);
+    const cached = await cache.get(key);
     if (cached) return cached;
     cache.runs++;
-    const run = await withLogLabel(planLabel(stack, settings, peerOf, preview !== undefined),
-        () => runStack(project, stack, config, secretKeys, stackOutputs, engine, preview));
+    let run: OfflineRun;
+    try {
+        run = await withLogLabel(planLabel(stack, settings, peerOf, preview !== undefined),
+            () => runStack(project, stack, config, secretKeys, stackOutputs, engine, preview));
+    } catch (e) {
+        cache.abandon(key);
+        throw e;
+    }
     const planned: Planned = { run, config, settings, peers, key };
     cache.set(planned);
     return planned;

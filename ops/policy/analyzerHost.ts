@@ -72,6 +72,8 @@ export interface StackContext {
 
 /** How long the pack may take to print its port: the CLI's TypeScript path type-checks it first. */
 const START_TIMEOUT_MS = 120_000;
+/** Analyze calls sent before the first answer is awaited (see analyzeStack). */
+const ANALYZE_WINDOW = 16;
 /** Deadline of one RPC. */
 const CALL_TIMEOUT_MS = 60_000;
 
@@ -255,11 +257,17 @@ export class PolicyPackProcess {
 
     /** Analyze then AnalyzeStack over one stack's requests; every finding as the CLI shows it. */
     async analyzeStack(requests: AnalyzerRequests): Promise<ShownDiagnostic[]> {
-        const shown: ShownDiagnostic[] = [];
-        for (const r of requests.analyze) {
-            const resp: any = await this.call("analyze", fill(new pb.AnalyzeRequest(), r));
-            shown.push(...resp.getDiagnosticsList().map((d: any) => diagnostic(d, r.urn)));
-        }
+        // Up to ANALYZE_WINDOW calls in flight: each answer depends on its request alone (the pack's
+        // state is what ConfigureStack and Configure set), and the findings keep the requests' order.
+        const answers: any[] = new Array(requests.analyze.length);
+        let next = 0;
+        const worker = async () => {
+            for (let i = next++; i < requests.analyze.length; i = next++) {
+                answers[i] = await this.call("analyze", fill(new pb.AnalyzeRequest(), requests.analyze[i]));
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(ANALYZE_WINDOW, requests.analyze.length) }, worker));
+        const shown: ShownDiagnostic[] = answers.flatMap((resp, i) => resp.getDiagnosticsList().map((d: any) => diagnostic(d, requests.analyze[i].urn)));
         const req = new pb.AnalyzeStackRequest();
         req.setResourcesList(requests.stack.map(stackResourceProto));
         const resp: any = await this.call("analyzeStack", req);

@@ -4,11 +4,15 @@
 // first. The program's log lines are dropped: they would clutter the test output. Returned plans
 // are frozen: copy one to change it (tests/policies/stackShapes.ts does).
 import { withProgramLogs } from "../../ops/offline/console";
-import { PlanCache, planStack, PlanRequest, StackPlan } from "../../ops/offline/planner";
+import { planStack, PlanRequest, StackPlan } from "../../ops/offline/planner";
 import type { PlanSession } from "../../ops/planning/plans";
+import { SharedPlanCache } from "./sharedPlans";
 
-/** The process's plans, shared with in-process runs of the plan command (planSession). */
-export const PLANS = new PlanCache();
+/**
+ * The process's plans, shared with in-process runs of the plan command (planSession) and, under
+ * `npm test`, with the run's other shard (./sharedPlans).
+ */
+export const PLANS = new SharedPlanCache(process.env.PILOT_LIGHT_SHARED_PLANS);
 
 /** Plans run one at a time: the Pulumi runtime they run under is process-wide. */
 let queue: Promise<unknown> = Promise.resolve();

@@ -93,6 +93,14 @@ async function sharded(count, npmTypecheck) {
     const started = Date.now();
     // The run's plans, made once by whichever shard asks first (tests/support/sharedPlans.ts).
     const plans = fs.mkdtempSync(path.join(os.tmpdir(), "pilot-light-plans-"));
+    const removePlans = () => fs.rmSync(plans, { recursive: true, force: true });
+    // Ctrl-C reaches the shards too (one process group); the folder goes with the run.
+    for (const signal of ["SIGINT", "SIGTERM"]) {
+        process.once(signal, () => {
+            removePlans();
+            process.exit(128 + os.constants.signals[signal]);
+        });
+    }
     const results = shards.map((shard, i) => {
         const out = path.join(CACHE, `test-times-${i + 1}.json`);
         fs.rmSync(out, { force: true });
@@ -106,7 +114,7 @@ async function sharded(count, npmTypecheck) {
     });
     const [tc, ...ms] = await Promise.all([npmTypecheck, ...results]);
     const wallMs = Date.now() - started;
-    fs.rmSync(plans, { recursive: true, force: true });
+    removePlans();
     const reports = ms.map((m) => readJson(m.out, undefined));
     const files = reports.flatMap((r) => r?.files ?? []);
     const sum = (k) => reports.reduce((a, r) => a + (r?.stats?.[k] ?? 0), 0);

@@ -1,8 +1,6 @@
 // Children every HA pattern needs, built the same way everywhere: the service security group,
 // the instance role (Session Manager only), the recover alarm, and scoped Lambda functions whose
 // TypeScript handlers are bundled with esbuild at program time.
-import * as crypto from "crypto";
-import * as fs from "fs";
 import * as path from "path";
 import * as esbuild from "esbuild";
 import * as pulumi from "@pulumi/pulumi";
@@ -126,43 +124,31 @@ export const LAMBDA_RUNTIME = aws.lambda.Runtime.NodeJS24dX;
 /** esbuild's target for the bundles: the Node.js major of LAMBDA_RUNTIME (`nodejs24.x` → `node24`). */
 export const BUNDLE_TARGET = `node${/^nodejs(\d+)\.x$/.exec(LAMBDA_RUNTIME)![1]}`;
 
-/**
- * Where bundles are written: relative to the working directory, which is the project's folder
- * when the Pulumi CLI runs the program (a relative FileAsset path is read from there). Ignored by git.
- */
-export const BUNDLE_DIR = "build/lambda";
-
 const bundles = new Map<string, string>();
 
 /**
  * Bundles a TypeScript handler and its imports into one CommonJS file. The AWS SDK v3 stays
  * external: every Node.js runtime from nodejs18.x on ships it.
  *
- * The bundle goes to a file named by its SHA-256 and the function's code is a FileAsset of it, not
- * a StringAsset: Pulumi keeps a StringAsset's whole text in the stack's state (inputs and outputs),
- * and the database functions bundle mysql2 (about 1.5 MB each). With a file the state keeps the
- * path and the engine's hash; the name changes exactly when the code does, so a plan shows a code
- * update then and only then, on any machine.
+ * The code is a StringAsset, so the stack's state holds it (the database functions bundle mysql2,
+ * about 1.5 MB each). Not a FileAsset of a file written here: the state would then hold only the
+ * file's path, and the AWS provider reads the previous code again from that path when it diffs
+ * the function (pulumi-terraform-bridge v3.136.0 pkg/tfbridge/info/assets.go TranslateArchive,
+ * from the state in pkg/tfbridge/provider.go Diff; read, not run; pulumi/pulumi#6235), so a
+ * `pulumi up` on a machine that never built the previous bundle (a fresh CI runner, an operator's
+ * laptop during a failback) would fail with "failed to open asset file".
  */
 export function bundleHandler(entry: string): pulumi.asset.AssetArchive {
-    let file = bundles.get(entry);
-    if (file === undefined) {
+    let code = bundles.get(entry);
+    if (code === undefined) {
         const result = esbuild.buildSync({
             entryPoints: [entry], bundle: true, platform: "node", target: BUNDLE_TARGET, format: "cjs",
             write: false, external: ["@aws-sdk/*"], logLevel: "silent",
         });
-        const code = result.outputFiles[0].contents;
-        file = `${BUNDLE_DIR}/${crypto.createHash("sha256").update(code).digest("hex")}.js`;
-        if (!fs.existsSync(file)) {
-            // Written whole, then renamed: a concurrent run sees no file or the complete one.
-            fs.mkdirSync(BUNDLE_DIR, { recursive: true });
-            const partial = `${file}.${process.pid}.partial`;
-            fs.writeFileSync(partial, code);
-            fs.renameSync(partial, file);
-        }
-        bundles.set(entry, file);
+        code = result.outputFiles[0].text;
+        bundles.set(entry, code);
     }
-    return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.FileAsset(file) });
+    return new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(code) });
 }
 
 /** A handler file next to this module, by path relative to `components/ha`. */

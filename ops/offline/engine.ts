@@ -237,6 +237,9 @@ class RecordingMonitor extends MockMonitor {
         this.records.push(record);
         const plannedCreate = isPlannedCreate(this.preview, record);
         return super.registerResource(req, (err: any, resp: any) => {
+            // The SDK puts `${resp}` in a debug line for the engine (runtime/resource.js, 3.248.0), and
+            // offline there is none to send it to: jspb's toString copied every Lambda bundle's text.
+            if (resp) resp.toString = () => `RegisterResourceResponse ${urn}`;
             if (!err && resp) {
                 if (plannedCreate) {
                     resp.setId("");

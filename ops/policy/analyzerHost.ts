@@ -22,6 +22,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzeRequest, AnalyzerRequests, AnalyzeStackResource } from "./analyzerRequests";
 import { ParsedPolicyConfig, PolicyConfigEntry, PolicyInfo } from "./config";
+import "./protobufStrings";
 
 // The stubs and the gRPC library @pulumi/pulumi itself loads, so their message classes match.
 const grpc = require("@grpc/grpc-js");

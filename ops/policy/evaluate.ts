@@ -92,8 +92,8 @@ function isTypeOf(type: string, resourceClass: any): boolean {
 }
 
 /** What the policy server does with properties off the wire: deserialize (secrets unwrapped), then proxy. */
-function policyProps(properties: Record<string, any>): Record<string, any> {
-    return unknownCheckingProxy(deserializeProperties(Struct.fromJavaScript(properties), false));
+function policyProps(properties: Record<string, any> | Struct): Record<string, any> {
+    return unknownCheckingProxy(deserializeProperties(properties instanceof Struct ? properties : Struct.fromJavaScript(properties), false));
 }
 
 function policyOptions(o: AnalyzerOptions): PolicyResourceOptions {
@@ -174,11 +174,17 @@ async function runGuarded(policyName: string, pack: PackIdentity, what: string, 
 
 async function analyzeResource(req: AnalyzeRequest, policies: ResourceValidationPolicy[], settings: Record<string, PolicyConfigEntry>,
     pack: PackIdentity, out: Violation[]): Promise<void> {
+    // The request's properties as they come off the wire, once; each validation deserializes them afresh.
+    let wire: Struct | undefined;
     for (const p of policies) {
         const { enforcementLevel, properties } = settings[p.name];
+        // server.js makeAnalyzeRpcFun's fast path: a single validation of another type is not applicable, never called.
+        const pulumiType = Array.isArray(p.validateResource) ? undefined : (p.validateResource as { __pulumiType?: unknown })?.__pulumiType;
+        if (typeof pulumiType === "string" && pulumiType !== "" && pulumiType !== req.type) continue;
         const validations = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource!];
         for (const validate of validations) {
-            const props = policyProps(req.properties);
+            wire ??= Struct.fromJavaScript(req.properties);
+            const props = policyProps(wire);
             const provider = policyProvider(req.provider);
             const args: ResourceValidationArgs = {
                 type: req.type, props, urn: req.urn, name: req.name, opts: policyOptions(req.options), stackTags: new Map(),

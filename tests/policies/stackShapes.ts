@@ -37,9 +37,18 @@ export const bases = {
     drHardened: () => memoPlan({ stack: "dr", promote: true, configOverrides: { "pilot-light:hardened": "true" } }),
 };
 
+/** A copy of every array and object in `value`; strings and other primitives are shared (a Lambda bundle's text is 1.5 MB). */
+function copyTree<T>(value: T): T {
+    if (Array.isArray(value)) return value.map(copyTree) as T;
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyTree(v)])) as T;
+    }
+    return value;
+}
+
 /** A deep copy of a plan whose resources a test may change. */
 function copy(plan: StackPlan): StackPlan {
-    return { ...plan, resources: structuredClone(plan.resources), reads: structuredClone(plan.reads ?? []) };
+    return { ...plan, resources: copyTree(plan.resources), reads: copyTree(plan.reads ?? []) };
 }
 
 /** The one resource with this logical name (and type); throws otherwise. */

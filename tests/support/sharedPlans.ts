@@ -10,6 +10,10 @@
 // holding its pid) and plans; the others wait for `<key>.v8`, and plan themselves if the holder
 // gave up (the program failed: PlanCache.abandon) or died. A holder plans its peers before it
 // takes its own key's lock (planWithPeers), so it never waits while holding one.
+//
+// A long string (a Lambda bundle's text, about 1.5 MB, in most plans) is written once, to a file
+// named by its SHA-256, and the plan holds a reference to it.
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as v8 from "v8";
@@ -17,6 +21,27 @@ import { PlanCache, Planned } from "../../ops/offline/planner";
 
 /** How often a waiting process looks for the plan another is making. */
 const POLL_MS = 25;
+/** Strings this long or longer are kept apart from the plans that hold them. */
+const LONG = 64 * 1024;
+/** The key of a reference to a long string; no plan has it (it is not a valid config or property name). */
+const REF = "\u0000sharedText";
+
+/**
+ * A copy of `value` (arrays and plain objects; anything else as it is) with each string `swap`
+ * answers for replaced by its answer, and each object `unswap` answers for by its answer.
+ */
+function mapStrings(value: unknown, swap: (s: string) => unknown, unswap: (o: Record<string, unknown>) => string | undefined): unknown {
+    if (typeof value === "string") return swap(value) ?? value;
+    if (Array.isArray(value)) return value.map((v) => mapStrings(v, swap, unswap));
+    const proto = value !== null && typeof value === "object" ? Object.getPrototypeOf(value) : undefined;
+    if (proto === Object.prototype || proto === null) {
+        const object = value as Record<string, unknown>;
+        const restored = unswap(object);
+        if (restored !== undefined) return restored;
+        return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, mapStrings(v, swap, unswap)]));
+    }
+    return value;
+}
 
 function alive(pid: number): boolean {
     try {
@@ -86,7 +111,8 @@ export class SharedPlanCache extends PlanCache {
             if (e.code === "ENOENT") return undefined;
             throw e;
         }
-        const planned = v8.deserialize(bytes) as Planned;
+        const planned = mapStrings(v8.deserialize(bytes), () => undefined,
+            (o) => (typeof o[REF] === "string" ? fs.readFileSync(this.file(o[REF] as string, "text"), "utf8") : undefined)) as Planned;
         super.set(planned);
         return planned;
     }
@@ -94,11 +120,21 @@ export class SharedPlanCache extends PlanCache {
     override set(planned: Planned): void {
         super.set(planned);
         if (this.dir === undefined) return;
-        // Written whole, then renamed: a reader sees no file or the complete plan.
-        const partial = this.file(planned.key, `v8.${process.pid}.partial`);
-        fs.writeFileSync(partial, v8.serialize(planned));
-        fs.renameSync(partial, this.file(planned.key, "v8"));
+        const shared = mapStrings(planned, (text) => {
+            if (text.length < LONG) return undefined;
+            const sha = createHash("sha256").update(text).digest("hex");
+            if (!fs.existsSync(this.file(sha, "text"))) this.writeWhole(this.file(sha, "text"), text);
+            return { [REF]: sha };
+        }, () => undefined);
+        this.writeWhole(this.file(planned.key, "v8"), v8.serialize(shared));
         this.release(planned.key);
+    }
+
+    /** Written whole, then renamed: a reader sees no file or the complete one. */
+    private writeWhole(file: string, data: string | Buffer): void {
+        const partial = `${file}.${process.pid}.partial`;
+        fs.writeFileSync(partial, data);
+        fs.renameSync(partial, file);
     }
 
     override abandon(key: string): void {

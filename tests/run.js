@@ -26,6 +26,15 @@ const TIMES = path.join(CACHE, "test-times.json");
 // `cp .cache/test-times.json tests/support/test-times.json` when the suite's shape changes).
 const SEED_TIMES = path.join(__dirname, "support", "test-times.json");
 
+/**
+ * Node's flags for the mocha processes. A 64 MB young generation (V8's default is 16 MB on 64-bit
+ * machines): the suite allocates plans and policy views by the hundred megabytes, and with the
+ * default young generation the collector took a sixth of a shard's time. Measured on this 2-core
+ * machine over tests/diff and tests/stacks, twice each: 21.4–22.3 s of CPU with the default,
+ * 17.8–18.3 s with 64 MB (32 MB: 19.3 s; 128 MB: 17.8 s), at 1.1 GB peak memory per process.
+ */
+const NODE_FLAGS = ["--max-semi-space-size=64"];
+
 function run(command, args, stdio, env) {
     const started = Date.now();
     const child = spawn(command, args, { stdio, cwd: ROOT, env: { ...process.env, ...env } });
@@ -105,7 +114,7 @@ async function sharded(count, npmTypecheck) {
         const out = path.join(CACHE, `test-times-${i + 1}.json`);
         fs.rmSync(out, { force: true });
         // In path order within the shard, as one mocha process runs them (the deal decides only which shard).
-        const args = [require.resolve("mocha/bin/mocha.js"), ...mochaOptions(), ...[...shard.files].sort()];
+        const args = [...NODE_FLAGS, require.resolve("mocha/bin/mocha.js"), ...mochaOptions(), ...[...shard.files].sort()];
         const done = run(process.execPath, args, i === 0 ? "inherit" : ["ignore", "pipe", "pipe"], { PILOT_LIGHT_TIMES_OUT: out, PILOT_LIGHT_SHARED_PLANS: plans });
         return done.then((r) => {
             if (i > 0) process.stdout.write(`\n--- shard ${i + 1} of ${shards.length} (${shard.files.length} files) ---\n${r.output}`);
@@ -142,7 +151,7 @@ async function main() {
     }
     let result;
     if (extra.length > 0 || count === 1) {
-        const [tc, m] = await Promise.all([typecheck, run(process.execPath, [require.resolve("mocha/bin/mocha.js"), ...extra], "inherit")]);
+        const [tc, m] = await Promise.all([typecheck, run(process.execPath, [...NODE_FLAGS, require.resolve("mocha/bin/mocha.js"), ...extra], "inherit")]);
         result = { tc, code: m.code };
     } else {
         result = await sharded(count, typecheck);

@@ -6,7 +6,6 @@
 // hash, so a tampered download fails the way a real mismatch does. tar, unzip and the shell's
 // own tools are real. The metadata service is not stubbed: the boot program never calls it (the
 // aws CLI and Mountpoint take the instance role's credentials from IMDSv2 themselves).
-import { createHash } from "crypto";
 import { spawnSync } from "child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -18,10 +17,11 @@ const STUBBED = ["dnf", "rpm", "systemctl", "aws", "curl", "mount", "mountpoint"
 
 // One script for every stub, dispatching on its own name. It logs argv, never stdin.
 const STUB = `#!/bin/bash
-name=$(basename "$0")
+name=\${0##*/}
 printf '%s' "$name" >> "$PL_TEST_LOG"; printf ' %s' "$@" >> "$PL_TEST_LOG"; printf '\\n' >> "$PL_TEST_LOG"
 state="$PL_TEST_STATE"
-key() { printf '%s' "$1" | /usr/bin/sha1sum | /usr/bin/cut -c1-40; }
+# k: $1 as a file name, each character but a letter or digit written _<hex code>_ (BootHarness.key).
+key() { local c i; k=""; for ((i = 0; i < \${#1}; i++)); do c=\${1:i:1}; if [[ $c == [A-Za-z0-9] ]]; then k+=$c; else printf -v c '_%x_' "'$c"; k+=$c; fi; done; }
 case "$name" in
   dnf)
     [[ -e $state/dnf-fails ]] && { echo "Error: Unable to find a match: mount-s3" >&2; exit 1; }
@@ -30,18 +30,18 @@ case "$name" in
   aws)
     if [[ $1 == ssm ]]; then
       param=""; while (($#)); do [[ $1 == --name ]] && param=$2; shift; done
-      k=$(key "$param")
+      key "$param"
       [[ -e $state/param-$k ]] || { echo "An error occurred (ParameterNotFound) when calling the GetParameter operation: " >&2; exit 254; }
       cat "$state/param-$k"; echo; exit 0
     fi
     arn=""; while (($#)); do [[ $1 == --secret-id ]] && arn=$2; shift; done
-    k=$(key "$arn")
+    key "$arn"
     [[ -e $state/secret-fails-$k ]] && { echo "An error occurred (AccessDeniedException) when calling the GetSecretValue operation" >&2; exit 254; }
     [[ -e $state/secret-$k ]] || { echo "An error occurred (ResourceNotFoundException)" >&2; exit 254; }
     cat "$state/secret-$k"; echo ;;
   curl)
     out=""; url=""; while (($#)); do case $1 in --output) out=$2; shift ;; https://*) url=$1 ;; esac; shift; done
-    k=$(key "$url")
+    key "$url"
     [[ -e $state/curl-fails-$k ]] && { echo "curl: (6) Could not resolve host" >&2; exit 6; }
     [[ -e $state/serve-$k ]] || { echo "curl: (22) The requested URL returned error: 404" >&2; exit 22; }
     cp "$state/serve-$k" "$out" ;;
@@ -86,8 +86,9 @@ export class BootHarness {
         writeFileSync(this.log, "");
     }
 
+    /** A file name for `text`, as the stub's `key` makes it: letters and digits kept, any other character `_<hex code>_`. */
     private key(text: string): string {
-        return createHash("sha1").update(text).digest("hex");
+        return [...text].map((c) => (/^[A-Za-z0-9]$/.test(c) ? c : `_${c.codePointAt(0)!.toString(16)}_`)).join("");
     }
 
     /** Secrets Manager holds `value` under `arn` (the stub prints it with a newline, as the CLI does). */

@@ -199,14 +199,30 @@ async function planWithPeers(project: PulumiProject, stack: string, overrides: R
     return planned;
 }
 
-export async function planStack(req: PlanRequest): Promise<StackPlan> {
-    const project = loadProject(req.dir);
+/** The config a request sets on its stack: its overrides, and `promote` as the key it stands for. */
+function requestOverrides(project: PulumiProject, req: Pick<PlanRequest, "promote" | "configOverrides">): Record<string, string> {
     const overrides = { ...(req.configOverrides ?? {}) };
     if (req.promote !== undefined) {
         overrides[`${project.name}:promote`] = String(req.promote);
         // dr as in standby is not hardened (hardening needs promote; stacks/config.ts refuses it otherwise).
         if (req.promote === false && "hardened" in project.config) overrides[`${project.name}:hardened`] = "false";
     }
+    return overrides;
+}
+
+/**
+ * Throws what planStack would throw for the request's own stack files and config (a project or
+ * stack file Pulumi refuses, a config the program refuses), planning nothing: a command that plans
+ * other configurations first (the "before" of a diff) checks the one asked for before them.
+ */
+export function checkRequest(req: Pick<PlanRequest, "dir" | "stack" | "promote" | "configOverrides">): void {
+    const project = loadProject(req.dir);
+    stackConfig(project, req.stack, requestOverrides(project, req));
+}
+
+export async function planStack(req: PlanRequest): Promise<StackPlan> {
+    const project = loadProject(req.dir);
+    const overrides = requestOverrides(project, req);
     const { run, config, settings, peers } = await planWithPeers(project, req.stack, overrides, 0, req.engine, req.preview, req.cache ?? new PlanCache());
     return {
         ...run,

@@ -2,7 +2,7 @@
 // policy pack, build the reports, print them in the asked-for format and choose the exit code
 // (the codes and their order: ./exitCodes.ts).
 import { changesJson, diffPlans, PlannedChange, renderChanges, stackRegions, StaticStabilityProblem, staticStabilityProblems } from "../diff";
-import type { StackPlan } from "../offline/planner";
+import { checkRequest, StackPlan } from "../offline/planner";
 import { ProjectFileError } from "../offline/project";
 import { planJson, renderPlan } from "../offline/render";
 import { evaluatePlan, formatViolationTable, loadPolicyConfig, Violation } from "../policy/evaluate";
@@ -51,6 +51,8 @@ export async function runPlanCommand(opts: PlanCliOptions, io: CommandIo, sessio
     let markdown: string | undefined;
     try {
         const policyConfig = opts.policyConfig ? readPolicyConfig(opts.policyConfig) : undefined;
+        // Bad config (e.g. a --set key) is refused before the diff's "before" is planned.
+        checkRequest({ dir: opts.dir, stack: opts.stack, promote: opts.promote, configOverrides: qualify(opts) });
         const current = wantsDiff(opts) ? await planCurrent(opts, session) : undefined;
         plan = await runPlan(opts, current, session);
         change = current ? diffPlans(current, plan, opts.allowRetire) : undefined;

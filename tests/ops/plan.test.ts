@@ -197,6 +197,14 @@ describe("ops: the plan command", function () {
             + '  - pilot-light:azCount: "5" is not allowed; expected a whole number from 2 to 3.\n');
     });
 
+    it("refuses a bad --set before planning anything, the diff's \"before\" included", async () => {
+        const r = await plan(["--stack", "prod", "--set", "pilot-lite:vpcCidr=10.20.0.0/16"], {}, { fresh: true });
+        assert.strictEqual(r.code, 2, r.stderr);
+        assert.strictEqual(r.runs, 0);
+        assert.strictEqual(r.stderr, 'Invalid configuration for stack "prod" (1 problem):\n'
+            + '  - pilot-lite:vpcCidr: "pilot-lite" is not this project\'s namespace; did you mean pilot-light:vpcCidr?\n');
+    });
+
     it("exits 2 in Pulumi's words on a missing declared key, with a \"did you mean\" for a key in another namespace", async () => {
         const dir = projectWith([
             "config:",

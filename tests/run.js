@@ -100,10 +100,12 @@ async function sharded(count, npmTypecheck) {
     const weights = readJson(TIMES, undefined) ?? readJson(SEED_TIMES, {});
     const shards = deal(specFiles(), count, weights);
     const started = Date.now();
-    // The run's plans, made once by whichever shard asks first (tests/support/sharedPlans.ts).
+    // The run's plans, made once by whichever shard asks first (tests/support/sharedPlans.ts), and
+    // its compiled TypeScript, shared by every process of the run (ops/register.js).
     const plans = fs.mkdtempSync(path.join(os.tmpdir(), "pilot-light-plans-"));
-    const removePlans = () => fs.rmSync(plans, { recursive: true, force: true });
-    // Ctrl-C reaches the shards too (one process group); the folder goes with the run.
+    const compiled = fs.mkdtempSync(path.join(os.tmpdir(), "pilot-light-compiled-"));
+    const removePlans = () => [plans, compiled].forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+    // Ctrl-C reaches the shards too (one process group); the folders go with the run.
     for (const signal of ["SIGINT", "SIGTERM"]) {
         process.once(signal, () => {
             removePlans();
@@ -115,7 +117,7 @@ async function sharded(count, npmTypecheck) {
         fs.rmSync(out, { force: true });
         // In path order within the shard, as one mocha process runs them (the deal decides only which shard).
         const args = [...NODE_FLAGS, require.resolve("mocha/bin/mocha.js"), ...mochaOptions(), ...[...shard.files].sort()];
-        const done = run(process.execPath, args, i === 0 ? "inherit" : ["ignore", "pipe", "pipe"], { PILOT_LIGHT_TIMES_OUT: out, PILOT_LIGHT_SHARED_PLANS: plans });
+        const done = run(process.execPath, args, i === 0 ? "inherit" : ["ignore", "pipe", "pipe"], { PILOT_LIGHT_TIMES_OUT: out, PILOT_LIGHT_SHARED_PLANS: plans, PILOT_LIGHT_COMPILED: compiled });
         return done.then((r) => {
             if (i > 0) process.stdout.write(`\n--- shard ${i + 1} of ${shards.length} (${shard.files.length} files) ---\n${r.output}`);
             return { ...r, out };

@@ -104,11 +104,11 @@ async function sharded(count, npmTypecheck) {
     // its compiled TypeScript, shared by every process of the run (ops/register.js).
     const plans = fs.mkdtempSync(path.join(os.tmpdir(), "pilot-light-plans-"));
     const compiled = fs.mkdtempSync(path.join(os.tmpdir(), "pilot-light-compiled-"));
-    const removePlans = () => [plans, compiled].forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+    const removeFolders = () => [plans, compiled].forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
     // Ctrl-C reaches the shards too (one process group); the folders go with the run.
     for (const signal of ["SIGINT", "SIGTERM"]) {
         process.once(signal, () => {
-            removePlans();
+            removeFolders();
             process.exit(128 + os.constants.signals[signal]);
         });
     }
@@ -125,7 +125,7 @@ async function sharded(count, npmTypecheck) {
     });
     const [tc, ...ms] = await Promise.all([npmTypecheck, ...results]);
     const wallMs = Date.now() - started;
-    removePlans();
+    removeFolders();
     const reports = ms.map((m) => readJson(m.out, undefined));
     const files = reports.flatMap((r) => r?.files ?? []);
     const sum = (k) => reports.reduce((a, r) => a + (r?.stats?.[k] ?? 0), 0);
